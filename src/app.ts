@@ -1,0 +1,101 @@
+// Wires one running Klaxon: service, outbox dispatcher, scheduler loop, HTTP listener, adapters.
+import type { Logger } from 'pino';
+import type { ChatAdapter, Connection, Platform } from './chat/port.js';
+import type { Env } from './config/env.js';
+import type { Policy } from './config/policy.js';
+import { createLogger } from './log.js';
+import { bootstrapTimers, tick } from './scheduler/tick.js';
+import { Dispatcher, type DispatchEvents } from './scheduler/dispatcher.js';
+import { type Clock, systemClock } from './service/clock.js';
+import { Service } from './service/service.js';
+import type { Db } from './store/db.js';
+import { HttpServer } from './http/server.js';
+
+export type AppOptions = {
+  env: Pick<Env, 'HOST' | 'PORT' | 'KLAXON_TICK_SECONDS' | 'KLAXON_API_TOKEN'> & Partial<Env>;
+  policy: Policy;
+  db: Db;
+  clock?: Clock;
+  log?: Logger;
+  events?: DispatchEvents;
+};
+
+export class KlaxonApp {
+  readonly service: Service;
+  readonly dispatcher: Dispatcher;
+  readonly http: HttpServer;
+  readonly adapters = new Map<Platform, ChatAdapter>();
+  readonly connections = new Map<Platform, Connection>();
+  readonly log: Logger;
+  readonly clock: Clock;
+  private readonly platforms: Platform[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private pending: NodeJS.Immediate | null = null;
+  private ticking: Promise<void> | null = null;
+  port = 0;
+
+  constructor(readonly opts: AppOptions) {
+    this.log = opts.log ?? createLogger('silent');
+    this.clock = opts.clock ?? systemClock;
+    this.service = new Service({
+      db: opts.db,
+      policy: opts.policy,
+      clock: this.clock,
+      platforms: this.platforms,
+      log: this.log,
+      onCommit: () => this.kick(),
+    });
+    this.dispatcher = new Dispatcher(opts.db, opts.policy, this.adapters, this.clock, this.log, opts.events);
+    this.http = new HttpServer(this.log);
+  }
+
+  /** Adds a platform: from now on every message gets an outbox row for it. */
+  addAdapter(adapter: ChatAdapter, connection?: Connection): void {
+    this.adapters.set(adapter.platform, adapter);
+    if (!this.platforms.includes(adapter.platform)) this.platforms.push(adapter.platform);
+    if (connection) this.connections.set(adapter.platform, connection);
+  }
+
+  /** Delivers soon after a commit, coalescing bursts of commits into one pass. */
+  private kick(): void {
+    if (this.pending) return;
+    this.pending = setImmediate(() => {
+      this.pending = null;
+      this.dispatcher.dispatch().catch((e) => this.log.error({ err: e }, 'dispatch failed'));
+    });
+  }
+
+  /** One scheduler step: fire due timers, then deliver. Overlapping calls share one run. */
+  async tick(): Promise<void> {
+    if (this.ticking) return this.ticking;
+    this.ticking = (async () => {
+      try {
+        tick(this.service);
+        await this.dispatcher.dispatch();
+      } finally {
+        this.ticking = null;
+      }
+    })();
+    return this.ticking;
+  }
+
+  async start(opts: { http?: boolean; loop?: boolean } = {}): Promise<void> {
+    bootstrapTimers(this.service);
+    if (opts.http !== false) this.port = await this.http.listen(this.opts.env.PORT, this.opts.env.HOST);
+    for (const c of this.connections.values()) await c.start();
+    await this.tick();
+    if (opts.loop !== false) {
+      this.timer = setInterval(() => void this.tick().catch((e) => this.log.error({ err: e }, 'tick failed')), this.opts.env.KLAXON_TICK_SECONDS * 1000);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.pending) clearImmediate(this.pending);
+    await this.ticking;
+    await this.dispatcher.dispatch().catch(() => undefined);
+    for (const c of this.connections.values()) await c.stop().catch(() => undefined);
+    if (this.http.server.listening) await this.http.close();
+  }
+}

@@ -1,0 +1,25 @@
+import { loadEnv } from '../config/env.js';
+import { loadPolicy } from '../config/policy.js';
+import { createLogger } from '../log.js';
+import { FakeClock } from '../service/clock.js';
+import { Service } from '../service/service.js';
+import { closeDb, openDb } from '../store/db.js';
+import { parseArgs, parseInstant } from './args.js';
+import * as queries from '../service/queries.js';
+
+/** `klaxon oncall [schedule] [--at ISO]`: who is on call, overrides in the database included. */
+export async function oncallCommand(args: string[]): Promise<number> {
+  const { opts, positional } = parseArgs(args, { values: ['at', 'policy'] });
+  const env = loadEnv();
+  const policy = loadPolicy(typeof opts.policy === 'string' ? opts.policy : env.policyPath);
+  const at = typeof opts.at === 'string' ? parseInstant(opts.at, '--at') : new Date();
+  const db = openDb(env.KLAXON_DB);
+  try {
+    const svc = new Service({ db, policy, clock: new FakeClock(at), platforms: [], log: createLogger('silent') });
+    const r = svc.transact((ctx) => queries.oncall(ctx, positional[0]));
+    console.log(r.text);
+    return 0;
+  } finally {
+    closeDb(db);
+  }
+}

@@ -1,0 +1,14 @@
+import pino, { type Logger } from 'pino';
+
+/** Paths whose values never reach a log line, however an object carrying them is logged. */
+export const REDACT = [
+  'token', '*.token', 'botToken', '*.botToken', 'appToken', '*.appToken', 'signingSecret', '*.signingSecret',
+  'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_TOKEN', 'KLAXON_API_TOKEN',
+  '*.SLACK_BOT_TOKEN', '*.SLACK_APP_TOKEN', '*.SLACK_SIGNING_SECRET', '*.DISCORD_TOKEN', '*.KLAXON_API_TOKEN',
+  'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization', 'req.headers.authorization',
+  'headers["x-slack-signature"]', '*.headers["x-slack-signature"]',
+];
+
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } }, (destination ?? pino.destination(2)) as pino.DestinationStream);
+}

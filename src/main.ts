@@ -1,0 +1,56 @@
+// `klaxon start`: the long-running bot.
+import { ConsoleAdapter } from './chat/console/console-adapter.js';
+import { runConsole } from './chat/console/repl.js';
+import { discordEnabled, loadEnv, slackEnabled, type Env } from './config/env.js';
+import { loadPolicy } from './config/policy.js';
+import { KlaxonApp } from './app.js';
+import { createLogger } from './log.js';
+import { closeDb, openDb } from './store/db.js';
+import { mountHttp } from './http/routes.js';
+import { attachPlatforms } from './chat/platforms.js';
+
+export async function start(opts: { console?: boolean } = {}): Promise<number> {
+  const env = loadEnv();
+  const policy = loadPolicy(env.policyPath);
+  const log = createLogger(env.LOG_LEVEL);
+  const db = openDb(env.KLAXON_DB);
+  const app = new KlaxonApp({ env, policy, db, log });
+  mountHttp(app);
+  await attachPlatforms(app, env);
+  const withConsole = opts.console ?? (!slackEnabled(env) && !discordEnabled(env));
+  const adapter = new ConsoleAdapter(process.stdout);
+  if (withConsole) app.addAdapter(adapter);
+  await app.start();
+  process.stdout.write(banner(env, app, withConsole));
+
+  const stop = async () => {
+    await app.stop();
+    closeDb(db);
+  };
+  if (withConsole) {
+    await runConsole(app, adapter, { input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY) });
+    await stop();
+    return 0;
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await stop();
+  return 0;
+}
+
+function banner(env: Env, app: KlaxonApp, withConsole: boolean): string {
+  const on = [...app.adapters.keys()];
+  const lines = [
+    'Klaxon — incident response bot',
+    `  policy:   ${env.policyPath}`,
+    `  database: ${env.KLAXON_DB}`,
+    `  http:     http://${env.HOST}:${app.port} (/healthz, /status, /metrics${env.KLAXON_API_TOKEN ? ', /api/v1' : ''})`,
+    `  adapters: ${on.join(', ') || 'none'}`,
+  ];
+  if (!slackEnabled(env)) lines.push('  Slack:    off — set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN) to connect');
+  if (!discordEnabled(env)) lines.push('  Discord:  off — set DISCORD_TOKEN and DISCORD_APPLICATION_ID to connect');
+  if (withConsole) lines.push('', 'Type /incident help. Try: /incident declare sev1 Checkout down');
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,42 @@
+import type { Logger } from 'pino';
+import { eq } from 'drizzle-orm';
+import type { Platform } from '../chat/port.js';
+import type { Policy } from '../config/policy.js';
+import type { Db, Tx } from '../store/db.js';
+import { settings } from '../store/schema.js';
+import type { Clock } from './clock.js';
+
+export type ServiceDeps = {
+  db: Db;
+  policy: Policy;
+  clock: Clock;
+  /** Platforms Klaxon is connected to; every outgoing message gets one outbox row per platform. */
+  platforms: Platform[];
+  log: Logger;
+  /** Called after a commit that queued messages or timers, so the dispatcher can run at once. */
+  onCommit?: () => void;
+};
+
+/** What a use-case gets inside its transaction. */
+export type Ctx = ServiceDeps & { tx: Tx; now: Date };
+
+export type Switches = { automation: boolean; safeMode: boolean };
+
+export function readSwitches(tx: Tx | Db): Switches {
+  const rows = tx.select().from(settings).all();
+  const get = (k: string) => rows.find((r) => r.key === k)?.value;
+  return { automation: get('automation') !== 'off', safeMode: get('safe_mode') === 'on' };
+}
+
+export function writeSwitch(ctx: Ctx, key: 'automation' | 'safe_mode', on: boolean): void {
+  const value = on ? 'on' : 'off';
+  ctx.tx
+    .insert(settings)
+    .values({ key, value, updatedAt: ctx.now })
+    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: ctx.now } })
+    .run();
+}
+
+export function getSetting(tx: Tx | Db, key: string): string | undefined {
+  return tx.select().from(settings).where(eq(settings.key, key)).get()?.value;
+}

@@ -1,0 +1,98 @@
+import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { findSeverity, type Policy, type Severity } from '../config/policy.js';
+import { incidentChannelName } from '../domain/slug.js';
+import type { Db, Tx } from '../store/db.js';
+import { incidents, roleAssignments } from '../store/schema.js';
+import { personName } from './actor.js';
+import { UserError } from './errors.js';
+
+export type Incident = typeof incidents.$inferSelect;
+
+export function getIncident(tx: Tx | Db, number: number): Incident | undefined {
+  return tx.select().from(incidents).where(eq(incidents.id, number)).get();
+}
+
+export function openIncidents(tx: Tx | Db): Incident[] {
+  return tx.select().from(incidents).where(ne(incidents.status, 'resolved')).orderBy(asc(incidents.id)).all();
+}
+
+export function recentIncidents(tx: Tx | Db, limit = 20): Incident[] {
+  return tx.select().from(incidents).orderBy(desc(incidents.id)).limit(limit).all();
+}
+
+/**
+ * The incident a command is about: the one named, else the one whose channel it came from, else
+ * the only open one. Anything else is ambiguous and the caller is told which numbers exist.
+ */
+export function resolveIncident(tx: Tx, named: number | undefined, fromChannel: number | undefined): Incident {
+  const number = named ?? fromChannel;
+  if (number !== undefined) {
+    const inc = getIncident(tx, number);
+    if (!inc) throw new UserError(`There is no incident #${number}.`);
+    return inc;
+  }
+  const open = openIncidents(tx);
+  if (open.length === 1) return open[0];
+  if (open.length === 0) throw new UserError('There is no open incident here. Name one with #N.');
+  throw new UserError(`Which incident? Open: ${open.map((i) => `#${i.id}`).join(', ')}. Name one with #N.`);
+}
+
+export function rolesOf(tx: Tx | Db, incidentId: number): Record<string, string> {
+  const rows = tx.select().from(roleAssignments).where(eq(roleAssignments.incidentId, incidentId)).all();
+  return Object.fromEntries(rows.map((r) => [r.role, r.person]));
+}
+
+export function rolesFor(tx: Tx | Db, ids: number[]): Map<number, Record<string, string>> {
+  const out = new Map<number, Record<string, string>>();
+  if (ids.length === 0) return out;
+  for (const r of tx.select().from(roleAssignments).where(inArray(roleAssignments.incidentId, ids)).all()) {
+    out.set(r.incidentId, { ...(out.get(r.incidentId) ?? {}), [r.role]: r.person });
+  }
+  return out;
+}
+
+export function severityOf(policy: Policy, inc: Pick<Incident, 'severity'>): Severity {
+  const s = findSeverity(policy, inc.severity);
+  if (!s) throw new Error(`incident severity ${inc.severity} is not in the policy`);
+  return s;
+}
+
+export function severityLabel(s: Severity): string {
+  return s.name ?? s.id;
+}
+
+export function formatTime(policy: Policy, at: Date | null | undefined): string {
+  if (!at) return '—';
+  return DateTime.fromJSDate(at).setZone(policy.timezone).toFormat('yyyy-LL-dd HH:mm ZZZZ');
+}
+
+export function channelName(inc: Pick<Incident, 'id' | 'title'>): string {
+  return incidentChannelName(inc.id, inc.title);
+}
+
+/** Template variables shared by every incident message. */
+export function incidentVars(policy: Policy, inc: Incident, roles: Record<string, string>): Record<string, string | number> {
+  const sev = severityOf(policy, inc);
+  const commander = personName(policy, roles.commander);
+  return {
+    number: inc.id,
+    incident_id: inc.id,
+    title: inc.title,
+    severity: severityLabel(sev),
+    severity_name: severityLabel(sev),
+    severity_description: sev.description ?? '',
+    status: titleCase(inc.status),
+    declared_at: formatTime(policy, inc.declaredAt),
+    timestamp: formatTime(policy, inc.declaredAt),
+    description: inc.description ?? inc.title,
+    commander,
+    engineer: commander,
+    declarer: personName(policy, inc.declaredBy),
+    link: inc.sourceLink ?? '',
+  };
+}
+
+export function titleCase(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,180 @@
+// The incident lifecycle: each function runs inside the caller's transaction and writes state,
+// the timeline and the outgoing messages together.
+import { eq } from 'drizzle-orm';
+import { findSeverity, severityRank, type Severity } from '../config/policy.js';
+import { formatMs } from '../config/duration.js';
+import { incidents, roleAssignments } from '../store/schema.js';
+import { personName } from './actor.js';
+import type { Actor } from './actor.js';
+import { readSwitches, type Ctx } from './context.js';
+import { UserError } from './errors.js';
+import { channelName, getIncident, type Incident, incidentVars, rolesOf, severityLabel, severityOf } from './incident-view.js';
+import { announcementBody, declaredBody, resolvedBody, updateBody } from './messages.js';
+import { directMessage, postToChannel, postToIncident, queueAction } from './outbox-writer.js';
+import { cancelPages, startPage } from './paging.js';
+import { afterChange, nextUpdateText } from './cadence.js';
+import { formatDue, postmortemDue } from './postmortem.js';
+import { cancelIncidentTimers } from './timers.js';
+import { addTimeline } from './timeline.js';
+
+export type Status = 'investigating' | 'identified' | 'monitoring';
+
+export function requireSeverity(ctx: Ctx, name: string): Severity {
+  const s = findSeverity(ctx.policy, name);
+  if (!s) {
+    const known = ctx.policy.severities.map((x) => [x.id, ...x.aliases].join('/')).join(', ');
+    throw new UserError(`Unknown severity "${name}". Known: ${known}.`);
+  }
+  return s;
+}
+
+export function defaultSeverity(ctx: Ctx): Severity {
+  const id = ctx.policy.default_severity;
+  return (id && findSeverity(ctx.policy, id)) || ctx.policy.severities[ctx.policy.severities.length - 1];
+}
+
+export type DeclareInput = { title: string; severity?: string; description?: string; sourceLink?: string };
+
+export function declare(ctx: Ctx, actor: Actor, input: DeclareInput): Incident {
+  const title = input.title.trim();
+  if (!title) throw new UserError('An incident needs a title.', 'declare [sev] <title>');
+  if (title.length > 200) throw new UserError('The title is longer than 200 characters; keep it short and put detail in an update.');
+  const sev = input.severity ? requireSeverity(ctx, input.severity) : defaultSeverity(ctx);
+  const inc = ctx.tx
+    .insert(incidents)
+    .values({
+      title,
+      description: input.description?.trim() || null,
+      severity: sev.id,
+      status: 'investigating',
+      declaredAt: ctx.now,
+      declaredBy: actor.id,
+      lastUpdateAt: ctx.now,
+      sourceLink: input.sourceLink ?? null,
+    })
+    .returning()
+    .get();
+  // The declarer commands until someone else is named, so nudges and the topic have a person.
+  ctx.tx.insert(roleAssignments).values({ incidentId: inc.id, role: 'commander', person: actor.id, assignedAt: ctx.now }).run();
+  addTimeline(ctx, inc.id, 'declared', actor.id, `Declared ${severityLabel(sev)} by ${actor.name}: ${title}`, sev.public);
+  const vars = incidentVars(ctx.policy, inc, rolesOf(ctx.tx, inc.id));
+  postToIncident(ctx, inc.id, () => declaredBody(ctx.policy, vars, sev));
+  for (const p of ctx.platforms) queueAction(ctx, p, 'invite', 'incident', { people: [actor.id] }, { incidentId: inc.id });
+  postToChannel(ctx, 'announcements', (p) => announcementBody(vars, p === 'slack' ? `<#incident>` : `#${channelName(inc)}`), { incidentId: inc.id });
+  notify(ctx, sev, (p) => announcementBody(vars, `#${channelName(inc)}`), inc.id);
+  if (sev.page && readSwitches(ctx.tx).automation) startPage(ctx, inc, { policy: sev.page }, 'klaxon');
+  afterChange(ctx, inc, 'declared');
+  return inc;
+}
+
+/** `notify` entries are channel keys (posted to) or policy groups (each member is DMed). */
+function notify(ctx: Ctx, sev: Severity, bodyFor: Parameters<typeof postToChannel>[2], incidentId: number): void {
+  // Every declaration is announced already; notify adds the other channels and groups.
+  for (const key of sev.notify.filter((k) => k !== 'announcements')) {
+    const members = ctx.policy.groups[key];
+    if (members) {
+      for (const m of members) if (!m.includes(':')) directMessage(ctx, m, bodyFor, { incidentId });
+    } else postToChannel(ctx, key, bodyFor, { incidentId });
+  }
+}
+
+
+function requireOpen(inc: Incident): void {
+  if (inc.status === 'resolved') throw new UserError(`#${inc.id} is resolved; it takes no more updates. Declare a new incident if it is back.`);
+}
+
+export function update(ctx: Ctx, actor: Actor, inc: Incident, status: Status | undefined, text: string): Incident {
+  requireOpen(inc);
+  if (!text.trim()) throw new UserError('An update needs some text.', 'update [#N] [investigating|identified|monitoring] <text>');
+  const newStatus = status ?? inc.status;
+  const patch: Partial<Incident> = { status: newStatus as Incident['status'], lastUpdateAt: ctx.now };
+  if (newStatus === 'monitoring' && !inc.mitigatedAt) patch.mitigatedAt = ctx.now;
+  ctx.tx.update(incidents).set(patch).where(eq(incidents.id, inc.id)).run();
+  const next = getIncident(ctx.tx, inc.id)!;
+  const sev = severityOf(ctx.policy, next);
+  const statusNote = newStatus !== inc.status ? ` (${inc.status} → ${newStatus})` : '';
+  addTimeline(ctx, inc.id, 'update', actor.id, `${actor.name}${statusNote}: ${text}`, sev.public);
+  const vars = { ...incidentVars(ctx.policy, next, rolesOf(ctx.tx, inc.id)), text, details: text, next_update: nextUpdateText(ctx, next) };
+  postToIncident(ctx, inc.id, () => updateBody(ctx.policy, vars));
+  if (newStatus !== inc.status) refreshSpace(ctx, next);
+  afterChange(ctx, next, newStatus !== inc.status ? 'status' : 'update');
+  return next;
+}
+
+export function changeSeverity(ctx: Ctx, actor: Actor, inc: Incident, name: string): Incident {
+  requireOpen(inc);
+  const sev = requireSeverity(ctx, name);
+  if (sev.id === inc.severity) throw new UserError(`#${inc.id} is already ${severityLabel(sev)}.`);
+  const raised = severityRank(ctx.policy, sev.id) < severityRank(ctx.policy, inc.severity);
+  ctx.tx.update(incidents).set({ severity: sev.id }).where(eq(incidents.id, inc.id)).run();
+  const next = getIncident(ctx.tx, inc.id)!;
+  const from = severityLabel(severityOf(ctx.policy, inc));
+  addTimeline(ctx, inc.id, 'severity', actor.id, `${actor.name} changed severity ${from} → ${severityLabel(sev)}`, sev.public);
+  postToIncident(ctx, inc.id, () => ({ text: `Severity ${raised ? 'raised' : 'lowered'}: ${from} → ${severityLabel(sev)} (by ${actor.name}).`, tone: raised ? 'alert' : 'info' }));
+  refreshSpace(ctx, next);
+  if (raised) {
+    const vars = incidentVars(ctx.policy, next, rolesOf(ctx.tx, inc.id));
+    notify(ctx, sev, () => announcementBody(vars, `#${channelName(next)}`), inc.id);
+    if (sev.page && readSwitches(ctx.tx).automation) startPage(ctx, next, { policy: sev.page }, 'klaxon');
+  }
+  afterChange(ctx, next, 'severity');
+  return next;
+}
+
+export function assignRole(ctx: Ctx, actor: Actor, inc: Incident, role: string, person: string): void {
+  requireOpen(inc);
+  const roles = ctx.policy.roles;
+  const match = roles.find((r) => r.toLowerCase() === role.toLowerCase());
+  if (!match) throw new UserError(`Unknown role "${role}". Roles: ${roles.join(', ')}.`, 'role [#N] <role> <@user>');
+  ctx.tx
+    .insert(roleAssignments)
+    .values({ incidentId: inc.id, role: match, person, assignedAt: ctx.now })
+    .onConflictDoUpdate({ target: [roleAssignments.incidentId, roleAssignments.role], set: { person, assignedAt: ctx.now } })
+    .run();
+  addTimeline(ctx, inc.id, 'role', actor.id, `${personName(ctx.policy, person)} is ${match} (set by ${actor.name})`);
+  postToIncident(ctx, inc.id, (_p, at) => ({ text: `${at(person)} is now ${match} for #${inc.id}.`, tone: 'info' }));
+  for (const p of ctx.platforms) queueAction(ctx, p, 'invite', 'incident', { people: [person] }, { incidentId: inc.id });
+  refreshSpace(ctx, inc);
+}
+
+export function resolve(ctx: Ctx, actor: Actor, inc: Incident, summary: string): Incident {
+  requireOpen(inc);
+  if (!summary.trim()) throw new UserError('Resolving needs a summary of what fixed it.', 'resolve [#N] <summary>');
+  const sev = severityOf(ctx.policy, inc);
+  const cancelled = cancelPages(ctx, inc);
+  cancelIncidentTimers(ctx, inc.id);
+  const duration = formatMs(ctx.now.getTime() - inc.declaredAt.getTime());
+  const pmDue = postmortemDue(ctx, inc);
+  ctx.tx
+    .update(incidents)
+    .set({ status: 'resolved', resolvedAt: ctx.now, summary, lastUpdateAt: ctx.now, mitigatedAt: inc.mitigatedAt ?? ctx.now, postmortemDueAt: pmDue })
+    .where(eq(incidents.id, inc.id))
+    .run();
+  const next = getIncident(ctx.tx, inc.id)!;
+  addTimeline(ctx, inc.id, 'resolved', actor.id, `Resolved by ${actor.name} after ${duration}: ${summary}${cancelled ? ` (${cancelled} open page(s) cancelled)` : ''}`, sev.public);
+  const vars = {
+    ...incidentVars(ctx.policy, next, rolesOf(ctx.tx, inc.id)),
+    summary,
+    duration,
+    total_time: duration,
+    postmortem: pmDue ? `due ${formatDue(ctx, pmDue)}` : 'not required',
+  };
+  postToIncident(ctx, inc.id, () => resolvedBody(ctx.policy, vars));
+  postToChannel(ctx, 'announcements', () => ({ text: `✅ Resolved: #${inc.id} ${inc.title} after ${duration}. ${summary}`, tone: 'good' }), { incidentId: inc.id });
+  refreshSpace(ctx, next);
+  afterChange(ctx, next, 'resolved');
+  return next;
+}
+
+/** Keeps the channel topic (Slack) and thread name (Discord) showing severity, status and commander. */
+export function refreshSpace(ctx: Ctx, inc: Incident): void {
+  const fresh = getIncident(ctx.tx, inc.id)!;
+  const roles = rolesOf(ctx.tx, inc.id);
+  const sev = severityLabel(severityOf(ctx.policy, fresh));
+  const topic = `${sev} · ${fresh.status} · commander ${personName(ctx.policy, roles.commander)}`;
+  for (const p of ctx.platforms) queueAction(ctx, p, 'topic', 'incident', { text: topic }, { incidentId: inc.id, priority: 2 });
+}
+
+export function durationSince(ctx: Ctx, from: Date): string {
+  return formatMs(ctx.now.getTime() - from.getTime());
+}

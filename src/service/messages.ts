@@ -1,0 +1,58 @@
+// Message bodies rendered from the policy's templates (or the defaults, after runbook 003's wording).
+import type { MessageBody } from '../chat/port.js';
+import type { Policy, Severity } from '../config/policy.js';
+import { DEFAULT_TEMPLATES, renderTemplate, type TemplateName } from '../domain/templates.js';
+
+type Vars = Record<string, string | number | undefined>;
+
+export function template(policy: Policy, name: TemplateName): string {
+  return (policy.templates as Record<string, string> | undefined)?.[name] ?? DEFAULT_TEMPLATES[name];
+}
+
+export function render(policy: Policy, name: TemplateName, vars: Vars): string {
+  return renderTemplate(template(policy, name), vars);
+}
+
+export function declaredBody(policy: Policy, vars: Vars, sev: Severity): MessageBody {
+  const lines: string[] = [];
+  if (sev.runbooks.length) lines.push(`Runbooks: ${sev.runbooks.join(' · ')}`);
+  for (const item of sev.checklist) lines.push(`☐ ${item}`);
+  const text = render(policy, 'declared', vars);
+  return { text: lines.length ? `${text}\n${lines.join('\n')}` : text, title: `#${vars.number} ${vars.title}`, lines, tone: 'alert' };
+}
+
+export function announcementBody(vars: Vars, where: string): MessageBody {
+  return {
+    text: `🚨 ${vars.severity} declared: #${vars.number} ${vars.title} — follow in ${where}. Commander: ${vars.commander}.`,
+    title: `${vars.severity} declared: #${vars.number} ${vars.title}`,
+    tone: 'alert',
+  };
+}
+
+export function updateBody(policy: Policy, vars: Vars): MessageBody {
+  return { text: render(policy, 'update', vars), title: `Update on #${vars.number}`, tone: 'info' };
+}
+
+export function resolvedBody(policy: Policy, vars: Vars): MessageBody {
+  return { text: render(policy, 'resolved', vars), title: `Resolved #${vars.number}`, tone: 'good' };
+}
+
+export function pageBody(policy: Policy, vars: Vars, pageId: number, tierCount: number, late: boolean): MessageBody {
+  let text = render(policy, 'page', vars);
+  if (late && vars.late_by) text += `\n⏰ This page is late by ${vars.late_by}: Klaxon was not running when it fell due.`;
+  return {
+    text,
+    title: `Page: #${vars.number} ${vars.title}`,
+    fields: [
+      { label: 'Severity', value: String(vars.severity) },
+      { label: 'Tier', value: `${vars.tier} of ${tierCount}` },
+    ],
+    actions: [{ id: 'ack', label: 'Acknowledge', value: String(pageId) }],
+    tone: 'alert',
+  };
+}
+
+/** A page copy once the page is over: no button, and who closed it. */
+export function pageClosedBody(text: string): MessageBody {
+  return { text, tone: 'good' };
+}

@@ -1,0 +1,22 @@
+import { and, gt, lte } from 'drizzle-orm';
+import { onCallAt, type OnCall, type Override } from '../domain/rotation.js';
+import type { Db, Tx } from '../store/db.js';
+import { overrides } from '../store/schema.js';
+import type { Policy } from '../config/policy.js';
+import { UserError } from './errors.js';
+
+export function activeOverrides(tx: Tx | Db, at: Date): Override[] {
+  return tx
+    .select()
+    .from(overrides)
+    .where(and(lte(overrides.start, at), gt(overrides.end, at)))
+    .all()
+    .map((o) => ({ schedule: o.schedule, person: o.person, start: o.start, end: o.end }));
+}
+
+/** Who is on call for a schedule at a moment, overrides included. */
+export function whoIsOnCall(tx: Tx | Db, policy: Policy, schedule: string, at: Date): OnCall {
+  const s = policy.schedules[schedule];
+  if (!s) throw new UserError(`There is no schedule "${schedule}". Schedules: ${Object.keys(policy.schedules).join(', ') || 'none'}.`);
+  return onCallAt(s, at, policy.timezone, activeOverrides(tx, at).filter((o) => o.schedule === schedule));
+}

@@ -1,0 +1,101 @@
+// Queues outgoing messages inside the caller's transaction: if the state change rolls back, so do
+// its messages, and once it commits the dispatcher delivers them even across a crash.
+import { and, eq } from 'drizzle-orm';
+import { mentionOn } from '../chat/mention.js';
+import type { MessageBody, Platform } from '../chat/port.js';
+import { outbox } from '../store/schema.js';
+import { platformUserId } from './actor.js';
+import { readSwitches, type Ctx } from './context.js';
+
+/** Pages jump the queue: a rate-limited platform delivers them before nudges and announcements. */
+export const PRIORITY = { page: 0, normal: 1, low: 2 } as const;
+
+/** Builds a message for one platform; `at` writes a person's mention in that platform's syntax. */
+export type BodyFor = (platform: Platform, at: (person: string) => string) => MessageBody;
+
+type Opts = { priority?: number; incidentId?: number; pageId?: number };
+
+export function mentioner(ctx: Ctx, platform: Platform): (person: string) => string {
+  return (person) => {
+    const id = platformUserId(ctx.policy, person, platform);
+    if (id) return mentionOn(platform, id);
+    return ctx.policy.people[person]?.name ?? person.replace(/^\w+:/, '');
+  };
+}
+
+function insert(ctx: Ctx, platform: Platform, kind: typeof outbox.$inferInsert.kind, destination: string, body: object, o: Opts & { editOf?: number }) {
+  return ctx.tx
+    .insert(outbox)
+    .values({
+      platform,
+      kind,
+      destination,
+      body: body as Record<string, unknown>,
+      priority: o.priority ?? PRIORITY.normal,
+      incidentId: o.incidentId,
+      pageId: o.pageId,
+      editOf: o.editOf,
+      nextAttemptAt: ctx.now,
+      createdAt: ctx.now,
+    })
+    .returning({ id: outbox.id })
+    .get().id;
+}
+
+/** Posts in the incident's own channel or thread on every platform. */
+export function postToIncident(ctx: Ctx, incidentId: number, bodyFor: BodyFor, o: Opts = {}): void {
+  for (const p of ctx.platforms) insert(ctx, p, 'post', 'incident', bodyFor(p, mentioner(ctx, p)), { ...o, incidentId });
+}
+
+/** DMs a person on every platform where the policy (or their platform ID) says how to reach them. */
+export function directMessage(ctx: Ctx, person: string, bodyFor: BodyFor, o: Opts = {}): number {
+  let sent = 0;
+  for (const p of ctx.platforms) {
+    const id = platformUserId(ctx.policy, person, p);
+    if (!id) continue;
+    insert(ctx, p, 'post', `dm:${id}`, bodyFor(p, mentioner(ctx, p)), o);
+    sent++;
+  }
+  return sent;
+}
+
+/**
+ * Posts in a channel the policy names by key (announcements, leadership, ...). These are outside
+ * incident channels, so safe mode silences the automatic ones.
+ */
+export function postToChannel(ctx: Ctx, key: string, bodyFor: BodyFor, o: Opts & { automatic?: boolean } = {}): void {
+  if (o.automatic !== false && readSwitches(ctx.tx).safeMode) return;
+  for (const p of ctx.platforms) {
+    const channel = channelFor(ctx, p, key);
+    if (channel) insert(ctx, p, 'post', `channel:${channel}`, bodyFor(p, mentioner(ctx, p)), o);
+  }
+}
+
+/** A platform channel ID for a policy channel key; the console shows every key as a channel of that name. */
+export function channelFor(ctx: Ctx, platform: Platform, key: string): string | undefined {
+  if (platform === 'console') return key;
+  const map = ctx.policy.channels?.[platform] as Record<string, string | undefined> | undefined;
+  return map?.[key];
+}
+
+/** Posts to a concrete platform channel (support replies answer where the message was). */
+export function postRaw(ctx: Ctx, platform: Platform, channel: string, body: MessageBody, o: Opts = {}): void {
+  insert(ctx, platform, 'post', `channel:${channel}`, body, o);
+}
+
+export function queueAction(ctx: Ctx, platform: Platform, kind: 'topic' | 'invite' | 'rename' | 'usergroup', destination: string, body: object, o: Opts = {}): void {
+  insert(ctx, platform, kind, destination, body, o);
+}
+
+/** Rewrites every copy of a page (DMs and channel mentions, on every platform) so none shows a stale button. */
+export function editPageCopies(ctx: Ctx, pageId: number, bodyFor: BodyFor): void {
+  const copies = ctx.tx
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.pageId, pageId), eq(outbox.kind, 'post')))
+    .all();
+  for (const c of copies) {
+    const p = c.platform as Platform;
+    insert(ctx, p, 'edit', c.destination, bodyFor(p, mentioner(ctx, p)), { priority: PRIORITY.normal, incidentId: c.incidentId ?? undefined, editOf: c.id });
+  }
+}

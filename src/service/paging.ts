@@ -1,0 +1,218 @@
+// Pages walk an escalation policy: tier 1 is notified, and each unacknowledged ack_timeout moves
+// the page on to the next tier (earlier tiers stay notified), then round again `repeat` times.
+import { and, eq } from 'drizzle-orm';
+import { policyCalendar, type Tier } from '../config/policy.js';
+import { formatMs, parseDuration } from '../config/duration.js';
+import { isBusinessTime } from '../domain/business-time.js';
+import { pageNotifications, pages } from '../store/schema.js';
+import { personName } from './actor.js';
+import type { Ctx } from './context.js';
+import { UserError } from './errors.js';
+import { formatTime, getIncident, type Incident, incidentVars, rolesOf } from './incident-view.js';
+import { pageBody, pageClosedBody, render } from './messages.js';
+import { whoIsOnCall } from './oncall.js';
+import { directMessage, editPageCopies, postToChannel, postToIncident, PRIORITY } from './outbox-writer.js';
+import { cancelPageTimers, scheduleTimer } from './timers.js';
+import { addTimeline } from './timeline.js';
+
+export type Page = typeof pages.$inferSelect;
+
+/** A page to one person or schedule rather than a policy waits this long before it is called exhausted. */
+const DIRECT_PAGE_TIMEOUT = parseDuration('15m')!;
+/** A step that fires this much after it fell due was missed while Klaxon was down: say so. */
+const LATE_AFTER_MS = 60_000;
+
+export function tiersOf(ctx: Ctx, page: Pick<Page, 'policy' | 'target'>): { tiers: Tier[]; repeat: number } {
+  if (page.policy) {
+    const ep = ctx.policy.escalation_policies[page.policy];
+    if (!ep) throw new Error(`escalation policy ${page.policy} vanished from the policy`);
+    return { tiers: ep.tiers, repeat: ep.repeat };
+  }
+  return { tiers: [{ targets: [page.target], ack_timeout: DIRECT_PAGE_TIMEOUT } as Tier], repeat: 0 };
+}
+
+/** People a tier reaches at a moment: schedules resolve to whoever is on call then. */
+export function tierPeople(ctx: Ctx, tier: Tier, at: Date): string[] {
+  const people = new Set<string>();
+  for (const t of tier.targets) {
+    const [kind, name] = splitTarget(t);
+    if (kind === 'schedule') {
+      const who = whoIsOnCall(ctx.tx, ctx.policy, name, at).person;
+      if (who) people.add(who);
+    } else people.add(name);
+  }
+  return [...people];
+}
+
+function splitTarget(t: string): ['schedule' | 'person', string] {
+  const i = t.indexOf(':');
+  return [t.slice(0, i) as 'schedule' | 'person', t.slice(i + 1)];
+}
+
+function tierApplies(ctx: Ctx, tier: Tier, at: Date): boolean {
+  if (!tier.when) return true;
+  const inHours = isBusinessTime(at, policyCalendar(ctx.policy));
+  return tier.when === 'business_hours' ? inHours : !inHours;
+}
+
+/** The next step after (tier, cycle), skipping tiers whose `when` does not hold at `at`. */
+function nextStep(ctx: Ctx, page: Page, tier: number, cycle: number, at: Date): { tier: number; cycle: number } | null {
+  const { tiers, repeat } = tiersOf(ctx, page);
+  let t = tier;
+  let c = cycle;
+  // Bounded: at most every tier of every remaining cycle is looked at once.
+  for (let guard = 0; guard <= tiers.length * (repeat + 1); guard++) {
+    t++;
+    if (t >= tiers.length) {
+      t = 0;
+      c++;
+      if (c > repeat) return null;
+    }
+    if (tierApplies(ctx, tiers[t], at)) return { tier: t, cycle: c };
+  }
+  return null;
+}
+
+/** Starts a page for an incident. Returns the page id, or null when no tier applies right now. */
+export function startPage(ctx: Ctx, inc: Incident, target: { policy?: string; target?: string }, by: string): number | null {
+  const row = ctx.tx
+    .insert(pages)
+    .values({ incidentId: inc.id, policy: target.policy ?? null, target: target.target ?? `policy:${target.policy}`, status: 'open', tier: -1, cycle: 0, createdAt: ctx.now })
+    .returning()
+    .get();
+  const first = nextStep(ctx, row, -1, 0, ctx.now);
+  addTimeline(ctx, inc.id, 'page', by, `Paged ${describeTarget(row)}`);
+  if (!first) {
+    closePage(ctx, row, 'exhausted');
+    addTimeline(ctx, inc.id, 'page', 'klaxon', `No tier of ${describeTarget(row)} applies now; nobody was paged`);
+    return null;
+  }
+  fireStep(ctx, inc, row, first, ctx.now);
+  return row.id;
+}
+
+export function describeTarget(page: Pick<Page, 'policy' | 'target'>): string {
+  if (page.policy) return `escalation policy ${page.policy}`;
+  return page.target.replace(':', ' ');
+}
+
+/** Notifies one tier and arms the timer for the next step. `due` is when the step should have happened. */
+function fireStep(ctx: Ctx, inc: Incident, page: Page, step: { tier: number; cycle: number }, due: Date): Date {
+  const { tiers } = tiersOf(ctx, page);
+  const tier = tiers[step.tier];
+  const lateMs = ctx.now.getTime() - due.getTime();
+  const late = lateMs > LATE_AFTER_MS ? lateMs : 0;
+  const people = tierPeople(ctx, tier, due);
+  ctx.tx.update(pages).set({ tier: step.tier, cycle: step.cycle }).where(eq(pages.id, page.id)).run();
+  const vars = { ...incidentVars(ctx.policy, inc, rolesOf(ctx.tx, inc.id)), tier: step.tier + 1, late_by: late ? formatMs(late) : '' };
+  const fresh: string[] = [];
+  for (const person of people) {
+    const inserted = ctx.tx
+      .insert(pageNotifications)
+      .values({ pageId: page.id, person, tier: step.tier, cycle: step.cycle, notifiedAt: ctx.now, dueAt: due })
+      .onConflictDoNothing()
+      .run();
+    if (inserted.changes === 0) continue;
+    fresh.push(person);
+    directMessage(ctx, person, (p, at) => pageBody(ctx.policy, { ...vars, person: at(person) }, page.id, tiers.length, !!late), { priority: PRIORITY.page, incidentId: inc.id, pageId: page.id });
+  }
+  if (fresh.length > 0) {
+    postToIncident(ctx, inc.id, (p, at) => pageBody(ctx.policy, { ...vars, person: fresh.map(at).join(' ') }, page.id, tiers.length, !!late), { priority: PRIORITY.page, pageId: page.id });
+  }
+  const who = fresh.length ? fresh.map((p) => personName(ctx.policy, p)).join(', ') : 'nobody (no one on call)';
+  const round = step.cycle > 0 ? ` (repeat ${step.cycle})` : '';
+  addTimeline(ctx, inc.id, 'page', 'klaxon', `Tier ${step.tier + 1}${round} of ${describeTarget(page)} notified: ${who}${late ? ` — late by ${formatMs(late)}` : ''}`);
+  const next = new Date(due.getTime() + (tier.ack_timeout as { ms: number }).ms);
+  return next;
+}
+
+/**
+ * The escalation timer for a page fell due. Steps that fell due while Klaxon was down all fire
+ * now, once each, in order, and say how late they are.
+ */
+export function escalate(ctx: Ctx, pageId: number, due: Date): void {
+  let page = ctx.tx.select().from(pages).where(eq(pages.id, pageId)).get();
+  if (!page || page.status !== 'open') return;
+  const inc = getIncident(ctx.tx, page.incidentId)!;
+  let at = due;
+  for (;;) {
+    const step = nextStep(ctx, page, page.tier, page.cycle, at);
+    if (!step) {
+      exhaust(ctx, inc, page, at);
+      return;
+    }
+    const nextDue = fireStep(ctx, inc, page, step, at);
+    page = { ...page, tier: step.tier, cycle: step.cycle };
+    if (nextDue > ctx.now) {
+      scheduleTimer(ctx, 'escalate', nextDue, { incidentId: inc.id, pageId: page.id });
+      return;
+    }
+    at = nextDue;
+  }
+}
+
+function exhaust(ctx: Ctx, inc: Incident, page: Page, at: Date): void {
+  closePage(ctx, page, 'exhausted');
+  const vars = { ...incidentVars(ctx.policy, inc, rolesOf(ctx.tx, inc.id)), tier: page.tier + 1 };
+  const text = render(ctx.policy, 'exhausted', vars) + (page.cycle > 0 ? ` (${page.cycle} repeat(s) of ${describeTarget(page)})` : ` (${describeTarget(page)})`);
+  addTimeline(ctx, inc.id, 'page', 'klaxon', `Page of ${describeTarget(page)} exhausted at ${formatTime(ctx.policy, at)}`);
+  const body = () => ({ text, title: 'Page exhausted', tone: 'alert' as const });
+  postToIncident(ctx, inc.id, body, { priority: PRIORITY.page });
+  postToChannel(ctx, 'announcements', body, { priority: PRIORITY.page, incidentId: inc.id });
+  editPageCopies(ctx, page.id, () => pageClosedBody(`Page for #${inc.id} ${inc.title}: exhausted, nobody acknowledged.`));
+}
+
+function closePage(ctx: Ctx, page: Page, status: 'acknowledged' | 'exhausted' | 'cancelled', by?: string): void {
+  ctx.tx
+    .update(pages)
+    .set({ status, closedAt: ctx.now, acknowledgedAt: status === 'acknowledged' ? ctx.now : null, acknowledgedBy: by ?? null })
+    .where(eq(pages.id, page.id))
+    .run();
+  cancelPageTimers(ctx, page.id);
+}
+
+export function openPagesOf(ctx: Ctx, incidentId: number): Page[] {
+  return ctx.tx.select().from(pages).where(and(eq(pages.incidentId, incidentId), eq(pages.status, 'open'))).all();
+}
+
+/** Pages of an incident that notified a person and are still open. */
+export function openPagesNotifying(ctx: Ctx, incidentId: number, person: string): Page[] {
+  return openPagesOf(ctx, incidentId).filter(
+    (p) => ctx.tx.select().from(pageNotifications).where(and(eq(pageNotifications.pageId, p.id), eq(pageNotifications.person, person))).get() !== undefined,
+  );
+}
+
+/** Acknowledges one page. Only an open page can be acknowledged; a resolved incident's page stays closed. */
+export function acknowledgePage(ctx: Ctx, inc: Incident, page: Page, by: string): void {
+  if (page.status !== 'open') throw new UserError(closedReason(ctx, page));
+  closePage(ctx, page, 'acknowledged', by);
+  const name = personName(ctx.policy, by);
+  const after = formatMs(ctx.now.getTime() - page.createdAt.getTime());
+  addTimeline(ctx, inc.id, 'ack', by, `${name} acknowledged the page of ${describeTarget(page)} after ${after}`);
+  editPageCopies(ctx, page.id, () => pageClosedBody(`✅ Acknowledged by ${name} at ${formatTime(ctx.policy, ctx.now)} — page for #${inc.id} ${inc.title}`));
+  postToIncident(ctx, inc.id, (_p, at) => ({ text: `✅ ${at(by)} acknowledged the page (after ${after}).`, tone: 'good' }), { priority: PRIORITY.page });
+}
+
+function closedReason(ctx: Ctx, page: Page): string {
+  if (page.status === 'acknowledged') return `That page was already acknowledged by ${personName(ctx.policy, page.acknowledgedBy)} at ${formatTime(ctx.policy, page.acknowledgedAt)}.`;
+  if (page.status === 'cancelled') return 'That page was cancelled because the incident was resolved; there is nothing to acknowledge.';
+  return 'That page is exhausted; page again with `page`.';
+}
+
+/** Resolving an incident cancels its open pages and rewrites their copies. */
+export function cancelPages(ctx: Ctx, inc: Incident): number {
+  const open = openPagesOf(ctx, inc.id);
+  for (const p of open) {
+    closePage(ctx, p, 'cancelled');
+    editPageCopies(ctx, p.id, () => pageClosedBody(`Page for #${inc.id} ${inc.title}: cancelled, the incident is resolved.`));
+  }
+  return open.length;
+}
+
+export function findPage(ctx: Ctx, pageId: number): Page | undefined {
+  return ctx.tx.select().from(pages).where(eq(pages.id, pageId)).get();
+}
+
+export function requireSchedule(ctx: Ctx, name: string): void {
+  if (!ctx.policy.schedules[name]) throw new UserError(`There is no schedule "${name}".`);
+}

@@ -1,0 +1,92 @@
+// Read-only answers: status, list, timeline, on-call, stats, help, postmortem draft.
+import { gte } from 'drizzle-orm';
+import { formatMs, parseDuration, type Duration } from '../config/duration.js';
+import { helpText, USAGE } from '../domain/commands.js';
+import { computeStats } from '../domain/stats.js';
+import { incidents } from '../store/schema.js';
+import { personName } from './actor.js';
+import { readSwitches, type Ctx } from './context.js';
+import { UserError } from './errors.js';
+import { formatTime, type Incident, openIncidents, recentIncidents, rolesFor, rolesOf, severityLabel, severityOf } from './incident-view.js';
+import { whoIsOnCall } from './oncall.js';
+import { renderPostmortem } from './postmortem-draft.js';
+import type { Reply } from './service.js';
+import { timelineOf } from './timeline.js';
+
+export function status(ctx: Ctx, inc: Incident): Reply {
+  const roles = rolesOf(ctx.tx, inc.id);
+  const sev = severityOf(ctx.policy, inc);
+  const fields = [
+    { label: 'Severity', value: severityLabel(sev) },
+    { label: 'Status', value: inc.status },
+    { label: 'Declared', value: formatTime(ctx.policy, inc.declaredAt) },
+    { label: 'Acknowledged', value: formatTime(ctx.policy, inc.acknowledgedAt) },
+    { label: 'Mitigated', value: formatTime(ctx.policy, inc.mitigatedAt) },
+    { label: 'Resolved', value: formatTime(ctx.policy, inc.resolvedAt) },
+    ...Object.entries(roles).map(([role, p]) => ({ label: role, value: personName(ctx.policy, p) })),
+  ];
+  const title = `#${inc.id} ${inc.title}`;
+  const text = [title, ...fields.map((f) => `${f.label}: ${f.value}`)].join('\n');
+  return { ok: true, text, body: { text, title, fields, tone: inc.status === 'resolved' ? 'good' : 'alert' } };
+}
+
+export function list(ctx: Ctx): Reply {
+  const open = openIncidents(ctx.tx);
+  const recent = recentIncidents(ctx.tx, 10).filter((i) => i.status === 'resolved');
+  const rows = [...open, ...recent];
+  if (rows.length === 0) return { ok: true, text: 'No incidents yet.' };
+  const roles = rolesFor(ctx.tx, rows.map((r) => r.id));
+  const line = (i: Incident) =>
+    `#${i.id} [${severityLabel(severityOf(ctx.policy, i))}] ${i.status.padEnd(13)} ${i.title} — commander ${personName(ctx.policy, roles.get(i.id)?.commander)}, declared ${formatTime(ctx.policy, i.declaredAt)}`;
+  const lines = [`Open (${open.length}):`, ...open.map(line), ...(recent.length ? ['Recently resolved:', ...recent.map(line)] : [])];
+  const text = lines.join('\n');
+  return { ok: true, text, body: { text, title: 'Incidents', lines } };
+}
+
+export function timeline(ctx: Ctx, inc: Incident): Reply {
+  const events = timelineOf(ctx.tx, inc.id);
+  const lines = events.map((e) => `${formatTime(ctx.policy, e.at)}  ${e.text}`);
+  const text = [`Timeline of #${inc.id} ${inc.title}`, ...lines].join('\n');
+  return { ok: true, text, body: { text, title: `Timeline of #${inc.id}`, lines } };
+}
+
+export function postmortem(ctx: Ctx, inc: Incident): Reply {
+  const text = renderPostmortem(ctx.tx, ctx.policy, inc);
+  return { ok: true, text };
+}
+
+export function oncall(ctx: Ctx, schedule?: string): Reply {
+  const names = schedule ? [schedule] : Object.keys(ctx.policy.schedules);
+  if (names.length === 0) return { ok: true, text: 'The policy has no schedules.' };
+  const lines = names.map((name) => {
+    const who = whoIsOnCall(ctx.tx, ctx.policy, name, ctx.now);
+    const via = who.override ? ' (override)' : '';
+    return `${name}: ${personName(ctx.policy, who.person)}${via} until ${formatTime(ctx.policy, who.until)}`;
+  });
+  return { ok: true, text: lines.join('\n') };
+}
+
+const DEFAULT_WINDOW = parseDuration('30d')!;
+
+export function stats(ctx: Ctx, window: Duration = DEFAULT_WINDOW): Reply {
+  if (window.kind !== 'wall') throw new UserError('Stats take a wall-clock window such as 30d or 12w.', USAGE.stats);
+  const from = new Date(ctx.now.getTime() - window.ms);
+  const rows = ctx.tx.select().from(incidents).where(gte(incidents.declaredAt, from)).all();
+  const table = computeStats(rows, ctx.policy.severities.map((s) => s.id), from, new Date(ctx.now.getTime() + 1));
+  const fmt = (ms: number | null) => (ms === null ? '—' : formatMs(Math.round(ms)));
+  const lines = table.map(
+    (s) =>
+      `${s.severity.padEnd(8)} incidents ${String(s.incidents).padStart(3)}  MTTA ${fmt(s.mttaMs).padEnd(8)} MTTR ${fmt(s.mttrMs).padEnd(8)} targets missed ${s.targetsMissed}  postmortems on time ${s.postmortemsOnTime}/${s.postmortemsRequired}`,
+  );
+  return { ok: true, text: [`Last ${window.text}:`, ...lines].join('\n') };
+}
+
+export function help(topic?: string): Reply {
+  if (topic && topic in USAGE) return { ok: true, text: `Usage: ${USAGE[topic as keyof typeof USAGE]}` };
+  return { ok: true, text: helpText() };
+}
+
+export function switchesText(ctx: Ctx): string {
+  const s = readSwitches(ctx.tx);
+  return `automation ${s.automation ? 'on' : 'off'}, safe mode ${s.safeMode ? 'on' : 'off'}`;
+}

@@ -1,0 +1,89 @@
+// Rota upkeep driven by timers: hand-off notices to the people coming on and going off shift,
+// Slack on-call user groups, and channel-topic announcements on a cron.
+import { and, eq } from 'drizzle-orm';
+import { parseCron, nextCron } from '../domain/cron.js';
+import { handoffsBetween } from '../domain/rotation.js';
+import { timers } from '../store/schema.js';
+import { personName, platformUserId } from './actor.js';
+import { readSwitches, type Ctx } from './context.js';
+import { formatTime } from './incident-view.js';
+import { channelFor, directMessage, PRIORITY, queueAction } from './outbox-writer.js';
+import { whoIsOnCall } from './oncall.js';
+import { scheduleTimer } from './timers.js';
+
+const handoffKey = (s: string) => `handoff:${s}`;
+const announceKey = (s: string) => `announce:${s}`;
+
+function hasPending(ctx: Ctx, key: string): boolean {
+  return !!ctx.tx.select({ id: timers.id }).from(timers).where(and(eq(timers.key, key), eq(timers.status, 'pending'))).get();
+}
+
+/** The next regular hand-off after `from` (looking up to 8 days ahead covers every rotation). */
+function nextHandoff(ctx: Ctx, schedule: string, from: Date): Date | undefined {
+  const s = ctx.policy.schedules[schedule];
+  return handoffsBetween(s, from, new Date(from.getTime() + 8 * 86400_000), ctx.policy.timezone)[0];
+}
+
+/** Arms each schedule's next hand-off and announcement if none is pending (start-up, policy change). */
+export function ensureRotaTimers(ctx: Ctx): void {
+  for (const [name, s] of Object.entries(ctx.policy.schedules)) {
+    if (!hasPending(ctx, handoffKey(name))) {
+      const at = nextHandoff(ctx, name, ctx.now);
+      if (at) scheduleTimer(ctx, 'handoff', at, { key: handoffKey(name), data: { schedule: name, regular: true } });
+    }
+    const spec = s.announce && parseCron(s.announce.cron);
+    if (spec && !hasPending(ctx, announceKey(name))) {
+      const at = nextCron(spec, ctx.now, ctx.policy.timezone);
+      if (at) scheduleTimer(ctx, 'announce', at, { key: announceKey(name), data: { schedule: name } });
+    }
+  }
+}
+
+/** An override starts or ends at these moments: each is a hand-off too. */
+export function rotaChanged(ctx: Ctx, schedule: string, moments: Date[]): void {
+  for (const at of moments) {
+    if (at.getTime() === ctx.now.getTime()) handoff(ctx, schedule, at, false);
+    else scheduleTimer(ctx, 'handoff', at, { key: `${handoffKey(schedule)}:override`, data: { schedule, regular: false } });
+  }
+}
+
+/** Tells whoever goes off and comes on, repoints the user group, and arms the next regular hand-off. */
+export function handoff(ctx: Ctx, schedule: string, at: Date, regular: boolean): void {
+  const s = ctx.policy.schedules[schedule];
+  if (!s) return;
+  const before = whoIsOnCall(ctx.tx, ctx.policy, schedule, new Date(at.getTime() - 1)).person;
+  const now = whoIsOnCall(ctx.tx, ctx.policy, schedule, at);
+  if (before !== now.person && s.shift_notices) {
+    const until = formatTime(ctx.policy, now.until);
+    if (before) directMessage(ctx, before, () => ({ text: `Your ${schedule} on-call shift has ended. ${personName(ctx.policy, now.person)} is on now.`, tone: 'info' }), { priority: PRIORITY.low });
+    if (now.person) directMessage(ctx, now.person, () => ({ text: `Your ${schedule} on-call shift starts now and runs until ${until}.`, tone: 'info' }), { priority: PRIORITY.low });
+  }
+  if (s.slack_usergroup && ctx.platforms.includes('slack')) {
+    const id = now.person && platformUserId(ctx.policy, now.person, 'slack');
+    queueAction(ctx, 'slack', 'usergroup', `usergroup:${s.slack_usergroup}`, { users: id ? [id] : [] });
+  }
+  if (regular) {
+    const next = nextHandoff(ctx, schedule, at);
+    if (next) scheduleTimer(ctx, 'handoff', next, { key: handoffKey(schedule), data: { schedule, regular: true } });
+  }
+}
+
+/** Sets the schedule's announce channel topic to its current on-call ("On support today: @alice"). */
+export function announce(ctx: Ctx, schedule: string, at: Date): void {
+  const s = ctx.policy.schedules[schedule];
+  if (!s?.announce) return;
+  const who = whoIsOnCall(ctx.tx, ctx.policy, schedule, ctx.now).person;
+  // A topic is posted automatically outside incident channels, which safe mode silences.
+  if (!readSwitches(ctx.tx).safeMode) {
+    for (const p of ctx.platforms) {
+      const channel = channelFor(ctx, p, s.announce.topic);
+      if (!channel) continue;
+      const id = who && platformUserId(ctx.policy, who, p);
+      const mention = id ? (p === 'console' ? `@${id}` : `<@${id}>`) : personName(ctx.policy, who);
+      queueAction(ctx, p, 'topic', `channel:${channel}`, { text: `On ${schedule} today: ${mention}` }, { priority: PRIORITY.low });
+    }
+  }
+  const spec = parseCron(s.announce.cron);
+  const next = spec && nextCron(spec, at, ctx.policy.timezone);
+  if (next) scheduleTimer(ctx, 'announce', next, { key: announceKey(schedule), data: { schedule } });
+}

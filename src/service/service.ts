@@ -1,0 +1,242 @@
+// The one place that changes state. Every adapter (console, Slack, Discord, HTTP API) and the
+// scheduler come through here; each call is one SQLite transaction.
+import { and, eq } from 'drizzle-orm';
+import type { MessageBody, Platform } from '../chat/port.js';
+import { severityNames } from '../config/policy.js';
+import { type Command, parseCommand, type UserRef } from '../domain/commands.js';
+import { outbox, pages, processedEvents } from '../store/schema.js';
+import { type Actor, personName } from './actor.js';
+import { readSwitches, type Ctx, type ServiceDeps, writeSwitch } from './context.js';
+import { UserError } from './errors.js';
+import { getIncident, type Incident, resolveIncident } from './incident-view.js';
+import { assignRole, changeSeverity, declare, type DeclareInput, resolve, update } from './incidents.js';
+import { acknowledgePage, findPage, openPagesNotifying, openPagesOf, startPage } from './paging.js';
+import { markPostmortemDone } from './postmortem.js';
+import { type Action, requirePermission } from './permissions.js';
+import * as queries from './queries.js';
+import { createOverride } from './overrides.js';
+
+export type Reply = { ok: boolean; text: string; body?: MessageBody };
+
+/** Where a command came from: the incident whose channel it was typed in, if any. */
+export type Origin = { incident?: number };
+
+const ACTION_OF: Partial<Record<Command['kind'], Action>> = {
+  declare: 'declare', update: 'update', mitigate: 'mitigate', severity: 'severity', role: 'role', page: 'page',
+  ack: 'ack', resolve: 'resolve', override: 'override', automation: 'automation', safe_mode: 'safe_mode',
+};
+
+export class Service {
+  constructor(readonly deps: ServiceDeps) {}
+
+  get policy() {
+    return this.deps.policy;
+  }
+
+  /** Runs `fn` in one transaction with a fresh `now`; a UserError rolls everything back. */
+  transact<T>(fn: (ctx: Ctx) => T): T {
+    const now = this.deps.clock.now();
+    const out = this.deps.db.transaction((tx) => fn({ ...this.deps, tx, now }));
+    this.deps.onCommit?.();
+    return out;
+  }
+
+  /** Parses and runs chat text such as "/incident declare sev1 API down". */
+  run(actor: Actor, text: string, origin: Origin = {}): Reply {
+    const parsed = parseCommand(text, { severities: severityNames(this.policy) });
+    if (!parsed.ok) return { ok: false, text: `${parsed.error}\nUsage: ${parsed.usage}` };
+    return this.execute(actor, parsed.command, origin);
+  }
+
+  execute(actor: Actor, cmd: Command, origin: Origin = {}): Reply {
+    try {
+      return this.transact((ctx) => {
+        const action = ACTION_OF[cmd.kind];
+        if (action) requirePermission(ctx.policy, actor, action);
+        return this.apply(ctx, actor, cmd, origin);
+      });
+    } catch (e) {
+      if (e instanceof UserError) return { ok: false, text: e.usage ? `${e.message}\nUsage: ${e.usage}` : e.message };
+      throw e;
+    }
+  }
+
+  private apply(ctx: Ctx, actor: Actor, cmd: Command, origin: Origin): Reply {
+    const incident = (n?: number) => resolveIncident(ctx.tx, n, origin.incident);
+    switch (cmd.kind) {
+      case 'declare': {
+        const inc = declare(ctx, actor, { title: cmd.title, severity: cmd.severity });
+        return { ok: true, text: `Declared #${inc.id} (${inc.severity}): ${inc.title}` };
+      }
+      case 'update': {
+        const inc = update(ctx, actor, incident(cmd.incident), cmd.status, cmd.text);
+        return { ok: true, text: `Posted an update on #${inc.id} (${inc.status}).` };
+      }
+      case 'mitigate': {
+        const inc = update(ctx, actor, incident(cmd.incident), 'monitoring', cmd.text);
+        return { ok: true, text: `#${inc.id} is mitigated and monitoring.` };
+      }
+      case 'severity': {
+        const inc = changeSeverity(ctx, actor, incident(cmd.incident), cmd.severity);
+        return { ok: true, text: `#${inc.id} is now ${inc.severity}.` };
+      }
+      case 'role': {
+        const inc = incident(cmd.incident);
+        const person = this.personFor(ctx, cmd.user, actor.platform);
+        assignRole(ctx, actor, inc, cmd.role, person);
+        return { ok: true, text: `${personName(ctx.policy, person)} is ${cmd.role} for #${inc.id}.` };
+      }
+      case 'page':
+        return this.page(ctx, actor, incident(cmd.incident), cmd.target);
+      case 'ack':
+        return this.ack(ctx, actor, incident(cmd.incident));
+      case 'resolve': {
+        const inc = resolve(ctx, actor, incident(cmd.incident), cmd.summary);
+        return { ok: true, text: `Resolved #${inc.id}.` };
+      }
+      case 'status':
+        return queries.status(ctx, incident(cmd.incident));
+      case 'list':
+        return queries.list(ctx);
+      case 'timeline':
+        return queries.timeline(ctx, incident(cmd.incident));
+      case 'postmortem': {
+        const inc = incident(cmd.incident);
+        if (cmd.done) {
+          requirePermission(ctx.policy, actor, 'postmortem');
+          markPostmortemDone(ctx, actor, inc, cmd.done);
+          return { ok: true, text: `Marked the postmortem for #${inc.id} done.` };
+        }
+        return queries.postmortem(ctx, inc);
+      }
+      case 'oncall':
+        return queries.oncall(ctx, cmd.schedule);
+      case 'override': {
+        const person = this.personFor(ctx, cmd.user, actor.platform);
+        return createOverride(ctx, actor, cmd.schedule, person, cmd.duration);
+      }
+      case 'stats':
+        return queries.stats(ctx, cmd.window);
+      case 'automation':
+      case 'safe_mode': {
+        writeSwitch(ctx, cmd.kind, cmd.on);
+        const label = cmd.kind === 'automation' ? 'Automation' : 'Safe mode';
+        return { ok: true, text: `${label} is now ${cmd.on ? 'on' : 'off'}.` };
+      }
+      case 'help':
+        return queries.help(cmd.topic);
+    }
+  }
+
+  /** A mentioned user is a policy person when the platform ID or name maps to one. */
+  personFor(ctx: Ctx, ref: UserRef, platform: Actor['platform']): string {
+    if ('name' in ref) {
+      const wanted = ref.name.toLowerCase();
+      const hit = Object.entries(ctx.policy.people).find(([id, p]) => id.toLowerCase() === wanted || p.name.toLowerCase() === wanted);
+      if (!hit) throw new UserError(`Nobody called "${ref.name}" is in the policy. People: ${Object.keys(ctx.policy.people).join(', ')}.`);
+      return hit[0];
+    }
+    const plat = platform === 'slack' || platform === 'discord' ? platform : undefined;
+    if (plat) {
+      const hit = Object.entries(ctx.policy.people).find(([, p]) => p[plat] === ref.id);
+      return hit ? hit[0] : `${plat}:${ref.id}`;
+    }
+    if (ctx.policy.people[ref.id]) return ref.id;
+    throw new UserError(`Nobody with ID ${ref.id} is in the policy.`);
+  }
+
+  private page(ctx: Ctx, actor: Actor, inc: Incident, target: Extract<Command, { kind: 'page' }>['target']): Reply {
+    if (inc.status === 'resolved') throw new UserError(`#${inc.id} is resolved; there is nobody to page for it.`);
+    let spec: { policy?: string; target?: string };
+    if (target.type === 'user') spec = { target: `person:${this.personFor(ctx, target.user, actor.platform)}` };
+    else {
+      const name = target.name;
+      const isSchedule = !!ctx.policy.schedules[name] && target.type !== 'policy';
+      const isPolicy = !!ctx.policy.escalation_policies[name] && target.type !== 'schedule';
+      const isPerson = !!ctx.policy.people[name] && target.type === 'any';
+      if (isPolicy && (target.type === 'policy' || !isSchedule)) spec = { policy: name };
+      else if (isSchedule) spec = { target: `schedule:${name}` };
+      else if (isPerson) spec = { target: `person:${name}` };
+      else
+        throw new UserError(
+          `Nothing called "${name}" to page. Schedules: ${Object.keys(ctx.policy.schedules).join(', ') || 'none'}; policies: ${Object.keys(ctx.policy.escalation_policies).join(', ') || 'none'}.`,
+          'page [#N] <@user|schedule|policy>',
+        );
+    }
+    const id = startPage(ctx, inc, spec, actor.id);
+    return { ok: true, text: id ? `Paging ${spec.policy ?? spec.target} for #${inc.id}.` : `Nobody applies to page right now for ${spec.policy ?? spec.target}.` };
+  }
+
+  private ack(ctx: Ctx, actor: Actor, inc: Incident): Reply {
+    if (inc.status === 'resolved') throw new UserError(`#${inc.id} is resolved; there is nothing to acknowledge.`);
+    let mine = openPagesNotifying(ctx, inc.id, actor.id);
+    // Someone who was not paged but is taking it on still stops the escalation.
+    if (mine.length === 0) mine = openPagesOf(ctx, inc.id);
+    if (mine.length === 0) throw new UserError(`#${inc.id} has no open page to acknowledge.`);
+    for (const p of mine) acknowledgePage(ctx, inc, p, actor.id);
+    return { ok: true, text: `Acknowledged ${mine.length} page(s) on #${inc.id}.` };
+  }
+
+  /** The Acknowledge button, whatever the platform. */
+  acknowledgePageById(actor: Actor, pageId: number): Reply {
+    try {
+      return this.transact((ctx) => {
+        requirePermission(ctx.policy, actor, 'ack');
+        const page = findPage(ctx, pageId);
+        if (!page) throw new UserError('That page no longer exists.');
+        const inc = getIncident(ctx.tx, page.incidentId)!;
+        acknowledgePage(ctx, inc, page, actor.id);
+        return { ok: true, text: `Acknowledged the page for #${inc.id}.` };
+      });
+    } catch (e) {
+      if (e instanceof UserError) return { ok: false, text: e.message };
+      throw e;
+    }
+  }
+
+  /**
+   * An emoji reaction on a message Klaxon delivered: an acknowledge emoji on a page copy
+   * acknowledges that page. Returns null when the reaction means nothing to Klaxon.
+   */
+  reactToDelivered(actor: Actor, platform: Platform, ref: { channel?: string; id: string }, emoji: string): Reply | null {
+    const names = this.policy.reactions?.acknowledge ?? ['white_check_mark', 'eyes'];
+    if (!names.includes(emoji)) return null;
+    const row = this.deps.db
+      .select({ pageId: outbox.pageId })
+      .from(outbox)
+      .where(and(eq(outbox.platform, platform), eq(outbox.refId, ref.id), ref.channel ? eq(outbox.refChannel, ref.channel) : undefined))
+      .get();
+    if (!row?.pageId) return null;
+    return this.acknowledgePageById(actor, row.pageId);
+  }
+
+  declareFrom(actor: Actor, input: DeclareInput): Reply & { incident?: number } {
+    try {
+      return this.transact((ctx) => {
+        requirePermission(ctx.policy, actor, 'declare');
+        const inc = declare(ctx, actor, input);
+        return { ok: true, text: `Declared #${inc.id}`, incident: inc.id };
+      });
+    } catch (e) {
+      if (e instanceof UserError) return { ok: false, text: e.message };
+      throw e;
+    }
+  }
+
+  /**
+   * Records a platform delivery ID; false when it was seen before, so Slack retries and Discord
+   * replays are processed once. Call it inside the same logical step as the work it guards.
+   */
+  firstDelivery(platform: Platform, eventId: string): boolean {
+    const r = this.deps.db.insert(processedEvents).values({ platform, eventId, processedAt: this.deps.clock.now() }).onConflictDoNothing().run();
+    return r.changes === 1;
+  }
+
+  switches() {
+    return readSwitches(this.deps.db);
+  }
+
+  pageStatus(pageId: number) {
+    return this.deps.db.select().from(pages).where(eq(pages.id, pageId)).get();
+  }
+}

@@ -1,0 +1,14 @@
+import { asc, eq } from 'drizzle-orm';
+import type { Db, Tx } from '../store/db.js';
+import { timelineEvents } from '../store/schema.js';
+import type { Ctx } from './context.js';
+
+export type TimelineEvent = typeof timelineEvents.$inferSelect;
+
+export function addTimeline(ctx: Ctx, incidentId: number, kind: string, actor: string | null, text: string, isPublic = false): void {
+  ctx.tx.insert(timelineEvents).values({ incidentId, at: ctx.now, kind, actor, text, public: isPublic }).run();
+}
+
+export function timelineOf(tx: Tx | Db, incidentId: number): TimelineEvent[] {
+  return tx.select().from(timelineEvents).where(eq(timelineEvents.incidentId, incidentId)).orderBy(asc(timelineEvents.at), asc(timelineEvents.id)).all();
+}

@@ -1,0 +1,205 @@
+// The data model. Times are stored as epoch milliseconds and read back as Date.
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const at = (name: string) => integer(name, { mode: 'timestamp_ms' });
+
+/** One row per incident; `id` is the incident number people type (#12). */
+export const incidents = sqliteTable(
+  'incidents',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    title: text('title').notNull(),
+    description: text('description'),
+    severity: text('severity').notNull(),
+    status: text('status', { enum: ['investigating', 'identified', 'monitoring', 'resolved'] }).notNull(),
+    declaredAt: at('declared_at').notNull(),
+    declaredBy: text('declared_by').notNull(),
+    acknowledgedAt: at('acknowledged_at'),
+    mitigatedAt: at('mitigated_at'),
+    resolvedAt: at('resolved_at'),
+    lastUpdateAt: at('last_update_at').notNull(),
+    summary: text('summary'),
+    sourceLink: text('source_link'),
+    postmortemDueAt: at('postmortem_due_at'),
+    postmortemUrl: text('postmortem_url'),
+    postmortemDoneAt: at('postmortem_done_at'),
+    targetsMissed: integer('targets_missed').notNull().default(0),
+  },
+  (t) => [index('incidents_status').on(t.status), index('incidents_declared_at').on(t.declaredAt)],
+);
+
+/** Append-only history of an incident, shown by `timeline` and in the postmortem. */
+export const timelineEvents = sqliteTable(
+  'timeline_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id').notNull().references(() => incidents.id),
+    at: at('at').notNull(),
+    kind: text('kind').notNull(),
+    actor: text('actor'),
+    text: text('text').notNull(),
+    public: integer('public', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [index('timeline_incident').on(t.incidentId, t.at)],
+);
+
+export const roleAssignments = sqliteTable(
+  'role_assignments',
+  {
+    incidentId: integer('incident_id').notNull().references(() => incidents.id),
+    role: text('role').notNull(),
+    person: text('person').notNull(),
+    assignedAt: at('assigned_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.role] })],
+);
+
+/** A page walks an escalation policy tier by tier until someone acknowledges it. */
+export const pages = sqliteTable(
+  'pages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id').notNull().references(() => incidents.id),
+    policy: text('policy'),
+    target: text('target').notNull(),
+    status: text('status', { enum: ['open', 'acknowledged', 'exhausted', 'cancelled'] }).notNull(),
+    tier: integer('tier').notNull().default(0),
+    cycle: integer('cycle').notNull().default(0),
+    createdAt: at('created_at').notNull(),
+    acknowledgedAt: at('acknowledged_at'),
+    acknowledgedBy: text('acknowledged_by'),
+    closedAt: at('closed_at'),
+  },
+  (t) => [index('pages_incident').on(t.incidentId, t.status)],
+);
+
+/** Who was told about a page, at which tier and cycle: the record that makes each step happen once. */
+export const pageNotifications = sqliteTable(
+  'page_notifications',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pageId: integer('page_id').notNull().references(() => pages.id),
+    person: text('person').notNull(),
+    tier: integer('tier').notNull(),
+    cycle: integer('cycle').notNull(),
+    notifiedAt: at('notified_at').notNull(),
+    dueAt: at('due_at').notNull(),
+  },
+  (t) => [uniqueIndex('page_notifications_once').on(t.pageId, t.person, t.tier, t.cycle)],
+);
+
+/** Durable timers: escalation steps, nudges, targets, reminders, hand-offs. */
+export const timers = sqliteTable(
+  'timers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind').notNull(),
+    dueAt: at('due_at').notNull(),
+    status: text('status', { enum: ['pending', 'done', 'cancelled'] }).notNull().default('pending'),
+    incidentId: integer('incident_id').references(() => incidents.id),
+    pageId: integer('page_id').references(() => pages.id),
+    key: text('key'),
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>(),
+    createdAt: at('created_at').notNull(),
+    firedAt: at('fired_at'),
+  },
+  // Claiming reads only pending rows in due order, so the index keeps a tick flat however many wait.
+  (t) => [index('timers_due').on(t.status, t.dueAt), index('timers_key').on(t.key)],
+);
+
+/** Everything Klaxon posts, one row per platform, delivered by the dispatcher with retries. */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    platform: text('platform').notNull(),
+    kind: text('kind', { enum: ['post', 'edit', 'topic', 'invite', 'rename', 'usergroup'] }).notNull(),
+    destination: text('destination').notNull(),
+    body: text('body', { mode: 'json' }).notNull().$type<Record<string, unknown>>(),
+    priority: integer('priority').notNull().default(1),
+    incidentId: integer('incident_id').references(() => incidents.id),
+    pageId: integer('page_id').references(() => pages.id),
+    editOf: integer('edit_of'),
+    status: text('status', { enum: ['pending', 'sent', 'failed', 'skipped'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: at('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    createdAt: at('created_at').notNull(),
+    sentAt: at('sent_at'),
+    refChannel: text('ref_channel'),
+    refId: text('ref_id'),
+  },
+  (t) => [
+    index('outbox_pending').on(t.status, t.platform, t.id),
+    index('outbox_ref').on(t.platform, t.refChannel, t.refId),
+    index('outbox_ref_id').on(t.platform, t.refId),
+  ],
+);
+
+/** The channel (Slack) or thread (Discord) an incident lives in on each platform. */
+export const incidentSpaces = sqliteTable(
+  'incident_spaces',
+  {
+    incidentId: integer('incident_id').notNull().references(() => incidents.id),
+    platform: text('platform').notNull(),
+    channelId: text('channel_id').notNull(),
+    name: text('name'),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.platform] }), index('spaces_channel').on(t.platform, t.channelId)],
+);
+
+/** Platform deliveries already handled (Slack retries, Discord replays). */
+export const processedEvents = sqliteTable(
+  'processed_events',
+  {
+    platform: text('platform').notNull(),
+    eventId: text('event_id').notNull(),
+    processedAt: at('processed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.eventId] })],
+);
+
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: at('updated_at').notNull().default(sql`(unixepoch() * 1000)`),
+});
+
+export const overrides = sqliteTable(
+  'overrides',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    schedule: text('schedule').notNull(),
+    person: text('person').notNull(),
+    start: at('start').notNull(),
+    end: at('end').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [index('overrides_schedule').on(t.schedule, t.end)],
+);
+
+/** Last support auto-reply per person and channel, so a restart does not reply again within the cooldown. */
+export const supportReplies = sqliteTable(
+  'support_replies',
+  {
+    platform: text('platform').notNull(),
+    channel: text('channel').notNull(),
+    user: text('user').notNull(),
+    repliedAt: at('replied_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.channel, t.user] })],
+);
+
+/** Display names learned from platforms (Slack users.info, Discord member objects). */
+export const platformUsers = sqliteTable(
+  'platform_users',
+  {
+    platform: text('platform').notNull(),
+    userId: text('user_id').notNull(),
+    displayName: text('display_name').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.userId] })],
+);
