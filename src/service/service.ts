@@ -4,7 +4,8 @@ import { and, eq } from 'drizzle-orm';
 import type { MessageBody, Platform } from '../chat/port.js';
 import { severityNames } from '../config/policy.js';
 import { type Command, parseCommand, type UserRef } from '../domain/commands.js';
-import { outbox, pages, processedEvents } from '../store/schema.js';
+import { incidentSpaces, outbox, pages, processedEvents } from '../store/schema.js';
+import { addTimeline } from './timeline.js';
 import { type Actor, personName } from './actor.js';
 import { readSwitches, type Ctx, type ServiceDeps, writeSwitch } from './context.js';
 import { UserError } from './errors.js';
@@ -230,6 +231,41 @@ export class Service {
   firstDelivery(platform: Platform, eventId: string): boolean {
     const r = this.deps.db.insert(processedEvents).values({ platform, eventId, processedAt: this.deps.clock.now() }).onConflictDoNothing().run();
     return r.changes === 1;
+  }
+
+  /** The incident whose channel (Slack) or thread (Discord) this is, as a command origin. */
+  originFor(platform: Platform, channelId: string | undefined): Origin {
+    if (!channelId) return {};
+    const row = this.deps.db
+      .select({ incidentId: incidentSpaces.incidentId })
+      .from(incidentSpaces)
+      .where(and(eq(incidentSpaces.platform, platform), eq(incidentSpaces.channelId, channelId)))
+      .get();
+    return row ? { incident: row.incidentId } : {};
+  }
+
+  /** Which reaction names mean what, from the policy (with the SPEC's defaults). */
+  reactionMeaning(emoji: string): 'acknowledge' | 'timeline' | 'declare' | null {
+    const r = this.policy.reactions;
+    if ((r?.acknowledge ?? ['white_check_mark', 'eyes']).includes(emoji)) return 'acknowledge';
+    if ((r?.timeline ?? ['pushpin']).includes(emoji)) return 'timeline';
+    if ((r?.declare ?? ['rotating_light']).includes(emoji)) return 'declare';
+    return null;
+  }
+
+  /**
+   * Copies a chat message onto the timeline of the incident whose channel it is in (pushpin
+   * reaction, Slack pin). Returns null when the channel is not an incident's.
+   */
+  pinToTimeline(actor: Actor, platform: Platform, channelId: string, message: { text: string; author: string; link?: string }): Reply | null {
+    const origin = this.originFor(platform, channelId);
+    if (!origin.incident) return null;
+    return this.transact((ctx) => {
+      const inc = getIncident(ctx.tx, origin.incident!)!;
+      const text = message.text.length > 2000 ? `${message.text.slice(0, 2000)}…` : message.text;
+      addTimeline(ctx, inc.id, 'pinned', actor.id, `${actor.name} pinned a message by ${message.author}: ${text}${message.link ? ` (${message.link})` : ''}`);
+      return { ok: true, text: `Added to the timeline of #${inc.id}.` };
+    });
   }
 
   switches() {
