@@ -426,7 +426,8 @@ function editDistance(a: string, b: string): number {
 
 function issueLines(issue: z.core.$ZodIssue): string[] {
   if (issue.code === 'unrecognized_keys') {
-    const known = KNOWN_KEYS[issue.path.join('.')];
+    const where = issue.path.join('.');
+    const known = Object.hasOwn(KNOWN_KEYS, where) ? KNOWN_KEYS[where] : undefined;
     return issue.keys.map((k) => `${formatPath([...issue.path, k])}: unknown key${suggestion(k, known)}`);
   }
   return [`${formatPath(issue.path)}: ${issue.message}`];

@@ -79,7 +79,8 @@ const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 export function renderTemplate(tpl: string, vars: Record<string, string | number | undefined>): string {
   return tpl.replace(PLACEHOLDER, (_whole, name: string) => {
-    for (const key of [name, ...(SYNONYMS[name] ?? [])]) {
+    const synonyms = Object.hasOwn(SYNONYMS, name) ? SYNONYMS[name] : [];
+    for (const key of [name, ...synonyms]) {
       const value = Object.hasOwn(vars, key) ? vars[key] : undefined;
       if (value !== undefined && value !== '') return String(value);
     }

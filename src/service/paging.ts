@@ -1,10 +1,10 @@
 // Pages walk an escalation policy: tier 1 is notified, and each unacknowledged ack_timeout moves
 // the page on to the next tier (earlier tiers stay notified), then round again `repeat` times.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { policyCalendar, type Tier } from '../config/policy.js';
 import { formatMs, parseDuration } from '../config/duration.js';
 import { isBusinessTime } from '../domain/business-time.js';
-import { pageNotifications, pages } from '../store/schema.js';
+import { incidents, pageNotifications, pages } from '../store/schema.js';
 import { personName } from './actor.js';
 import type { Ctx } from './context.js';
 import { UserError } from './errors.js';
@@ -12,7 +12,7 @@ import { formatTime, getIncident, type Incident, incidentVars, rolesOf } from '.
 import { pageBody, pageClosedBody, render } from './messages.js';
 import { whoIsOnCall } from './oncall.js';
 import { directMessage, editPageCopies, postToChannel, postToIncident, PRIORITY } from './outbox-writer.js';
-import { cancelPageTimers, scheduleTimer } from './timers.js';
+import { cancelIncidentTimers, cancelPageTimers, scheduleTimer } from './timers.js';
 import { addTimeline } from './timeline.js';
 
 export type Page = typeof pages.$inferSelect;
@@ -87,7 +87,8 @@ export function startPage(ctx: Ctx, inc: Incident, target: { policy?: string; ta
     addTimeline(ctx, inc.id, 'page', 'klaxon', `No tier of ${describeTarget(row)} applies now; nobody was paged`);
     return null;
   }
-  fireStep(ctx, inc, row, first, ctx.now);
+  const next = fireStep(ctx, inc, row, first, ctx.now);
+  scheduleTimer(ctx, 'escalate', next, { incidentId: inc.id, pageId: row.id });
   return row.id;
 }
 
@@ -186,6 +187,9 @@ export function openPagesNotifying(ctx: Ctx, incidentId: number, person: string)
 export function acknowledgePage(ctx: Ctx, inc: Incident, page: Page, by: string): void {
   if (page.status !== 'open') throw new UserError(closedReason(ctx, page));
   closePage(ctx, page, 'acknowledged', by);
+  // The incident's acknowledgement is the first one; later pages acknowledged keep it.
+  ctx.tx.update(incidents).set({ acknowledgedAt: ctx.now }).where(and(eq(incidents.id, inc.id), isNull(incidents.acknowledgedAt))).run();
+  cancelIncidentTimers(ctx, inc.id, ['target_acknowledge']);
   const name = personName(ctx.policy, by);
   const after = formatMs(ctx.now.getTime() - page.createdAt.getTime());
   addTimeline(ctx, inc.id, 'ack', by, `${name} acknowledged the page of ${describeTarget(page)} after ${after}`);
