@@ -160,4 +160,4 @@ CREATE TABLE `timers` (
 );
 --> statement-breakpoint
 CREATE INDEX `timers_due` ON `timers` (`status`,`due_at`);--> statement-breakpoint
-CREATE UNIQUE INDEX `timers_key` ON `timers` (`key`);
+CREATE INDEX `timers_key` ON `timers` (`key`);

@@ -8,6 +8,7 @@ import { checkTarget, nudge } from '../service/cadence.js';
 import { remindPostmortem } from '../service/postmortem.js';
 import { announce, ensureRotaTimers, handoff } from '../service/rota.js';
 import type { Ctx } from '../service/context.js';
+import { autoEscalate } from '../service/auto-escalate.js';
 
 export type Timer = typeof timers.$inferSelect;
 type Handler = (ctx: Ctx, t: Timer) => void;
@@ -21,6 +22,7 @@ const HANDLERS: Record<string, Handler> = {
   postmortem_reminder: (ctx, t) => remindPostmortem(ctx, t.incidentId!),
   handoff: (ctx, t) => handoff(ctx, String(t.data?.schedule), t.dueAt, t.data?.regular === true),
   announce: (ctx, t) => announce(ctx, String(t.data?.schedule), t.dueAt),
+  auto_escalate: (ctx, t) => autoEscalate(ctx, t.incidentId!),
 };
 
 const BATCH = 100;

@@ -12,6 +12,7 @@ import { channelName, getIncident, type Incident, incidentVars, rolesOf, severit
 import { announcementBody, declaredBody, resolvedBody, updateBody } from './messages.js';
 import { directMessage, postToChannel, postToIncident, queueAction } from './outbox-writer.js';
 import { cancelPages, startPage } from './paging.js';
+import { armAutoEscalation } from './auto-escalate.js';
 import { afterChange, nextUpdateText } from './cadence.js';
 import { formatDue, postmortemDue } from './postmortem.js';
 import { cancelIncidentTimers } from './timers.js';
@@ -63,6 +64,7 @@ export function declare(ctx: Ctx, actor: Actor, input: DeclareInput): Incident {
   postToChannel(ctx, 'announcements', (p) => announcementBody(vars, p === 'slack' ? `<#incident>` : `#${channelName(inc)}`), { incidentId: inc.id });
   notify(ctx, sev, (p) => announcementBody(vars, `#${channelName(inc)}`), inc.id);
   if (sev.page && readSwitches(ctx.tx).automation) startPage(ctx, inc, { policy: sev.page }, 'klaxon');
+  armAutoEscalation(ctx, inc);
   afterChange(ctx, inc, 'declared');
   return inc;
 }
@@ -117,6 +119,7 @@ export function changeSeverity(ctx: Ctx, actor: Actor, inc: Incident, name: stri
     notify(ctx, sev, () => announcementBody(vars, `#${channelName(next)}`), inc.id);
     if (sev.page && readSwitches(ctx.tx).automation) startPage(ctx, next, { policy: sev.page }, 'klaxon');
   }
+  armAutoEscalation(ctx, next);
   afterChange(ctx, next, 'severity');
   return next;
 }

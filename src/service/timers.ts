@@ -9,7 +9,8 @@ export type TimerKind =
   | 'target_resolve'
   | 'postmortem_reminder'
   | 'handoff'
-  | 'announce';
+  | 'announce'
+  | 'auto_escalate';
 
 export function scheduleTimer(
   ctx: Ctx,
