@@ -28,6 +28,8 @@ export class KlaxonApp {
   readonly connections = new Map<Platform, Connection>();
   readonly log: Logger;
   readonly clock: Clock;
+  /** Outbox delivery hooks, shared with the dispatcher so /metrics can add its counters after construction. */
+  readonly events: DispatchEvents;
   private readonly platforms: Platform[] = [];
   private timer: NodeJS.Timeout | null = null;
   private pending: NodeJS.Immediate | null = null;
@@ -45,7 +47,8 @@ export class KlaxonApp {
       log: this.log,
       onCommit: () => this.kick(),
     });
-    this.dispatcher = new Dispatcher(opts.db, opts.policy, this.adapters, this.clock, this.log, opts.events);
+    this.events = { ...opts.events };
+    this.dispatcher = new Dispatcher(opts.db, opts.policy, this.adapters, this.clock, this.log, this.events);
     this.http = new HttpServer(this.log);
   }
 

@@ -10,7 +10,7 @@ import { type Actor, personName } from './actor.js';
 import { readSwitches, type Ctx, type ServiceDeps, writeSwitch } from './context.js';
 import { UserError } from './errors.js';
 import { getIncident, type Incident, resolveIncident } from './incident-view.js';
-import { assignRole, changeSeverity, declare, type DeclareInput, resolve, update } from './incidents.js';
+import { assignRole, changeSeverity, declare, type DeclareInput, requireSeverity, resolve, update } from './incidents.js';
 import { acknowledgePage, findPage, openPagesNotifying, openPagesOf, startPage } from './paging.js';
 import { markPostmortemDone } from './postmortem.js';
 import { type Action, requirePermission } from './permissions.js';
@@ -66,6 +66,9 @@ export class Service {
     const incident = (n?: number) => resolveIncident(ctx.tx, n, origin.incident);
     switch (cmd.kind) {
       case 'declare': {
+        // "declare sev9 ..." is a typo'd severity, not a title that happens to start with sev9.
+        const first = cmd.title.split(/\s+/)[0];
+        if (!cmd.severity && /^(sev|p)-?\d+$/i.test(first)) requireSeverity(ctx, first);
         const inc = declare(ctx, actor, { title: cmd.title, severity: cmd.severity });
         return { ok: true, text: `Declared #${inc.id} (${inc.severity}): ${inc.title}` };
       }
