@@ -1,97 +1,115 @@
-// Update nudges and response targets: timers derived from the severity's cadence and targets,
-// recomputed whenever the incident changes so the clock always follows the latest state.
-import { and, eq, like } from 'drizzle-orm';
-import { formatMs, type Duration } from '../config/duration.js';
+// Update nudges: the severity's `updates` cadence turned into one pending `nudge` timer per open
+// incident. The timer is re-armed from state after every change, so the clock always follows the
+// latest update, status and severity, and a stale timer can never nudge twice.
+import { and, desc, eq } from 'drizzle-orm';
+import type { Duration } from '../config/duration.js';
 import { policyCalendar, type Severity } from '../config/policy.js';
 import { addDuration } from '../domain/business-time.js';
-import { incidents, timelineEvents } from '../store/schema.js';
+import { timelineEvents } from '../store/schema.js';
 import type { Ctx } from './context.js';
 import { formatTime, getIncident, type Incident, incidentVars, rolesOf, severityOf } from './incident-view.js';
 import { render } from './messages.js';
-import { postToChannel, postToIncident, PRIORITY } from './outbox-writer.js';
+import { postToIncident, PRIORITY } from './outbox-writer.js';
+import { armTargets } from './targets.js';
 import { cancelIncidentTimers, scheduleTimer } from './timers.js';
 import { addTimeline } from './timeline.js';
 
-export type ChangeReason = 'declared' | 'update' | 'status' | 'severity' | 'resolved';
-export type TargetName = 'acknowledge' | 'resolve';
+// tick.ts dispatches target timers through this module.
+export { checkTarget, type TargetName } from './targets.js';
 
-export function updateInterval(sev: Severity, status: string): Duration | undefined {
-  const byStatus = sev.updates?.by_status as Record<string, Duration | undefined> | undefined;
-  return byStatus?.[status] ?? sev.updates?.every;
+export type ChangeReason = 'declared' | 'update' | 'status' | 'severity' | 'resolved';
+
+/** Wall-clock or business-time deadline on the policy's calendar. */
+export function after(ctx: Pick<Ctx, 'policy'>, from: Date, d: Duration): Date {
+  return addDuration(from, d, policyCalendar(ctx.policy));
 }
 
-export function after(ctx: Ctx, from: Date, d: Duration): Date {
-  return addDuration(from, d, policyCalendar(ctx.policy));
+/** The cadence for a status: `by_status` wins (runbook 002 relaxes once monitoring), else `every`. */
+export function updateInterval(sev: Severity, status: string): Duration | undefined {
+  const byStatus = sev.updates?.by_status as Record<string, Duration | undefined> | undefined;
+  return (byStatus && Object.hasOwn(byStatus, status) ? byStatus[status] : undefined) ?? sev.updates?.every;
+}
+
+/**
+ * Where the update clock starts: the last update, or the last nudge after it. Anchoring on the
+ * last nudge spaces repeats one interval apart even when a severity change shortens the cadence
+ * right after a nudge, and a nudge that fires late (Klaxon was down) does not cause a burst.
+ */
+function clockStart(ctx: Ctx, inc: Incident): Date {
+  const lastNudge = ctx.tx
+    .select({ at: timelineEvents.at })
+    .from(timelineEvents)
+    .where(and(eq(timelineEvents.incidentId, inc.id), eq(timelineEvents.kind, 'nudge')))
+    .orderBy(desc(timelineEvents.at), desc(timelineEvents.id))
+    .get();
+  return lastNudge && lastNudge.at > inc.lastUpdateAt ? lastNudge.at : inc.lastUpdateAt;
+}
+
+/** When the incident channel is next nudged, or null when the severity has no cadence. */
+export function nextNudgeAt(ctx: Ctx, inc: Incident): Date | null {
+  if (inc.status === 'resolved') return null;
+  const every = updateInterval(severityOf(ctx.policy, inc), inc.status);
+  return every ? after(ctx, clockStart(ctx, inc), every) : null;
 }
 
 /** When the next status update is expected, for the update template's {next_update}. */
 export function nextUpdateText(ctx: Ctx, inc: Incident): string {
-  const every = updateInterval(severityOf(ctx.policy, inc), inc.status);
-  return every ? formatTime(ctx.policy, after(ctx, inc.lastUpdateAt, every)) : 'as needed';
+  const at = nextNudgeAt(ctx, inc);
+  return at ? formatTime(ctx.policy, at) : 'as needed';
 }
 
-/** Re-arms nudge and target timers after any change; resolving has already cancelled them all. */
-export function afterChange(ctx: Ctx, inc: Incident, reason: ChangeReason): void {
-  if (inc.status === 'resolved') return;
-  const sev = severityOf(ctx.policy, inc);
+/** Replaces the incident's pending nudge timer with one computed from the current state. */
+function armNudge(ctx: Ctx, inc: Incident): void {
   cancelIncidentTimers(ctx, inc.id, ['nudge']);
-  const every = updateInterval(sev, inc.status);
-  if (every) scheduleTimer(ctx, 'nudge', after(ctx, inc.lastUpdateAt, every), { incidentId: inc.id });
-  if (reason === 'declared' || reason === 'severity') armTargets(ctx, inc, sev);
+  const at = nextNudgeAt(ctx, inc);
+  if (at) scheduleTimer(ctx, 'nudge', at, { incidentId: inc.id });
 }
 
-function armTargets(ctx: Ctx, inc: Incident, sev: Severity): void {
-  cancelIncidentTimers(ctx, inc.id, ['target_acknowledge', 'target_resolve']);
-  const ack = sev.targets?.acknowledge;
-  if (ack && !inc.acknowledgedAt) scheduleTimer(ctx, 'target_acknowledge', after(ctx, inc.declaredAt, ack), { incidentId: inc.id });
-  const res = sev.targets?.resolve;
-  if (res) scheduleTimer(ctx, 'target_resolve', after(ctx, inc.declaredAt, res), { incidentId: inc.id });
+/** Re-arms nudge and target timers after any change to an incident. */
+export function afterChange(ctx: Ctx, inc: Incident, reason: ChangeReason): void {
+  if (inc.status === 'resolved' || reason === 'resolved') {
+    // resolve() cancels every timer already; this keeps afterChange safe to call on its own.
+    cancelIncidentTimers(ctx, inc.id, ['nudge', 'target_acknowledge', 'target_resolve']);
+    return;
+  }
+  armNudge(ctx, inc);
+  // Targets run from the declaration, so only a new severity can move them.
+  if (reason === 'declared' || reason === 'severity') armTargets(ctx, inc);
 }
 
-/** Nudge timer: no update for a whole interval, so remind the comms lead (or commander) how to post one. */
-export function nudge(ctx: Ctx, incidentId: number, due: Date): void {
+/** Who a nudge mentions: the comms lead when there is one, else the commander. */
+function nudgee(ctx: Ctx, roles: Record<string, string>): string | undefined {
+  const comms = Object.keys(roles).find((r) => /^comms?$|communicat/i.test(r));
+  return (comms && roles[comms]) || roles.commander;
+}
+
+/**
+ * The nudge timer fell due. Re-checks from state (an update may have reset the clock since), posts
+ * in the incident channel, and arms the next one. Posted in the incident channel only, so neither
+ * safe mode nor automation-off silences it: that is where responders need the reminder.
+ */
+export function nudge(ctx: Ctx, incidentId: number, _due?: Date): void {
   const inc = getIncident(ctx.tx, incidentId);
   if (!inc || inc.status === 'resolved') return;
-  const sev = severityOf(ctx.policy, inc);
-  const every = updateInterval(sev, inc.status);
-  if (!every) return;
-  const dueFromLastUpdate = after(ctx, inc.lastUpdateAt, every);
-  // An update since this timer was armed moved the clock; afterChange armed a fresh timer.
-  if (dueFromLastUpdate > ctx.now) return;
+  const due = nextNudgeAt(ctx, inc);
+  if (due && due <= ctx.now) postNudge(ctx, inc);
+  armNudge(ctx, inc);
+}
+
+function postNudge(ctx: Ctx, inc: Incident): void {
   const roles = rolesOf(ctx.tx, inc.id);
-  const who = roles.comms ?? roles.commander;
+  const who = nudgee(ctx, roles);
+  const command = `update #${inc.id} <text>`;
   const vars = { ...incidentVars(ctx.policy, inc, roles), time: formatTime(ctx.policy, inc.lastUpdateAt) };
   postToIncident(
     ctx,
     inc.id,
-    (_p, at) => ({
-      text: render(ctx.policy, 'nudge', { ...vars, person: who ? at(who) : 'team' }),
-      title: `Update due on #${inc.id}`,
-      tone: 'warn',
-    }),
+    (_p, at) => {
+      const text = render(ctx.policy, 'nudge', { ...vars, person: who ? at(who) : 'team' });
+      // A team's own nudge template may leave the command out; the reminder must say how to act.
+      return { text: text.includes(`update #${inc.id}`) ? text : `${text}\nPost one with \`${command}\`.`, title: `Update due on #${inc.id}`, tone: 'warn' };
+    },
     { priority: PRIORITY.low },
   );
-  addTimeline(ctx, inc.id, 'nudge', 'klaxon', `Nudged for an update (last one ${formatTime(ctx.policy, inc.lastUpdateAt)})`);
-  let next = after(ctx, due, every);
-  while (next <= ctx.now) next = after(ctx, next, every);
-  scheduleTimer(ctx, 'nudge', next, { incidentId: inc.id });
-}
-
-/** Target timer: posts a missed target once (incident channel and announcements) and counts it. */
-export function checkTarget(ctx: Ctx, incidentId: number, target: TargetName): void {
-  const inc = getIncident(ctx.tx, incidentId);
-  if (!inc || inc.status === 'resolved') return;
-  if (target === 'acknowledge' && inc.acknowledgedAt) return;
-  const kind = `target_missed:${target}`;
-  const already = ctx.tx.select().from(timelineEvents).where(and(eq(timelineEvents.incidentId, incidentId), like(timelineEvents.kind, kind))).get();
-  if (already) return;
-  const sev = severityOf(ctx.policy, inc);
-  const limit = sev.targets?.[target]?.text ?? '';
-  ctx.tx.update(incidents).set({ targetsMissed: inc.targetsMissed + 1 }).where(eq(incidents.id, inc.id)).run();
-  addTimeline(ctx, inc.id, kind, 'klaxon', `Missed the ${target} target of ${limit}`);
-  const missedBy = ctx.now.getTime() - after(ctx, inc.declaredAt, sev.targets![target]!).getTime();
-  const vars = { ...incidentVars(ctx.policy, inc, rolesOf(ctx.tx, inc.id)), text: `${target} within ${limit}`, late_by: formatMs(Math.max(0, missedBy)) || 'moments' };
-  const body = () => ({ text: render(ctx.policy, 'target_missed', vars), title: `Target missed on #${inc.id}`, tone: 'warn' as const });
-  postToIncident(ctx, inc.id, body);
-  postToChannel(ctx, 'announcements', body, { incidentId: inc.id });
+  addTimeline(ctx, inc.id, 'nudge', 'klaxon', `Nudged for a status update (last one ${formatTime(ctx.policy, inc.lastUpdateAt)})`);
 }

@@ -105,7 +105,7 @@ function fireStep(ctx: Ctx, inc: Incident, page: Page, step: { tier: number; cyc
   const late = lateMs > LATE_AFTER_MS ? lateMs : 0;
   const people = tierPeople(ctx, tier, due);
   ctx.tx.update(pages).set({ tier: step.tier, cycle: step.cycle }).where(eq(pages.id, page.id)).run();
-  const vars = { ...incidentVars(ctx.policy, inc, rolesOf(ctx.tx, inc.id)), tier: step.tier + 1, late_by: late ? formatMs(late) : '' };
+  const vars = { ...incidentVars(ctx.policy, inc, rolesOf(ctx.tx, inc.id)), tier: step.cycle > 0 ? `${step.tier + 1} (round ${step.cycle + 1})` : step.tier + 1, late_by: late ? formatMs(late) : '' };
   const fresh: string[] = [];
   for (const person of people) {
     const inserted = ctx.tx

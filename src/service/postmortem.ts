@@ -1,62 +1,140 @@
-// Postmortem obligations: whether a resolved incident needs one, when it is due, and reminders.
+// Postmortem obligations: whether a resolved incident needs one, when it is due, the draft posted
+// in its channel, reminders to the commander, and `postmortem done <url>`.
 import { eq } from 'drizzle-orm';
-import { formatMs } from '../config/duration.js';
+import { formatMs, parseDuration } from '../config/duration.js';
 import { incidents } from '../store/schema.js';
 import type { Actor } from './actor.js';
 import { after } from './cadence.js';
-import type { Ctx } from './context.js';
+import { readSwitches, type Ctx } from './context.js';
 import { UserError } from './errors.js';
-import { formatTime, getIncident, type Incident, incidentVars, rolesOf, severityOf } from './incident-view.js';
+import { formatTime, getIncident, type Incident, incidentVars, rolesOf, severityLabel, severityOf } from './incident-view.js';
 import { render } from './messages.js';
 import { directMessage, postToIncident } from './outbox-writer.js';
+import { renderPostmortem } from './postmortem-draft.js';
+import type { Reply } from './service.js';
 import { cancelIncidentTimers, scheduleTimer } from './timers.js';
 import { addTimeline } from './timeline.js';
 
-/** Reminders go to the commander this often until the postmortem is marked done. */
-const REMINDER_EVERY_MS = 24 * 3600_000;
+/** When the severity asks for a postmortem without saying by when (runbook 004 names no deadline). */
+const DEFAULT_DUE = parseDuration('5 business days')!;
+/** Reminders come once a business day, so none lands at night, at a weekend or on a holiday. */
+const REMINDER_EVERY = parseDuration('1 business day')!;
 
-export function postmortemRequired(ctx: Ctx, inc: Incident): boolean {
+const USAGE_DONE = 'postmortem [#N] done <url>';
+
+/** Required by the severity, or because the incident lasted longer than `required_if_longer_than`. */
+export function postmortemRequired(ctx: Pick<Ctx, 'policy' | 'now'>, inc: Incident): boolean {
   const pm = severityOf(ctx.policy, inc).postmortem;
   if (!pm) return false;
   if (pm.required) return true;
   const longer = pm.required_if_longer_than;
-  return !!longer && ctx.now >= after(ctx, inc.declaredAt, longer);
+  const end = inc.resolvedAt ?? ctx.now;
+  // "Any incident lasting >4 hours" (runbook 003): exactly 4h does not need one.
+  return !!longer && end > after(ctx, inc.declaredAt, longer);
 }
 
-/** Called while resolving: the due date when a postmortem is required, with its reminder armed. */
+/** The due date counted from `from` (resolution) on the policy's calendar. */
+export function dueFrom(ctx: Pick<Ctx, 'policy'>, inc: Incident, from: Date): Date {
+  return after(ctx, from, severityOf(ctx.policy, inc).postmortem?.due ?? DEFAULT_DUE);
+}
+
+/** The next reminder after `from`: a business day later, or the due moment itself if that is sooner. */
+export function nextReminderAt(ctx: Pick<Ctx, 'policy'>, from: Date, due: Date): Date {
+  const daily = after(ctx, from, REMINDER_EVERY);
+  return due > from && due < daily ? due : daily;
+}
+
+/**
+ * Called by resolve() before it writes the resolution: when a postmortem is required, returns its
+ * due date with the first reminder armed; null otherwise.
+ */
 export function postmortemDue(ctx: Ctx, inc: Incident): Date | null {
   if (!postmortemRequired(ctx, inc)) return null;
-  const pm = severityOf(ctx.policy, inc).postmortem!;
-  const due = pm.due ? after(ctx, ctx.now, pm.due) : new Date(ctx.now.getTime() + 5 * REMINDER_EVERY_MS);
-  // First reminder a day before it is due (or at once when it is due sooner), then daily.
-  const first = new Date(Math.max(ctx.now.getTime() + 3600_000, due.getTime() - REMINDER_EVERY_MS));
-  scheduleTimer(ctx, 'postmortem_reminder', first, { incidentId: inc.id });
+  const due = dueFrom(ctx, inc, ctx.now);
+  scheduleTimer(ctx, 'postmortem_reminder', nextReminderAt(ctx, ctx.now, due), { incidentId: inc.id });
   return due;
 }
 
-export function formatDue(ctx: Ctx, at: Date): string {
+export function formatDue(ctx: Pick<Ctx, 'policy'>, at: Date): string {
   return formatTime(ctx.policy, at);
 }
 
+/** Posts the markdown draft in the incident's channel (on resolve, and on `postmortem #N`). */
+export function postPostmortemDraft(ctx: Ctx, inc: Incident): void {
+  const text = renderPostmortem(ctx.tx, ctx.policy, inc, ctx.now);
+  postToIncident(ctx, inc.id, () => ({ text, title: `Postmortem draft for #${inc.id}`, tone: 'info' }));
+}
+
+/**
+ * `postmortem [#N]`: posts the draft. On a resolved incident that has none yet (an optional
+ * severity, runbook 002's repeated SEV-2) it also opens one: due date and reminders as if required.
+ */
+export function postmortemCommand(ctx: Ctx, inc: Incident): Reply {
+  let current = inc;
+  let opened = false;
+  if (inc.status === 'resolved' && !inc.postmortemDueAt && !inc.postmortemDoneAt) {
+    const due = dueFrom(ctx, inc, ctx.now);
+    ctx.tx.update(incidents).set({ postmortemDueAt: due }).where(eq(incidents.id, inc.id)).run();
+    cancelIncidentTimers(ctx, inc.id, ['postmortem_reminder']);
+    scheduleTimer(ctx, 'postmortem_reminder', nextReminderAt(ctx, ctx.now, due), { incidentId: inc.id });
+    addTimeline(ctx, inc.id, 'postmortem', null, `Postmortem opened, due ${formatDue(ctx, due)}`);
+    current = getIncident(ctx.tx, inc.id)!;
+    opened = true;
+  }
+  postPostmortemDraft(ctx, current);
+  const state = current.postmortemDoneAt
+    ? `It was completed: ${current.postmortemUrl}.`
+    : current.postmortemDueAt
+      ? `${opened ? 'Opened; it is' : 'It is'} due ${formatDue(ctx, current.postmortemDueAt)}. Mark it done with \`postmortem #${inc.id} done <url>\`.`
+      : 'The incident is still open; the postmortem is opened when it is resolved.';
+  return { ok: true, text: `Posted the postmortem draft for #${inc.id} in its channel. ${state}` };
+}
+
+/** The reminder timer fell due: remind the commander and arm the next one, until it is done. */
 export function remindPostmortem(ctx: Ctx, incidentId: number): void {
   const inc = getIncident(ctx.tx, incidentId);
   if (!inc || !inc.postmortemDueAt || inc.postmortemDoneAt) return;
+  const due = inc.postmortemDueAt;
   const roles = rolesOf(ctx.tx, inc.id);
   const who = roles.commander ?? inc.declaredBy;
-  const overdue = ctx.now > inc.postmortemDueAt;
-  const vars = { ...incidentVars(ctx.policy, inc, roles), time: formatDue(ctx, inc.postmortemDueAt) + (overdue ? ` (overdue by ${formatMs(ctx.now.getTime() - inc.postmortemDueAt.getTime())})` : '') };
-  directMessage(ctx, who, (_p, at) => ({ text: render(ctx.policy, 'postmortem_reminder', { ...vars, person: at(who) }), tone: 'warn' }), { incidentId: inc.id });
-  postToIncident(ctx, inc.id, (_p, at) => ({ text: render(ctx.policy, 'postmortem_reminder', { ...vars, person: at(who) }), tone: 'warn' }), { priority: 2 });
-  addTimeline(ctx, inc.id, 'postmortem_reminder', 'klaxon', `Reminded ${who} about the postmortem due ${vars.time}`);
-  scheduleTimer(ctx, 'postmortem_reminder', new Date(ctx.now.getTime() + REMINDER_EVERY_MS), { incidentId: inc.id });
+  const overdue = ctx.now > due;
+  const time = formatDue(ctx, due) + (overdue ? ` (overdue by ${formatMs(ctx.now.getTime() - due.getTime())})` : '');
+  const vars = { ...incidentVars(ctx.policy, inc, roles), time };
+  const body = (_p: unknown, at: (person: string) => string) => ({
+    text: render(ctx.policy, 'postmortem_reminder', { ...vars, person: at(who) }),
+    title: `Postmortem for #${inc.id} ${overdue ? 'overdue' : 'due'}`,
+    tone: 'warn' as const,
+  });
+  // A DM reaches the commander wherever they are; safe mode holds back automatic posts outside
+  // incident channels, and some commanders have no DM route, so then the incident channel it is.
+  const dmed = readSwitches(ctx.tx).safeMode ? 0 : directMessage(ctx, who, body, { incidentId: inc.id });
+  if (dmed === 0) postToIncident(ctx, inc.id, body);
+  addTimeline(ctx, inc.id, 'postmortem_reminder', 'klaxon', `Reminded ${who} about the postmortem due ${time}`);
+  scheduleTimer(ctx, 'postmortem_reminder', nextReminderAt(ctx, ctx.now, due), { incidentId: inc.id });
 }
 
-export function markPostmortemDone(ctx: Ctx, actor: Actor, inc: Incident, url: string): void {
-  if (!/^https?:\/\/\S+$/.test(url)) throw new UserError(`"${url}" is not a link. Give the postmortem's URL.`, 'postmortem [#N] done <url>');
+/** Slack may send a link as `<https://x>` or `<https://x|label>`. */
+function cleanUrl(raw: string): string {
+  const m = /^<([^|>]+)(?:\|[^>]*)?>$/.exec(raw.trim());
+  return m ? m[1] : raw.trim();
+}
+
+export function markPostmortemDone(ctx: Ctx, actor: Actor, inc: Incident, rawUrl: string): void {
+  const url = cleanUrl(rawUrl);
+  if (!/^https?:\/\/\S+$/i.test(url)) throw new UserError(`"${rawUrl}" is not a link. Give the postmortem's URL.`, USAGE_DONE);
   if (inc.status !== 'resolved') throw new UserError(`#${inc.id} is still open; resolve it before closing its postmortem.`);
-  ctx.tx.update(incidents).set({ postmortemUrl: url, postmortemDoneAt: ctx.now }).where(eq(incidents.id, inc.id)).run();
   cancelIncidentTimers(ctx, inc.id, ['postmortem_reminder']);
-  const onTime = !inc.postmortemDueAt || ctx.now <= inc.postmortemDueAt;
-  addTimeline(ctx, inc.id, 'postmortem', actor.id, `Postmortem completed by ${actor.name}${onTime ? '' : ' (late)'}: ${url}`);
-  postToIncident(ctx, inc.id, () => ({ text: `📝 Postmortem for #${inc.id} is done: ${url}`, tone: 'good' }));
+  if (inc.postmortemDoneAt) {
+    // A corrected link keeps the original completion time, so on-time stats do not change.
+    ctx.tx.update(incidents).set({ postmortemUrl: url }).where(eq(incidents.id, inc.id)).run();
+    addTimeline(ctx, inc.id, 'postmortem', actor.id, `Postmortem link changed by ${actor.name}: ${url}`);
+    postToIncident(ctx, inc.id, () => ({ text: `📝 Postmortem for #${inc.id} moved to ${url}`, tone: 'info' }));
+    return;
+  }
+  ctx.tx.update(incidents).set({ postmortemUrl: url, postmortemDoneAt: ctx.now }).where(eq(incidents.id, inc.id)).run();
+  const due = inc.postmortemDueAt;
+  const late = due && ctx.now > due ? ` (${formatMs(ctx.now.getTime() - due.getTime())} after it was due)` : '';
+  addTimeline(ctx, inc.id, 'postmortem', actor.id, `Postmortem completed by ${actor.name}${late}: ${url}`);
+  const sev = severityLabel(severityOf(ctx.policy, inc));
+  postToIncident(ctx, inc.id, () => ({ text: `📝 Postmortem for #${inc.id} (${sev} - ${inc.title}) is done${late}: ${url}`, tone: 'good' }));
 }

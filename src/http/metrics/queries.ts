@@ -1,0 +1,64 @@
+// Totals read from SQLite on each scrape. Pages, notifications and incidents are never deleted,
+// so these totals only grow: they are honest Prometheus counters that also survive a restart,
+// which counters kept in memory from service events would not.
+import { eq, ne, sql } from 'drizzle-orm';
+import type { Db } from '../../store/db.js';
+import { incidents, pages } from '../../store/schema.js';
+
+export type BySeverity = { severity: string; n: number }[];
+
+export function openBySeverity(db: Db): BySeverity {
+  return db
+    .select({ severity: incidents.severity, n: sql<number>`count(*)` })
+    .from(incidents)
+    .where(ne(incidents.status, 'resolved'))
+    .groupBy(incidents.severity)
+    .all();
+}
+
+/** Pages started, optionally only those that ended in one status, by their incident's severity. */
+export function pagesBySeverity(db: Db, status?: 'acknowledged' | 'exhausted'): BySeverity {
+  return db
+    .select({ severity: incidents.severity, n: sql<number>`count(*)` })
+    .from(pages)
+    .innerJoin(incidents, eq(pages.incidentId, incidents.id))
+    .where(status ? eq(pages.status, status) : undefined)
+    .groupBy(incidents.severity)
+    .all();
+}
+
+/**
+ * Escalation steps: every (page, tier, cycle) that notified someone, less each page's first step.
+ * Notification rows are written once per step and person, so this counts steps, not people.
+ */
+export function escalationsBySeverity(db: Db): BySeverity {
+  return db.all<{ severity: string; n: number }>(sql`
+    select i.severity as severity, count(*) - count(distinct s.page_id) as n
+    from (select distinct page_id, tier, cycle from page_notifications) s
+    join pages p on p.id = s.page_id
+    join incidents i on i.id = p.incident_id
+    group by i.severity`);
+}
+
+export function targetsMissedBySeverity(db: Db): BySeverity {
+  return db
+    .select({ severity: incidents.severity, n: sql<number>`coalesce(sum(${incidents.targetsMissed}), 0)` })
+    .from(incidents)
+    .groupBy(incidents.severity)
+    .all();
+}
+
+export type Durations = { severity: string; toAckMs: number | null; toResolveMs: number | null }[];
+
+/** Time to first acknowledgement and to resolution of every incident, for the MTTA/MTTR histograms. */
+export function incidentDurations(db: Db): Durations {
+  return db
+    .select({ severity: incidents.severity, declaredAt: incidents.declaredAt, acknowledgedAt: incidents.acknowledgedAt, resolvedAt: incidents.resolvedAt })
+    .from(incidents)
+    .all()
+    .map((r) => ({
+      severity: r.severity,
+      toAckMs: r.acknowledgedAt ? r.acknowledgedAt.getTime() - r.declaredAt.getTime() : null,
+      toResolveMs: r.resolvedAt ? r.resolvedAt.getTime() - r.declaredAt.getTime() : null,
+    }));
+}

@@ -1,0 +1,29 @@
+// Who may see an incident on the public status page. Pure: the clock's `now` is an argument.
+// A public severity alone is not enough: a blip fixed within `publish_after` never goes public
+// (runbook 000: "publish incidents lasting > 30 minutes"), even after it is resolved.
+import { parseDuration, type Duration } from '../../config/duration.js';
+import { findSeverity, type Policy, policyCalendar } from '../../config/policy.js';
+import { addDuration } from '../../domain/business-time.js';
+
+const DEFAULT_PUBLISH_AFTER = parseDuration('30m')!;
+
+export type VisibilityFacts = { severity: string; declaredAt: Date; resolvedAt: Date | null };
+
+export function publishAfter(policy: Policy): Duration {
+  return policy.status_page?.publish_after ?? DEFAULT_PUBLISH_AFTER;
+}
+
+/** When the incident becomes publishable if it is still open (publish_after may be business time). */
+export function publishableAt(policy: Policy, inc: Pick<VisibilityFacts, 'declaredAt'>): Date {
+  return addDuration(inc.declaredAt, publishAfter(policy), policyCalendar(policy));
+}
+
+/**
+ * Public severity, and open for at least `publish_after` by `now` (or, once resolved, by the
+ * time it was resolved). The severity is the incident's current one.
+ */
+export function isPubliclyVisible(policy: Policy, inc: VisibilityFacts, now: Date): boolean {
+  if (!findSeverity(policy, inc.severity)?.public) return false;
+  const end = inc.resolvedAt ?? now;
+  return publishableAt(policy, inc).getTime() <= end.getTime();
+}

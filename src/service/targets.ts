@@ -1,0 +1,79 @@
+// Response targets (`targets.acknowledge`, `targets.resolve`): a timer per unmet target at its
+// deadline, counted from the declaration on the policy's calendar. A miss is recorded on the
+// timeline under `target_missed:<target>`; that record is what makes each target post once, even
+// when a severity change moves the deadline after it was already missed.
+import { and, eq, sql } from 'drizzle-orm';
+import { formatMs } from '../config/duration.js';
+import { policyCalendar } from '../config/policy.js';
+import { addDuration } from '../domain/business-time.js';
+import { incidents, timelineEvents } from '../store/schema.js';
+import type { Ctx } from './context.js';
+import { getIncident, type Incident, incidentVars, rolesOf, severityOf } from './incident-view.js';
+import { render } from './messages.js';
+import { postToChannel, postToIncident } from './outbox-writer.js';
+import { cancelIncidentTimers, scheduleTimer, type TimerKind } from './timers.js';
+import { addTimeline } from './timeline.js';
+
+export type TargetName = 'acknowledge' | 'resolve';
+export const TARGET_NAMES: readonly TargetName[] = ['acknowledge', 'resolve'];
+
+const TIMER: Record<TargetName, TimerKind> = { acknowledge: 'target_acknowledge', resolve: 'target_resolve' };
+const NOUN: Record<TargetName, string> = { acknowledge: 'acknowledgement', resolve: 'resolution' };
+
+export const missedKind = (target: TargetName) => `target_missed:${target}`;
+
+/** The deadline for a target under the incident's current severity, or null when it has none. */
+export function targetDeadline(ctx: Pick<Ctx, 'policy'>, inc: Incident, target: TargetName): Date | null {
+  const limit = severityOf(ctx.policy, inc).targets?.[target];
+  return limit ? addDuration(inc.declaredAt, limit, policyCalendar(ctx.policy)) : null;
+}
+
+function met(inc: Incident, target: TargetName): boolean {
+  return target === 'acknowledge' ? inc.acknowledgedAt !== null : inc.resolvedAt !== null;
+}
+
+export function alreadyMissed(ctx: Ctx, incidentId: number, target: TargetName): boolean {
+  const row = ctx.tx
+    .select({ n: sql<number>`count(*)` })
+    .from(timelineEvents)
+    .where(and(eq(timelineEvents.incidentId, incidentId), eq(timelineEvents.kind, missedKind(target))))
+    .get();
+  return (row?.n ?? 0) > 0;
+}
+
+function armTarget(ctx: Ctx, inc: Incident, target: TargetName): void {
+  cancelIncidentTimers(ctx, inc.id, [TIMER[target]]);
+  if (met(inc, target) || alreadyMissed(ctx, inc.id, target)) return;
+  const deadline = targetDeadline(ctx, inc, target);
+  // A deadline already past (a severity raised late) is scheduled anyway: the next tick posts it.
+  if (deadline) scheduleTimer(ctx, TIMER[target], deadline, { incidentId: inc.id });
+}
+
+/** On declare and on every severity change: one timer per unmet, not-yet-missed target. */
+export function armTargets(ctx: Ctx, inc: Incident): void {
+  for (const t of TARGET_NAMES) armTarget(ctx, inc, t);
+}
+
+/** A target timer fell due: if the target is still unmet, post the miss once and count it. */
+export function checkTarget(ctx: Ctx, incidentId: number, target: TargetName): void {
+  const inc = getIncident(ctx.tx, incidentId);
+  if (!inc || inc.status === 'resolved' || met(inc, target) || alreadyMissed(ctx, inc.id, target)) return;
+  const deadline = targetDeadline(ctx, inc, target);
+  if (!deadline) return;
+  // Only reachable when the policy changed under a pending timer: wait for the real deadline.
+  if (deadline > ctx.now) return armTarget(ctx, inc, target);
+  const sev = severityOf(ctx.policy, inc);
+  const limit = sev.targets![target]!.text;
+  const lateMs = ctx.now.getTime() - deadline.getTime();
+  ctx.tx.update(incidents).set({ targetsMissed: sql`${incidents.targetsMissed} + 1` }).where(eq(incidents.id, inc.id)).run();
+  addTimeline(ctx, inc.id, missedKind(target), 'klaxon', `Missed the ${limit} ${NOUN[target]} target (${sev.name ?? sev.id})`);
+  const vars = {
+    ...incidentVars(ctx.policy, inc, rolesOf(ctx.tx, inc.id)),
+    text: `${limit} ${NOUN[target]}`,
+    late_by: lateMs < 60_000 ? 'less than a minute' : formatMs(lateMs),
+  };
+  const body = () => ({ text: render(ctx.policy, 'target_missed', vars), title: `Target missed on #${inc.id}`, tone: 'warn' as const });
+  postToIncident(ctx, inc.id, body);
+  // Announcements are outside the incident channel, so safe mode holds this copy back.
+  postToChannel(ctx, 'announcements', body, { incidentId: inc.id });
+}
