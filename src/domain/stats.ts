@@ -1,12 +1,17 @@
 // Runbook 003's KPIs over a window: mean time to acknowledge and to resolve by severity, targets
-// missed, and how many required postmortems were completed on time. Pure: rows in, figures out.
+// missed, and how many required postmortems were completed on time. Pure: rows and `now` in,
+// figures out. An incident counts in the window its declaration falls in.
 
 export type IncidentFacts = {
   severity: string;
   declaredAt: Date;
   acknowledgedAt: Date | null;
   resolvedAt: Date | null;
+  /** Targets this incident missed (incidents.targets_missed). */
   targetsMissed: number;
+  /** Which ones, when known (from the timeline); used only for the breakdown. */
+  missedTargets?: readonly string[];
+  /** Set when a postmortem was required (or opened on request): that is what makes it count. */
   postmortemDueAt: Date | null;
   postmortemDoneAt: Date | null;
 };
@@ -14,35 +19,67 @@ export type IncidentFacts = {
 export type SeverityStats = {
   severity: string;
   incidents: number;
+  open: number;
   acknowledged: number;
   resolved: number;
+  /** Mean of declared → first acknowledgement, over acknowledged incidents; null when none. */
   mttaMs: number | null;
+  /** Mean of declared → resolved, over resolved incidents; null when none. */
   mttrMs: number | null;
   targetsMissed: number;
+  acknowledgeMissed: number;
+  resolveMissed: number;
   postmortemsRequired: number;
+  /** Done by the due date. */
   postmortemsOnTime: number;
+  /** Done after the due date. */
+  postmortemsLate: number;
+  /** Not done and past due. */
+  postmortemsOverdue: number;
+  /** Not done and not yet due: neither on time nor late yet. */
+  postmortemsPending: number;
 };
+
+export type StatsTable = { rows: SeverityStats[]; total: SeverityStats };
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
-/** Incidents declared in [from, to), grouped in the given severity order. */
-export function computeStats(rows: IncidentFacts[], severityOrder: string[], from: Date, to: Date): SeverityStats[] {
+function summarize(severity: string, mine: IncidentFacts[], now: Date): SeverityStats {
+  const acks = mine.filter((r) => r.acknowledgedAt).map((r) => r.acknowledgedAt!.getTime() - r.declaredAt.getTime());
+  const fixes = mine.filter((r) => r.resolvedAt).map((r) => r.resolvedAt!.getTime() - r.declaredAt.getTime());
+  const required = mine.filter((r) => r.postmortemDueAt);
+  const count = (pred: (r: IncidentFacts) => boolean) => required.filter(pred).length;
+  const missedOf = (name: string) => mine.filter((r) => r.missedTargets?.includes(name)).length;
+  return {
+    severity,
+    incidents: mine.length,
+    open: mine.length - fixes.length,
+    acknowledged: acks.length,
+    resolved: fixes.length,
+    mttaMs: mean(acks),
+    mttrMs: mean(fixes),
+    targetsMissed: mine.reduce((n, r) => n + r.targetsMissed, 0),
+    acknowledgeMissed: missedOf('acknowledge'),
+    resolveMissed: missedOf('resolve'),
+    postmortemsRequired: required.length,
+    postmortemsOnTime: count((r) => !!r.postmortemDoneAt && r.postmortemDoneAt <= r.postmortemDueAt!),
+    postmortemsLate: count((r) => !!r.postmortemDoneAt && r.postmortemDoneAt > r.postmortemDueAt!),
+    postmortemsOverdue: count((r) => !r.postmortemDoneAt && now > r.postmortemDueAt!),
+    postmortemsPending: count((r) => !r.postmortemDoneAt && now <= r.postmortemDueAt!),
+  };
+}
+
+/**
+ * Incidents declared in [from, to), one row per severity in the given order (most severe first),
+ * then any severity seen in the data but no longer in the policy, and a total over all of them.
+ * `now` decides whether an unfinished postmortem is overdue or still pending.
+ */
+export function computeStats(rows: IncidentFacts[], severityOrder: string[], from: Date, to: Date, now: Date = to): StatsTable {
   const inWindow = rows.filter((r) => r.declaredAt >= from && r.declaredAt < to);
-  return severityOrder.map((severity) => {
-    const mine = inWindow.filter((r) => r.severity === severity);
-    const acks = mine.filter((r) => r.acknowledgedAt).map((r) => r.acknowledgedAt!.getTime() - r.declaredAt.getTime());
-    const fixes = mine.filter((r) => r.resolvedAt).map((r) => r.resolvedAt!.getTime() - r.declaredAt.getTime());
-    const required = mine.filter((r) => r.postmortemDueAt);
-    return {
-      severity,
-      incidents: mine.length,
-      acknowledged: acks.length,
-      resolved: fixes.length,
-      mttaMs: mean(acks),
-      mttrMs: mean(fixes),
-      targetsMissed: mine.reduce((n, r) => n + r.targetsMissed, 0),
-      postmortemsRequired: required.length,
-      postmortemsOnTime: required.filter((r) => r.postmortemDoneAt && r.postmortemDoneAt <= r.postmortemDueAt!).length,
-    };
-  });
+  const order = [...severityOrder];
+  for (const r of inWindow) if (!order.includes(r.severity)) order.push(r.severity);
+  return {
+    rows: order.map((s) => summarize(s, inWindow.filter((r) => r.severity === s), now)),
+    total: summarize('all', inWindow, now),
+  };
 }

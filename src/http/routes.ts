@@ -1,12 +1,13 @@
-// Mounts the HTTP surface on the app's listener.
+// Mounts the whole HTTP surface on the app's one listener, one module per route family.
 import type { KlaxonApp } from '../app.js';
-import { dbHealthy } from '../store/db.js';
-import { sendJson } from './server.js';
+import { mountApi } from './api/routes.js';
+import { mountHealthz } from './healthz.js';
+import { mountMetrics } from './metrics/route.js';
+import { mountStatus } from './status/routes.js';
 
 export function mountHttp(app: KlaxonApp): void {
-  app.http.route('GET', '/healthz', (_req, res) => {
-    const db = dbHealthy(app.opts.db);
-    const adapters = Object.fromEntries([...app.adapters.keys()].map((p) => [p, app.connections.get(p)?.state() ?? 'ok']));
-    sendJson(res, db ? 200 : 503, { status: db ? 'ok' : 'error', db: db ? 'ok' : 'unusable', adapters });
-  });
+  mountHealthz(app);
+  mountMetrics(app);
+  mountStatus(app);
+  mountApi(app);
 }

@@ -1,62 +1,184 @@
-// The markdown postmortem draft posted on resolve and printed by `klaxon postmortem N`.
-import { asc, eq } from 'drizzle-orm';
+// The markdown postmortem draft posted on resolve and printed by `klaxon postmortem N`: the facts
+// Klaxon recorded (summary, impact window, severity history, roles, pages and acknowledgements,
+// timeline in the policy's time zone), then the policy's template sections for people to write.
+import { and, asc, eq, like } from 'drizzle-orm';
 import { formatMs } from '../config/duration.js';
-import type { Policy } from '../config/policy.js';
+import { policyCalendar, type Policy } from '../config/policy.js';
+import { addDuration } from '../domain/business-time.js';
 import type { Db, Tx } from '../store/db.js';
-import { pageNotifications, pages } from '../store/schema.js';
+import { pageNotifications, pages, roleAssignments, timelineEvents } from '../store/schema.js';
 import { personName } from './actor.js';
-import { formatTime, type Incident, rolesOf, severityLabel, severityOf } from './incident-view.js';
+import { formatTime, type Incident, severityLabel, severityOf } from './incident-view.js';
 import { timelineOf } from './timeline.js';
 
-const DEFAULT_SECTIONS = ['Root cause', 'What went well', "What didn't go well", 'Action items'];
+/** Runbook 004's four questions, for a policy that lists no sections of its own. */
+export const DEFAULT_SECTIONS = ['What happened?', 'What went well?', "What didn't go well?", 'Action items'];
 
-export function renderPostmortem(tx: Tx | Db, policy: Policy, inc: Incident): string {
-  const roles = rolesOf(tx, inc.id);
-  const events = timelineOf(tx, inc.id);
-  const end = inc.resolvedAt ?? undefined;
-  const sevLabel = severityLabel(severityOf(policy, inc));
-  const since = (at: Date | null) => (at ? formatMs(at.getTime() - inc.declaredAt.getTime()) : '—');
-  const out: string[] = [
+type Block = 'summary' | 'impact' | 'severity' | 'roles' | 'pages' | 'timeline';
+const BLOCKS: { block: Block; heading: string; names: string[] }[] = [
+  { block: 'summary', heading: 'Summary', names: ['summary', 'incident summary', 'executive summary'] },
+  { block: 'impact', heading: 'Impact', names: ['impact', 'customer impact', 'user impact'] },
+  { block: 'severity', heading: 'Severity history', names: ['severity history', 'severity'] },
+  { block: 'roles', heading: 'Roles', names: ['roles', 'people', 'responders'] },
+  { block: 'pages', heading: 'Pages and acknowledgements', names: ['pages', 'pages and acknowledgements', 'paging'] },
+  { block: 'timeline', heading: 'Timeline', names: ['timeline'] },
+];
+
+/** "Root Cause Analysis: technical root cause, …" → heading and the guidance after the colon. */
+export function parseSection(raw: string): { heading: string; prompt?: string; key: string } {
+  const i = raw.indexOf(': ');
+  const heading = (i > 0 ? raw.slice(0, i) : raw).trim();
+  const prompt = i > 0 ? raw.slice(i + 2).trim() : undefined;
+  const key = heading.replace(/\([^)]*\)/g, '').replace(/[?:.!]+$/, '').trim().toLowerCase();
+  return { heading, prompt, key };
+}
+
+const TO_WRITE = '_To be written._';
+
+export function renderPostmortem(tx: Tx | Db, policy: Policy, inc: Incident, now: Date = new Date()): string {
+  const sections = (policy.postmortem?.sections?.length ? policy.postmortem.sections : DEFAULT_SECTIONS).map(parseSection);
+  // A policy section named like one of Klaxon's facts ("Summary", "Customer impact", "Timeline")
+  // gets those facts under its own heading instead of appearing twice.
+  const claimed = new Map<Block, { heading: string; prompt?: string }>();
+  const free: typeof sections = [];
+  for (const s of sections) {
+    const b = BLOCKS.find((x) => x.names.includes(s.key) && !claimed.has(x.block));
+    if (b) claimed.set(b.block, s);
+    else free.push(s);
+  }
+  const f = new Facts(tx, policy, inc, now);
+  const out = [
     `# Postmortem: #${inc.id} ${inc.title}`,
     '',
-    '## Summary',
-    `- Severity: ${sevLabel}`,
-    `- Declared: ${formatTime(policy, inc.declaredAt)} by ${personName(policy, inc.declaredBy)}`,
-    `- Acknowledged: ${formatTime(policy, inc.acknowledgedAt)} (after ${since(inc.acknowledgedAt)})`,
-    `- Mitigated: ${formatTime(policy, inc.mitigatedAt)} (after ${since(inc.mitigatedAt)})`,
-    `- Resolved: ${formatTime(policy, end)} (after ${since(inc.resolvedAt)})`,
-    `- Resolution: ${inc.summary ?? '—'}`,
-    inc.postmortemDueAt ? `- Postmortem due: ${formatTime(policy, inc.postmortemDueAt)}` : '- Postmortem: not required',
-    '',
-    '## Impact',
-    inc.description ?? '_Describe who was affected, how, and for how long._',
-    '',
-    '## Severity history',
-    ...events.filter((e) => e.kind === 'declared' || e.kind === 'severity').map((e) => `- ${formatTime(policy, e.at)} ${e.text}`),
-    '',
-    '## Roles',
-    ...(Object.entries(roles).map(([r, p]) => `- ${r}: ${personName(policy, p)}`) || []),
-    '',
-    '## Pages and acknowledgements',
-    ...pageLines(tx, policy, inc),
-    '',
-    `## Timeline (${policy.timezone})`,
-    ...events.map((e) => `- ${formatTime(policy, e.at)} — ${e.text}`),
+    `_Draft from Klaxon's record of #${inc.id}, ${formatTime(policy, now)}. Times are ${policy.timezone}. ` +
+      `Fill in the sections, then \`postmortem #${inc.id} done <url>\`._`,
   ];
-  for (const section of policy.postmortem?.sections ?? DEFAULT_SECTIONS) out.push('', `## ${section}`, '_To be written._');
+  for (const b of BLOCKS) {
+    const s = claimed.get(b.block);
+    out.push('', `## ${s?.heading ?? b.heading}`);
+    if (s?.prompt) out.push(`_${s.prompt}_`);
+    out.push(...f.block(b.block));
+  }
+  for (const s of free) {
+    out.push('', `## ${s.heading}`);
+    if (s.prompt) out.push(`_${s.prompt}_`);
+    out.push(TO_WRITE);
+  }
   return out.join('\n');
 }
 
-function pageLines(tx: Tx | Db, policy: Policy, inc: Incident): string[] {
-  const rows = tx.select().from(pages).where(eq(pages.incidentId, inc.id)).orderBy(asc(pages.id)).all();
-  if (rows.length === 0) return ['- No pages.'];
-  return rows.flatMap((p) => {
-    const notes = tx.select().from(pageNotifications).where(eq(pageNotifications.pageId, p.id)).orderBy(asc(pageNotifications.id)).all();
-    const who = notes.map((n) => `${personName(policy, n.person)} (tier ${n.tier + 1}${n.cycle ? `, repeat ${n.cycle}` : ''}, ${formatTime(policy, n.notifiedAt)})`);
-    const outcome =
-      p.status === 'acknowledged'
-        ? `acknowledged by ${personName(policy, p.acknowledgedBy)} after ${formatMs(p.acknowledgedAt!.getTime() - p.createdAt.getTime())}`
-        : p.status;
-    return [`- ${p.policy ? `policy ${p.policy}` : p.target}: ${outcome}; notified ${who.join(', ') || 'nobody'}`];
-  });
+/** The recorded facts, one markdown block each. */
+class Facts {
+  constructor(
+    private readonly tx: Tx | Db,
+    private readonly policy: Policy,
+    private readonly inc: Incident,
+    private readonly now: Date,
+  ) {}
+
+  block(b: Block): string[] {
+    return this[b]();
+  }
+
+  private time(at: Date | null | undefined): string {
+    return formatTime(this.policy, at);
+  }
+
+  /** "10:07 (7m after declaring)", or "not yet". */
+  private since(at: Date | null | undefined): string {
+    if (!at) return 'not yet';
+    return `${this.time(at)} (${formatMs(at.getTime() - this.inc.declaredAt.getTime())} after declaring)`;
+  }
+
+  private summary(): string[] {
+    const inc = this.inc;
+    const sev = severityOf(this.policy, inc);
+    const lines = [
+      `- **Severity:** ${severityLabel(sev)}${sev.description ? ` — ${sev.description}` : ''}`,
+      `- **Declared:** ${this.time(inc.declaredAt)} by ${personName(this.policy, inc.declaredBy)}`,
+      `- **Acknowledged:** ${this.since(inc.acknowledgedAt)}`,
+      `- **Mitigated:** ${this.since(inc.mitigatedAt)}`,
+      `- **Resolved:** ${this.since(inc.resolvedAt)}`,
+      `- **Resolution:** ${inc.summary ?? 'not yet resolved'}`,
+      ...this.targets(),
+    ];
+    if (inc.postmortemDueAt) lines.push(`- **Postmortem due:** ${this.time(inc.postmortemDueAt)}`);
+    if (inc.postmortemDoneAt) lines.push(`- **Postmortem done:** ${this.time(inc.postmortemDoneAt)} ${inc.postmortemUrl ?? ''}`.trimEnd());
+    if (inc.sourceLink) lines.push(`- **Source:** ${inc.sourceLink}`);
+    return lines;
+  }
+
+  /** Each target of the final severity: met, missed (as recorded when it fell due), or pending. */
+  private targets(): string[] {
+    const sev = severityOf(this.policy, this.inc);
+    const missed = new Set(
+      this.tx
+        .select({ kind: timelineEvents.kind })
+        .from(timelineEvents)
+        .where(and(eq(timelineEvents.incidentId, this.inc.id), like(timelineEvents.kind, 'target_missed:%')))
+        .all()
+        .map((r) => r.kind.slice('target_missed:'.length)),
+    );
+    const lines: string[] = [];
+    for (const [name, at] of [['acknowledge', this.inc.acknowledgedAt], ['resolve', this.inc.resolvedAt]] as const) {
+      const limit = sev.targets?.[name];
+      if (!limit && !missed.has(name)) continue;
+      const label = `${name === 'acknowledge' ? 'Acknowledge' : 'Resolve'} target${limit ? ` (${limit.text})` : ''}`;
+      const deadline = limit ? addDuration(this.inc.declaredAt, limit, policyCalendar(this.policy)) : null;
+      const state = missed.has(name) || (at && deadline && at > deadline) ? 'missed' : at ? 'met' : 'pending';
+      lines.push(`- **${label}:** ${state}`);
+    }
+    return lines;
+  }
+
+  private impact(): string[] {
+    const inc = this.inc;
+    const end = inc.mitigatedAt ?? inc.resolvedAt;
+    const window = end
+      ? `${this.time(inc.declaredAt)} → ${this.time(end)} (${formatMs(end.getTime() - inc.declaredAt.getTime())} from declaring to ${inc.mitigatedAt ? 'mitigation' : 'resolution'})`
+      : `${this.time(inc.declaredAt)} → ongoing (${formatMs(this.now.getTime() - inc.declaredAt.getTime())} so far)`;
+    return [
+      ...(inc.description ? [inc.description, ''] : []),
+      `- **Impact window:** ${window}`,
+      `- **Public:** ${severityOf(this.policy, inc).public ? 'yes (status page)' : 'no'}`,
+      '- **Who was affected, and how:** _to be written_',
+    ];
+  }
+
+  private severity(): string[] {
+    const events = timelineOf(this.tx, this.inc.id).filter((e) => e.kind === 'declared' || e.kind === 'severity');
+    return events.length ? events.map((e) => `- ${this.time(e.at)} — ${e.text}`) : [`- ${severityLabel(severityOf(this.policy, this.inc))} throughout`];
+  }
+
+  private roles(): string[] {
+    const rows = this.tx.select().from(roleAssignments).where(eq(roleAssignments.incidentId, this.inc.id)).orderBy(asc(roleAssignments.assignedAt)).all();
+    if (rows.length === 0) return ['- None assigned.'];
+    return rows.map((r) => `- **${r.role}:** ${personName(this.policy, r.person)} (since ${this.time(r.assignedAt)})`);
+  }
+
+  /** Every page: who was notified at which tier and when, and how long acknowledging took. */
+  private pages(): string[] {
+    const rows = this.tx.select().from(pages).where(eq(pages.incidentId, this.inc.id)).orderBy(asc(pages.id)).all();
+    if (rows.length === 0) return ['- No pages.'];
+    return rows.map((p) => {
+      const notes = this.tx.select().from(pageNotifications).where(eq(pageNotifications.pageId, p.id)).orderBy(asc(pageNotifications.id)).all();
+      const who = notes.map((n) => `tier ${n.tier + 1}${n.cycle ? ` (repeat ${n.cycle})` : ''} ${personName(this.policy, n.person)} at ${this.time(n.notifiedAt)}`);
+      const what = p.policy ? `escalation policy ${p.policy}` : p.target.replace(':', ' ');
+      let outcome: string;
+      if (p.status === 'acknowledged' && p.acknowledgedAt) {
+        const mine = notes.find((n) => n.person === p.acknowledgedBy);
+        const sinceNotified = mine ? `, ${formatMs(p.acknowledgedAt.getTime() - mine.notifiedAt.getTime())} after they were notified` : '';
+        outcome = `acknowledged by ${personName(this.policy, p.acknowledgedBy)} at ${this.time(p.acknowledgedAt)}, ${formatMs(p.acknowledgedAt.getTime() - p.createdAt.getTime())} after paging${sinceNotified}`;
+      } else if (p.status === 'exhausted') outcome = `exhausted at ${this.time(p.closedAt)}: nobody acknowledged`;
+      else if (p.status === 'cancelled') outcome = `cancelled at ${this.time(p.closedAt)} (resolved before anyone acknowledged)`;
+      else outcome = 'still open';
+      return `- ${this.time(p.createdAt)} — paged ${what}: ${who.join('; ') || 'nobody notified'}. ${outcome[0].toUpperCase()}${outcome.slice(1)}.`;
+    });
+  }
+
+  /** Everything on the incident's timeline up to resolution; postmortem bookkeeping is left out. */
+  private timeline(): string[] {
+    const events = timelineOf(this.tx, this.inc.id).filter((e) => !e.kind.startsWith('postmortem'));
+    return events.map((e) => `- ${this.time(e.at)} — ${e.text}`);
+  }
 }

@@ -1,16 +1,14 @@
 // Read-only answers: status, list, timeline, on-call, stats, help, postmortem draft.
-import { gte } from 'drizzle-orm';
-import { formatMs, parseDuration, type Duration } from '../config/duration.js';
+import { parseDuration, type Duration } from '../config/duration.js';
 import { helpText, USAGE } from '../domain/commands.js';
-import { computeStats } from '../domain/stats.js';
-import { incidents } from '../store/schema.js';
 import { personName } from './actor.js';
 import { readSwitches, type Ctx } from './context.js';
 import { UserError } from './errors.js';
 import { formatTime, type Incident, openIncidents, recentIncidents, rolesFor, rolesOf, severityLabel, severityOf } from './incident-view.js';
 import { whoIsOnCall } from './oncall.js';
-import { renderPostmortem } from './postmortem-draft.js';
+import { postmortemCommand } from './postmortem.js';
 import type { Reply } from './service.js';
+import { formatStats, statsReport } from './stats-report.js';
 import { timelineOf } from './timeline.js';
 
 export function status(ctx: Ctx, inc: Incident): Reply {
@@ -50,9 +48,9 @@ export function timeline(ctx: Ctx, inc: Incident): Reply {
   return { ok: true, text, body: { text, title: `Timeline of #${inc.id}`, lines } };
 }
 
+/** `postmortem [#N]`: posts the draft in the incident's channel (opening one on request once resolved). */
 export function postmortem(ctx: Ctx, inc: Incident): Reply {
-  const text = renderPostmortem(ctx.tx, ctx.policy, inc);
-  return { ok: true, text };
+  return postmortemCommand(ctx, inc);
 }
 
 export function oncall(ctx: Ctx, schedule?: string): Reply {
@@ -68,17 +66,11 @@ export function oncall(ctx: Ctx, schedule?: string): Reply {
 
 const DEFAULT_WINDOW = parseDuration('30d')!;
 
+/** `stats [30d]`: runbook 003's KPIs by severity for incidents declared in the window. */
 export function stats(ctx: Ctx, window: Duration = DEFAULT_WINDOW): Reply {
   if (window.kind !== 'wall') throw new UserError('Stats take a wall-clock window such as 30d or 12w.', USAGE.stats);
-  const from = new Date(ctx.now.getTime() - window.ms);
-  const rows = ctx.tx.select().from(incidents).where(gte(incidents.declaredAt, from)).all();
-  const table = computeStats(rows, ctx.policy.severities.map((s) => s.id), from, new Date(ctx.now.getTime() + 1));
-  const fmt = (ms: number | null) => (ms === null ? '—' : formatMs(Math.round(ms)));
-  const lines = table.map(
-    (s) =>
-      `${s.severity.padEnd(8)} incidents ${String(s.incidents).padStart(3)}  MTTA ${fmt(s.mttaMs).padEnd(8)} MTTR ${fmt(s.mttrMs).padEnd(8)} targets missed ${s.targetsMissed}  postmortems on time ${s.postmortemsOnTime}/${s.postmortemsRequired}`,
-  );
-  return { ok: true, text: [`Last ${window.text}:`, ...lines].join('\n') };
+  const { title, lines, text } = formatStats(ctx.policy, statsReport(ctx.tx, ctx.policy, ctx.now, window));
+  return { ok: true, text, body: { text, title, lines } };
 }
 
 export function help(topic?: string): Reply {

@@ -1,0 +1,53 @@
+// /api/v1/incidents: list, read one (with timeline and pages), and declare from an integration.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { desc, eq, ne } from 'drizzle-orm';
+import type { KlaxonApp } from '../../app.js';
+import type { Actor } from '../../service/actor.js';
+import { getIncident, rolesFor, rolesOf } from '../../service/incident-view.js';
+import { requirePermission } from '../../service/permissions.js';
+import { UserError } from '../../service/errors.js';
+import { incidents } from '../../store/schema.js';
+import { HttpError, readJson } from '../body.js';
+import { sendJson } from '../server.js';
+import { incidentJson, pagesJson, timelineJson } from './present.js';
+import { declareSchema, listQuery, numberParam } from './schemas.js';
+import { parseOr400, queryOf } from './validate.js';
+
+/** Who the timeline says declared it: the API itself, since a token names no person. */
+export const API_ACTOR: Actor = { id: 'api', name: 'API', platform: 'api' };
+
+export const ONE_INCIDENT = /^\/api\/v1\/incidents\/[^/]+$/;
+
+export function listIncidents(app: KlaxonApp, _req: IncomingMessage, res: ServerResponse, url: URL): void {
+  const q = parseOr400(listQuery, queryOf(url), 'query');
+  const db = app.opts.db;
+  const where = q.status === 'open' ? ne(incidents.status, 'resolved') : q.status === 'resolved' ? eq(incidents.status, 'resolved') : undefined;
+  const rows = db.select().from(incidents).where(where).orderBy(desc(incidents.id)).limit(q.limit).all();
+  const roles = rolesFor(db, rows.map((r) => r.id));
+  sendJson(res, 200, { incidents: rows.map((r) => incidentJson(app.service.policy, r, roles.get(r.id) ?? {})) });
+}
+
+function detail(app: KlaxonApp, number: number) {
+  const db = app.opts.db;
+  const inc = getIncident(db, number);
+  if (!inc) throw new HttpError(404, `number: there is no incident #${number}`);
+  return { ...incidentJson(app.service.policy, inc, rolesOf(db, inc.id)), timeline: timelineJson(db, inc.id), pages: pagesJson(db, inc.id) };
+}
+
+export function getOneIncident(app: KlaxonApp, _req: IncomingMessage, res: ServerResponse, url: URL): void {
+  const number = parseOr400(numberParam, decodeURIComponent(url.pathname.split('/').pop()!), 'number');
+  sendJson(res, 200, detail(app, number));
+}
+
+export async function declareIncident(app: KlaxonApp, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = parseOr400(declareSchema(app.service.policy), await readJson(req), 'body');
+  try {
+    requirePermission(app.service.policy, API_ACTOR, 'declare');
+  } catch (e) {
+    if (e instanceof UserError) throw new HttpError(403, e.message);
+    throw e;
+  }
+  const reply = app.service.declareFrom(API_ACTOR, { title: body.title, severity: body.severity, description: body.description, sourceLink: body.link });
+  if (!reply.ok || reply.incident === undefined) throw new HttpError(400, reply.text);
+  sendJson(res, 201, detail(app, reply.incident), { location: `/api/v1/incidents/${reply.incident}` });
+}

@@ -1,0 +1,29 @@
+// Mounts /api/v1 behind the bearer token. Every handler's HttpError becomes JSON `{error}` here,
+// so handlers just throw.
+import type { KlaxonApp } from '../../app.js';
+import { HttpError } from '../body.js';
+import { type Handler, sendJson } from '../server.js';
+import { guard } from './auth.js';
+import { declareIncident, getOneIncident, listIncidents, ONE_INCIDENT } from './incidents.js';
+import { getStats } from './stats.js';
+
+const answerErrors =
+  (h: Handler): Handler =>
+  async (req, res, url) => {
+    try {
+      await h(req, res, url);
+    } catch (e) {
+      if (!(e instanceof HttpError)) throw e;
+      // A refused body may still be arriving; close the connection rather than read the rest.
+      sendJson(res, e.status, { error: e.message }, e.status === 413 ? { connection: 'close' } : {});
+    }
+  };
+
+export function mountApi(app: KlaxonApp): void {
+  const protect = guard(app.opts.env.KLAXON_API_TOKEN);
+  const route = (method: string, path: string | RegExp, h: Handler) => app.http.route(method, path, protect(answerErrors(h)));
+  route('GET', '/api/v1/incidents', (req, res, url) => listIncidents(app, req, res, url));
+  route('POST', '/api/v1/incidents', (req, res) => declareIncident(app, req, res));
+  route('GET', ONE_INCIDENT, (req, res, url) => getOneIncident(app, req, res, url));
+  route('GET', '/api/v1/stats', (req, res, url) => getStats(app, req, res, url));
+}

@@ -1,0 +1,103 @@
+// GET /status: server-rendered HTML. Works with JavaScript off (there is none), refreshes itself
+// every minute with a meta tag, and puts what a customer wants first: is something broken now,
+// what is the latest news, then the last 90 days.
+import { DateTime } from 'luxon';
+import { formatMs } from '../../config/duration.js';
+import { esc } from '../html.js';
+import { kindLabel, statusLabel } from './labels.js';
+import type { PublicIncident, StatusModel } from './model.js';
+import { severityColour } from './palette.js';
+import { STATUS_CSS } from './style.js';
+import type { Day } from './days.js';
+
+const RECENT_RESOLVED_MS = 7 * 24 * 3600_000;
+
+function when(m: StatusModel, at: Date, fmt = 'd LLL yyyy, HH:mm ZZZZ'): string {
+  return `<time datetime="${at.toISOString()}">${esc(DateTime.fromJSDate(at).setZone(m.timezone).toFormat(fmt))}</time>`;
+}
+
+function updatesList(m: StatusModel, inc: PublicIncident): string {
+  if (inc.updates.length === 0) return '';
+  const items = inc.updates.map(
+    (u) => `<li><p class="when"><strong>${esc(kindLabel(u.kind))}</strong> · ${when(m, u.at)}</p><p class="text">${esc(u.text)}</p></li>`,
+  );
+  return `<ol class="updates">${items.join('')}</ol>`;
+}
+
+function openCard(m: StatusModel, inc: PublicIncident): string {
+  const age = formatMs(m.now.getTime() - inc.declaredAt.getTime());
+  return `<article class="incident" id="incident-${inc.number}" data-number="${inc.number}" style="--sev:${severityColour(inc.severity.rank)}">
+<p class="tags"><span class="sev">${esc(inc.severity.name)}</span><span class="state">${esc(statusLabel(inc.status))}</span></p>
+<h3>${esc(inc.title)}</h3>
+<p class="meta">Started ${when(m, inc.declaredAt)} · ongoing for ${esc(age)}</p>
+${updatesList(m, inc)}
+</article>`;
+}
+
+function resolvedCard(m: StatusModel, inc: PublicIncident): string {
+  const took = formatMs(inc.resolvedAt!.getTime() - inc.declaredAt.getTime());
+  return `<details class="incident" id="incident-${inc.number}" data-number="${inc.number}" style="--sev:${severityColour(inc.severity.rank)}">
+<summary>${esc(inc.severity.name)} · ${esc(inc.title)}</summary>
+<p class="meta">Resolved ${when(m, inc.resolvedAt!)} after ${esc(took)}</p>
+${updatesList(m, inc)}
+</details>`;
+}
+
+function dayText(m: StatusModel, d: Day): string {
+  const date = DateTime.fromJSDate(d.start).setZone(m.timezone).toFormat('ccc d LLL yyyy');
+  if (d.worstRank === null) return `${date}: no incidents`;
+  const sev = m.severities.find((s) => s.rank === d.worstRank)?.name ?? '';
+  return `${date}: ${sev}, incident${d.incidents.length > 1 ? 's' : ''} ${d.incidents.map((n) => `#${n}`).join(', ')}`;
+}
+
+function history(m: StatusModel): string {
+  const bars = m.days.map((d) => {
+    const text = esc(dayText(m, d));
+    const colour = d.worstRank === null ? '' : ` style="--c:${severityColour(d.worstRank)}"`;
+    const sev = d.worstRank === null ? 'none' : esc(m.severities.find((s) => s.rank === d.worstRank)?.id ?? 'unknown');
+    return `<li data-date="${d.date}" data-severity="${sev}" title="${text}"${colour}><span class="sr">${text}</span></li>`;
+  });
+  const bad = m.days.filter((d) => d.worstRank !== null).length;
+  const legend = [`<li><i style="--c:var(--ok)"></i>No incidents</li>`, ...m.severities.map((s) => `<li><i style="--c:${severityColour(s.rank)}"></i>${esc(s.name)}</li>`)];
+  return `<section aria-labelledby="history-h">
+<h2 id="history-h">Last 90 days</h2>
+<ol class="bars">${bars.join('')}</ol>
+<div class="axis" aria-hidden="true"><span><span class="wide">90 days ago</span><span class="narrow">30 days ago</span></span><span>Today</span></div>
+<ul class="legend">${legend.join('')}</ul>
+<p class="summary">${bad === 0 ? 'No public incidents in the last 90 days.' : `Public incidents on ${bad} of the last 90 days.`}</p>
+</section>`;
+}
+
+function banner(m: StatusModel): string {
+  if (m.open.length === 0) return `<p class="banner" role="status">All systems operational</p>`;
+  const n = m.open.length;
+  return `<p class="banner" role="status" style="--sev:${severityColour(m.open[0].severity.rank)}">${n} ongoing incident${n > 1 ? 's' : ''}</p>`;
+}
+
+export function renderStatusPage(m: StatusModel): string {
+  const recent = m.resolved.filter((i) => m.now.getTime() - i.resolvedAt!.getTime() <= RECENT_RESOLVED_MS);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="60">
+<title>${esc(m.title)}</title>
+<link rel="alternate" type="application/atom+xml" title="${esc(m.title)}" href="/status/feed.atom">
+<style>${STATUS_CSS}</style>
+</head>
+<body>
+<div class="wrap">
+<header><h1>${esc(m.title)}</h1></header>
+<main>
+${banner(m)}
+${m.open.length ? `<section aria-labelledby="open-h"><h2 id="open-h">Ongoing incidents</h2>\n${m.open.map((i) => openCard(m, i)).join('\n')}\n</section>` : ''}
+${history(m)}
+${recent.length ? `<section aria-labelledby="resolved-h"><h2 id="resolved-h">Resolved in the last 7 days</h2>\n${recent.map((i) => resolvedCard(m, i)).join('\n')}\n</section>` : ''}
+</main>
+<footer>Updated ${when(m, m.now)} · <a href="/status/feed.atom">Atom feed</a> · <a href="/status.json">JSON</a></footer>
+</div>
+</body>
+</html>
+`;
+}

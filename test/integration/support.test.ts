@@ -1,0 +1,194 @@
+// Support-channel auto-replies through the service (SPEC §5, runbooks 000 and 004), with a fake
+// clock: no chat platform involved, only what lands in the outbox and the incidents table.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Platform } from '../../src/chat/port.js';
+import { loadPolicy, parsePolicy, type Policy } from '../../src/config/policy.js';
+import { createLogger } from '../../src/log.js';
+import { FakeClock } from '../../src/service/clock.js';
+import { Service } from '../../src/service/service.js';
+import { handleSupportMessage, hoursText, securityKeyword, type SupportMessage } from '../../src/service/support.js';
+import { closeDb, type Db, openDb } from '../../src/store/db.js';
+import { incidents, outbox } from '../../src/store/schema.js';
+
+const POLICY = join(import.meta.dirname, '../../examples/policies/000-support-runbook.yaml');
+const SUPPORT = '500000000000000004';
+const HOUR = 3_600_000;
+// Wednesday 4 March 2026; the policy's business hours are Mon–Fri 09:00–17:00 UTC.
+const WED_11 = '2026-03-04T11:00:00Z';
+
+let dir: string;
+let db: Db;
+let clock: FakeClock;
+let seq = 0;
+
+function service(policy: Policy = loadPolicy(POLICY), platforms: Platform[] = ['discord']): Service {
+  return new Service({ db, policy, clock, platforms, log: createLogger('silent') });
+}
+
+function message(over: Partial<SupportMessage> = {}): SupportMessage {
+  const id = String(++seq);
+  return {
+    platform: 'discord', channel: SUPPORT, user: '900000000000000001', userName: 'dana', isBot: false,
+    text: 'How do I set up consent mode?', link: `https://discord.com/channels/1/${SUPPORT}/${id}`, messageId: id, ...over,
+  };
+}
+
+const replies = () => db.select().from(outbox).where(eq(outbox.destination, `channel:${SUPPORT}`)).all();
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'klaxon-support-'));
+  db = openDb(join(dir, 'klaxon.db'));
+  clock = new FakeClock(WED_11);
+});
+
+afterEach(() => {
+  closeDb(db);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('support auto-replies', () => {
+  it('answers in business hours with the hours and issue link, and promises no resolution time', () => {
+    const r = handleSupportMessage(service(), message());
+    expect(r?.kind).toBe('in_hours');
+    expect(r?.text).toContain('Mon–Fri 09:00–17:00 UTC');
+    expect(r?.text).toContain('https://github.com/react-gtm-kit/react-gtm-kit/issues/new/choose');
+    expect(r?.text).not.toMatch(/within|resolve|hours? of|by tomorrow/i);
+    const rows = replies();
+    expect(rows).toHaveLength(1);
+    expect(rows[0].platform).toBe('discord');
+    expect(rows[0].body).toMatchObject({ text: r?.text, replyTo: String(seq) });
+  });
+
+  it('answers a person once per cooldown per channel, and again after it', () => {
+    const svc = service();
+    expect(handleSupportMessage(svc, message())).not.toBeNull();
+    clock.advance(2 * HOUR);
+    expect(handleSupportMessage(svc, message())).toBeNull();
+    expect(handleSupportMessage(svc, message({ user: '900000000000000002', userName: 'eli' }))).not.toBeNull();
+    clock.advance(10 * HOUR + 1);
+    // 12h after the first reply: 23:00, so out of hours.
+    expect(handleSupportMessage(svc, message())?.kind).toBe('out_of_hours');
+    expect(replies()).toHaveLength(3);
+  });
+
+  it('keeps the cooldown across a restart', () => {
+    handleSupportMessage(service(), message());
+    closeDb(db);
+    db = openDb(join(dir, 'klaxon.db'));
+    clock.advance(HOUR);
+    expect(handleSupportMessage(service(), message())).toBeNull();
+    expect(replies()).toHaveLength(1);
+  });
+
+  it('answers out of hours at 22:00 and at weekends', () => {
+    clock.set('2026-03-04T22:00:00Z');
+    expect(handleSupportMessage(service(), message())?.kind).toBe('out_of_hours');
+    clock.set('2026-03-07T11:00:00Z'); // Saturday
+    const r = handleSupportMessage(service(), message({ user: '900000000000000003' }));
+    expect(r?.kind).toBe('out_of_hours');
+    expect(r?.text).toContain('outside support hours');
+  });
+
+  it('ignores bots, other channels, and a replayed delivery', () => {
+    const svc = service();
+    expect(handleSupportMessage(svc, message({ isBot: true }))).toBeNull();
+    expect(handleSupportMessage(svc, message({ channel: '500000000000000002' }))).toBeNull();
+    const m = message();
+    expect(handleSupportMessage(svc, m)).not.toBeNull();
+    clock.advance(13 * HOUR);
+    expect(handleSupportMessage(svc, m)).toBeNull();
+    expect(replies()).toHaveLength(1);
+  });
+
+  it('stays silent when automation is off or safe mode is on', () => {
+    const svc = service();
+    const admin = { id: 'maya', name: 'Maya', platform: 'discord' as const };
+    svc.execute(admin, { kind: 'automation', on: false });
+    expect(handleSupportMessage(svc, message({ text: 'there is a vulnerability' }))).toBeNull();
+    expect(db.select().from(incidents).all()).toHaveLength(0);
+    svc.execute(admin, { kind: 'automation', on: true });
+    svc.execute(admin, { kind: 'safe_mode', on: true });
+    expect(handleSupportMessage(svc, message({ user: '900000000000000009' }))).toBeNull();
+    expect(replies()).toHaveLength(0);
+    // Safe mode still raises a security report as an incident; it only stops the public reply.
+    expect(handleSupportMessage(svc, message({ text: 'I can exploit your login form' }))).toBeNull();
+    expect(db.select().from(incidents).all()).toHaveLength(1);
+    expect(replies()).toHaveLength(0);
+    // Nothing was said while silent, so nobody is in a cooldown once safe mode is off.
+    svc.execute(admin, { kind: 'safe_mode', on: false });
+    expect(handleSupportMessage(svc, message({ user: '900000000000000009' }))?.kind).toBe('in_hours');
+  });
+
+  it('raises a security or privacy report as a Sev 1 without copying the message into public places', () => {
+    const text = 'I found a vulnerability that leaks user emails';
+    const m = message({ text });
+    const r = handleSupportMessage(service(), m);
+    expect(r?.kind).toBe('escalated');
+    expect(r?.text).toMatch(/escalated/);
+    expect(r?.text).toContain(`#${r?.incident}`);
+    const inc = db.select().from(incidents).all();
+    expect(inc).toHaveLength(1);
+    expect(inc[0]).toMatchObject({ id: r?.incident, severity: 'sev1', sourceLink: m.link });
+    expect(inc[0].title).not.toMatch(/vulnerab|leak|email/i);
+    expect(inc[0].description).not.toContain(text);
+    // Nothing Klaxon queued anywhere repeats the report's words.
+    for (const row of db.select().from(outbox).all()) expect(JSON.stringify(row.body)).not.toMatch(/leaks user emails/);
+    // It pages the severity's escalation policy like any Sev 1.
+    expect(db.select().from(outbox).all().some((o) => o.pageId !== null)).toBe(true);
+  });
+
+  it('raises one incident per person per cooldown, but answers every escalation', () => {
+    const svc = service();
+    expect(handleSupportMessage(svc, message({ text: 'possible XSS in the consent banner' }))?.kind).toBe('escalated');
+    expect(handleSupportMessage(svc, message({ text: 'also the XSS works on the demo site' }))).toBeNull();
+    expect(db.select().from(incidents).all()).toHaveLength(1);
+    // A report after an ordinary reply in the cooldown is still escalated.
+    const other = { user: '900000000000000005' };
+    expect(handleSupportMessage(svc, message(other))?.kind).toBe('in_hours');
+    expect(handleSupportMessage(svc, message({ ...other, text: 'your CDN leaks PII' }))?.kind).toBe('escalated');
+    expect(db.select().from(incidents).all()).toHaveLength(2);
+  });
+
+  it('uses policy templates and per-platform texts, and serves Slack where configured', () => {
+    const policy = parsePolicy(`
+timezone: Europe/London
+business_hours: { start: "09:00", end: "17:30" }
+severities: [{ id: sev1, description: x }, { id: sev2, description: y }]
+templates: { support_out_of_hours: "Closed now ({support_hours}). File it at {issue_url}." }
+support:
+  slack: { channels: [C01HELP], cooldown: 1 business day, issue_url: "https://x.test/issues", in_hours: "Hi! Hours: {support_hours}", security_keywords: [breach], security_severity: sev1 }
+`);
+    const svc = service(policy, ['slack']);
+    const slack = (over: Partial<SupportMessage>) => message({ platform: 'slack', channel: 'C01HELP', ...over });
+    expect(handleSupportMessage(svc, slack({}))?.text).toBe('Hi! Hours: Mon–Fri 09:00–17:30 Europe/London');
+    clock.set('2026-03-04T20:00:00Z');
+    expect(handleSupportMessage(svc, slack({ user: 'U2' }))?.text).toBe('Closed now (Mon–Fri 09:00–17:30 Europe/London). File it at https://x.test/issues.');
+    // Business-day cooldown: the next morning is still inside it, the day after is not.
+    clock.set('2026-03-05T10:00:00Z');
+    expect(handleSupportMessage(svc, slack({}))).toBeNull();
+    clock.set('2026-03-05T11:01:00Z');
+    expect(handleSupportMessage(svc, slack({}))?.kind).toBe('in_hours');
+    expect(handleSupportMessage(svc, slack({ user: 'U3', text: 'Data breach!' }))?.kind).toBe('escalated');
+    // Discord has no support section in this policy.
+    expect(handleSupportMessage(svc, message())).toBeNull();
+  });
+});
+
+describe('helpers', () => {
+  it('matches keywords at word starts, case-insensitively', () => {
+    const kw = ['leak', 'pii', 'cve', 'data breach'];
+    expect(securityKeyword('It LEAKS tokens', kw)).toBe('leak');
+    expect(securityKeyword('see CVE-2024-1234', kw)).toBe('cve');
+    expect(securityKeyword('a data breach?', kw)).toBe('data breach');
+    expect(securityKeyword('the bleak sky, a happiness', kw)).toBeUndefined();
+  });
+
+  it('describes the business hours when the policy gives no hours_text', () => {
+    const p = parsePolicy('business_hours: { days: [mon, wed, fri] }\nseverities: [{ id: s, description: d }]\nsupport: { discord: {} }');
+    expect(hoursText(p, p.support!.discord!)).toBe('Mon, Wed, Fri 09:00–17:00 UTC');
+  });
+});
