@@ -40,8 +40,6 @@ export type SeverityStats = {
   postmortemsPending: number;
 };
 
-export type StatsTable = { rows: SeverityStats[]; total: SeverityStats };
-
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
 function summarize(severity: string, mine: IncidentFacts[], now: Date): SeverityStats {
@@ -69,17 +67,21 @@ function summarize(severity: string, mine: IncidentFacts[], now: Date): Severity
   };
 }
 
+const inWindow = (rows: IncidentFacts[], from: Date, to: Date) => rows.filter((r) => r.declaredAt >= from && r.declaredAt < to);
+
 /**
  * Incidents declared in [from, to), one row per severity in the given order (most severe first),
- * then any severity seen in the data but no longer in the policy, and a total over all of them.
- * `now` decides whether an unfinished postmortem is overdue or still pending.
+ * then any severity seen in the data but no longer in the policy. `now` (default `to`) decides
+ * whether an unfinished postmortem is overdue or still pending.
  */
-export function computeStats(rows: IncidentFacts[], severityOrder: string[], from: Date, to: Date, now: Date = to): StatsTable {
-  const inWindow = rows.filter((r) => r.declaredAt >= from && r.declaredAt < to);
+export function computeStats(rows: IncidentFacts[], severityOrder: string[], from: Date, to: Date, now: Date = to): SeverityStats[] {
+  const mine = inWindow(rows, from, to);
   const order = [...severityOrder];
-  for (const r of inWindow) if (!order.includes(r.severity)) order.push(r.severity);
-  return {
-    rows: order.map((s) => summarize(s, inWindow.filter((r) => r.severity === s), now)),
-    total: summarize('all', inWindow, now),
-  };
+  for (const r of mine) if (!order.includes(r.severity)) order.push(r.severity);
+  return order.map((s) => summarize(s, mine.filter((r) => r.severity === s), now));
+}
+
+/** The same figures over every severity at once (severity "all"). */
+export function computeTotal(rows: IncidentFacts[], from: Date, to: Date, now: Date = to): SeverityStats {
+  return summarize('all', inWindow(rows, from, to), now);
 }

@@ -3,12 +3,12 @@
 import { and, gte, inArray, like } from 'drizzle-orm';
 import { formatMs, type Duration } from '../config/duration.js';
 import { findSeverity, type Policy } from '../config/policy.js';
-import { computeStats, type IncidentFacts, type SeverityStats, type StatsTable } from '../domain/stats.js';
+import { computeStats, computeTotal, type IncidentFacts, type SeverityStats } from '../domain/stats.js';
 import type { Db, Tx } from '../store/db.js';
 import { incidents, timelineEvents } from '../store/schema.js';
 import { formatTime, severityLabel } from './incident-view.js';
 
-export type StatsReport = StatsTable & { from: Date; to: Date; window: string };
+export type StatsReport = { rows: SeverityStats[]; total: SeverityStats; from: Date; to: Date; window: string };
 
 /** Figures for incidents declared in the `windowMs` up to `now`. */
 export function statsReport(tx: Tx | Db, policy: Policy, now: Date, window: Extract<Duration, { kind: 'wall' }>): StatsReport {
@@ -26,8 +26,8 @@ export function statsReport(tx: Tx | Db, policy: Policy, now: Date, window: Extr
     for (const e of events) missed.set(e.incidentId, [...(missed.get(e.incidentId) ?? []), e.kind.slice('target_missed:'.length)]);
   }
   const facts: IncidentFacts[] = rows.map((r) => ({ ...r, missedTargets: missed.get(r.id) ?? [] }));
-  const table = computeStats(facts, policy.severities.map((s) => s.id), from, to, now);
-  return { ...table, from, to: now, window: window.text };
+  const rowsBySeverity = computeStats(facts, policy.severities.map((s) => s.id), from, to, now);
+  return { rows: rowsBySeverity, total: computeTotal(facts, from, to, now), from, to: now, window: window.text };
 }
 
 const fmt = (ms: number | null) => (ms === null ? '—' : formatMs(Math.round(ms)));

@@ -1,0 +1,116 @@
+// The fake gateway: a WebSocket server speaking Discord's v10 JSON protocol without compression.
+// HELLO on connect; IDENTIFY gets READY plus a GUILD_CREATE; heartbeats are acknowledged; every
+// dispatch is numbered and kept, so a RESUME after a dropped connection replays what the client
+// missed, as Discord does. Dispatches sent while nobody is connected wait for the resume.
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
+import { snowflake } from './snowflake.js';
+
+export type Dispatch = { s: number; t: string; d: unknown };
+export type GatewayHooks = {
+  token: string;
+  /** READY's `d` without session fields, and the GUILD_CREATEs that follow it. */
+  ready: () => { d: Record<string, unknown>; guilds: unknown[] };
+  heartbeatInterval?: number;
+};
+
+export class FakeGateway {
+  readonly wss: WebSocketServer;
+  url = '';
+  /** Every frame the client sent, decoded: tests count IDENTIFY (op 2) and RESUME (op 6). */
+  readonly received: { op: number; d: unknown }[] = [];
+  private live: WebSocket | null = null;
+  private session: { id: string; log: Dispatch[]; seq: number } | null = null;
+
+  constructor(private readonly hooks: GatewayHooks) {
+    this.wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    this.wss.on('connection', (ws) => this.onConnection(ws));
+  }
+
+  async listen(): Promise<string> {
+    if (!this.wss.address()) await once(this.wss, 'listening');
+    this.url = `ws://127.0.0.1:${(this.wss.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  get connected(): boolean {
+    return this.live?.readyState === WebSocket.OPEN;
+  }
+
+  count(op: number): number {
+    return this.received.filter((f) => f.op === op).length;
+  }
+
+  /** Sends (or, while disconnected, keeps for the resume) one event. Returns its sequence number. */
+  dispatch(t: string, d: unknown): number {
+    if (!this.session) throw new Error('no gateway session: the client has not identified');
+    const event = { s: ++this.session.seq, t, d };
+    this.session.log.push(event);
+    if (this.connected) this.send({ op: 0, ...event });
+    return event.s;
+  }
+
+  /** Sends an already-delivered event again under a new sequence number (a duplicate delivery). */
+  redeliver(s: number): void {
+    const old = this.session?.log.find((e) => e.s === s);
+    if (!old) throw new Error(`no event ${s}`);
+    this.dispatch(old.t, old.d);
+  }
+
+  /** Drops the connection from the server side, as a network blip or a Discord restart would. */
+  drop(code = 4000): void {
+    this.live?.close(code, 'fake gateway dropped the connection');
+    this.live = null;
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.wss.clients) c.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private send(payload: object): void {
+    this.live?.send(JSON.stringify(payload));
+  }
+
+  private onConnection(ws: WebSocket): void {
+    this.live?.terminate();
+    this.live = ws;
+    ws.on('message', (raw) => this.onFrame(ws, JSON.parse(String(raw)) as { op: number; d: any }));
+    ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: this.hooks.heartbeatInterval ?? 41_250 } }));
+  }
+
+  private onFrame(ws: WebSocket, frame: { op: number; d: any }): void {
+    this.received.push(frame);
+    if (ws !== this.live) return;
+    switch (frame.op) {
+      case 1: // heartbeat
+        this.send({ op: 11 });
+        return;
+      case 2: {
+        // identify
+        if (frame.d?.token !== this.hooks.token) {
+          ws.close(4004, 'Authentication failed');
+          return;
+        }
+        this.session = { id: snowflake(), log: [], seq: 0 };
+        const { d, guilds } = this.hooks.ready();
+        this.dispatch('READY', { v: 10, ...d, session_id: this.session.id, resume_gateway_url: this.url, shard: [0, 1] });
+        for (const g of guilds) this.dispatch('GUILD_CREATE', g);
+        return;
+      }
+      case 6: {
+        // resume: replay what the client has not seen, then RESUMED
+        if (!this.session || frame.d?.session_id !== this.session.id) {
+          this.send({ op: 9, d: false });
+          return;
+        }
+        for (const e of this.session.log.filter((x) => x.s > Number(frame.d.seq))) this.send({ op: 0, ...e });
+        this.send({ op: 0, s: this.session.seq, t: 'RESUMED', d: {} });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+}
