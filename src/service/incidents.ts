@@ -14,7 +14,7 @@ import { directMessage, postToChannel, postToIncident, queueAction } from './out
 import { cancelPages, startPage } from './paging.js';
 import { armAutoEscalation } from './auto-escalate.js';
 import { afterChange, nextUpdateText } from './cadence.js';
-import { formatDue, postmortemDue } from './postmortem.js';
+import { formatDue, postmortemDue, postPostmortemDraft } from './postmortem.js';
 import { cancelIncidentTimers } from './timers.js';
 import { addTimeline } from './timeline.js';
 
@@ -163,6 +163,7 @@ export function resolve(ctx: Ctx, actor: Actor, inc: Incident, summary: string):
     postmortem: pmDue ? `due ${formatDue(ctx, pmDue)}` : 'not required',
   };
   postToIncident(ctx, inc.id, () => resolvedBody(ctx.policy, vars));
+  if (pmDue) postPostmortemDraft(ctx, next);
   postToChannel(ctx, 'announcements', () => ({ text: `✅ Resolved: #${inc.id} ${inc.title} after ${duration}. ${summary}`, tone: 'good' }), { incidentId: inc.id });
   refreshSpace(ctx, next);
   afterChange(ctx, next, 'resolved');
