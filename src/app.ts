@@ -12,7 +12,7 @@ import type { Db } from './store/db.js';
 import { HttpServer } from './http/server.js';
 
 export type AppOptions = {
-  env: Pick<Env, 'HOST' | 'PORT' | 'KLAXON_TICK_SECONDS' | 'KLAXON_API_TOKEN'> & Partial<Env>;
+  env: Pick<Env, 'HOST' | 'PORT' | 'KLAXON_TICK_SECONDS'> & Partial<Env>;
   policy: Policy;
   db: Db;
   clock?: Clock;
