@@ -1,8 +1,8 @@
 // Connects the chat platforms the environment enables. Slack and Discord register themselves here.
 import type { KlaxonApp } from '../app.js';
-import type { Env } from '../config/env.js';
+import { slackEnabled, type Env } from '../config/env.js';
+import { attachSlack } from './slack/index.js';
 
 export async function attachPlatforms(app: KlaxonApp, env: Env): Promise<void> {
-  void app;
-  void env;
+  if (slackEnabled(env)) await attachSlack(app, env);
 }

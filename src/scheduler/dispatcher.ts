@@ -111,7 +111,7 @@ export class Dispatcher {
     const dm = row.destination.startsWith('dm:') ? row.destination.slice(3) : undefined;
     const channel = dm ? undefined : await this.channelOf(a, row);
     if (row.kind === 'post') {
-      const ref = await a.post(dm ? { user: dm } : { channel: channel! }, body as MessageBody);
+      const ref = await a.post(dm ? { user: dm } : { channel: channel! }, await this.linkIncident(a, row, body as MessageBody));
       return ref;
     }
     if (!channel) return 'skip';
@@ -123,6 +123,13 @@ export class Dispatcher {
       await a.invite(channel, users);
     }
     return null;
+  }
+
+  /** Announcements name the incident's channel as `<#incident>` (Slack); put the real channel ID there. */
+  private async linkIncident(a: ChatAdapter, row: OutboxRow, body: MessageBody): Promise<MessageBody> {
+    if (!row.incidentId || !body.text?.includes('<#incident>')) return body;
+    const space = await this.channelOf(a, { ...row, destination: 'incident' });
+    return { ...body, text: body.text.split('<#incident>').join(`<#${space}>`) };
   }
 
   /** Concrete channel for a row; an incident's space is opened on first use and remembered. */

@@ -11,7 +11,7 @@ import { UserError } from './errors.js';
 import { formatTime, getIncident, type Incident, incidentVars, rolesOf } from './incident-view.js';
 import { pageBody, pageClosedBody, render } from './messages.js';
 import { whoIsOnCall } from './oncall.js';
-import { directMessage, editPageCopies, postToChannel, postToIncident, PRIORITY } from './outbox-writer.js';
+import { directMessage, editPageCopies, postToChannel, postToIncident, PRIORITY, queueAction } from './outbox-writer.js';
 import { cancelIncidentTimers, cancelPageTimers, scheduleTimer } from './timers.js';
 import { addTimeline } from './timeline.js';
 
@@ -118,6 +118,8 @@ function fireStep(ctx: Ctx, inc: Incident, page: Page, step: { tier: number; cyc
     directMessage(ctx, person, (p, at) => pageBody(ctx.policy, { ...vars, person: at(person) }, page.id, tiers.length, !!late), { priority: PRIORITY.page, incidentId: inc.id, pageId: page.id });
   }
   if (fresh.length > 0) {
+    // A Slack channel is members-only: paged responders join it before they are mentioned there.
+    if (ctx.platforms.includes('slack')) queueAction(ctx, 'slack', 'invite', 'incident', { people: fresh }, { incidentId: inc.id, priority: PRIORITY.page });
     postToIncident(ctx, inc.id, (p, at) => pageBody(ctx.policy, { ...vars, person: fresh.map(at).join(' ') }, page.id, tiers.length, !!late), { priority: PRIORITY.page, pageId: page.id });
   }
   const who = fresh.length ? fresh.map((p) => personName(ctx.policy, p)).join(', ') : 'nobody (no one on call)';

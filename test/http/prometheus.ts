@@ -3,7 +3,8 @@
 
 const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
 const LABEL = `[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\\\\n]|\\\\[\\\\"n])*"`;
-const VALUE = '(?:[-+]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][-+]?\\d+)?|NaN|[-+]Inf)';
+// Prometheus reads values with Go's ParseFloat, which takes NaN and Inf in any case (prom-client writes "Nan").
+const VALUE = '(?:[-+]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][-+]?\\d+)?|[Nn][Aa][Nn]|[-+]?[Ii][Nn][Ff](?:[Ii][Nn][Ii][Tt][Yy])?)';
 const SAMPLE = new RegExp(`^(${NAME})(?:\\{((?:${LABEL})(?:,${LABEL})*,?)?\\})? (${VALUE})(?: -?\\d+)?$`);
 const COMMENT = new RegExp(`^# (?:HELP ${NAME} .*|TYPE ${NAME} (?:counter|gauge|histogram|summary|untyped))$`);
 
@@ -22,9 +23,15 @@ export function parsePrometheus(text: string): Sample[] {
     if (!m) throw new Error(`line ${i + 1} is not "name{labels} value": ${line}`);
     const labels: Record<string, string> = {};
     for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]] = l[2];
-    samples.push({ name: m[1], labels, value: Number(m[3].replace('Inf', 'Infinity')) });
+    samples.push({ name: m[1], labels, value: toNumber(m[3]) });
   });
   return samples;
+}
+
+function toNumber(v: string): number {
+  if (/^nan$/i.test(v)) return NaN;
+  if (/^[-+]?inf/i.test(v)) return v.startsWith('-') ? -Infinity : Infinity;
+  return Number(v);
 }
 
 export function sample(samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {

@@ -55,8 +55,11 @@ export class SlackAdapter implements ChatAdapter {
     // Posting to a user ID lands in the bot's DM with them; Slack answers with the D… channel,
     // which is what a reaction on that DM later names, so that is what gets stored.
     const channel = 'user' in to ? to.user : to.channel;
+    // A support auto-reply names the message it answers (`replyTo`, a ts): answer in its thread.
+    const replyTo = (body as MessageBody & { replyTo?: string }).replyTo;
+    const thread = replyTo && /^\d+\.\d+$/.test(replyTo) ? { thread_ts: replyTo } : {};
     try {
-      const r = await this.client.chat.postMessage({ channel, ...slackMessage(body), unfurl_links: false, unfurl_media: false } as webApi.ChatPostMessageArguments);
+      const r = await this.client.chat.postMessage({ channel, ...slackMessage(body), ...thread, unfurl_links: false, unfurl_media: false } as webApi.ChatPostMessageArguments);
       return { channel: r.channel ?? channel, id: r.ts! };
     } catch (e) {
       throw this.failure(e, 'chat.postMessage');

@@ -1,7 +1,7 @@
 // GET /status/feed.atom: every public update of the incidents on the status page, newest first,
 // so customers can follow along in a feed reader or a chat integration without polling HTML.
 import { esc } from '../html.js';
-import { kindLabel } from './labels.js';
+import { updateLabel } from './labels.js';
 import type { PublicIncident, PublicUpdate, StatusModel } from './model.js';
 
 const MAX_ENTRIES = 50;
@@ -16,7 +16,7 @@ export function renderAtom(m: StatusModel, statusUrl: string): string {
   const updated = (entries[0]?.u.at ?? m.now).toISOString();
   const entry = ({ inc, u }: (typeof entries)[number]) => `  <entry>
     <id>${esc(`${base}#incident-${inc.number}-update-${u.id}`)}</id>
-    <title>${esc(`[${inc.severity.name}] ${inc.title}: ${kindLabel(u.kind)}`)}</title>
+    <title>${esc(`[${inc.severity.name}] ${inc.title}: ${updateLabel(u)}`)}</title>
     <published>${u.at.toISOString()}</published>
     <updated>${u.at.toISOString()}</updated>
     <link rel="alternate" type="text/html" href="${esc(`${base}#incident-${inc.number}`)}"/>

@@ -11,7 +11,7 @@ function incidentJson(i: PublicIncident) {
     status: i.status,
     declaredAt: iso(i.declaredAt),
     resolvedAt: iso(i.resolvedAt),
-    updates: i.updates.map((u) => ({ at: iso(u.at), kind: u.kind, text: u.text })),
+    updates: i.updates.map((u) => ({ at: iso(u.at), kind: u.kind, status: u.status, text: u.text })),
   };
 }
 

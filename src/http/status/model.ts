@@ -5,10 +5,12 @@ import { findSeverity, type Policy, severityRank } from '../../config/policy.js'
 import type { Db } from '../../store/db.js';
 import { incidents, timelineEvents } from '../../store/schema.js';
 import { type Day, dayBars, historyStart } from './days.js';
+import { publicText, type Status } from './public-text.js';
 import { isPubliclyVisible } from './visibility.js';
 
 export type PublicSeverity = { id: string; name: string; rank: number };
-export type PublicUpdate = { id: number; at: Date; kind: string; text: string };
+/** `status` is the incident's status as of this update (carried forward from earlier ones). */
+export type PublicUpdate = { id: number; at: Date; kind: string; status: Status; text: string };
 export type PublicIncident = {
   number: number;
   title: string;
@@ -41,6 +43,18 @@ function publicSeverity(policy: Policy, id: string): PublicSeverity {
   return { id: s?.id ?? id, name: s?.name ?? s?.id ?? id, rank: severityRank(policy, id) };
 }
 
+/** Events newest first in, updates newest first out; statuses are carried forward oldest first. */
+function publicUpdates(events: { id: number; at: Date; kind: string; text: string }[]): PublicUpdate[] {
+  let status: Status = 'investigating';
+  const out: PublicUpdate[] = [];
+  for (const e of [...events].reverse()) {
+    const p = publicText(e.kind, e.text);
+    status = p.status ?? status;
+    out.push({ id: e.id, at: e.at, kind: e.kind, status, text: p.text });
+  }
+  return out.reverse();
+}
+
 export function loadStatus(db: Db, policy: Policy, now: Date): StatusModel {
   const from = historyStart(now, policy.timezone);
   const candidates = db
@@ -67,7 +81,7 @@ export function loadStatus(db: Db, policy: Policy, now: Date): StatusModel {
     status: i.status,
     declaredAt: i.declaredAt,
     resolvedAt: i.resolvedAt,
-    updates: events.filter((e) => e.incidentId === i.id).map((e) => ({ id: e.id, at: e.at, kind: e.kind, text: e.text })),
+    updates: publicUpdates(events.filter((e) => e.incidentId === i.id)),
   }));
 
   const open = shown.filter((i) => i.status !== 'resolved').sort((a, b) => a.severity.rank - b.severity.rank || a.declaredAt.getTime() - b.declaredAt.getTime());

@@ -4,7 +4,7 @@
 import { DateTime } from 'luxon';
 import { formatMs } from '../../config/duration.js';
 import { esc } from '../html.js';
-import { kindLabel, statusLabel } from './labels.js';
+import { statusLabel, updateLabel } from './labels.js';
 import type { PublicIncident, StatusModel } from './model.js';
 import { severityColour } from './palette.js';
 import { STATUS_CSS } from './style.js';
@@ -19,7 +19,7 @@ function when(m: StatusModel, at: Date, fmt = 'd LLL yyyy, HH:mm ZZZZ'): string 
 function updatesList(m: StatusModel, inc: PublicIncident): string {
   if (inc.updates.length === 0) return '';
   const items = inc.updates.map(
-    (u) => `<li><p class="when"><strong>${esc(kindLabel(u.kind))}</strong> · ${when(m, u.at)}</p><p class="text">${esc(u.text)}</p></li>`,
+    (u) => `<li><p class="when"><strong>${esc(updateLabel(u))}</strong> · ${when(m, u.at)}</p><p class="text">${esc(u.text)}</p></li>`,
   );
   return `<ol class="updates">${items.join('')}</ol>`;
 }

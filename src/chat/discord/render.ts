@@ -1,0 +1,57 @@
+// Platform-neutral MessageBody → Discord message payload. The text goes in `content` so mentions
+// notify people (mentions inside embeds do not); an Acknowledge action becomes a button whose
+// custom_id carries the page id; only user mentions may ping, so a title someone typed with
+// @everyone in it cannot page the whole server.
+import type { MessageBody } from '../port.js';
+import type { ReplyBody } from '../../service/support.js';
+
+export const CONTENT_LIMIT = 2000;
+const EMBED_LIMIT = 4096;
+const ACK_PREFIX = 'klaxon:ack:';
+
+export const ackCustomId = (pageId: string) => `${ACK_PREFIX}${pageId}`;
+
+/** The page id in an Acknowledge button's custom_id, or null for any other component. */
+export function pageIdFromCustomId(customId: string): number | null {
+  if (!customId.startsWith(ACK_PREFIX)) return null;
+  const n = Number(customId.slice(ACK_PREFIX.length));
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+const COLOR: Record<NonNullable<MessageBody['tone']>, number> = { alert: 0xd83c3e, warn: 0xf0b232, info: 0x5865f2, good: 0x23a55a };
+
+export function renderMessage(body: MessageBody): Record<string, unknown> {
+  const payload: Record<string, unknown> = {
+    allowed_mentions: { parse: ['users'] },
+    // An edit passes empty lists so a page copy loses its button once the page is over.
+    components: (body.actions ?? []).length
+      ? [{ type: 1, components: body.actions!.map((a) => ({ type: 2, style: 3, label: a.label.slice(0, 80), custom_id: ackCustomId(a.value) })) }]
+      : [],
+    embeds: [],
+  };
+  if (body.text.length <= CONTENT_LIMIT) payload.content = body.text;
+  else {
+    // Long bodies (postmortem drafts, timelines): the first line stays in content, the rest in an embed.
+    const first = (body.title ?? body.text.split('\n')[0]).slice(0, CONTENT_LIMIT);
+    payload.content = first;
+    const rest = body.text.length > EMBED_LIMIT ? `${body.text.slice(0, EMBED_LIMIT - 1)}…` : body.text;
+    payload.embeds = [{ description: rest, color: COLOR[body.tone ?? 'info'] }];
+  }
+  const replyTo = (body as ReplyBody).replyTo;
+  if (typeof replyTo === 'string') payload.message_reference = { message_id: replyTo, fail_if_not_exists: false };
+  return payload;
+}
+
+/** Splits text for interaction replies, which are capped at 2000 characters each, on line breaks where possible. */
+export function chunks(text: string, size = CONTENT_LIMIT): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > size) {
+    const cut = rest.lastIndexOf('\n', size);
+    const at = cut > size / 2 ? cut : size;
+    out.push(rest.slice(0, at));
+    rest = rest.slice(at).replace(/^\n/, '');
+  }
+  if (rest || out.length === 0) out.push(rest);
+  return out;
+}

@@ -1,0 +1,61 @@
+// `/incident …`: acknowledged first (Slack gives three seconds and shows an error after), then run;
+// the result goes back to the caller alone. `/incident declare` with no text opens the form.
+import type { App, SlashCommand } from '@slack/bolt';
+import type { SlackDeps } from './deps.js';
+import { errorText } from './deps.js';
+import { DECLARE_VIEW, declareView, readDeclareView } from './modal.js';
+import { ephemeral, respondLater } from './reply.js';
+
+export const COMMAND = '/incident';
+
+export function registerCommands(bolt: App, d: SlackDeps): void {
+  bolt.command(COMMAND, async ({ command, ack, respond }) => {
+    await ack();
+    try {
+      const text = command.text.trim();
+      if (/^declare$/i.test(text)) {
+        await openDeclareForm(d, command, respond);
+        return;
+      }
+      const actor = await d.people.actor(command.user_id, command.user_name);
+      const reply = d.service.run(actor, text || 'help', d.service.originFor('slack', command.channel_id));
+      await respond(ephemeral(reply));
+    } catch (e) {
+      d.log.error({ error: errorText(e), command: command.text }, 'slash command failed');
+      await respond(ephemeral({ text: 'Klaxon could not run that command; the error is in its log.' })).catch(() => undefined);
+    }
+  });
+
+  bolt.view(DECLARE_VIEW, async ({ ack, body, view }) => {
+    const form = readDeclareView(view);
+    if (!form.title) {
+      await ack({ response_action: 'errors', errors: { title: 'Give the incident a short title.' } });
+      return;
+    }
+    // The form must be answered within three seconds: use a cached name, look it up later.
+    const actor = await d.people.actor(body.user.id, body.user.name, 0);
+    const reply = d.service.declareFrom(actor, { title: form.title, severity: form.severity, description: form.description });
+    if (!reply.ok) {
+      await ack({ response_action: 'errors', errors: { title: reply.text } });
+      return;
+    }
+    await ack();
+    if (form.meta.responseUrl) {
+      await respondLater(form.meta.responseUrl, ephemeral({ text: `${reply.text}: ${form.title}` })).catch((e) =>
+        d.log.warn({ error: errorText(e) }, 'could not confirm the declaration to its author'),
+      );
+    }
+  });
+}
+
+async function openDeclareForm(d: SlackDeps, command: SlashCommand, respond: (m: ReturnType<typeof ephemeral>) => Promise<unknown>): Promise<void> {
+  try {
+    await d.client.views.open({
+      trigger_id: command.trigger_id,
+      view: declareView(d.service.policy, { channel: command.channel_id, responseUrl: command.response_url }) as never,
+    });
+  } catch (e) {
+    d.log.warn({ error: errorText(e) }, 'views.open failed');
+    await respond(ephemeral({ text: 'Could not open the declare form. Declare with text instead: `/incident declare [sev] <title>`.' }));
+  }
+}

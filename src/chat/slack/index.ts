@@ -1,0 +1,59 @@
+// Attaches Slack to a running Klaxon: a Bolt app (HTTP on Klaxon's own listener, or Socket Mode
+// when SLACK_APP_TOKEN is set), the listeners that turn Slack activity into service calls, and the
+// adapter through which the outbox posts.
+import { App, SocketModeReceiver } from '@slack/bolt';
+import type { KlaxonApp } from '../../app.js';
+import type { Env } from '../../config/env.js';
+import { registerActions } from './actions.js';
+import { SlackAdapter } from './adapter.js';
+import { baseClientOptions, createClient, sendingClientOptions } from './client.js';
+import { registerCommands } from './commands.js';
+import { SlackConnection } from './connection.js';
+import { errorText, type SlackDeps } from './deps.js';
+import { Identity } from './identity.js';
+import { boltLogger, scrubber } from './logger.js';
+import { SlackPeople } from './people.js';
+import { registerReactions } from './reactions.js';
+import { createHttpReceiver, mountEvents } from './receiver.js';
+import { registerSupport } from './support.js';
+
+export type SlackEnv = Pick<Env, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>;
+
+export async function attachSlack(app: KlaxonApp, env: SlackEnv): Promise<void> {
+  const botToken = env.SLACK_BOT_TOKEN;
+  if (!botToken) throw new Error('SLACK_BOT_TOKEN: is required to connect Slack');
+  const log = app.log.child({ platform: 'slack' });
+  const logger = boltLogger(log, scrubber([botToken, env.SLACK_APP_TOKEN, env.SLACK_SIGNING_SECRET]));
+  const base = baseClientOptions(env.SLACK_API_URL, logger);
+  const client = createClient(botToken, base);
+  const identity = new Identity(client);
+  const adapter = new SlackAdapter(client, log);
+
+  const socketMode = Boolean(env.SLACK_APP_TOKEN);
+  // Socket Mode's own client keeps the SDK's retries: reconnecting is its job, not the outbox's.
+  const socket = socketMode ? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN!, logger, installerOptions: { clientOptions: { ...base } } }) : undefined;
+  if (!socketMode && !env.SLACK_SIGNING_SECRET) throw new Error('SLACK_SIGNING_SECRET: is required with SLACK_BOT_TOKEN over HTTP (or set SLACK_APP_TOKEN for Socket Mode)');
+  const receiver = socket ?? createHttpReceiver(env.SLACK_SIGNING_SECRET!, logger);
+
+  const bolt = new App({
+    receiver,
+    socketMode,
+    authorize: identity.authorize(botToken),
+    logger,
+    clientOptions: sendingClientOptions(base),
+    // Klaxon keeps its own state; Bolt's conversation store would only grow.
+    convoStore: false,
+  });
+  bolt.error(async (e) => {
+    log.error({ error: errorText(e) }, 'Slack listener failed');
+  });
+
+  const deps: SlackDeps = { service: app.service, client, people: new SlackPeople(client, app.service.policy, log), identity, log };
+  registerCommands(bolt, deps);
+  registerActions(bolt, deps);
+  registerReactions(bolt, deps);
+  registerSupport(bolt, deps);
+
+  if (!socketMode) mountEvents(app.http, receiver as ReturnType<typeof createHttpReceiver>);
+  app.addAdapter(adapter, new SlackConnection({ mode: socketMode ? 'socket' : 'http', bolt, identity, adapter, socket, log }));
+}

@@ -1,0 +1,47 @@
+// Reading a message a reaction or pin points at: its text and author (conversations.history, or
+// conversations.replies for a thread reply), its permalink, and a title made from it.
+import type { webApi } from '@slack/bolt';
+
+export type SlackMessage = { ts: string; text: string; user?: string; username?: string; bot_id?: string; permalink?: string };
+
+export async function fetchMessage(client: webApi.WebClient, channel: string, ts: string): Promise<SlackMessage | undefined> {
+  const h = await client.conversations.history({ channel, latest: ts, inclusive: true, limit: 1 });
+  const top = h.messages?.find((m) => m.ts === ts);
+  if (top) return top as SlackMessage;
+  // Not a top-level message: a reply in a thread, which history does not return.
+  const r = await client.conversations.replies({ channel, ts, latest: ts, inclusive: true });
+  return r.messages?.find((m) => m.ts === ts) as SlackMessage | undefined;
+}
+
+export async function permalink(client: webApi.WebClient, channel: string, ts: string): Promise<string | undefined> {
+  try {
+    return (await client.chat.getPermalink({ channel, message_ts: ts })).permalink;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Slack markup to readable text: <url|label> → label, <@U1> → @U1, <#C1|name> → #name, <!here> → @here. */
+export function plainText(text: string): string {
+  return text
+    .replace(/<([@#])([A-Z0-9]+)\|([^>]+)>/g, (_m, sigil: string, _id, label: string) => `${sigil}${label}`)
+    .replace(/<([@#])([A-Z0-9]+)>/g, '$1$2')
+    .replace(/<!(\w+)(?:\|[^>]*)?>/g, '@$1')
+    .replace(/<([^|<>]+)\|([^<>]+)>/g, '$2')
+    .replace(/<([^<>]+)>/g, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+const MAX_TITLE = 120;
+
+/** An incident title from a message: its first non-empty line, readable, trimmed to a title's length. */
+export function titleFromMessage(text: string | undefined): string {
+  const line = plainText(text ?? '')
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .find((l) => l.length > 0);
+  if (!line) return 'Declared from a Slack message';
+  return line.length <= MAX_TITLE ? line : `${line.slice(0, MAX_TITLE - 1).trimEnd()}…`;
+}

@@ -1,0 +1,154 @@
+// A Klaxon with Slack attached, talking to the fake Slack: the real Bolt app and Web API client,
+// an in-memory database, a fake clock for timers, and helpers to send what Slack would send.
+import { Writable } from 'node:stream';
+import { asc } from 'drizzle-orm';
+import { KlaxonApp } from '../../../src/app.js';
+import { attachSlack } from '../../../src/chat/slack/index.js';
+import { loadPolicy, parsePolicy, type Policy } from '../../../src/config/policy.js';
+import { createLogger } from '../../../src/log.js';
+import { FakeClock } from '../../../src/service/clock.js';
+import { openDb } from '../../../src/store/db.js';
+import { outbox } from '../../../src/store/schema.js';
+import { eventCallback, form, interactionForm, slashCommand } from './payloads.js';
+import { JSON_TYPE, postSigned, type SignedResponse } from './signing.js';
+import { FakeSocketMode } from './socket-mode.js';
+import { FakeSlack } from './web-api.js';
+
+export const SECRET = 'test-signing-secret-0123456789abcdef';
+export const BOT_TOKEN = 'xoxb-111-222-klaxonbottokensecret';
+export const APP_TOKEN = 'xapp-1-A111-333-klaxonapptokensecret';
+
+export type SlackKlaxonOptions = { socket?: boolean; policy?: Policy; yaml?: string; start?: string; logLevel?: string };
+
+export async function slackKlaxon(o: SlackKlaxonOptions = {}) {
+  const fake = await new FakeSlack({ bot: BOT_TOKEN, app: APP_TOKEN }).start();
+  const socket = o.socket ? await new FakeSocketMode().start(fake) : undefined;
+  // The people of the default policy, a stranger, and the channels the policy names.
+  for (const [id, name] of [
+    ['U01ALICE', 'Alice Archer'],
+    ['U01BOB', 'Bob Baker'],
+    ['U01CAROL', 'Carol Chen'],
+    ['U01ERIN', 'Erin Evans'],
+    ['U0DANA', 'Dana Dunn'],
+  ])
+    fake.addUser(id, name, name.split(' ')[0]);
+  fake.addChannel('C01ANNOUNCE', 'announcements');
+  fake.addChannel('C0GENERAL', 'general', ['UKLAXONBOT', 'U01ALICE', 'U0DANA']);
+
+  const policy = o.policy ?? (o.yaml ? parsePolicy(o.yaml) : loadPolicy('examples/policies/default.yaml'));
+  const db = openDb(':memory:');
+  const clock = new FakeClock(o.start ?? '2026-03-04T10:00:00Z');
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logLines.push(String(chunk));
+      cb();
+    },
+  });
+  const log = createLogger(o.logLevel ?? 'debug', sink);
+  const env = {
+    HOST: '127.0.0.1',
+    PORT: 0,
+    KLAXON_TICK_SECONDS: 5,
+    KLAXON_API_TOKEN: undefined,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: o.socket ? undefined : SECRET,
+    SLACK_APP_TOKEN: o.socket ? APP_TOKEN : undefined,
+    SLACK_API_URL: fake.apiUrl,
+  };
+  const app = new KlaxonApp({ env, policy, db, clock, log });
+  await attachSlack(app, env);
+  await app.start({ loop: false });
+  if (socket) await socket.connected();
+  const eventsUrl = `http://127.0.0.1:${app.port}/slack/events`;
+  let responses = 0;
+
+  const h = {
+    fake,
+    socket,
+    app,
+    db,
+    clock,
+    policy,
+    logLines,
+    eventsUrl,
+    /** A fresh response_url on the fake; what Klaxon answers there lands in fake.responded. */
+    responseUrl: () => fake.responseUrl(`r${++responses}`),
+
+    /** Sends a slash command the way the configured mode receives it. */
+    async slash(text: string, u: { user: string; channel?: string; userName?: string }) {
+      const responseUrl = h.responseUrl();
+      const fields = slashCommand(text, { ...u, responseUrl });
+      const started = performance.now();
+      if (socket) {
+        await socket.send('slash_commands', fields);
+        return { status: 200, ms: performance.now() - started, responseUrl, fields };
+      }
+      const r = await postSigned(eventsUrl, form(fields), { secret: SECRET });
+      return { ...r, responseUrl, fields };
+    },
+
+    /** Sends an Events API callback; returns the HTTP answer (200 when acked over Socket Mode). */
+    async event(event: Record<string, unknown>, opts: { eventId?: string; retryNum?: number } = {}): Promise<SignedResponse & { body: string }> {
+      const body = eventCallback(event, opts.eventId);
+      if (socket) {
+        const started = performance.now();
+        await socket.send('events_api', body, { retryAttempt: opts.retryNum });
+        return { status: 200, body: '', ms: performance.now() - started };
+      }
+      return postSigned(eventsUrl, JSON.stringify(body), { secret: SECRET, contentType: JSON_TYPE, retryNum: opts.retryNum });
+    },
+
+    async interact(payload: Record<string, unknown>): Promise<SignedResponse> {
+      if (socket) {
+        const started = performance.now();
+        const acked = await socket.send('interactive', payload);
+        return { status: 200, body: JSON.stringify(acked ?? {}), ms: performance.now() - started };
+      }
+      return postSigned(eventsUrl, interactionForm(payload), { secret: SECRET });
+    },
+
+    /** What Klaxon answered at a response_url. */
+    answerAt(url: string): Record<string, unknown> | undefined {
+      const path = new URL(url).pathname;
+      return fake.responded.find((r) => r.path === path)?.body;
+    },
+
+    async answer(url: string): Promise<Record<string, unknown>> {
+      await waitFor(() => h.answerAt(url), `an answer at ${url}`);
+      return h.answerAt(url)!;
+    },
+
+    /** Runs the scheduler and the outbox once (timers fire on the fake clock, never by sleeping). */
+    tick: () => app.tick(),
+
+    /** Lets in-flight listener work finish, then delivers. */
+    async settle() {
+      await new Promise((r) => setTimeout(r, 20));
+      await app.tick();
+    },
+
+    outbox: () => db.select().from(outbox).orderBy(asc(outbox.id)).all(),
+
+    async close() {
+      await app.stop();
+      await socket?.stop();
+      await fake.stop();
+      db.$client.close();
+    },
+  };
+  return h;
+}
+
+export type SlackKlaxon = Awaited<ReturnType<typeof slackKlaxon>>;
+
+/** Polls until `check` returns something truthy: for network I/O only, never for timers. */
+export async function waitFor<T>(check: () => T | Promise<T>, what = 'condition', timeoutMs = 3000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -1,0 +1,130 @@
+// Response targets, driven by a fake clock. The default policy's business calendar is London,
+// Mon–Fri 09:00–17:30 (8.5h a day), holidays 2026-12-25 and 2026-12-28.
+//   sev1: acknowledge 15m, resolve 4h · sev2: 30m, 1d · sev3: 4 business hours, 3 business days
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { checkTarget } from '../../src/service/cadence.js';
+import { incidents, timers } from '../../src/store/schema.js';
+import { harness, HOUR, MINUTE } from '../helpers/harness.js';
+
+type H = ReturnType<typeof harness>;
+
+const missedIn = (h: H, destination: string) => h.texts(destination).filter((t) => t.startsWith('⚠️'));
+const missedAt = (h: H) =>
+  h.posts((r) => r.destination === 'incident' && String((r.body as { title?: string }).title).startsWith('Target missed')).map((r) => r.createdAt.toISOString());
+const counted = (h: H, id = 1) => h.db.select().from(incidents).where(eq(incidents.id, id)).get()!.targetsMissed;
+
+describe('targets in business time', () => {
+  it('Sev 3 across a weekend and two holidays: acknowledge by Tue 10:30, resolve by Thu 15:00', () => {
+    // Thursday 24 December 2026, 15:00 GMT. Christmas Day (Fri) and the 28th (Mon) are holidays.
+    const h = harness({ start: '2026-12-24T15:00:00Z' });
+    h.run('alice', 'declare sev3 CSV export drops rows');
+    // 4 business hours: 2.5h on Thursday, then 1.5h from Tuesday 09:00.
+    h.advance(Date.parse('2026-12-29T10:30:00Z') - Date.parse('2026-12-24T15:00:00Z') - 1);
+    expect(missedAt(h)).toEqual([]);
+    h.advance(1);
+    expect(missedAt(h)).toEqual(['2026-12-29T10:30:00.000Z']);
+    // 3 business days = 25.5 business hours: 2.5 Thu + 8.5 Tue + 8.5 Wed + 6 Thu 31st → 15:00.
+    h.clock.set('2026-12-31T14:59:59Z');
+    h.advance(0);
+    expect(missedAt(h)).toHaveLength(1);
+    h.advance(1000);
+    expect(missedAt(h)).toEqual(['2026-12-29T10:30:00.000Z', '2026-12-31T15:00:00.000Z']);
+    const [ack, res] = missedIn(h, 'incident');
+    expect(ack).toBe('⚠️ Incident #1 (SEV3 - CSV export drops rows) missed its 4 business hours acknowledgement target by less than a minute.');
+    expect(res).toBe('⚠️ Incident #1 (SEV3 - CSV export drops rows) missed its 3 business days resolution target by less than a minute.');
+    // Posted once in announcements too, and counted.
+    expect(missedIn(h, 'channel:announcements')).toEqual([ack, res]);
+    expect(counted(h)).toBe(2);
+    // Nothing more however long it stays open.
+    h.advance(30 * 24 * HOUR);
+    expect(missedIn(h, 'incident')).toHaveLength(2);
+    expect(counted(h)).toBe(2);
+  });
+
+  it('a plain weekend: declared Friday 16:00, 4 business hours run to Monday 11:30', () => {
+    const h = harness({ start: '2026-03-06T16:00:00Z' });
+    h.run('alice', 'declare sev3 Docs search broken');
+    h.advance(4 * 24 * HOUR);
+    expect(missedAt(h)[0]).toBe('2026-03-09T11:30:00.000Z');
+  });
+});
+
+describe('wall-clock targets', () => {
+  it('an acknowledgement in time is not a miss; a late resolution is posted once and counted', () => {
+    const h = harness();
+    h.run('alice', 'declare sev1 Checkout down');
+    h.advance(10 * MINUTE);
+    expect(h.run('bob', 'ack').ok).toBe(true);
+    h.advance(4 * HOUR - 10 * MINUTE - 1);
+    expect(missedAt(h)).toEqual([]);
+    h.advance(1);
+    expect(missedAt(h)).toEqual(['2026-03-04T14:00:00.000Z']);
+    expect(missedIn(h, 'incident')[0]).toContain('missed its 4h resolution target');
+    expect(counted(h)).toBe(1);
+  });
+
+  it('resolving before a deadline cancels its timer', () => {
+    const h = harness();
+    h.run('alice', 'declare sev1 Checkout down');
+    h.run('bob', 'ack');
+    h.advance(HOUR);
+    h.run('alice', 'resolve Rolled back');
+    h.advance(24 * HOUR);
+    expect(missedAt(h)).toEqual([]);
+    expect(counted(h)).toBe(0);
+    expect(h.db.select().from(timers).all().filter((t) => t.kind.startsWith('target_') && t.status === 'pending')).toEqual([]);
+  });
+
+  it('a severity change recomputes the deadlines but never posts the same missed target twice', () => {
+    const h = harness();
+    h.run('alice', 'declare sev2 Search is slow');
+    h.advance(30 * MINUTE); // sev2 acknowledge target (30m) missed
+    expect(missedIn(h, 'incident')).toHaveLength(1);
+    h.advance(10 * MINUTE);
+    h.run('alice', 'severity sev1'); // sev1's 15m acknowledge target is long gone: not posted again
+    h.run('alice', 'severity sev2');
+    h.run('alice', 'severity sev1');
+    h.advance(0);
+    expect(missedIn(h, 'incident')).toHaveLength(1);
+    // sev1's resolve target now runs 4h from the declaration, not sev2's 1d.
+    h.advance(4 * HOUR - 40 * MINUTE);
+    expect(missedAt(h)).toEqual(['2026-03-04T10:30:00.000Z', '2026-03-04T14:00:00.000Z']);
+    h.run('alice', 'severity sev2'); // back to 1d: the resolve target is already missed
+    h.advance(2 * 24 * HOUR);
+    expect(missedIn(h, 'incident')).toHaveLength(2);
+    expect(missedIn(h, 'channel:announcements')).toHaveLength(2);
+    expect(counted(h)).toBe(2);
+  });
+
+  it('a raise past the new deadline posts the miss at once, saying how late', () => {
+    const h = harness();
+    h.run('alice', 'declare sev3 Reports are slow');
+    h.advance(5 * HOUR);
+    h.run('alice', 'severity sev1');
+    h.advance(0);
+    const posts = missedIn(h, 'incident');
+    expect(posts.some((t) => t.includes('missed its 4h resolution target by 1h.'))).toBe(true);
+  });
+
+  it('a duplicate or replayed timer does not post or count again', () => {
+    const h = harness();
+    h.run('alice', 'declare sev1 Checkout down');
+    h.advance(15 * MINUTE);
+    expect(counted(h)).toBe(1);
+    h.svc.transact((ctx) => checkTarget(ctx, 1, 'acknowledge'));
+    h.svc.transact((ctx) => checkTarget(ctx, 1, 'acknowledge'));
+    expect(counted(h)).toBe(1);
+    expect(missedIn(h, 'incident')).toHaveLength(1);
+  });
+
+  it('safe mode keeps the miss in the incident channel and holds back the announcement', () => {
+    const h = harness();
+    h.run('alice', 'declare sev1 Checkout down');
+    h.run('erin', 'safe-mode on');
+    h.advance(15 * MINUTE);
+    expect(missedIn(h, 'incident')).toHaveLength(1);
+    expect(missedIn(h, 'channel:announcements')).toHaveLength(0);
+    expect(counted(h)).toBe(1);
+  });
+});
