@@ -140,6 +140,8 @@ CREATE TABLE `timeline_events` (
 	`actor` text,
 	`text` text NOT NULL,
 	`public` integer DEFAULT false NOT NULL,
+	`public_text` text,
+	`status` text,
 	FOREIGN KEY (`incident_id`) REFERENCES `incidents`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint

@@ -20,6 +20,11 @@ import { addTimeline } from './timeline.js';
 
 export type Status = 'investigating' | 'identified' | 'monitoring';
 
+/** Public severities put their lifecycle events on the status page, in customer wording. */
+function shownIf(sev: Severity, text: string, status?: string): { text: string; status?: string } | undefined {
+  return sev.public ? { text, status } : undefined;
+}
+
 export function requireSeverity(ctx: Ctx, name: string): Severity {
   const s = findSeverity(ctx.policy, name);
   if (!s) {
@@ -57,7 +62,7 @@ export function declare(ctx: Ctx, actor: Actor, input: DeclareInput): Incident {
     .get();
   // The declarer commands until someone else is named, so nudges and the topic have a person.
   ctx.tx.insert(roleAssignments).values({ incidentId: inc.id, role: 'commander', person: actor.id, assignedAt: ctx.now }).run();
-  addTimeline(ctx, inc.id, 'declared', actor.id, `Declared ${severityLabel(sev)} by ${actor.name}: ${title}`, sev.public);
+  addTimeline(ctx, inc.id, 'declared', actor.id, `Declared ${severityLabel(sev)} by ${actor.name}: ${title}`, shownIf(sev, `Declared as ${severityLabel(sev)}: ${title}`, 'investigating'));
   const vars = incidentVars(ctx.policy, inc, rolesOf(ctx.tx, inc.id));
   postToIncident(ctx, inc.id, () => declaredBody(ctx.policy, vars, sev));
   for (const p of ctx.platforms) queueAction(ctx, p, 'invite', 'incident', { people: [actor.id] }, { incidentId: inc.id });
@@ -95,7 +100,7 @@ export function update(ctx: Ctx, actor: Actor, inc: Incident, status: Status | u
   const next = getIncident(ctx.tx, inc.id)!;
   const sev = severityOf(ctx.policy, next);
   const statusNote = newStatus !== inc.status ? ` (${inc.status} → ${newStatus})` : '';
-  addTimeline(ctx, inc.id, 'update', actor.id, `${actor.name}${statusNote}: ${text}`, sev.public);
+  addTimeline(ctx, inc.id, 'update', actor.id, `${actor.name}${statusNote}: ${text}`, shownIf(sev, text, newStatus));
   const vars = { ...incidentVars(ctx.policy, next, rolesOf(ctx.tx, inc.id)), text, details: text, next_update: nextUpdateText(ctx, next) };
   postToIncident(ctx, inc.id, () => updateBody(ctx.policy, vars));
   if (newStatus !== inc.status) refreshSpace(ctx, next);
@@ -111,7 +116,7 @@ export function changeSeverity(ctx: Ctx, actor: Actor, inc: Incident, name: stri
   ctx.tx.update(incidents).set({ severity: sev.id }).where(eq(incidents.id, inc.id)).run();
   const next = getIncident(ctx.tx, inc.id)!;
   const from = severityLabel(severityOf(ctx.policy, inc));
-  addTimeline(ctx, inc.id, 'severity', actor.id, `${actor.name} changed severity ${from} → ${severityLabel(sev)}`, sev.public);
+  addTimeline(ctx, inc.id, 'severity', actor.id, `${actor.name} changed severity ${from} → ${severityLabel(sev)}`, shownIf(sev, `Severity changed: ${from} → ${severityLabel(sev)}`));
   postToIncident(ctx, inc.id, () => ({ text: `Severity ${raised ? 'raised' : 'lowered'}: ${from} → ${severityLabel(sev)} (by ${actor.name}).`, tone: raised ? 'alert' : 'info' }));
   refreshSpace(ctx, next);
   if (raised) {
@@ -154,7 +159,7 @@ export function resolve(ctx: Ctx, actor: Actor, inc: Incident, summary: string):
     .where(eq(incidents.id, inc.id))
     .run();
   const next = getIncident(ctx.tx, inc.id)!;
-  addTimeline(ctx, inc.id, 'resolved', actor.id, `Resolved by ${actor.name} after ${duration}: ${summary}${cancelled ? ` (${cancelled} open page(s) cancelled)` : ''}`, sev.public);
+  addTimeline(ctx, inc.id, 'resolved', actor.id, `Resolved by ${actor.name} after ${duration}: ${summary}${cancelled ? ` (${cancelled} open page(s) cancelled)` : ''}`, shownIf(sev, summary, 'resolved'));
   const vars = {
     ...incidentVars(ctx.policy, next, rolesOf(ctx.tx, inc.id)),
     summary,

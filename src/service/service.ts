@@ -13,6 +13,7 @@ import { getIncident, type Incident, resolveIncident } from './incident-view.js'
 import { assignRole, changeSeverity, declare, type DeclareInput, requireSeverity, resolve, update } from './incidents.js';
 import { acknowledgePage, findPage, openPagesNotifying, openPagesOf, startPage } from './paging.js';
 import { markPostmortemDone } from './postmortem.js';
+import { acknowledgeIncident } from './targets.js';
 import { type Action, requirePermission } from './permissions.js';
 import * as queries from './queries.js';
 import { createOverride } from './overrides.js';
@@ -176,7 +177,11 @@ export class Service {
     let mine = openPagesNotifying(ctx, inc.id, actor.id);
     // Someone who was not paged but is taking it on still stops the escalation.
     if (mine.length === 0) mine = openPagesOf(ctx, inc.id);
-    if (mine.length === 0) throw new UserError(`#${inc.id} has no open page to acknowledge.`);
+    if (mine.length === 0) {
+      // Nobody was paged (e.g. a Sev 3): acknowledging the incident itself meets its acknowledge target.
+      if (acknowledgeIncident(ctx, inc, actor.id)) return { ok: true, text: `Acknowledged #${inc.id}.` };
+      throw new UserError(`#${inc.id} has no open page to acknowledge.`);
+    }
     for (const p of mine) acknowledgePage(ctx, inc, p, actor.id);
     return { ok: true, text: `Acknowledged ${mine.length} page(s) on #${inc.id}.` };
   }

@@ -2,11 +2,12 @@
 // deadline, counted from the declaration on the policy's calendar. A miss is recorded on the
 // timeline under `target_missed:<target>`; that record is what makes each target post once, even
 // when a severity change moves the deadline after it was already missed.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { formatMs } from '../config/duration.js';
 import { policyCalendar } from '../config/policy.js';
 import { addDuration } from '../domain/business-time.js';
 import { incidents, timelineEvents } from '../store/schema.js';
+import { personName } from './actor.js';
 import type { Ctx } from './context.js';
 import { getIncident, type Incident, incidentVars, rolesOf, severityOf } from './incident-view.js';
 import { render } from './messages.js';
@@ -76,4 +77,19 @@ export function checkTarget(ctx: Ctx, incidentId: number, target: TargetName): v
   postToIncident(ctx, inc.id, body);
   // Announcements are outside the incident channel, so safe mode holds this copy back.
   postToChannel(ctx, 'announcements', body, { incidentId: inc.id });
+}
+
+/**
+ * `ack` on an incident with no open page (a severity that pages nobody, such as runbook 000's
+ * Sev 3 and 4, or a page that ran out of tiers): whoever takes it on acknowledges the incident
+ * itself, which is what its acknowledge target measures. False when it was acknowledged already.
+ */
+export function acknowledgeIncident(ctx: Ctx, inc: Incident, by: string): boolean {
+  if (inc.acknowledgedAt) return false;
+  ctx.tx.update(incidents).set({ acknowledgedAt: ctx.now }).where(and(eq(incidents.id, inc.id), isNull(incidents.acknowledgedAt))).run();
+  cancelIncidentTimers(ctx, inc.id, [TIMER.acknowledge]);
+  const after = formatMs(ctx.now.getTime() - inc.declaredAt.getTime());
+  addTimeline(ctx, inc.id, 'ack', by, `${personName(ctx.policy, by)} acknowledged #${inc.id} after ${after}`);
+  postToIncident(ctx, inc.id, (_p, at) => ({ text: `✅ ${at(by)} acknowledged #${inc.id} (after ${after}).`, tone: 'good' }));
+  return true;
 }

@@ -5,8 +5,12 @@ import type { Ctx } from './context.js';
 
 export type TimelineEvent = typeof timelineEvents.$inferSelect;
 
-export function addTimeline(ctx: Ctx, incidentId: number, kind: string, actor: string | null, text: string, isPublic = false): void {
-  ctx.tx.insert(timelineEvents).values({ incidentId, at: ctx.now, kind, actor, text, public: isPublic }).run();
+/** `shown` makes the event public on the status page with that customer-facing wording. */
+export function addTimeline(ctx: Ctx, incidentId: number, kind: string, actor: string | null, text: string, shown?: { text: string; status?: string }): void {
+  ctx.tx
+    .insert(timelineEvents)
+    .values({ incidentId, at: ctx.now, kind, actor, text, public: !!shown, publicText: shown?.text ?? null, status: shown?.status ?? null })
+    .run();
 }
 
 export function timelineOf(tx: Tx | Db, incidentId: number): TimelineEvent[] {

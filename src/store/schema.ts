@@ -40,6 +40,10 @@ export const timelineEvents = sqliteTable(
     actor: text('actor'),
     text: text('text').notNull(),
     public: integer('public', { mode: 'boolean' }).notNull().default(false),
+    /** What the status page shows: customer wording, no responder names or page counts. */
+    publicText: text('public_text'),
+    /** The incident status this event reported, for public update labels. */
+    status: text('status'),
   },
   (t) => [index('timeline_incident').on(t.incidentId, t.at)],
 );

@@ -50,6 +50,19 @@ describe('targets in business time', () => {
   });
 });
 
+describe('acknowledging a severity that pages nobody', () => {
+  it("runbook 000's Sev 3: `ack` meets the 4 business hours target; a second ack is refused", () => {
+    const h = harness({ policy: 'examples/policies/000-support-runbook.yaml', start: '2026-03-06T16:00:00Z' }); // Friday
+    h.run('maya', 'declare sev3 Example app broken');
+    h.advance(3 * 24 * HOUR); // Monday 16:00: over the weekend only 1h of business time went by
+    expect(h.run('noah', 'ack').text).toBe('Acknowledged #1.');
+    expect(h.db.select().from(incidents).where(eq(incidents.id, 1)).get()!.acknowledgedAt!.toISOString()).toBe('2026-03-09T16:00:00.000Z');
+    h.advance(5 * 24 * HOUR);
+    expect(missedAt(h)).toEqual([]);
+    expect(h.run('noah', 'ack').text).toMatch(/no open page to acknowledge/);
+  });
+});
+
 describe('wall-clock targets', () => {
   it('an acknowledgement in time is not a miss; a late resolution is posted once and counted', () => {
     const h = harness();

@@ -44,11 +44,11 @@ function publicSeverity(policy: Policy, id: string): PublicSeverity {
 }
 
 /** Events newest first in, updates newest first out; statuses are carried forward oldest first. */
-function publicUpdates(events: { id: number; at: Date; kind: string; text: string }[]): PublicUpdate[] {
+function publicUpdates(events: { id: number; at: Date; kind: string; text: string; publicText: string | null; status: string | null }[]): PublicUpdate[] {
   let status: Status = 'investigating';
   const out: PublicUpdate[] = [];
   for (const e of [...events].reverse()) {
-    const p = publicText(e.kind, e.text);
+    const p = publicText(e);
     status = p.status ?? status;
     out.push({ id: e.id, at: e.at, kind: e.kind, status, text: p.text });
   }
