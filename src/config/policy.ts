@@ -319,8 +319,9 @@ function crossCheck(p: PolicyShape, report: Report): void {
   for (const [name, members] of entries(p.groups)) {
     for (const [i, m] of items(members)) {
       const ref = str(m);
-      if (!ref || GROUP_PREFIXES.some((pre) => ref.startsWith(pre) && ref.length > pre.length)) continue;
-      if (!people.has(ref)) report(['groups', name, i], `unknown person "${ref}" (or use discord-role:ID / slack-usergroup:ID)`);
+      // "api" stands for integrations declaring through POST /api/v1/incidents.
+      if (!ref || ref === 'api' || GROUP_PREFIXES.some((pre) => ref.startsWith(pre) && ref.length > pre.length)) continue;
+      if (!people.has(ref)) report(['groups', name, i], `unknown person "${ref}" (or use api, discord-role:ID or slack-usergroup:ID)`);
     }
   }
 

@@ -114,6 +114,18 @@ severities: [{ id: sev1, description: Outage }]
     expect(r.status).toBe(403);
     expect((await r.json()).error).toMatch(/not allowed to declare/);
   });
+
+  it('a policy grants the API the right to declare by putting `api` in a group', async () => {
+    const yaml = `
+people: { alice: { name: Alice } }
+groups: { responders: [alice], integrations: [api] }
+permissions: { declare: [responders, integrations] }
+severities: [{ id: sev1, description: Outage }]
+`;
+    t = await startApp({ yaml });
+    const r = await t.api('/api/v1/incidents', { method: 'POST', body: JSON.stringify({ title: 'Down' }) });
+    expect(r.status).toBe(201);
+  });
 });
 
 describe('GET /api/v1/incidents', () => {

@@ -54,11 +54,14 @@ describe('acknowledging a severity that pages nobody', () => {
   it("runbook 000's Sev 3: `ack` meets the 4 business hours target; a second ack is refused", () => {
     const h = harness({ policy: 'examples/policies/000-support-runbook.yaml', start: '2026-03-06T16:00:00Z' }); // Friday
     h.run('maya', 'declare sev3 Example app broken');
-    h.advance(3 * 24 * HOUR); // Monday 16:00: over the weekend only 1h of business time went by
+    // 4 business hours on 000's 09:00–17:00 calendar: 1h on Friday, 3h on Monday → Monday 12:00.
+    h.advance(3 * 24 * HOUR - 5 * HOUR); // Monday 11:00
     expect(h.run('noah', 'ack').text).toBe('Acknowledged #1.');
-    expect(h.db.select().from(incidents).where(eq(incidents.id, 1)).get()!.acknowledgedAt!.toISOString()).toBe('2026-03-09T16:00:00.000Z');
+    expect(h.db.select().from(incidents).where(eq(incidents.id, 1)).get()!.acknowledgedAt!.toISOString()).toBe('2026-03-09T11:00:00.000Z');
     h.advance(5 * 24 * HOUR);
-    expect(missedAt(h)).toEqual([]);
+    // Only the resolve target (3 business days → Wednesday 16:00) is missed.
+    expect(missedAt(h)).toEqual(['2026-03-11T16:00:00.000Z']);
+    expect(missedIn(h, 'incident')[0]).toContain('3 business days resolution');
     expect(h.run('noah', 'ack').text).toMatch(/no open page to acknowledge/);
   });
 });

@@ -181,7 +181,7 @@ describe('parsePolicy: errors name their path', () => {
       .replace('admins: [erin, "discord-role:123"]', 'admins: [erin, zed, "slack-usergroup:S1"]');
     expect(errorsOf(`${bad}default_severity: sev9\n`).sort()).toEqual([
       'default_severity: unknown severity "sev9"',
-      'groups.admins[1]: unknown person "zed" (or use discord-role:ID / slack-usergroup:ID)',
+      'groups.admins[1]: unknown person "zed" (or use api, discord-role:ID or slack-usergroup:ID)',
       'permissions.resolve[1]: unknown group "owners"',
       'severities[0].notify[1]: unknown channel or group "ghosts"',
       'severities[0].page: unknown escalation policy "nope"',
