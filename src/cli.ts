@@ -2,6 +2,7 @@
 import { checkPolicy } from './cli/check-policy.js';
 import { oncallCommand } from './cli/oncall.js';
 import { postmortemCommand } from './cli/postmortem.js';
+import { registerDiscordCommandsCommand } from './cli/register-discord.js';
 import { simulateCommand } from './cli/simulate.js';
 import { EnvError, loadEnv } from './config/env.js';
 import { PolicyError } from './config/policy.js';
@@ -15,7 +16,9 @@ const USAGE = `Usage: klaxon <command>
   simulate --severity SEV [--policy FILE] [--ack-after 40m] [--resolve-after 3h] [--at ISO] [--json]
   oncall [SCHEDULE] [--at ISO-TIME]
   migrate                     apply database migrations and exit
-  postmortem N                print incident N's postmortem draft`;
+  postmortem N                print incident N's postmortem draft
+  register-discord-commands [--guild ID] [--global] [--print]
+                              register /incident with Discord (choices come from the policy)`;
 
 async function main(argv: string[]): Promise<number> {
   const [cmd = 'start', ...args] = argv;
@@ -45,6 +48,8 @@ async function main(argv: string[]): Promise<number> {
       return postmortemCommand(args);
     case 'simulate':
       return simulateCommand(args);
+    case 'register-discord-commands':
+      return registerDiscordCommandsCommand(args);
     case 'help':
     case '--help':
     case '-h':

@@ -39,7 +39,12 @@ export function statsLine(label: string, s: SeverityStats): string {
   const targets = s.targetsMissed ? `${s.targetsMissed} (acknowledge ${s.acknowledgeMissed}, resolve ${s.resolveMissed})` : '0';
   const settled = s.postmortemsOnTime + s.postmortemsLate + s.postmortemsOverdue;
   const pmNotes = [s.postmortemsLate && `${s.postmortemsLate} late`, s.postmortemsOverdue && `${s.postmortemsOverdue} overdue`, s.postmortemsPending && `${s.postmortemsPending} not yet due`].filter(Boolean);
-  const pm = s.postmortemsRequired ? `${s.postmortemsOnTime}/${settled}${pmNotes.length ? ` (${pmNotes.join(', ')})` : ''}` : 'none required';
+  // Only postmortems done or past due can be judged; with none of those yet there is no ratio.
+  const pm = !s.postmortemsRequired
+    ? 'none required'
+    : settled === 0
+      ? `none due yet (${s.postmortemsPending} open)`
+      : `${s.postmortemsOnTime}/${settled}${pmNotes.length ? ` (${pmNotes.join(', ')})` : ''}`;
   return [
     `${label}: ${s.incidents} incident${s.incidents === 1 ? '' : 's'}${open}`,
     `MTTA ${fmt(s.mttaMs)}`,

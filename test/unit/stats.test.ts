@@ -97,5 +97,8 @@ describe('computeStats', () => {
     );
     expect(statsLine('SEV2', bySev.sev2)).toBe('SEV2: 1 incident (1 open) · MTTA 30m · MTTR — · targets missed 1 (acknowledge 0, resolve 1) · postmortems on time none required');
     expect(statsLine('SEV3', bySev.sev3)).toBe('SEV3: no incidents');
+    // Nothing done or past due yet: no ratio to give.
+    const pendingOnly = computeStats([rows[3]], ['sev1'], from, to)[0];
+    expect(statsLine('SEV1', pendingOnly)).toBe('SEV1: 1 incident · MTTA — · MTTR 30m · targets missed 0 · postmortems on time none due yet (1 open)');
   });
 });

@@ -1,0 +1,39 @@
+// Discord for Klaxon: a discord.js gateway client for commands, buttons, reactions and support
+// messages, and an adapter that delivers the outbox through discord.js REST. `attachDiscord`
+// registers both with the app; the connection starts with `app.start()`.
+import { Events, type GatewayDispatchPayload } from 'discord.js';
+import type { KlaxonApp } from '../../app.js';
+import type { Env } from '../../config/env.js';
+import { DiscordAdapter } from './adapter.js';
+import { type ClientOptions, createClient } from './client.js';
+import { DiscordConnection } from './connection.js';
+import { onInteraction } from './interactions.js';
+import { onMessage } from './messages.js';
+import { onReaction, type ReactionPacket } from './reactions.js';
+
+export type DiscordOptions = Omit<ClientOptions, 'api'> & { readyTimeoutMs?: number };
+
+export async function attachDiscord(app: KlaxonApp, env: Env, opts: DiscordOptions = {}): Promise<void> {
+  if (!env.DISCORD_TOKEN) throw new Error('DISCORD_TOKEN is not set');
+  const log = app.log.child({ platform: 'discord' });
+  const client = createClient({ ...opts, api: env.DISCORD_API_URL });
+  const adapter = new DiscordAdapter(client.rest, app.service.policy, log);
+  const svc = app.service;
+
+  // Handlers never throw into discord.js: a failure is logged and the next event still runs.
+  const guard = (what: string, fn: () => unknown) => {
+    try {
+      const r = fn();
+      if (r instanceof Promise) r.catch((e) => log.error({ err: e }, `Discord ${what} failed`));
+    } catch (e) {
+      log.error({ err: e }, `Discord ${what} failed`);
+    }
+  };
+  client.on(Events.InteractionCreate, (i) => guard('interaction', () => onInteraction(svc, log, i)));
+  client.on(Events.MessageCreate, (m) => guard('message', () => onMessage(svc, client, m)));
+  client.on(Events.Raw, (packet: GatewayDispatchPayload) => {
+    if (packet.t === 'MESSAGE_REACTION_ADD') guard('reaction', () => onReaction(svc, client, adapter, log, packet.d as ReactionPacket));
+  });
+
+  app.addAdapter(adapter, new DiscordConnection(client, env.DISCORD_TOKEN, adapter, log, opts.readyTimeoutMs));
+}

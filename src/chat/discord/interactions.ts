@@ -1,0 +1,53 @@
+// /incident commands and Acknowledge buttons. Every answer is ephemeral (only the caller sees
+// it), as SPEC §2 asks for errors and as the other platforms answer commands; what everyone
+// should see goes through the outbox into the incident thread. Discord wants an answer within
+// 3 seconds: the service is synchronous SQLite work, so the reply normally goes at once, and an
+// interaction that reaches us already late (a gateway backlog) is deferred first.
+import { type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, MessageFlags } from 'discord.js';
+import type { Logger } from 'pino';
+import type { Service } from '../../service/service.js';
+import { COMMAND_NAME } from './commands.js';
+import { discordActor } from './members.js';
+import { commandFromOptions, readerFor } from './options.js';
+import { chunks, pageIdFromCustomId } from './render.js';
+
+/** Past this age a reply might miss Discord's 3-second window, so the interaction is deferred first. */
+export const DEFER_AFTER_MS = 2000;
+
+export async function onInteraction(svc: Service, log: Logger, i: Interaction): Promise<void> {
+  if (i.isChatInputCommand() && i.commandName === COMMAND_NAME) return answer(svc, log, i, () => runCommand(svc, i));
+  if (i.isButton()) {
+    const pageId = pageIdFromCustomId(i.customId);
+    if (pageId !== null) return answer(svc, log, i, () => svc.acknowledgePageById(discordActor(svc.policy, i.user.id, i.member, i.user.username), pageId).text);
+  }
+}
+
+function runCommand(svc: Service, i: ChatInputCommandInteraction): string {
+  const mapped = commandFromOptions(readerFor(i));
+  if (!mapped.ok) return mapped.error;
+  const actor = discordActor(svc.policy, i.user.id, i.member, i.user.username);
+  return svc.execute(actor, mapped.command, svc.originFor('discord', i.channelId)).text;
+}
+
+async function answer(svc: Service, log: Logger, i: ChatInputCommandInteraction | ButtonInteraction, work: () => string): Promise<void> {
+  // A replayed INTERACTION_CREATE (gateway resume) was answered the first time.
+  if (!svc.firstDelivery('discord', `interaction:${i.id}`)) return;
+  const deferred = Date.now() - i.createdTimestamp > DEFER_AFTER_MS;
+  try {
+    if (deferred) await i.deferReply({ flags: MessageFlags.Ephemeral });
+    let text: string;
+    try {
+      text = work();
+    } catch (e) {
+      log.error({ err: e, interaction: i.id }, 'Discord interaction failed');
+      text = 'Something went wrong inside Klaxon; nothing was changed. The error is in the logs.';
+    }
+    const [first, ...rest] = chunks(text || 'Done.');
+    if (deferred) await i.editReply({ content: first });
+    else await i.reply({ content: first, flags: MessageFlags.Ephemeral });
+    for (const more of rest) await i.followUp({ content: more, flags: MessageFlags.Ephemeral });
+  } catch (e) {
+    // The work is committed; only the answer to the caller was lost (expired token, network).
+    log.warn({ err: e, interaction: i.id }, 'could not answer a Discord interaction');
+  }
+}

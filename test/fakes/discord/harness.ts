@@ -1,0 +1,91 @@
+// A Klaxon with Discord attached, talking to the fake Discord through the real discord.js client:
+// the policy's guild and channels, its people as members, a few community members, a database
+// (in memory unless a file is given), a fake clock for timers, and a log kept for assertions.
+import { Writable } from 'node:stream';
+import { asc } from 'drizzle-orm';
+import { KlaxonApp } from '../../../src/app.js';
+import { attachDiscord, type DiscordOptions } from '../../../src/chat/discord/index.js';
+import { loadEnv } from '../../../src/config/env.js';
+import { loadPolicy, type Policy } from '../../../src/config/policy.js';
+import { createLogger } from '../../../src/log.js';
+import { FakeClock } from '../../../src/service/clock.js';
+import { closeDb, openDb } from '../../../src/store/db.js';
+import { outbox, pages } from '../../../src/store/schema.js';
+import { FakeDiscord } from './index.js';
+import type { FakeUser } from './payloads.js';
+
+export const SUPPORT_POLICY = 'examples/policies/000-support-runbook.yaml';
+/** Wednesday 4 March 2026, 11:00 UTC: inside policy 000's business hours. */
+export const WED_11 = '2026-03-04T11:00:00Z';
+export const MAINTAINER_ROLE = '600000000000000001';
+export const COMMUNITY: Record<string, FakeUser> = {
+  dana: { id: '900000000000000001', username: 'dana' },
+  eli: { id: '900000000000000002', username: 'eli' },
+  otherBot: { id: '900000000000000099', username: 'helper-bot', bot: true },
+};
+
+export type DiscordKlaxonOptions = { policy?: Policy; start?: string; dbPath?: string; discord?: DiscordOptions; fake?: FakeDiscord };
+
+export async function discordKlaxon(o: DiscordKlaxonOptions = {}) {
+  const policy = o.policy ?? loadPolicy(SUPPORT_POLICY);
+  const d = policy.channels.discord ?? {};
+  const people = Object.values(policy.people).filter((p) => p.discord).map((p) => ({ id: p.discord!, username: p.name.split(' ')[0].toLowerCase(), roles: [MAINTAINER_ROLE] }));
+  const supportChannels = policy.support?.discord?.channels ?? [];
+  const fake =
+    o.fake ??
+    (await FakeDiscord.start({
+      guild: { id: d.guild ?? '500000000000000001', name: 'Fake community' },
+      channels: [
+        ...Object.entries(d).filter(([k]) => k !== 'guild').map(([name, id]) => ({ id: id as string, name })),
+        ...supportChannels.map((id, i) => ({ id, name: `support-${i}` })),
+      ],
+      roles: [{ id: MAINTAINER_ROLE, name: 'maintainers' }],
+      members: [...people, ...Object.values(COMMUNITY)],
+    }));
+
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logLines.push(String(chunk));
+      cb();
+    },
+  });
+  const env = loadEnv({ DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.appId, DISCORD_API_URL: fake.apiUrl, PORT: '0', KLAXON_DB: ':memory:' });
+  const db = openDb(o.dbPath ?? ':memory:');
+  const clock = new FakeClock(o.start ?? WED_11);
+  const app = new KlaxonApp({ env, policy, db, clock, log: createLogger('debug', sink) });
+  await attachDiscord(app, env, { maxRateLimitWaitMs: 1000, readyTimeoutMs: 5000, requestTimeoutMs: 3000, ...o.discord });
+  await app.start({ http: false, loop: false });
+
+  const h = {
+    fake,
+    app,
+    db,
+    clock,
+    policy,
+    logLines,
+    /** Runs due timers on the fake clock, then delivers the outbox. */
+    tick: () => app.tick(),
+    /** Lets gateway events reach their handlers, then delivers. */
+    async settle(ms = 30) {
+      await new Promise((r) => setTimeout(r, ms));
+      await app.tick();
+    },
+    outbox: () => db.select().from(outbox).orderBy(asc(outbox.id)).all(),
+    pages: () => db.select().from(pages).orderBy(asc(pages.id)).all(),
+    /** Discord's state as /healthz shows it. */
+    health: () => app.connections.get('discord')?.state(),
+    /** Stops Klaxon, keeping the fake Discord (and the database file) for a restart. */
+    async stopApp() {
+      await app.stop();
+      closeDb(db);
+    },
+    async close() {
+      await h.stopApp();
+      if (!o.fake) await fake.close();
+    },
+  };
+  return h;
+}
+
+export type DiscordKlaxon = Awaited<ReturnType<typeof discordKlaxon>>;
