@@ -1,6 +1,6 @@
 // The one place that changes state. Every adapter (console, Slack, Discord, HTTP API) and the
 // scheduler come through here; each call is one SQLite transaction.
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { MessageBody, Platform } from '../chat/port.js';
 import { severityNames } from '../config/policy.js';
 import { type Command, parseCommand, type UserRef } from '../domain/commands.js';
@@ -214,6 +214,8 @@ export class Service {
       .select({ pageId: outbox.pageId })
       .from(outbox)
       .where(and(eq(outbox.platform, platform), eq(outbox.refId, ref.id), ref.channel ? eq(outbox.refChannel, ref.channel) : undefined))
+      // The newest match: console message numbers start again at 1 in each run.
+      .orderBy(desc(outbox.id))
       .get();
     if (!row?.pageId) return null;
     return this.acknowledgePageById(actor, row.pageId);
