@@ -2,7 +2,6 @@
 import { checkPolicy } from './cli/check-policy.js';
 import { oncallCommand } from './cli/oncall.js';
 import { postmortemCommand } from './cli/postmortem.js';
-import { registerDiscordCommandsCommand } from './cli/register-discord.js';
 import { simulateCommand } from './cli/simulate.js';
 import { EnvError, loadEnv } from './config/env.js';
 import { PolicyError } from './config/policy.js';
@@ -49,7 +48,8 @@ async function main(argv: string[]): Promise<number> {
     case 'simulate':
       return simulateCommand(args);
     case 'register-discord-commands':
-      return registerDiscordCommandsCommand(args);
+      // Loaded on demand: discord.js takes half a second to import, which every other command would pay.
+      return (await import('./cli/register-discord.js')).registerDiscordCommandsCommand(args);
     case 'help':
     case '--help':
     case '-h':

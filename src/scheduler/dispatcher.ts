@@ -5,9 +5,9 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { DeliveryError, type ChatAdapter, type MessageBody, type Platform } from '../chat/port.js';
 import type { Policy } from '../config/policy.js';
-import { platformUserId } from '../service/actor.js';
+import { personName, platformUserId } from '../service/actor.js';
 import type { Clock } from '../service/clock.js';
-import { channelName, getIncident, severityLabel, severityOf } from '../service/incident-view.js';
+import { channelName, getIncident, rolesOf, severityLabel, severityOf } from '../service/incident-view.js';
 import type { Db } from '../store/db.js';
 import { incidentSpaces, outbox } from '../store/schema.js';
 
@@ -140,7 +140,9 @@ export class Dispatcher {
     if (known) return known.channelId;
     const inc = getIncident(this.db, incidentId)!;
     const sev = severityLabel(severityOf(this.policy, inc));
-    const space = await a.openIncidentSpace({ number: inc.id, title: inc.title, severity: sev, status: inc.status, topic: `${sev} · ${inc.status}` });
+    // Same wording as refreshSpace, so the topic names the commander from the start.
+    const topic = `${sev} · ${inc.status} · commander ${personName(this.policy, rolesOf(this.db, incidentId).commander)}`;
+    const space = await a.openIncidentSpace({ number: inc.id, title: inc.title, severity: sev, status: inc.status, topic });
     this.db.insert(incidentSpaces).values({ incidentId, platform: a.platform, channelId: space.channel, name: space.name ?? channelName(inc) }).onConflictDoNothing().run();
     return space.channel;
   }

@@ -19,7 +19,13 @@ export type SupportPlatform = Extract<Platform, 'slack' | 'discord'>;
 
 export type SupportMessage = {
   platform: SupportPlatform;
+  /** Where the message is, and where the reply goes. */
   channel: string;
+  /**
+   * The configured support channel it counts under, when that is not `channel` itself: a thread
+   * or forum post inside a support channel (Discord). The cooldown is per person per support channel.
+   */
+  supportChannel?: string;
   user: string;
   userName: string;
   /** Bots, webhooks and Klaxon itself: never answered. */
@@ -65,7 +71,8 @@ export function isSupportChannel(policy: Policy, platform: SupportPlatform, chan
  */
 export function handleSupportMessage(svc: Service, msg: SupportMessage): SupportReply | null {
   const config = supportConfig(svc.policy, msg.platform);
-  if (!config || !config.channels.includes(msg.channel) || msg.isBot) return null;
+  const home = msg.supportChannel ?? msg.channel;
+  if (!config || !config.channels.includes(home) || msg.isBot) return null;
   return svc.transact((ctx) => {
     if (!firstSight(ctx, msg)) return null;
     const switches = readSwitches(ctx.tx);
@@ -74,15 +81,15 @@ export function handleSupportMessage(svc: Service, msg: SupportMessage): Support
 
     const keyword = securityKeyword(msg.text, config.security_keywords);
     let incident: number | undefined;
-    if (keyword && config.security_severity && !recently(ctx, config, msg, ESCALATION_KEY(msg.channel))) {
+    if (keyword && config.security_severity && !recently(ctx, config, msg, ESCALATION_KEY(home))) {
       incident = escalate(ctx, config, msg);
-      remember(ctx, msg, ESCALATION_KEY(msg.channel));
+      remember(ctx, msg, ESCALATION_KEY(home));
     }
     // Safe mode stops automatic posts outside incident channels; the incident (above) still stands.
     if (switches.safeMode || !ctx.platforms.includes(msg.platform)) return null;
     // An escalation is always acknowledged; an ordinary message only once per cooldown.
-    if (incident === undefined && recently(ctx, config, msg, msg.channel)) return null;
-    remember(ctx, msg, msg.channel);
+    if (incident === undefined && recently(ctx, config, msg, home)) return null;
+    remember(ctx, msg, home);
     const reply = replyText(ctx, config, incident);
     const body: ReplyBody = { text: reply.text, tone: incident ? 'alert' : 'info', replyTo: msg.messageId };
     postRaw(ctx, msg.platform, msg.channel, body);

@@ -40,7 +40,7 @@ describe('Slack over HTTP, end to end', () => {
     const channel = k.fake.channelByName('inc-1-api-is-down')!;
     expect(channel).toBeDefined();
     expect(channel.members.has('U01ALICE')).toBe(true);
-    expect(channel.topic).toMatch(/SEV1/);
+    expect(channel.topic).toBe('SEV1 · investigating · commander Alice Archer');
     expect(k.fake.botMessages(channel.id)[0].text).toMatch(/INCIDENT: SEV1 - API is down/);
     // The announcement links to the new channel by ID.
     expect(k.fake.botMessages('C01ANNOUNCE')[0].text).toContain(`<#${channel.id}>`);

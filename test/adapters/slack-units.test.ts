@@ -114,3 +114,20 @@ describe('log scrubbing', () => {
     expect(scrub('Bearer xoxb-123-456-abc and xapp-1-A-2-b and my-signing-secret')).toBe('Bearer [redacted] and [redacted] and [redacted]');
   });
 });
+
+describe('the app manifest', () => {
+  it('declares the command, scopes, events, interactivity and the socket mode flag Klaxon relies on', async () => {
+    const { parse } = await import('yaml');
+    const { readFileSync } = await import('node:fs');
+    const m = parse(readFileSync('manifests/slack-app.yaml', 'utf8'));
+    expect(m.features.slash_commands.map((c: { command: string }) => c.command)).toEqual(['/incident']);
+    expect(m.features.slash_commands[0].url).toMatch(/\/slack\/events$/);
+    expect(m.oauth_config.scopes.bot).toEqual(
+      expect.arrayContaining(['chat:write', 'channels:manage', 'channels:read', 'channels:history', 'groups:history', 'im:write', 'reactions:read', 'pins:read', 'users:read', 'usergroups:write', 'commands']),
+    );
+    expect(m.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(['reaction_added', 'pin_added', 'message.channels']));
+    expect(m.settings.event_subscriptions.request_url).toMatch(/\/slack\/events$/);
+    expect(m.settings.interactivity).toMatchObject({ is_enabled: true });
+    expect(m.settings.socket_mode_enabled).toBe(false);
+  });
+});

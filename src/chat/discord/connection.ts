@@ -33,8 +33,9 @@ export class DiscordConnection implements Connection {
   }
 
   /**
-   * Logs in and waits for the guilds. A rejected token stops start-up (it will not fix itself);
-   * an unreachable Discord does not stop Klaxon's other platforms: it is retried in the background.
+   * Logs in and waits for the guilds. A rejected token or intent stops start-up (neither fixes
+   * itself); an unreachable Discord does not stop Klaxon's other platforms: it is retried in the
+   * background.
    */
   async start(): Promise<void> {
     this.stopped = false;
@@ -51,7 +52,13 @@ export class DiscordConnection implements Connection {
     } catch (e) {
       if ((e as { code?: string }).code === DiscordjsErrorCodes.TokenInvalid) {
         this.set('disconnected (token rejected)');
+        await this.client.destroy().catch(() => undefined);
         throw new Error('DISCORD_TOKEN: Discord rejected the bot token (401); copy it again from the Developer Portal, Bot page');
+      }
+      if (/disallowed intents/i.test(e instanceof Error ? e.message : String(e))) {
+        this.set('disconnected (privileged intent not enabled)');
+        await this.client.destroy().catch(() => undefined);
+        throw new Error('Discord refused the Message Content intent: switch on "Message Content Intent" under Bot → Privileged Gateway Intents in the Developer Portal');
       }
       this.scheduleRetry(e);
       return;

@@ -1,13 +1,14 @@
 // /incident commands and Acknowledge buttons. Every answer is ephemeral (only the caller sees
 // it), as SPEC §2 asks for errors and as the other platforms answer commands; what everyone
 // should see goes through the outbox into the incident thread. Discord wants an answer within
-// 3 seconds: the service is synchronous SQLite work, so the reply normally goes at once, and an
-// interaction that reaches us already late (a gateway backlog) is deferred first.
+// 3 seconds: the service is synchronous SQLite work, so the reply normally goes at once; work
+// that needs a round trip to Discord first, or an interaction that reaches us already late (a
+// gateway backlog), is deferred and the answer edited in.
 import { type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, MessageFlags } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Service } from '../../service/service.js';
 import { COMMAND_NAME } from './commands.js';
-import { discordActor } from './members.js';
+import { discordActor, needsMemberLookup, resolveActor } from './members.js';
 import { commandFromOptions, readerFor } from './options.js';
 import { chunks, pageIdFromCustomId } from './render.js';
 
@@ -15,10 +16,16 @@ import { chunks, pageIdFromCustomId } from './render.js';
 export const DEFER_AFTER_MS = 2000;
 
 export async function onInteraction(svc: Service, log: Logger, i: Interaction): Promise<void> {
-  if (i.isChatInputCommand() && i.commandName === COMMAND_NAME) return answer(svc, log, i, () => runCommand(svc, i));
+  if (i.isChatInputCommand() && i.commandName === COMMAND_NAME) return answer(svc, log, i, false, () => runCommand(svc, i));
   if (i.isButton()) {
     const pageId = pageIdFromCustomId(i.customId);
-    if (pageId !== null) return answer(svc, log, i, () => svc.acknowledgePageById(discordActor(svc.policy, i.user.id, i.member, i.user.username), pageId).text);
+    if (pageId === null) return;
+    // A press in a DM carries no member: looking the roles up is a round trip, so defer first.
+    const slow = needsMemberLookup(svc.policy, i.member);
+    return answer(svc, log, i, slow, async () => {
+      const actor = await resolveActor(i.client, svc.policy, i.user.id, i.member, i.user.username);
+      return svc.acknowledgePageById(actor, pageId).text;
+    });
   }
 }
 
@@ -29,15 +36,16 @@ function runCommand(svc: Service, i: ChatInputCommandInteraction): string {
   return svc.execute(actor, mapped.command, svc.originFor('discord', i.channelId)).text;
 }
 
-async function answer(svc: Service, log: Logger, i: ChatInputCommandInteraction | ButtonInteraction, work: () => string): Promise<void> {
+/** Runs the work and answers the caller only; `slow` work (network round trips) is deferred first. */
+async function answer(svc: Service, log: Logger, i: ChatInputCommandInteraction | ButtonInteraction, slow: boolean, work: () => string | Promise<string>): Promise<void> {
   // A replayed INTERACTION_CREATE (gateway resume) was answered the first time.
   if (!svc.firstDelivery('discord', `interaction:${i.id}`)) return;
-  const deferred = Date.now() - i.createdTimestamp > DEFER_AFTER_MS;
+  const deferred = slow || Date.now() - i.createdTimestamp > DEFER_AFTER_MS;
   try {
     if (deferred) await i.deferReply({ flags: MessageFlags.Ephemeral });
     let text: string;
     try {
-      text = work();
+      text = await work();
     } catch (e) {
       log.error({ err: e, interaction: i.id }, 'Discord interaction failed');
       text = 'Something went wrong inside Klaxon; nothing was changed. The error is in the logs.';

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Service } from '../../service/service.js';
 import type { DiscordAdapter } from './adapter.js';
 import { emojiName } from './emoji.js';
-import { discordActor } from './members.js';
+import { resolveActor } from './members.js';
 
 export type ReactionPacket = {
   user_id: string;
@@ -34,7 +34,7 @@ export async function onReaction(svc: Service, client: Client, adapter: DiscordA
   const m = meaning === 'acknowledge' ? null : await fetchMessage(client, p);
   // Once per person, message and emoji: a replayed packet does not pin or declare twice.
   if (!svc.firstDelivery('discord', `reaction:${p.message_id}:${p.user_id}:${name}`)) return;
-  const actor = discordActor(svc.policy, p.user_id, p.member);
+  const actor = await resolveActor(client, svc.policy, p.user_id, p.member);
 
   let refusal: string | undefined;
   if (meaning === 'acknowledge') {

@@ -11,6 +11,9 @@ export const COMMAND = '/incident';
 export function registerCommands(bolt: App, d: SlackDeps): void {
   bolt.command(COMMAND, async ({ command, ack, respond }) => {
     await ack();
+    // Let the event loop flush this 200 and take in requests already waiting before the command's
+    // own (synchronous, SQLite) work runs: keeps other callers' acks prompt under load.
+    await new Promise((r) => setImmediate(r));
     try {
       const text = command.text.trim();
       if (/^declare$/i.test(text)) {

@@ -9,6 +9,12 @@ import { platformError } from './errors.js';
 import { type Identity, isFatalAuthError } from './identity.js';
 
 const RETRY_MS = [2_000, 5_000, 15_000, 30_000, 60_000];
+/**
+ * How long start-up waits for the WebSocket. The Socket Mode client may keep retrying for minutes
+ * when Slack answers 5xx; Klaxon's scheduler must not wait for it, so after this it carries on
+ * and the connection completes in the background.
+ */
+const START_WAIT_MS = 10_000;
 /** apps.connections.open answers that a retry cannot fix. */
 const FATAL_APP_TOKEN = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'not_allowed_token_type', 'account_inactive']);
 
@@ -53,7 +59,18 @@ export class SlackConnection implements Connection {
       this.status = this.p.identity.current ? 'connected' : 'connecting';
       return;
     }
-    await this.connectSocket(true);
+    let timer: NodeJS.Timeout | undefined;
+    const first = this.connectSocket(true);
+    const waited = await Promise.race([
+      first.then(() => 'done' as const),
+      new Promise<'waiting'>((r) => {
+        timer = setTimeout(() => r('waiting'), START_WAIT_MS);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    if (waited === 'waiting') {
+      this.p.log.warn('Slack: Socket Mode still connecting; carrying on and connecting in the background');
+      first.catch((e: unknown) => this.p.log.error({ error: errorText(e) }, 'Slack: Socket Mode connection failed'));
+    }
   }
 
   private async connectSocket(first: boolean): Promise<void> {
@@ -64,6 +81,7 @@ export class SlackConnection implements Connection {
       const code = platformError(e);
       if (code && FATAL_APP_TOKEN.has(code)) {
         this.status = `error: ${code}`;
+        // At start-up a wrong app token stops Klaxon with one clear line; later it is logged.
         if (first) throw new Error(`SLACK_APP_TOKEN: Slack refused the Socket Mode connection (${code})`);
         this.p.log.error({ error: code }, 'Slack: Socket Mode refused; not retrying');
         return;

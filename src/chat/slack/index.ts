@@ -54,6 +54,6 @@ export async function attachSlack(app: KlaxonApp, env: SlackEnv): Promise<void> 
   registerReactions(bolt, deps);
   registerSupport(bolt, deps);
 
-  if (!socketMode) mountEvents(app.http, receiver as ReturnType<typeof createHttpReceiver>);
+  if (!socketMode) mountEvents(app.http, receiver as ReturnType<typeof createHttpReceiver>, log);
   app.addAdapter(adapter, new SlackConnection({ mode: socketMode ? 'socket' : 'http', bolt, identity, adapter, socket, log }));
 }

@@ -2,6 +2,7 @@
 // does the work (raw body, signature, 5-minute replay window, url_verification, ack → 200, retry
 // headers) through its request listener; it is never started, so it opens no port of its own.
 import { HTTPReceiver, type Logger as BoltLogger } from '@slack/bolt';
+import type { Logger } from 'pino';
 import type { HttpServer } from '../../http/server.js';
 
 export const EVENTS_PATH = '/slack/events';
@@ -21,9 +22,11 @@ export function outsideWindow(header: string | string[] | undefined, nowMs = Dat
   return Number.isFinite(ts) && Math.abs(nowMs / 1000 - ts) > WINDOW_S;
 }
 
-export function mountEvents(http: HttpServer, receiver: HTTPReceiver): void {
+export function mountEvents(http: HttpServer, receiver: HTTPReceiver, log: Logger): void {
   http.route('POST', EVENTS_PATH, (req, res) => {
     if (outsideWindow(req.headers['x-slack-request-timestamp'])) {
+      // Bolt logs its own refusals ("Failed to verify authenticity…"); this one says why too.
+      log.warn('Failed to verify authenticity: x-slack-request-timestamp is more than 5 minutes from this clock');
       res.writeHead(401).end();
       return;
     }

@@ -13,6 +13,8 @@ export type GatewayHooks = {
   /** READY's `d` without session fields, and the GUILD_CREATEs that follow it. */
   ready: () => { d: Record<string, unknown>; guilds: unknown[] };
   heartbeatInterval?: number;
+  /** Intent bits the application may not use (privileged intents left off in the portal): close 4014. */
+  disallowedIntents?: number;
 };
 
 export class FakeGateway {
@@ -91,6 +93,10 @@ export class FakeGateway {
         // identify
         if (frame.d?.token !== this.hooks.token) {
           ws.close(4004, 'Authentication failed');
+          return;
+        }
+        if ((Number(frame.d?.intents) & (this.hooks.disallowedIntents ?? 0)) !== 0) {
+          ws.close(4014, 'Disallowed intent(s).');
           return;
         }
         this.session = { id: snowflake(), log: [], seq: 0 };

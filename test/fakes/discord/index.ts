@@ -17,6 +17,8 @@ export type FakeDiscordOptions = {
   channels: { id: string; name: string; topic?: string }[];
   roles?: { id: string; name: string }[];
   members?: (FakeUser & { roles?: string[] })[];
+  /** Intent bits the portal has not switched on, e.g. 1 << 15 for Message Content. */
+  disallowedIntents?: number;
 };
 
 type Interaction = { id: string; token: string; channelId: string; responses: { type: number; data?: any }[]; original?: FakeMessage; followUps: FakeMessage[] };
@@ -54,7 +56,7 @@ export class FakeDiscord {
     this.members.set(this.bot.id, { user: this.bot, roles: [] });
     for (const m of opts.members ?? []) this.members.set(m.id, { user: m, roles: m.roles ?? [] });
     this.rest = new FakeRest(this.token);
-    this.gateway = new FakeGateway({ token: this.token, ready: () => this.readyPayload() });
+    this.gateway = new FakeGateway({ token: this.token, ready: () => this.readyPayload(), disallowedIntents: opts.disallowedIntents });
     this.mountRoutes();
   }
 
@@ -81,6 +83,20 @@ export class FakeDiscord {
     return m;
   }
 
+  /** A user opens a thread (or forum post) under a channel (THREAD_CREATE). */
+  userThread(parentId: string, name: string): FakeChannel {
+    const parent = this.channels.get(parentId)!;
+    const thread: FakeChannel = { id: snowflake(), type: CHANNEL.PublicThread, name, parent_id: parentId, guild_id: parent.guild_id };
+    this.channels.set(thread.id, thread);
+    this.gateway.dispatch('THREAD_CREATE', { ...channelObject(thread), newly_created: true });
+    return thread;
+  }
+
+  /** Discord delivers an already-sent message again (a replay after a reconnect or restart). */
+  resend(m: FakeMessage): void {
+    this.gateway.dispatch('MESSAGE_CREATE', this.messageEvent(m));
+  }
+
   /** A user reacts with a unicode emoji (MESSAGE_REACTION_ADD), as Discord sends it: no message body. */
   react(channelId: string, messageId: string, userId: string, emoji: string): void {
     const ch = this.channels.get(channelId);
@@ -95,7 +111,16 @@ export class FakeDiscord {
 
   /** A member runs `/incident <subcommand>` with options (INTERACTION_CREATE, type 2). */
   command(userId: string, channelId: string, subcommand: string, options: { name: string; type: number; value: unknown }[] = [], opts: { createdAt?: number } = {}): Interaction {
-    return this.interact(userId, channelId, 2, { id: snowflake(), name: 'incident', type: 1, options: [{ name: subcommand, type: 1, options }] }, opts.createdAt);
+    // Discord resolves USER options into `resolved`, where discord.js reads them.
+    const users = options.filter((o) => o.type === 6).map((o) => this.members.get(String(o.value)));
+    const resolved = users.length
+      ? {
+          users: Object.fromEntries(users.filter((m) => m).map((m) => [m!.user.id, userObject(m!.user)])),
+          members: Object.fromEntries(users.filter((m) => m).map((m) => { const { user: _u, ...rest } = memberObject(m!.user, m!.roles); return [m!.user.id, rest]; })),
+        }
+      : undefined;
+    const data = { id: snowflake(), name: 'incident', type: 1, options: [{ name: subcommand, type: 1, options }], ...(resolved ? { resolved } : {}) };
+    return this.interact(userId, channelId, 2, data, opts.createdAt);
   }
 
   /** A user presses a button on a message (INTERACTION_CREATE, type 3). */
@@ -200,6 +225,11 @@ export class FakeDiscord {
       ok({ url: this.gateway.url, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } }));
     r.route('GET', /^\/gateway$/, () => ok({ url: this.gateway.url }));
     r.route('GET', /^\/users\/@me$/, () => ok(userObject(this.bot)));
+
+    r.route('GET', /^\/guilds\/(\d+)\/members\/(\d+)$/, (_req, [guild, user]) => {
+      const m = this.members.get(user);
+      return guild === this.guildId && m ? ok(memberObject(m.user, m.roles)) : apiError(404, 10007, 'Unknown Member');
+    });
 
     r.route('POST', /^\/users\/@me\/channels$/, (req) => {
       const user = this.members.get(String(req.body?.recipient_id))?.user;

@@ -48,7 +48,7 @@ export class FakeRest {
     const text = Buffer.concat(chunks).toString('utf8');
     const rec: Recorded = {
       method: req.method ?? 'GET',
-      path: url.pathname.replace(/^\/api\/v10/, ''),
+      path: decodeURIComponent(url.pathname).replace(/^\/api\/v10/, ''),
       query: url.searchParams,
       body: text && String(req.headers['content-type']).startsWith('application/json') ? JSON.parse(text) : text || undefined,
       auth: req.headers.authorization,
