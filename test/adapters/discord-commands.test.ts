@@ -1,10 +1,10 @@
 // The /incident definition: one function of the policy, the checked-in manifest equal to it for
 // the bundled policy, `klaxon register-discord-commands` PUTting it to the fake guild, and the
 // mapping from typed options back to the service's Command.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { commandManifest, incidentCommand, SUBCOMMANDS } from '../../src/chat/discord/commands.js';
 import { commandFromOptions, type OptionReader } from '../../src/chat/discord/options.js';
 import { BUNDLED_POLICY } from '../../src/config/env.js';
@@ -70,7 +70,9 @@ describe('klaxon register-discord-commands', () => {
     expect(await registerDiscordCommandsCommand([], { KLAXON_POLICY: SUPPORT_POLICY })).toBe(1);
     expect(err.mock.calls.at(-1)?.[0]).toMatch(/DISCORD_TOKEN and DISCORD_APPLICATION_ID must be set/);
     const creds = { DISCORD_TOKEN: 'wrong', DISCORD_APPLICATION_ID: fake.appId, DISCORD_API_URL: fake.apiUrl };
-    const noGuild = join(mkdtempSync(join(tmpdir(), 'klaxon-')), 'policy.yaml');
+    const dir = mkdtempSync(join(tmpdir(), 'klaxon-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const noGuild = join(dir, 'policy.yaml');
     writeFileSync(noGuild, 'severities: [{ id: sev1, description: Outage }]\n');
     expect(await registerDiscordCommandsCommand([], { ...creds, KLAXON_POLICY: noGuild })).toBe(1);
     expect(err.mock.calls.at(-1)?.[0]).toMatch(/No guild: set channels.discord.guild/);

@@ -59,8 +59,7 @@ describe('gateway', () => {
     expect(k.health()).toBe('connected');
 
     // Discord delivering the same events again (at-least-once) is harmless.
-    const log = k.fake.gateway['session']!.log;
-    for (const e of log.filter((x) => ['MESSAGE_CREATE', 'MESSAGE_REACTION_ADD', 'INTERACTION_CREATE'].includes(x.t))) k.fake.gateway.redeliver(e.s);
+    for (const e of [...k.fake.gateway.events].filter((x) => ['MESSAGE_CREATE', 'MESSAGE_REACTION_ADD', 'INTERACTION_CREATE'].includes(x.t))) k.fake.gateway.redeliver(e.s);
     await k.settle(150);
     expect(k.db.select().from(incidents).all()).toHaveLength(1);
     expect(i.responses).toHaveLength(1);
@@ -68,6 +67,16 @@ describe('gateway', () => {
     expect(k.fake.botMessages(SUPPORT)[0].message_reference?.message_id).toBe(question.id);
     expect(k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'ack')).all()).toHaveLength(1);
     expect(k.logLines.filter((l) => /"level":50/.test(l))).toEqual([]);
+  });
+
+  it('resumes when Discord asks for a reconnect (op 7), handling what arrives meanwhile once', async () => {
+    k = await discordKlaxon();
+    k.fake.gateway.requestReconnect();
+    const asked = k.fake.say(SUPPORT, COMMUNITY.eli, 'Is the status page right?');
+    await k.fake.waitFor(() => k.fake.gateway.count(6) === 1, 5000, 'the resume');
+    await k.fake.waitFor(() => k.fake.botMessages(SUPPORT).length === 1 || (k.tick(), false), 5000, 'the reply');
+    expect(k.fake.botMessages(SUPPORT)[0].message_reference?.message_id).toBe(asked.id);
+    expect(k.fake.gateway.count(2)).toBe(1);
   });
 
   it('a restart on the same database neither answers a replayed message again nor forgets the cooldown', async () => {

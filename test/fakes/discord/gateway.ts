@@ -40,6 +40,11 @@ export class FakeGateway {
     return this.live?.readyState === WebSocket.OPEN;
   }
 
+  /** Every dispatch of the current session, in sequence order. */
+  get events(): readonly Dispatch[] {
+    return this.session?.log ?? [];
+  }
+
   count(op: number): number {
     return this.received.filter((f) => f.op === op).length;
   }
@@ -64,6 +69,11 @@ export class FakeGateway {
   drop(code = 4000): void {
     this.live?.close(code, 'fake gateway dropped the connection');
     this.live = null;
+  }
+
+  /** Asks the client to reconnect and resume (op 7), as Discord does before moving a session. */
+  requestReconnect(): void {
+    this.send({ op: 7, d: null });
   }
 
   async close(): Promise<void> {

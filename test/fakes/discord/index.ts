@@ -21,7 +21,7 @@ export type FakeDiscordOptions = {
   disallowedIntents?: number;
 };
 
-type Interaction = { id: string; token: string; channelId: string; responses: { type: number; data?: any }[]; original?: FakeMessage; followUps: FakeMessage[] };
+export type FakeInteraction = { id: string; token: string; channelId: string; responses: { type: number; data?: any }[]; original?: FakeMessage; followUps: FakeMessage[] };
 
 export class FakeDiscord {
   readonly token: string;
@@ -32,7 +32,7 @@ export class FakeDiscord {
   readonly gateway: FakeGateway;
   readonly channels = new Map<string, FakeChannel>();
   readonly messages = new Map<string, FakeMessage>();
-  readonly interactions = new Map<string, Interaction>();
+  readonly interactions = new Map<string, FakeInteraction>();
   readonly members = new Map<string, { user: FakeUser; roles: string[] }>();
   readonly threadMembers = new Map<string, Set<string>>();
   /** Users whose DMs are closed: opening the DM works, sending answers 50007. */
@@ -110,7 +110,7 @@ export class FakeDiscord {
   }
 
   /** A member runs `/incident <subcommand>` with options (INTERACTION_CREATE, type 2). */
-  command(userId: string, channelId: string, subcommand: string, options: { name: string; type: number; value: unknown }[] = [], opts: { createdAt?: number } = {}): Interaction {
+  command(userId: string, channelId: string, subcommand: string, options: { name: string; type: number; value: unknown }[] = [], opts: { createdAt?: number } = {}): FakeInteraction {
     // Discord resolves USER options into `resolved`, where discord.js reads them.
     const users = options.filter((o) => o.type === 6).map((o) => this.members.get(String(o.value)));
     const resolved = users.length
@@ -124,7 +124,7 @@ export class FakeDiscord {
   }
 
   /** A user presses a button on a message (INTERACTION_CREATE, type 3). */
-  click(userId: string, message: FakeMessage, customId: string): Interaction {
+  click(userId: string, message: FakeMessage, customId: string): FakeInteraction {
     return this.interact(userId, message.channel_id, 3, { custom_id: customId, component_type: 2 }, undefined, message);
   }
 
@@ -157,12 +157,12 @@ export class FakeDiscord {
 
   // ------------------------------------------------------------------------------------------
 
-  private interact(userId: string, channelId: string, type: number, data: object, createdAt?: number, message?: FakeMessage): Interaction {
+  private interact(userId: string, channelId: string, type: number, data: object, createdAt?: number, message?: FakeMessage): FakeInteraction {
     const member = this.members.get(userId);
     if (!member) throw new Error(`user ${userId} is not a member of the fake guild`);
     const ch = this.channels.get(channelId);
     const inGuild = ch?.type !== CHANNEL.DM;
-    const i: Interaction = { id: snowflake(createdAt), token: `tok-${snowflake()}`, channelId, responses: [], followUps: [] };
+    const i: FakeInteraction = { id: snowflake(createdAt), token: `tok-${snowflake()}`, channelId, responses: [], followUps: [] };
     this.interactions.set(i.id, i);
     this.gateway.dispatch('INTERACTION_CREATE', {
       id: i.id, application_id: this.appId, type, token: i.token, version: 1, data,
@@ -336,6 +336,6 @@ export class FakeDiscord {
 }
 
 /** Text of an interaction's first answer (reply, or the edited deferral), for assertions. */
-export function answerText(i: Interaction): string | undefined {
+export function answerText(i: FakeInteraction): string | undefined {
   return i.original?.content ?? i.responses[0]?.data?.content;
 }
