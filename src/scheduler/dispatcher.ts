@@ -125,11 +125,17 @@ export class Dispatcher {
     return null;
   }
 
-  /** Announcements name the incident's channel as `<#incident>` (Slack); put the real channel ID there. */
+  /**
+   * Announcements name the incident's channel as `<#incident>`; put the real channel there. The
+   * incident's own messages are queued first, so its channel normally exists by now; if it could
+   * not be opened the announcement still goes out, naming the channel in plain text.
+   */
   private async linkIncident(a: ChatAdapter, row: OutboxRow, body: MessageBody): Promise<MessageBody> {
     if (!row.incidentId || !body.text?.includes('<#incident>')) return body;
-    const space = await this.channelOf(a, { ...row, destination: 'incident' });
-    return { ...body, text: body.text.split('<#incident>').join(`<#${space}>`) };
+    const known = this.db.select().from(incidentSpaces).where(and(eq(incidentSpaces.incidentId, row.incidentId), eq(incidentSpaces.platform, a.platform))).get();
+    const inc = getIncident(this.db, row.incidentId)!;
+    const link = known ? `<#${known.channelId}>` : `#${channelName(inc)}`;
+    return { ...body, text: body.text.split('<#incident>').join(link) };
   }
 
   /** Concrete channel for a row; an incident's space is opened on first use and remembered. */

@@ -1,6 +1,7 @@
 // The incident lifecycle: each function runs inside the caller's transaction and writes state,
 // the timeline and the outgoing messages together.
 import { eq } from 'drizzle-orm';
+import type { Platform } from '../chat/port.js';
 import { findSeverity, severityRank, type Severity } from '../config/policy.js';
 import { formatMs } from '../config/duration.js';
 import { incidents, roleAssignments } from '../store/schema.js';
@@ -66,12 +67,20 @@ export function declare(ctx: Ctx, actor: Actor, input: DeclareInput): Incident {
   const vars = incidentVars(ctx.policy, inc, rolesOf(ctx.tx, inc.id));
   postToIncident(ctx, inc.id, () => declaredBody(ctx.policy, vars, sev));
   for (const p of ctx.platforms) queueAction(ctx, p, 'invite', 'incident', { people: [actor.id] }, { incidentId: inc.id });
-  postToChannel(ctx, 'announcements', (p) => announcementBody(vars, p === 'slack' ? `<#incident>` : `#${channelName(inc)}`), { incidentId: inc.id });
-  notify(ctx, sev, (p) => announcementBody(vars, `#${channelName(inc)}`), inc.id);
+  postToChannel(ctx, 'announcements', (p) => announcementBody(vars, spaceLink(p, inc)), { incidentId: inc.id });
+  notify(ctx, sev, (p) => announcementBody(vars, spaceLink(p, inc)), inc.id);
   if (sev.page && readSwitches(ctx.tx).automation) startPage(ctx, inc, { policy: sev.page }, 'klaxon');
   armAutoEscalation(ctx, inc);
   afterChange(ctx, inc, 'declared');
   return inc;
+}
+
+/**
+ * How a message outside the incident names its channel: Slack and Discord get a clickable
+ * `<#id>` that the dispatcher fills in once the channel or thread exists.
+ */
+function spaceLink(p: Platform, inc: Incident): string {
+  return p === 'console' ? `#${channelName(inc)}` : '<#incident>';
 }
 
 /** `notify` entries are channel keys (posted to) or policy groups (each member is DMed). */
@@ -121,7 +130,7 @@ export function changeSeverity(ctx: Ctx, actor: Actor, inc: Incident, name: stri
   refreshSpace(ctx, next);
   if (raised) {
     const vars = incidentVars(ctx.policy, next, rolesOf(ctx.tx, inc.id));
-    notify(ctx, sev, () => announcementBody(vars, `#${channelName(next)}`), inc.id);
+    notify(ctx, sev, (p) => announcementBody(vars, spaceLink(p, next)), inc.id);
     if (sev.page && readSwitches(ctx.tx).automation) startPage(ctx, next, { policy: sev.page }, 'klaxon');
   }
   armAutoEscalation(ctx, next);
