@@ -27,7 +27,7 @@ export async function registerDiscordCommandsCommand(args: string[], source: Nod
     return 0;
   }
   if (!env.DISCORD_TOKEN || !env.DISCORD_APPLICATION_ID) {
-    console.error('DISCORD_TOKEN and DISCORD_APPLICATION_ID must be set to register commands (see docs/connect-discord.md).');
+    console.error('DISCORD_TOKEN and DISCORD_APPLICATION_ID must be set to register commands (see "Connect Discord" in the README).');
     return 1;
   }
   const guild = typeof opts.guild === 'string' ? opts.guild : policy.channels.discord?.guild;
