@@ -1,5 +1,4 @@
 import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
-import { DateTime } from 'luxon';
 import { findSeverity, type Policy, type Severity } from '../config/policy.js';
 import { incidentChannelName } from '../domain/slug.js';
 import type { Db, Tx } from '../store/db.js';
@@ -62,9 +61,24 @@ export function severityLabel(s: Severity): string {
   return s.name ?? s.id;
 }
 
+// One formatter per time zone: building a zoned DateTime for every time shown made `list` and
+// `timeline` replies slow enough to show in the slash-command latency tail.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+/** "2026-03-04 10:15 GMT" in the policy's zone. */
 export function formatTime(policy: Policy, at: Date | null | undefined): string {
   if (!at) return '—';
-  return DateTime.fromJSDate(at).setZone(policy.timezone).toFormat('yyyy-LL-dd HH:mm ZZZZ');
+  const p = Object.fromEntries(formatterFor(policy.timezone).formatToParts(at).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${p.timeZoneName}`;
 }
 
 export function channelName(inc: Pick<Incident, 'id' | 'title'>): string {
