@@ -6,6 +6,7 @@ import { severityNames } from '../config/policy.js';
 import { type Command, parseCommand, type UserRef } from '../domain/commands.js';
 import { incidentSpaces, outbox, pages, processedEvents } from '../store/schema.js';
 import { addTimeline } from './timeline.js';
+import type { Db } from '../store/db.js';
 import { type Actor, personName } from './actor.js';
 import { readSwitches, type Ctx, type ServiceDeps, writeSwitch } from './context.js';
 import { UserError } from './errors.js';
@@ -38,10 +39,17 @@ export class Service {
   /** Runs `fn` in one transaction with a fresh `now`; a UserError rolls everything back. */
   transact<T>(fn: (ctx: Ctx) => T): T {
     const now = this.deps.clock.now();
+    const before = this.totalChanges();
     const out = this.deps.db.transaction((tx) => fn({ ...this.deps, tx, now }));
-    this.deps.onCommit?.();
+    // Reads (list, status, timeline) queue nothing, so they need not wake the dispatcher.
+    if (this.totalChanges() !== before) this.deps.onCommit?.();
     return out;
   }
+
+  private totalChanges(): number {
+    return (this.changesStmt ??= this.deps.db.$client.prepare('select total_changes()').pluck()).get() as number;
+  }
+  private changesStmt?: ReturnType<Db['$client']['prepare']>;
 
   /** Parses and runs chat text such as "/incident declare sev1 API down". */
   run(actor: Actor, text: string, origin: Origin = {}): Reply {
