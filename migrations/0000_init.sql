@@ -94,14 +94,6 @@ CREATE TABLE `pages` (
 );
 --> statement-breakpoint
 CREATE INDEX `pages_incident` ON `pages` (`incident_id`,`status`);--> statement-breakpoint
-CREATE TABLE `platform_users` (
-	`platform` text NOT NULL,
-	`user_id` text NOT NULL,
-	`display_name` text NOT NULL,
-	`updated_at` integer NOT NULL,
-	PRIMARY KEY(`platform`, `user_id`)
-);
---> statement-breakpoint
 CREATE TABLE `processed_events` (
 	`platform` text NOT NULL,
 	`event_id` text NOT NULL,

@@ -195,15 +195,3 @@ export const supportReplies = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.platform, t.channel, t.user] })],
 );
-
-/** Display names learned from platforms (Slack users.info, Discord member objects). */
-export const platformUsers = sqliteTable(
-  'platform_users',
-  {
-    platform: text('platform').notNull(),
-    userId: text('user_id').notNull(),
-    displayName: text('display_name').notNull(),
-    updatedAt: at('updated_at').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.platform, t.userId] })],
-);
