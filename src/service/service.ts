@@ -4,7 +4,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { MessageBody, Platform } from '../chat/port.js';
 import { severityNames } from '../config/policy.js';
 import { type Command, parseCommand, type UserRef } from '../domain/commands.js';
-import { incidentSpaces, outbox, pages, processedEvents } from '../store/schema.js';
+import { incidents, incidentSpaces, outbox, pages, processedEvents } from '../store/schema.js';
 import { addTimeline } from './timeline.js';
 import type { Db } from '../store/db.js';
 import { type Actor, personName } from './actor.js';
@@ -233,6 +233,9 @@ export class Service {
     try {
       return this.transact((ctx) => {
         requirePermission(ctx.policy, actor, 'declare');
+        // A message is declared from once, even across restarts and on every platform's retries.
+        const earlier = input.sourceLink ? ctx.tx.select().from(incidents).where(eq(incidents.sourceLink, input.sourceLink)).get() : undefined;
+        if (earlier) throw new UserError(`That message was already declared as #${earlier.id} (${earlier.title}).`);
         const inc = declare(ctx, actor, input);
         return { ok: true, text: `Declared #${inc.id}`, incident: inc.id };
       });

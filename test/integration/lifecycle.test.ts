@@ -141,3 +141,16 @@ templates:
     expect(tl.some((l) => l.includes('(investigating → identified): Index rebuild stuck'))).toBe(true);
   });
 });
+
+describe('declaring from a message', () => {
+  it('declares once per source message, however often it is asked', () => {
+    const h = harness();
+    const link = 'https://acme.slack.com/archives/C1/p1700000000000100';
+    const first = h.svc.declareFrom(h.as('alice'), { title: 'Checkout errors reported', sourceLink: link });
+    expect(first).toMatchObject({ ok: true, incident: 1 });
+    const again = h.svc.declareFrom(h.as('bob'), { title: 'Checkout errors reported', sourceLink: link });
+    expect(again.ok).toBe(false);
+    expect(again.text).toMatch(/already declared as #1/);
+    expect(h.db.select().from(incidents).all()).toHaveLength(1);
+  });
+});

@@ -5,7 +5,10 @@ import type { SlackDeps } from './deps.js';
 import { baseEmoji, errorText } from './deps.js';
 import { fetchMessage, permalink, type SlackMessage, titleFromMessage } from './messages.js';
 
-/** Messages already declared from by reaction, so a second 🚨 on the same message does not declare twice. */
+/**
+ * Messages being declared from right now: two 🚨 at once must not both pass the awaits below. The
+ * durable guard is the service's, which refuses a second incident from the same message link.
+ */
 const DECLARED_MEMORY = 1000;
 
 export function registerReactions(bolt: App, d: SlackDeps): void {
