@@ -108,7 +108,7 @@ class Facts {
     return lines;
   }
 
-  /** Each target of the final severity: met, missed (as recorded when it fell due), or pending. */
+  /** Each target of the final severity: met, missed (as recorded when it fell due), not reached, or pending. */
   private targets(): string[] {
     const sev = severityOf(this.policy, this.inc);
     const missed = new Set(
@@ -125,7 +125,9 @@ class Facts {
       if (!limit && !missed.has(name)) continue;
       const label = `${name === 'acknowledge' ? 'Acknowledge' : 'Resolve'} target${limit ? ` (${limit.text})` : ''}`;
       const deadline = limit ? addDuration(this.inc.declaredAt, limit, policyCalendar(this.policy)) : null;
-      const state = missed.has(name) || (at && deadline && at > deadline) ? 'missed' : at ? 'met' : 'pending';
+      // Resolved before anyone acknowledged: the acknowledge target was never reached, not pending.
+      const never = !at && this.inc.resolvedAt ? 'not reached (resolved before anyone acknowledged)' : 'pending';
+      const state = missed.has(name) || (at && deadline && at > deadline) ? 'missed' : at ? 'met' : never;
       lines.push(`- **${label}:** ${state}`);
     }
     return lines;
