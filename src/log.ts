@@ -7,6 +7,8 @@ export const REDACT = [
   '*.SLACK_BOT_TOKEN', '*.SLACK_APP_TOKEN', '*.SLACK_SIGNING_SECRET', '*.DISCORD_TOKEN', '*.KLAXON_API_TOKEN',
   'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization', 'req.headers.authorization',
   'headers["x-slack-signature"]', '*.headers["x-slack-signature"]',
+  // Discord's API errors carry the request URL, which holds interaction and webhook tokens.
+  'err.url', 'error.url', '*.err.url', 'err.requestBody', '*.err.requestBody',
 ];
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {

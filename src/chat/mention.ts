@@ -2,7 +2,5 @@ import type { Platform } from './port.js';
 
 /** How each platform writes a mention of a user ID (console users are policy names). */
 export function mentionOn(platform: Platform, userId: string): string {
-  if (platform === 'slack') return `<@${userId}>`;
-  if (platform === 'discord') return `<@${userId}>`;
-  return `@${userId}`;
+  return platform === 'console' ? `@${userId}` : `<@${userId}>`;
 }

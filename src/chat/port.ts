@@ -14,17 +14,24 @@ export type MessageBody = {
   actions?: { id: 'ack'; label: string; value: string }[];
   tone?: 'alert' | 'info' | 'good' | 'warn';
   footer?: string;
+  /** The platform message this one answers (support replies): Slack threads it, Discord references it. */
+  replyTo?: string;
 };
 
 export type MessageRef = { channel: string; id: string };
 
 export type SpaceInfo = { number: number; title: string; severity: string; status: string; topic: string };
 
-/** Thrown by adapters; the dispatcher retries unless `permanent`, waiting at least `retryAfterMs`. */
+/**
+ * Thrown by adapters; the dispatcher retries unless `permanent`, waiting at least `retryAfterMs`.
+ * `global` marks a limit on the whole platform connection (Slack's per-app limits, Discord's global
+ * limit): everything on that platform waits. Without it only this message waits, so a slow route
+ * (a Discord thread rename) never holds up a page.
+ */
 export class DeliveryError extends Error {
   constructor(
     message: string,
-    readonly opts: { permanent?: boolean; retryAfterMs?: number } = {},
+    readonly opts: { permanent?: boolean; retryAfterMs?: number; global?: boolean } = {},
   ) {
     super(message);
   }
@@ -42,8 +49,6 @@ export interface ChatAdapter {
   rename(channel: string, name: string): Promise<void>;
   /** Points an on-call user group at the given users (Slack user groups); optional. */
   setUserGroup?(group: string, users: string[]): Promise<void>;
-  /** Mention syntax for a platform user ID. */
-  mention(userId: string): string;
 }
 
 /** Lifecycle of an adapter that also receives events (Slack, Discord). */

@@ -1,7 +1,7 @@
 // Delivers the outbox through the adapters. Per platform: one destination's messages go out in
 // order, pages before everything else, a 429 pauses the platform for Retry-After, transient
 // failures back off, permanent ones are recorded and given up.
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { DeliveryError, type ChatAdapter, type MessageBody, type Platform } from '../chat/port.js';
 import type { Policy } from '../config/policy.js';
@@ -72,14 +72,21 @@ export class Dispatcher {
 
   /** The head of each destination's queue that is due, most urgent first. */
   private nextRow(platform: Platform, now: number): OutboxRow | undefined {
-    const pending = this.db.select().from(outbox).where(and(eq(outbox.status, 'pending'), eq(outbox.platform, platform))).orderBy(asc(outbox.id)).limit(1000).all();
-    const heads = new Map<string, OutboxRow>();
-    for (const row of pending) if (!heads.has(this.queueOf(row))) heads.set(this.queueOf(row), row);
-    return [...heads.values()].filter((r) => r.nextAttemptAt.getTime() <= now).sort((a, b) => a.priority - b.priority || a.id - b.id)[0];
-  }
-
-  private queueOf(row: OutboxRow): string {
-    return row.destination === 'incident' ? `incident:${row.incidentId}` : row.destination;
+    // One queue per destination (an incident's channel counts as one, whatever its ID turns out to
+    // be): only each queue's oldest pending row may go, which keeps every channel in order.
+    const queue = sql`case when ${outbox.destination} = 'incident' then 'incident:' || ${outbox.incidentId} else ${outbox.destination} end`;
+    const heads = this.db
+      .select({ id: sql<number>`min(${outbox.id})` })
+      .from(outbox)
+      .where(and(eq(outbox.status, 'pending'), eq(outbox.platform, platform)))
+      .groupBy(queue);
+    return this.db
+      .select()
+      .from(outbox)
+      .where(and(inArray(outbox.id, heads), lte(outbox.nextAttemptAt, new Date(now))))
+      .orderBy(asc(outbox.priority), asc(outbox.id))
+      .limit(1)
+      .get();
   }
 
   private async deliver(adapter: ChatAdapter, row: OutboxRow): Promise<boolean> {
@@ -172,7 +179,7 @@ export class Dispatcher {
       return;
     }
     const wait = err.opts.retryAfterMs ?? backoffMs(attempts);
-    if (err.opts.retryAfterMs !== undefined) this.blockedUntil.set(platform, now + wait);
+    if (err.opts.retryAfterMs !== undefined && err.opts.global) this.blockedUntil.set(platform, now + wait);
     this.db.update(outbox).set({ attempts, lastError: err.message, nextAttemptAt: new Date(now + wait) }).where(eq(outbox.id, row.id)).run();
     this.log.warn({ outbox: row.id, platform, attempts, retryInMs: wait, error: err.message }, 'delivery failed; will retry');
     this.events.failed?.(row, err.message, false);

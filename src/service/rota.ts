@@ -1,6 +1,7 @@
 // Rota upkeep driven by timers: hand-off notices to the people coming on and going off shift,
 // Slack on-call user groups, and channel-topic announcements on a cron.
 import { and, eq } from 'drizzle-orm';
+import { mentionOn } from '../chat/mention.js';
 import { parseCron, nextCron } from '../domain/cron.js';
 import { handoffsBetween } from '../domain/rotation.js';
 import { timers } from '../store/schema.js';
@@ -79,7 +80,7 @@ export function announce(ctx: Ctx, schedule: string, at: Date): void {
       const channel = channelFor(ctx, p, s.announce.topic);
       if (!channel) continue;
       const id = who && platformUserId(ctx.policy, who, p);
-      const mention = id ? (p === 'console' ? `@${id}` : `<@${id}>`) : personName(ctx.policy, who);
+      const mention = id ? mentionOn(p, id) : personName(ctx.policy, who);
       queueAction(ctx, p, 'topic', `channel:${channel}`, { text: `On ${schedule} today: ${mention}` }, { priority: PRIORITY.low });
     }
   }

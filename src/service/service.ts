@@ -278,11 +278,16 @@ export class Service {
    * Copies a chat message onto the timeline of the incident whose channel it is in (pushpin
    * reaction, Slack pin). Returns null when the channel is not an incident's.
    */
-  pinToTimeline(actor: Actor, platform: Platform, channelId: string, message: { text: string; author: string; link?: string }): Reply | null {
+  pinToTimeline(actor: Actor, platform: Platform, channelId: string, message: { id?: string; text: string; author: string; link?: string }): Reply | null {
     const origin = this.originFor(platform, channelId);
     if (!origin.incident) return null;
     return this.transact((ctx) => {
       const inc = getIncident(ctx.tx, origin.incident!)!;
+      // A 📌 and a pin, or two people's 📌, on one message put it on the timeline once.
+      if (message.id) {
+        const first = ctx.tx.insert(processedEvents).values({ platform, eventId: `pin:${channelId}:${message.id}`, processedAt: ctx.now }).onConflictDoNothing().run();
+        if (first.changes === 0) return { ok: true, text: `That message is already on the timeline of #${inc.id}.` };
+      }
       const text = message.text.length > 2000 ? `${message.text.slice(0, 2000)}…` : message.text;
       addTimeline(ctx, inc.id, 'pinned', actor.id, `${actor.name} pinned a message by ${message.author}: ${text}${message.link ? ` (${message.link})` : ''}`);
       return { ok: true, text: `Added to the timeline of #${inc.id}.` };

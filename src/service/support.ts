@@ -45,12 +45,6 @@ export type SupportReply = {
   incident?: number;
 };
 
-/**
- * A support reply names the message it answers. Adapters that can thread a reply (Discord's
- * message reference, Slack's thread_ts) read `replyTo`; others post it as a plain message.
- */
-export type ReplyBody = MessageBody & { replyTo?: string };
-
 /** The escalation marker shares the reply table under its own key, so both survive a restart. */
 const ESCALATION_KEY = (channel: string) => `${channel}#security`;
 
@@ -91,7 +85,7 @@ export function handleSupportMessage(svc: Service, msg: SupportMessage): Support
     if (incident === undefined && recently(ctx, config, msg, home)) return null;
     remember(ctx, msg, home);
     const reply = replyText(ctx, config, incident);
-    const body: ReplyBody = { text: reply.text, tone: incident ? 'alert' : 'info', replyTo: msg.messageId };
+    const body: MessageBody = { text: reply.text, tone: incident ? 'alert' : 'info', replyTo: msg.messageId };
     postRaw(ctx, msg.platform, msg.channel, body);
     return { ok: true, ...reply, incident };
   });

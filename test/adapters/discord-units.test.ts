@@ -67,7 +67,7 @@ describe('toDeliveryError', () => {
       timeToReset: 0, limit: 5, method: 'POST', hash: 'h', url: 'u', route: '/channels/:id/messages', majorParameter: '1',
       global: true, retryAfter: 30_000, sublimitTimeout: 0, scope: 'global',
     });
-    expect(toDeliveryError(rl, 'post')).toMatchObject({ message: 'post: rate limited (global) for 30s', opts: { retryAfterMs: 30_000 } });
+    expect(toDeliveryError(rl, 'post')).toMatchObject({ message: 'post: rate limited (global) for 30s', opts: { retryAfterMs: 30_000, global: true } });
   });
 });
 

@@ -169,6 +169,34 @@ describe('Slack over HTTP, end to end', () => {
     expect(k.fake.calls.length).toBe(calls);
   });
 
+  it('🚨 does not declare inside an incident channel or on Klaxon\'s own messages; one message pins once', async () => {
+    await declared();
+    const channel = k.fake.channelByName('inc-1-api-is-down')!;
+    const msg = k.fake.addMessage(channel.id, { user: 'U0DANA', text: 'error rate is at 40% now' });
+    await k.event(reactionAdded({ user: 'U0DANA', reaction: 'rotating_light', channel: channel.id, ts: msg.ts }));
+    const announcement = k.fake.botMessages('C01ANNOUNCE')[0];
+    await k.event(reactionAdded({ user: 'U0DANA', reaction: 'rotating_light', channel: 'C01ANNOUNCE', ts: announcement.ts }));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(getIncident(k.db, 2)).toBeUndefined();
+
+    // A 📌 from two people and a Slack pin of the same message: on the timeline once.
+    await k.event(reactionAdded({ user: 'U01ALICE', reaction: 'pushpin', channel: channel.id, ts: msg.ts }));
+    await k.event(reactionAdded({ user: 'U01BOB', reaction: 'pushpin', channel: channel.id, ts: msg.ts }));
+    await k.event(pinAdded({ user: 'U01ALICE', channel: channel.id, message: { ts: msg.ts, text: msg.text, user: 'U0DANA' } }));
+    const pinned = () => k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'pinned')).all();
+    await waitFor(() => pinned().length === 1, 'the pin');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(pinned()).toHaveLength(1);
+  });
+
+  it('Slack-escaped command text is stored as typed, and a typed @channel pings nobody', async () => {
+    await declared('declare sev2 R&amp;D portal &lt;down&gt; &lt;!channel&gt;');
+    expect(getIncident(k.db, 1)!.title).toBe('R&D portal <down> <!channel>');
+    const text = k.fake.botMessages('C01ANNOUNCE')[0].text;
+    expect(text).toContain('R&amp;D portal &lt;down&gt; &lt;!channel&gt;');
+    expect(text).not.toContain('<!channel>');
+  });
+
   it('a redelivered acknowledge reaction is processed once', async () => {
     await declared();
     const page = k.fake.botMessages('D01CAROL').find((m) => buttonOf(m))!;

@@ -28,7 +28,9 @@ describe('Block Kit', () => {
   });
 
   it('escapes user text but keeps mentions, channel links and links', () => {
-    expect(escapeText('a < b && c > d <@U1> <#C2|x> <!here> <https://e.com|e>')).toBe('a &lt; b &amp;&amp; c &gt; d <@U1> <#C2|x> <!here> <https://e.com|e>');
+    expect(escapeText('a < b && c > d <@U1> <#C2|x> <https://e.com|e>')).toBe('a &lt; b &amp;&amp; c &gt; d <@U1> <#C2|x> <https://e.com|e>');
+    // A typed @channel/@here (Slack sends <!channel>) must not ping everyone in announcements.
+    expect(escapeText('<!channel> <!here> <!subteam^S1> down')).toBe('&lt;!channel&gt; &lt;!here&gt; &lt;!subteam^S1&gt; down');
     expect(escapeText('<script>')).toBe('&lt;script&gt;');
   });
 
@@ -56,7 +58,7 @@ describe('delivery errors', () => {
   });
 
   it('429 waits Retry-After; 5xx, internal_error and network failures are transient; other HTTP statuses are permanent', () => {
-    expect(toDeliveryError(Object.assign(new Error('rl'), { code: webApi.ErrorCode.RateLimitedError, retryAfter: 12 }), 'm').opts).toEqual({ retryAfterMs: 12_000 });
+    expect(toDeliveryError(Object.assign(new Error('rl'), { code: webApi.ErrorCode.RateLimitedError, retryAfter: 12 }), 'm').opts).toEqual({ retryAfterMs: 12_000, global: true });
     expect(toDeliveryError(Object.assign(new Error('h'), { code: webApi.ErrorCode.HTTPError, statusCode: 503 }), 'm').opts.permanent).toBe(false);
     expect(toDeliveryError(Object.assign(new Error('h'), { code: webApi.ErrorCode.HTTPError, statusCode: 404 }), 'm').opts.permanent).toBe(true);
     expect(toDeliveryError(asPlatform('internal_error'), 'm').opts.permanent).toBe(false);

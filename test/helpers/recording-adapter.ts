@@ -39,7 +39,4 @@ export class RecordingAdapter implements ChatAdapter {
   async rename(channel: string, name: string) {
     this.record({ op: 'rename', channel, text: name });
   }
-  mention(userId: string) {
-    return `<@${userId}>`;
-  }
 }

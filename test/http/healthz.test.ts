@@ -20,7 +20,6 @@ function adapter(platform: 'slack' | 'discord', failDms = false): ChatAdapter {
     setTopic: async () => undefined,
     invite: async () => undefined,
     rename: async () => undefined,
-    mention: (id) => `<@${id}>`,
   };
 }
 

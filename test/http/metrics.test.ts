@@ -28,7 +28,6 @@ function brokenAdapter(): ChatAdapter {
     setTopic: () => fail(),
     invite: () => fail(),
     rename: () => fail(),
-    mention: (id) => `<@${id}>`,
   };
 }
 

@@ -30,7 +30,7 @@ describe('outbox dispatcher', () => {
     const { h, slack, d } = setup();
     h.run('alice', 'declare sev1 Checkout down');
     let limited = true;
-    slack.failWith = () => (limited ? new DeliveryError('ratelimited', { retryAfterMs: 30_000 }) : null);
+    slack.failWith = () => (limited ? new DeliveryError('ratelimited', { retryAfterMs: 30_000, global: true }) : null);
     await d.dispatch();
     expect(slack.calls).toEqual([]);
     h.clock.advance(29_000);
@@ -45,6 +45,20 @@ describe('outbox dispatcher', () => {
     const announcement = firstPosts.findIndex((t) => t.includes('declared: #1'));
     const lastPage = Math.max(...firstPosts.map((t, i) => (t.includes('you are paged') ? i : -1)));
     expect(lastPage).toBeLessThan(announcement);
+  });
+
+  it('a rate limit on one route holds only that message: pages still go out', async () => {
+    const { h, slack, d } = setup();
+    h.run('alice', 'declare sev3 Slow search');
+    await d.dispatch();
+    // A topic change hits a 10-minute per-route limit (Discord's thread renames do).
+    slack.failWith = (c) => (c.op === 'topic' ? new DeliveryError('rate limited for 600s', { retryAfterMs: 600_000 }) : null);
+    h.run('alice', 'severity sev1');
+    await d.dispatch();
+    const pageDm = slack.calls.find((c) => c.op === 'post' && c.text.includes('you are paged'));
+    expect(pageDm).toBeDefined();
+    const topic = h.db.select().from(outbox).all().find((r) => r.kind === 'topic' && r.status === 'pending');
+    expect(topic?.nextAttemptAt.getTime()).toBe(h.clock.now().getTime() + 600_000);
   });
 
   it('transient failures back off and retry; every message arrives once, in order per channel', async () => {

@@ -42,9 +42,6 @@ export class ConsoleAdapter implements ChatAdapter {
     this.print(`${channel} renamed to #${name}`);
   }
 
-  mention(userId: string): string {
-    return `@${userId}`;
-  }
 
   /** The channel a numbered message was printed in, for `/react`. */
   lookup(id: string): { channel: string; body: MessageBody } | undefined {

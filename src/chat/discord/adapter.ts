@@ -104,9 +104,6 @@ export class DiscordAdapter implements ChatAdapter {
     if (added === 0 && last) throw last;
   }
 
-  mention(userId: string): string {
-    return `<@${userId}>`;
-  }
 
   /** Cancels deferred renames (on shutdown). */
   dispose(): void {

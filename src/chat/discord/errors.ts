@@ -21,7 +21,7 @@ export function toDeliveryError(e: unknown, what: string): DeliveryError {
   if (e instanceof DeliveryError) return e;
   if (e instanceof RateLimitError) {
     const wait = Math.max(e.retryAfter, e.timeToReset, e.sublimitTimeout, 1000);
-    return new DeliveryError(`${what}: rate limited${e.global ? ' (global)' : ''} for ${Math.round(wait / 1000)}s`, { retryAfterMs: wait });
+    return new DeliveryError(`${what}: rate limited${e.global ? ' (global)' : ''} for ${Math.round(wait / 1000)}s`, { retryAfterMs: wait, global: e.global });
   }
   if (e instanceof DiscordAPIError) {
     const name = typeof e.code === 'number' ? KNOWN_CODES[e.code] : undefined;

@@ -32,6 +32,8 @@ export async function onReaction(svc: Service, client: Client, adapter: DiscordA
   if ((meaning === 'timeline' && !inIncident) || (meaning === 'declare' && inIncident)) return;
   // Read the message before recording the delivery, so a failed fetch can be retried by a replay.
   const m = meaning === 'acknowledge' ? null : await fetchMessage(client, p);
+  // Klaxon's own messages (announcements start with 🚨) are not reports of a new incident.
+  if (meaning === 'declare' && m!.author.id === client.user?.id) return;
   // Once per person, message and emoji: a replayed packet does not pin or declare twice.
   if (!svc.firstDelivery('discord', `reaction:${p.message_id}:${p.user_id}:${name}`)) return;
   const actor = await resolveActor(client, svc.policy, p.user_id, p.member);
@@ -41,7 +43,7 @@ export async function onReaction(svc: Service, client: Client, adapter: DiscordA
     const r = svc.reactToDelivered(actor, 'discord', { channel: p.channel_id, id: p.message_id }, name);
     if (r && !r.ok) refusal = r.text;
   } else if (meaning === 'timeline') {
-    svc.pinToTimeline(actor, 'discord', p.channel_id, { text: m!.content || '(no text)', author: m!.author.global_name ?? m!.author.username, link: link(p) });
+    svc.pinToTimeline(actor, 'discord', p.channel_id, { id: p.message_id, text: m!.content || '(no text)', author: m!.author.global_name ?? m!.author.username, link: link(p) });
   } else {
     const firstLine = m!.content.split('\n')[0].trim();
     const title = firstLine ? (firstLine.length > 100 ? `${firstLine.slice(0, 99)}…` : firstLine) : `Raised from a Discord message by ${m!.author.username}`;

@@ -3,7 +3,6 @@
 // custom_id carries the page id; only user mentions may ping, so a title someone typed with
 // @everyone in it cannot page the whole server.
 import type { MessageBody } from '../port.js';
-import type { ReplyBody } from '../../service/support.js';
 
 export const CONTENT_LIMIT = 2000;
 const EMBED_LIMIT = 4096;
@@ -37,7 +36,7 @@ export function renderMessage(body: MessageBody): Record<string, unknown> {
     const rest = body.text.length > EMBED_LIMIT ? `${body.text.slice(0, EMBED_LIMIT - 1)}…` : body.text;
     payload.embeds = [{ description: rest, color: COLOR[body.tone ?? 'info'] }];
   }
-  const replyTo = (body as ReplyBody).replyTo;
+  const replyTo = body.replyTo;
   if (typeof replyTo === 'string') payload.message_reference = { message_id: replyTo, fail_if_not_exists: false };
   return payload;
 }

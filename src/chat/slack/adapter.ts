@@ -56,7 +56,7 @@ export class SlackAdapter implements ChatAdapter {
     // which is what a reaction on that DM later names, so that is what gets stored.
     const channel = 'user' in to ? to.user : to.channel;
     // A support auto-reply names the message it answers (`replyTo`, a ts): answer in its thread.
-    const replyTo = (body as MessageBody & { replyTo?: string }).replyTo;
+    const replyTo = body.replyTo;
     const thread = replyTo && /^\d+\.\d+$/.test(replyTo) ? { thread_ts: replyTo } : {};
     try {
       const r = await this.client.chat.postMessage({ channel, ...slackMessage(body), ...thread, unfurl_links: false, unfurl_media: false } as webApi.ChatPostMessageArguments);
@@ -116,9 +116,6 @@ export class SlackAdapter implements ChatAdapter {
     }
   }
 
-  mention(userId: string): string {
-    return `<@${userId}>`;
-  }
 
   private failure(e: unknown, method: string): DeliveryError {
     const err = toDeliveryError(e, method);

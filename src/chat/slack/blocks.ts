@@ -20,10 +20,12 @@ const TONE_EMOJI: Record<NonNullable<MessageBody['tone']>, string> = {
 
 /**
  * Escapes &, < and > as Slack requires, but keeps Slack's own markup that Klaxon writes on purpose:
- * mentions (<@U1>), channel links (<#C1>), special mentions (<!here>) and links (<https://…|label>).
+ * user mentions (<@U1>), channel links (<#C1>) and links (<https://…|label>). Special mentions
+ * (<!channel>, <!here>, <!subteam^…>) are escaped: Klaxon never writes them, so one in a message
+ * came from someone's typed title or update and must not ping a whole channel.
  */
 export function escapeText(text: string): string {
-  const keep = /<(?:[@#!][A-Za-z0-9^|_.-][^<>]*|(?:https?|mailto):[^<>\s]+)>/g;
+  const keep = /<(?:[@#][A-Za-z0-9^|_.-][^<>]*|(?:https?|mailto):[^<>\s]+)>/g;
   let out = '';
   let last = 0;
   for (const m of text.matchAll(keep)) {

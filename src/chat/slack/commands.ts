@@ -4,6 +4,7 @@ import type { App, SlashCommand } from '@slack/bolt';
 import type { SlackDeps } from './deps.js';
 import { errorText } from './deps.js';
 import { DECLARE_VIEW, declareView, readDeclareView } from './modal.js';
+import { unescapeSlack } from './messages.js';
 import { ephemeral, respondLater } from './reply.js';
 
 export const COMMAND = '/incident';
@@ -15,7 +16,7 @@ export function registerCommands(bolt: App, d: SlackDeps): void {
     // own (synchronous, SQLite) work runs: keeps other callers' acks prompt under load.
     await new Promise((r) => setImmediate(r));
     try {
-      const text = command.text.trim();
+      const text = unescapeSlack(command.text).trim();
       if (/^declare$/i.test(text)) {
         await openDeclareForm(d, command, respond);
         return;

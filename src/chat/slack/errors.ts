@@ -35,7 +35,7 @@ export function toDeliveryError(e: unknown, method: string): DeliveryError {
   const err = (e ?? {}) as SlackErrorShape;
   switch (err.code) {
     case ErrorCode.RateLimitedError:
-      return new DeliveryError(`slack ${method}: rate limited, retry after ${err.retryAfter}s`, { retryAfterMs: Math.max(0, (err.retryAfter ?? 1) * 1000) });
+      return new DeliveryError(`slack ${method}: rate limited, retry after ${err.retryAfter}s`, { retryAfterMs: Math.max(0, (err.retryAfter ?? 1) * 1000), global: true });
     case ErrorCode.PlatformError: {
       const code = err.data?.error ?? 'unknown_error';
       const hint = HINTS[code] ? ` (${HINTS[code]})` : err.data?.needed ? ` (needs ${err.data.needed})` : '';

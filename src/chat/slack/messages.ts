@@ -34,6 +34,14 @@ export function plainText(text: string): string {
     .replace(/&amp;/g, '&');
 }
 
+/**
+ * Slack escapes &, < and > in the text it sends (slash commands, messages); Klaxon stores what
+ * people typed and escapes again on the way out, so undo Slack's escaping once on the way in.
+ */
+export function unescapeSlack(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
 const MAX_TITLE = 120;
 
 /** An incident title from a message: its first non-empty line, readable, trimmed to a title's length. */

@@ -33,6 +33,8 @@ export function registerReactions(bolt: App, d: SlackDeps): void {
         await pin(d, event.user, channel, ts);
         return;
       }
+      // In an incident's own channel a 🚨 would open a duplicate of that incident.
+      if (d.service.originFor('slack', channel).incident) return;
       const key = `${channel}:${ts}`;
       if (declaredFrom.has(key)) return;
       // Claimed before the awaits below, so two people reacting at once still declare once.
@@ -41,6 +43,8 @@ export function registerReactions(bolt: App, d: SlackDeps): void {
       try {
         // An incident matters more than its title: if Slack will not show the message, declare anyway.
         const message = await fetchMessage(d.client, channel, ts).catch(() => undefined);
+        // Klaxon's own messages (announcements start with 🚨) are not reports of a new incident.
+        if (message?.bot_id) return;
         const link = await permalink(d.client, channel, ts);
         const reply = d.service.declareFrom(actor, { title: titleFromMessage(message?.text), sourceLink: link });
         if (!reply.ok) declaredFrom.delete(key);
@@ -80,7 +84,7 @@ async function pin(d: SlackDeps, userId: string, channel: string, ts: string, em
   const author = message.user ? await d.people.name(message.user) : (message.username ?? 'a bot');
   const link = message.permalink ?? (await permalink(d.client, channel, ts));
   const actor = await d.people.actor(userId);
-  d.service.pinToTimeline(actor, 'slack', channel, { text: message.text ?? '', author, link });
+  d.service.pinToTimeline(actor, 'slack', channel, { id: ts, text: message.text ?? '', author, link });
 }
 
 /** A word to the person who reacted, visible to them only; best effort. */
