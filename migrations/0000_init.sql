@@ -83,6 +83,7 @@ CREATE TABLE `pages` (
 	`incident_id` integer NOT NULL,
 	`policy` text,
 	`target` text NOT NULL,
+	`severity` text NOT NULL,
 	`status` text NOT NULL,
 	`tier` integer DEFAULT 0 NOT NULL,
 	`cycle` integer DEFAULT 0 NOT NULL,

@@ -6,6 +6,9 @@ import { simulateCommand } from './cli/simulate.js';
 import { EnvError, loadEnv } from './config/env.js';
 import { PolicyError } from './config/policy.js';
 import { start } from './main.js';
+import { ArgError } from './cli/args.js';
+import { UserError } from './service/errors.js';
+import { PolicyDriftError } from './service/policy-drift.js';
 import { closeDb, openDb } from './store/db.js';
 
 const USAGE = `Usage: klaxon <command>
@@ -64,7 +67,12 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e) => {
-    if (e instanceof EnvError || e instanceof PolicyError) console.error(e.message);
+    // Bad arguments and refusals are the user's to fix: one line, no stack trace.
+    if (e instanceof ArgError || e instanceof UserError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    if (e instanceof EnvError || e instanceof PolicyError || e instanceof PolicyDriftError) console.error(e.message);
     else console.error(e);
     process.exit(1);
   },

@@ -6,6 +6,7 @@ import { loadPolicy } from './config/policy.js';
 import { KlaxonApp } from './app.js';
 import { createLogger } from './log.js';
 import { closeDb, openDb } from './store/db.js';
+import { assertNoDrift } from './service/policy-drift.js';
 import { mountHttp } from './http/routes.js';
 import { attachPlatforms } from './chat/platforms.js';
 
@@ -14,6 +15,7 @@ export async function start(opts: { console?: boolean } = {}): Promise<number> {
   const policy = loadPolicy(env.policyPath);
   const log = createLogger(env.LOG_LEVEL);
   const db = openDb(env.KLAXON_DB);
+  assertNoDrift(db, policy, env.policyPath);
   const app = new KlaxonApp({ env, policy, db, log });
   mountHttp(app);
   await attachPlatforms(app, env);

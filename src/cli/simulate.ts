@@ -45,7 +45,7 @@ export function simulate(input: SimulationInput): { events: SimulationEvent[]; p
       clock.set(new Date(moment));
       if (!acked && moment === ackAt) {
         acked = true;
-        svc.run(lastPaged(svc, id), `ack #${id}`);
+        svc.run(lastPaged(svc), `ack #${id}`);
       } else if (moment === resolveAt) {
         svc.run(declarer, `resolve #${id} Simulated resolution`);
         break;
@@ -63,9 +63,8 @@ export function simulate(input: SimulationInput): { events: SimulationEvent[]; p
 }
 
 /** The most recently paged person acknowledges, as they would in real life. */
-function lastPaged(svc: Service, incidentId: number): Actor {
+function lastPaged(svc: Service): Actor {
   const row = svc.deps.db.select().from(pageNotifications).orderBy(desc(pageNotifications.id)).get();
-  void incidentId;
   return row ? { id: row.person, name: svc.policy.people[row.person]?.name ?? row.person, platform: 'system' } : SYSTEM;
 }
 

@@ -45,7 +45,10 @@ export class EnvError extends Error {}
 
 /** Parses the environment; the error message is one line naming the variable and what is allowed. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const r = EnvSchema.safeParse(source);
+  // A blank variable (KLAXON_DB= in a .env copied from .env.example) means "use the default":
+  // never SQLite's throwaway database, a random port or every network interface.
+  const given = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const r = EnvSchema.safeParse(given);
   if (!r.success) {
     const first = r.error.issues[0];
     const name = String(first.path[0] ?? 'environment');

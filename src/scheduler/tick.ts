@@ -4,7 +4,8 @@ import { and, asc, eq, lte } from 'drizzle-orm';
 import type { Service } from '../service/service.js';
 import { timers } from '../store/schema.js';
 import { escalate } from '../service/paging.js';
-import { checkTarget, nudge } from '../service/cadence.js';
+import { nudge } from '../service/cadence.js';
+import { checkTarget } from '../service/targets.js';
 import { remindPostmortem } from '../service/postmortem.js';
 import { announce, ensureRotaTimers, handoff } from '../service/rota.js';
 import type { Ctx } from '../service/context.js';
@@ -27,7 +28,14 @@ const HANDLERS: Record<string, Handler> = {
 
 const BATCH = 100;
 
-/** Fires every timer due by now; returns how many fired. `crashAfter` is a test hook for fault injection. */
+/** Stands for the process dying mid-timer in fault-injection tests: it is never caught. */
+export class InjectedCrash extends Error {}
+
+/**
+ * Fires every timer due by now; returns how many fired. `crashBeforeCommit` is a test hook for
+ * fault injection. A timer whose step fails for any other reason (say, a policy edit left it
+ * pointing at nothing) is logged and set aside as failed, so it cannot block the timers behind it.
+ */
 export function tick(svc: Service, opts: { crashBeforeCommit?: (t: Timer) => boolean } = {}): number {
   let fired = 0;
   for (;;) {
@@ -41,15 +49,22 @@ export function tick(svc: Service, opts: { crashBeforeCommit?: (t: Timer) => boo
       .all();
     if (due.length === 0) return fired;
     for (const t of due) {
-      svc.transact((ctx) => {
-        const claimed = ctx.tx.update(timers).set({ status: 'done', firedAt: ctx.now }).where(and(eq(timers.id, t.id), eq(timers.status, 'pending'))).run();
-        if (claimed.changes !== 1) return;
-        const handler = HANDLERS[t.kind];
-        if (handler) handler(ctx, t);
-        else ctx.log.warn({ kind: t.kind, id: t.id }, 'timer of unknown kind dropped');
-        if (opts.crashBeforeCommit?.(t)) throw new Error(`injected crash before committing timer ${t.id}`);
-      });
-      fired++;
+      try {
+        const ran = svc.transact((ctx) => {
+          const claimed = ctx.tx.update(timers).set({ status: 'done', firedAt: ctx.now }).where(and(eq(timers.id, t.id), eq(timers.status, 'pending'))).run();
+          if (claimed.changes !== 1) return false;
+          const handler = HANDLERS[t.kind];
+          if (handler) handler(ctx, t);
+          else ctx.log.warn({ kind: t.kind, id: t.id }, 'timer of unknown kind dropped');
+          if (opts.crashBeforeCommit?.(t)) throw new InjectedCrash(`injected crash before committing timer ${t.id}`);
+          return true;
+        });
+        if (ran) fired++;
+      } catch (e) {
+        if (e instanceof InjectedCrash) throw e;
+        svc.deps.log.error({ err: e, timer: t.id, kind: t.kind, incident: t.incidentId }, 'timer failed; set aside');
+        svc.deps.db.update(timers).set({ status: 'failed', firedAt: svc.deps.clock.now() }).where(eq(timers.id, t.id)).run();
+      }
     }
     if (due.length < BATCH) return fired;
   }

@@ -1,5 +1,7 @@
 // Runbook 003's "P1: auto-escalate after 2h" and 002's "notify secondary if SEV-2 persists":
 // if the incident is still unmitigated that long after it was declared, page another policy once.
+import { and, eq } from 'drizzle-orm';
+import { timelineEvents } from '../store/schema.js';
 import { readSwitches, type Ctx } from './context.js';
 import { after } from './cadence.js';
 import { getIncident, type Incident, severityOf } from './incident-view.js';
@@ -10,13 +12,18 @@ import { addTimeline } from './timeline.js';
 export function armAutoEscalation(ctx: Ctx, inc: Incident): void {
   cancelIncidentTimers(ctx, inc.id, ['auto_escalate']);
   const rule = severityOf(ctx.policy, inc).auto_escalate;
-  if (!rule || inc.mitigatedAt) return;
-  scheduleTimer(ctx, 'auto_escalate', after(ctx, inc.declaredAt, rule.after), { incidentId: inc.id, data: { severity: inc.severity } });
+  if (!rule || inc.mitigatedAt || alreadyEscalated(ctx, inc.id)) return;
+  scheduleTimer(ctx, 'auto_escalate', after(ctx, inc.declaredAt, rule.after), { incidentId: inc.id });
+}
+
+/** Once per incident: changing severity back and forth must not page the next level again. */
+function alreadyEscalated(ctx: Ctx, incidentId: number): boolean {
+  return !!ctx.tx.select({ id: timelineEvents.id }).from(timelineEvents).where(and(eq(timelineEvents.incidentId, incidentId), eq(timelineEvents.kind, 'auto_escalate'))).get();
 }
 
 export function autoEscalate(ctx: Ctx, incidentId: number): void {
   const inc = getIncident(ctx.tx, incidentId);
-  if (!inc || inc.status === 'resolved' || inc.mitigatedAt) return;
+  if (!inc || inc.status === 'resolved' || inc.mitigatedAt || alreadyEscalated(ctx, incidentId)) return;
   if (!readSwitches(ctx.tx).automation) return;
   const rule = severityOf(ctx.policy, inc).auto_escalate;
   if (!rule) return;

@@ -15,7 +15,6 @@ import { cancelIncidentTimers, scheduleTimer } from './timers.js';
 import { addTimeline } from './timeline.js';
 
 // tick.ts dispatches target timers through this module.
-export { checkTarget, type TargetName } from './targets.js';
 
 export type ChangeReason = 'declared' | 'update' | 'status' | 'severity' | 'resolved';
 

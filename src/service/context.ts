@@ -37,6 +37,3 @@ export function writeSwitch(ctx: Ctx, key: 'automation' | 'safe_mode', on: boole
     .run();
 }
 
-export function getSetting(tx: Tx | Db, key: string): string | undefined {
-  return tx.select().from(settings).where(eq(settings.key, key)).get()?.value;
-}

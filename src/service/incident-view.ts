@@ -51,10 +51,30 @@ export function rolesFor(tx: Tx | Db, ids: number[]): Map<number, Record<string,
   return out;
 }
 
+/**
+ * The policy's entry for an incident's severity. A past incident whose severity was since removed
+ * from the policy still reads (list, timeline, postmortem) as an inert severity of that name; start-up
+ * refuses a policy that drops a severity an open incident still has (see policy-drift.ts).
+ */
 export function severityOf(policy: Policy, inc: Pick<Incident, 'severity'>): Severity {
   const s = findSeverity(policy, inc.severity);
-  if (!s) throw new Error(`incident severity ${inc.severity} is not in the policy`);
-  return s;
+  if (s) return s;
+  const last = policy.severities[policy.severities.length - 1];
+  return {
+    ...last,
+    id: inc.severity,
+    name: `${inc.severity} (no longer in the policy)`,
+    aliases: [],
+    page: undefined,
+    targets: undefined,
+    updates: undefined,
+    postmortem: undefined,
+    auto_escalate: undefined,
+    notify: [],
+    public: false,
+    runbooks: [],
+    checklist: [],
+  };
 }
 
 export function severityLabel(s: Severity): string {

@@ -12,7 +12,7 @@ import { UserError } from './errors.js';
 import { channelName, getIncident, type Incident, incidentVars, rolesOf, severityLabel, severityOf } from './incident-view.js';
 import { announcementBody, declaredBody, resolvedBody, updateBody } from './messages.js';
 import { directMessage, postToChannel, postToIncident, queueAction } from './outbox-writer.js';
-import { cancelPages, startPage } from './paging.js';
+import { cancelPages, openPagesOf, startPage } from './paging.js';
 import { armAutoEscalation } from './auto-escalate.js';
 import { afterChange, nextUpdateText } from './cadence.js';
 import { formatDue, postmortemDue, postPostmortemDraft } from './postmortem.js';
@@ -61,8 +61,11 @@ export function declare(ctx: Ctx, actor: Actor, input: DeclareInput): Incident {
     })
     .returning()
     .get();
-  // The declarer commands until someone else is named, so nudges and the topic have a person.
-  ctx.tx.insert(roleAssignments).values({ incidentId: inc.id, role: 'commander', person: actor.id, assignedAt: ctx.now }).run();
+  // A person who declares commands until someone else is named, so nudges and the topic have a
+  // person; an integration (API, support escalation) leaves the role open for a human to take.
+  if (actor.platform !== 'api' && actor.platform !== 'system') {
+    ctx.tx.insert(roleAssignments).values({ incidentId: inc.id, role: 'commander', person: actor.id, assignedAt: ctx.now }).run();
+  }
   addTimeline(ctx, inc.id, 'declared', actor.id, `Declared ${severityLabel(sev)} by ${actor.name}: ${title}`, shownIf(sev, `Declared as ${severityLabel(sev)}: ${title}`, 'investigating'));
   const vars = incidentVars(ctx.policy, inc, rolesOf(ctx.tx, inc.id));
   postToIncident(ctx, inc.id, () => declaredBody(ctx.policy, vars, sev));
@@ -131,7 +134,8 @@ export function changeSeverity(ctx: Ctx, actor: Actor, inc: Incident, name: stri
   if (raised) {
     const vars = incidentVars(ctx.policy, next, rolesOf(ctx.tx, inc.id));
     notify(ctx, sev, (p) => announcementBody(vars, spaceLink(p, next)), inc.id);
-    if (sev.page && readSwitches(ctx.tx).automation) startPage(ctx, next, { policy: sev.page }, 'klaxon');
+    const alreadyPaging = openPagesOf(ctx, inc.id).some((p) => p.policy === sev.page);
+    if (sev.page && !alreadyPaging && readSwitches(ctx.tx).automation) startPage(ctx, next, { policy: sev.page }, 'klaxon');
   }
   armAutoEscalation(ctx, next);
   afterChange(ctx, next, 'severity');
@@ -193,6 +197,3 @@ export function refreshSpace(ctx: Ctx, inc: Incident): void {
   for (const p of ctx.platforms) queueAction(ctx, p, 'topic', 'incident', { text: topic }, { incidentId: inc.id, priority: 2 });
 }
 
-export function durationSince(ctx: Ctx, from: Date): string {
-  return formatMs(ctx.now.getTime() - from.getTime());
-}

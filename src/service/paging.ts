@@ -77,7 +77,7 @@ function nextStep(ctx: Ctx, page: Page, tier: number, cycle: number, at: Date): 
 export function startPage(ctx: Ctx, inc: Incident, target: { policy?: string; target?: string }, by: string): number | null {
   const row = ctx.tx
     .insert(pages)
-    .values({ incidentId: inc.id, policy: target.policy ?? null, target: target.target ?? `policy:${target.policy}`, status: 'open', tier: -1, cycle: 0, createdAt: ctx.now })
+    .values({ incidentId: inc.id, severity: inc.severity, policy: target.policy ?? null, target: target.target ?? `policy:${target.policy}`, status: 'open', tier: -1, cycle: 0, createdAt: ctx.now })
     .returning()
     .get();
   const first = nextStep(ctx, row, -1, 0, ctx.now);
@@ -219,6 +219,3 @@ export function findPage(ctx: Ctx, pageId: number): Page | undefined {
   return ctx.tx.select().from(pages).where(eq(pages.id, pageId)).get();
 }
 
-export function requireSchedule(ctx: Ctx, name: string): void {
-  if (!ctx.policy.schedules[name]) throw new UserError(`There is no schedule "${name}".`);
-}

@@ -78,7 +78,3 @@ export function help(topic?: string): Reply {
   return { ok: true, text: helpText() };
 }
 
-export function switchesText(ctx: Ctx): string {
-  const s = readSwitches(ctx.tx);
-  return `automation ${s.automation ? 'on' : 'off'}, safe mode ${s.safeMode ? 'on' : 'off'}`;
-}

@@ -52,6 +52,14 @@ export function rotaChanged(ctx: Ctx, schedule: string, moments: Date[]): void {
 export function handoff(ctx: Ctx, schedule: string, at: Date, regular: boolean): void {
   const s = ctx.policy.schedules[schedule];
   if (!s) return;
+  const next = regular ? nextHandoff(ctx, schedule, at) : undefined;
+  // Klaxon was down past later hand-offs too: this one is history, so tell nobody about it and
+  // go straight to the latest that passed, whose step tells the people on shift now.
+  if (next && next <= ctx.now) {
+    const passed = handoffsBetween(s, at, ctx.now, ctx.policy.timezone);
+    scheduleTimer(ctx, 'handoff', passed[passed.length - 1], { key: handoffKey(schedule), data: { schedule, regular: true } });
+    return;
+  }
   const before = whoIsOnCall(ctx.tx, ctx.policy, schedule, new Date(at.getTime() - 1)).person;
   const now = whoIsOnCall(ctx.tx, ctx.policy, schedule, at);
   if (before !== now.person && s.shift_notices) {
@@ -63,10 +71,7 @@ export function handoff(ctx: Ctx, schedule: string, at: Date, regular: boolean):
     const id = now.person && platformUserId(ctx.policy, now.person, 'slack');
     queueAction(ctx, 'slack', 'usergroup', `usergroup:${s.slack_usergroup}`, { users: id ? [id] : [] });
   }
-  if (regular) {
-    const next = nextHandoff(ctx, schedule, at);
-    if (next) scheduleTimer(ctx, 'handoff', next, { key: handoffKey(schedule), data: { schedule, regular: true } });
-  }
+  if (next) scheduleTimer(ctx, 'handoff', next, { key: handoffKey(schedule), data: { schedule, regular: true } });
 }
 
 /** Sets the schedule's announce channel topic to its current on-call ("On support today: @alice"). */
@@ -85,6 +90,7 @@ export function announce(ctx: Ctx, schedule: string, at: Date): void {
     }
   }
   const spec = parseCron(s.announce.cron);
-  const next = spec && nextCron(spec, at, ctx.policy.timezone);
+  // From now, not from when this one fell due: after downtime the topic is set once, not per missed slot.
+  const next = spec && nextCron(spec, new Date(Math.max(at.getTime(), ctx.now.getTime())), ctx.policy.timezone);
   if (next) scheduleTimer(ctx, 'announce', next, { key: announceKey(schedule), data: { schedule } });
 }

@@ -202,6 +202,10 @@ export class Service {
         const page = findPage(ctx, pageId);
         if (!page) throw new UserError('That page no longer exists.');
         const inc = getIncident(ctx.tx, page.incidentId)!;
+        // Someone answering an exhausted page is still someone taking the incident on.
+        if (page.status === 'exhausted' && inc.status !== 'resolved' && acknowledgeIncident(ctx, inc, actor.id)) {
+          return { ok: true, text: `That page had run out, but #${inc.id} is now acknowledged by you.` };
+        }
         acknowledgePage(ctx, inc, page, actor.id);
         return { ok: true, text: `Acknowledged the page for #${inc.id}.` };
       });
@@ -216,8 +220,7 @@ export class Service {
    * acknowledges that page. Returns null when the reaction means nothing to Klaxon.
    */
   reactToDelivered(actor: Actor, platform: Platform, ref: { channel?: string; id: string }, emoji: string): Reply | null {
-    const names = this.policy.reactions?.acknowledge ?? ['white_check_mark', 'eyes'];
-    if (!names.includes(emoji)) return null;
+    if (this.reactionMeaning(emoji) !== 'acknowledge') return null;
     const row = this.deps.db
       .select({ pageId: outbox.pageId })
       .from(outbox)
@@ -267,10 +270,11 @@ export class Service {
 
   /** Which reaction names mean what, from the policy (with the SPEC's defaults). */
   reactionMeaning(emoji: string): 'acknowledge' | 'timeline' | 'declare' | null {
+    // The policy schema fills in the SPEC's defaults (white_check_mark/eyes, pushpin, rotating_light).
     const r = this.policy.reactions;
-    if ((r?.acknowledge ?? ['white_check_mark', 'eyes']).includes(emoji)) return 'acknowledge';
-    if ((r?.timeline ?? ['pushpin']).includes(emoji)) return 'timeline';
-    if ((r?.declare ?? ['rotating_light']).includes(emoji)) return 'declare';
+    if (r.acknowledge.includes(emoji)) return 'acknowledge';
+    if (r.timeline.includes(emoji)) return 'timeline';
+    if (r.declare.includes(emoji)) return 'declare';
     return null;
   }
 
@@ -294,9 +298,6 @@ export class Service {
     });
   }
 
-  switches() {
-    return readSwitches(this.deps.db);
-  }
 
   pageStatus(pageId: number) {
     return this.deps.db.select().from(pages).where(eq(pages.id, pageId)).get();

@@ -67,6 +67,8 @@ export const pages = sqliteTable(
     incidentId: integer('incident_id').notNull().references(() => incidents.id),
     policy: text('policy'),
     target: text('target').notNull(),
+    /** The incident's severity when the page started: metrics count it there for good. */
+    severity: text('severity').notNull(),
     status: text('status', { enum: ['open', 'acknowledged', 'exhausted', 'cancelled'] }).notNull(),
     tier: integer('tier').notNull().default(0),
     cycle: integer('cycle').notNull().default(0),
@@ -100,7 +102,7 @@ export const timers = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     kind: text('kind').notNull(),
     dueAt: at('due_at').notNull(),
-    status: text('status', { enum: ['pending', 'done', 'cancelled'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'done', 'cancelled', 'failed'] }).notNull().default('pending'),
     incidentId: integer('incident_id').references(() => incidents.id),
     pageId: integer('page_id').references(() => pages.id),
     key: text('key'),

@@ -112,6 +112,25 @@ describe('klaxon simulate / oncall / postmortem', () => {
     expect(r.out.trim()).toBe('primary: Carol Chen until 2026-03-09 09:00 GMT');
   });
 
+  it('bad arguments get one line and exit 2, not a stack trace', () => {
+    for (const args of [['oncall', 'nosuch'], ['oncall', '--at', 'yesterday'], ['oncall', '--bogus']]) {
+      const r = klaxon(args, { env: { KLAXON_DB: join(tmp(), 'k.db') } });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err.trim().split('\n'), args.join(' ')).toHaveLength(1);
+    }
+  });
+
+  it('refuses to start with a policy that dropped what open incidents still use', () => {
+    const dir = tmp();
+    const db = join(dir, 'k.db');
+    klaxon(['start'], { env: { KLAXON_DB: db }, input: 'declare sev1 Checkout down\n' });
+    const edited = join(dir, 'edited.yaml');
+    writeFileSync(edited, readFileSync('examples/policies/default.yaml', 'utf8').replace(/^  default:$/m, '  main:').replace(/page: default/g, 'page: main'));
+    const r = klaxon(['start'], { env: { KLAXON_DB: db, KLAXON_POLICY: edited }, input: 'list\n' });
+    expect(r.code).toBe(1);
+    expect(r.err.trim()).toMatch(/lacks what open incidents still use: escalation policy "default" is paging for incident #1/);
+  });
+
   it('postmortem N prints the draft for a resolved incident', () => {
     const dir = tmp();
     const db = join(dir, 'k.db');

@@ -59,7 +59,7 @@ describe('POST /api/v1/incidents', () => {
       declaredAt: new Date(T0).toISOString(),
       declaredBy: 'api',
       acknowledgedAt: null,
-      commander: 'api',
+      commander: null, // an integration declares; a person takes command
     });
     expect(inc.timeline[0]).toMatchObject({ kind: 'declared', actor: 'api', text: expect.stringContaining('by API') });
     // Sev 1 pages the default escalation policy: tier 1 is carol (primary on 2026-03-04).
@@ -161,6 +161,7 @@ describe('GET /api/v1/incidents', () => {
     ['/api/v1/incidents?limit=lots', /^limit: must be a number$/],
     ['/api/v1/incidents/abc', /^number: must be an incident number$/],
     ['/api/v1/incidents/0', /^number: must be an incident number$/],
+    ['/api/v1/incidents/%', /^number: must be an incident number$/],
     ['/api/v1/stats?window=soon', /^window: "soon" is not a wall-clock duration/],
     ['/api/v1/stats?window=3%20business%20days', /^window: /],
   ])('400 names the parameter: %s', async (path, message) => {

@@ -2,6 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tick } from '../../src/scheduler/tick.js';
+import { Service } from '../../src/service/service.js';
 import { incidents, outbox, pageNotifications, pages, timers } from '../../src/store/schema.js';
 import { harness, MINUTE } from '../helpers/harness.js';
 
@@ -121,6 +122,41 @@ describe('escalation', () => {
     expect(notified(h)).toEqual([]);
     expect(h.run('bob', 'severity sev1').ok).toBe(true);
     expect(notified(h).map((n) => n.person)).toEqual(['carol']);
+  });
+
+  it('raising to a severity that pages the same policy does not start a second page', () => {
+    const h = harness({ start: T0 });
+    h.run('bob', 'declare sev2 Search is slow'); // sev2 and sev1 both page `default`
+    h.advance(5 * MINUTE);
+    h.run('bob', 'severity sev1');
+    h.advance(20 * MINUTE);
+    expect(notified(h).map((n) => n.person)).toEqual(['carol', 'alice']);
+    expect(h.db.select().from(pages).all()).toHaveLength(1);
+  });
+
+  it('answering an exhausted page acknowledges the incident', () => {
+    const h = harness({ start: T0 });
+    h.run('bob', 'declare sev1 Checkout down');
+    h.advance(3 * 60 * MINUTE);
+    const page = h.db.select().from(pages).get()!;
+    expect(page.status).toBe('exhausted');
+    const r = h.svc.acknowledgePageById(h.as('erin'), page.id);
+    expect(r).toMatchObject({ ok: true });
+    expect(h.db.select().from(incidents).get()!.acknowledgedAt?.toISOString()).toBe(at(180).toISOString());
+  });
+
+  it('a timer that cannot run (policy edited under it) is set aside and the others still fire', () => {
+    const h = harness({ start: T0 });
+    h.run('bob', 'declare sev1 Checkout down');
+    h.run('bob', 'declare sev3 Slow search');
+    // The escalation policy the sev1 page walks disappears from the policy (an edit and restart).
+    const edited = { ...h.policy, escalation_policies: {} };
+    const svc = new Service({ ...h.svc.deps, policy: edited });
+    h.clock.set(at(15));
+    expect(() => tick(svc)).not.toThrow();
+    const failed = h.db.select().from(timers).where(eq(timers.status, 'failed')).all();
+    expect(failed.map((t) => t.kind)).toEqual(['escalate']);
+    expect(h.db.select().from(timers).where(eq(timers.status, 'pending')).all().some((t) => t.dueAt <= at(15))).toBe(false);
   });
 
   it('after downtime, every missed step fires once, in order, and says how late it is', () => {

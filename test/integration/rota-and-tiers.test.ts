@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { bootstrapTimers } from '../../src/scheduler/tick.js';
-import { pageNotifications, timers } from '../../src/store/schema.js';
+import { bootstrapTimers, tick } from '../../src/scheduler/tick.js';
+import { pageNotifications, pages, timers } from '../../src/store/schema.js';
 import { harness, HOUR, MINUTE } from '../helpers/harness.js';
 
 const notified = (h: ReturnType<typeof harness>) =>
@@ -32,6 +32,14 @@ describe('auto-escalation (runbook 003: P1 auto-escalates after 2h)', () => {
     h.advance(1);
     expect(notified(h).filter((n) => n.startsWith('sean') || n.startsWith('tess'))).toEqual(['sean@1', 'tess@1']);
 
+    // Changing severity back and forth later does not page L2 a second time.
+    h.run('tess', 'ack');
+    h.run('omar', 'severity P2');
+    h.run('omar', 'severity P1');
+    h.advance(HOUR);
+    // (The raise back to P1 pages P1's own policy again, as any raise does; L2 is not paged again.)
+    expect(h.db.select().from(pages).all().filter((p) => p.policy === 'l2')).toHaveLength(1);
+
     const calm = harness({ policy: 'examples/policies/003-incident-response.yaml', start: '2026-03-04T10:00:00Z' });
     calm.run('omar', 'declare P1 Payments slow');
     calm.run('omar', 'ack');
@@ -54,6 +62,19 @@ describe('hand-offs and overrides', () => {
     // The next regular hand-off is armed a week later.
     const next = h.db.select().from(timers).where(eq(timers.key, 'handoff:primary')).all().find((t) => t.status === 'pending')!;
     expect(next.dueAt.toISOString()).toBe('2026-03-16T09:00:00.000Z');
+  });
+
+  it('after days of downtime a rota tells only the people on shift now, once', () => {
+    // Runbook 004's weekday rota; Klaxon stops Tuesday 08:00 and comes back Friday 12:00.
+    const h = harness({ policy: 'examples/policies/004-support-processes.yaml', start: '2026-03-03T08:00:00Z' });
+    bootstrapTimers(h.svc);
+    h.clock.set('2026-03-06T12:00:00Z');
+    for (let i = 0; i < 5; i++) tick(h.svc);
+    const notices = h.posts((r) => r.destination.startsWith('dm:') && /shift/.test(String((r.body as { text: string }).text)));
+    // Friday's hand-off: one "ended" and one "starts" DM, nothing about Tuesday to Thursday.
+    expect(notices).toHaveLength(2);
+    const next = h.db.select().from(timers).where(eq(timers.key, 'handoff:rota')).all().find((t) => t.status === 'pending')!;
+    expect(next.dueAt.toISOString()).toBe('2026-03-09T09:00:00.000Z');
   });
 
   it('an override takes the rota for its duration and pages reach the override', () => {

@@ -3,7 +3,7 @@
 //   sev1: acknowledge 15m, resolve 4h · sev2: 30m, 1d · sev3: 4 business hours, 3 business days
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { checkTarget } from '../../src/service/cadence.js';
+import { checkTarget } from '../../src/service/targets.js';
 import { incidents, timers } from '../../src/store/schema.js';
 import { harness, HOUR, MINUTE } from '../helpers/harness.js';
 

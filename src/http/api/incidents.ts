@@ -35,7 +35,8 @@ function detail(app: KlaxonApp, number: number) {
 }
 
 export function getOneIncident(app: KlaxonApp, _req: IncomingMessage, res: ServerResponse, url: URL): void {
-  const number = parseOr400(numberParam, decodeURIComponent(url.pathname.split('/').pop()!), 'number');
+  // The number is digits or nothing: no decoding, so a stray % is a 400 like any other bad number.
+  const number = parseOr400(numberParam, url.pathname.split('/').pop()!, 'number');
   sendJson(res, 200, detail(app, number));
 }
 

@@ -16,14 +16,17 @@ export function openBySeverity(db: Db): BySeverity {
     .all();
 }
 
-/** Pages started, optionally only those that ended in one status, by their incident's severity. */
+/**
+ * Pages started, optionally only those that ended in one status, by the severity the incident had
+ * when each page started: a later severity change must not move counts between labels, or these
+ * counters would go down.
+ */
 export function pagesBySeverity(db: Db, status?: 'acknowledged' | 'exhausted'): BySeverity {
   return db
-    .select({ severity: incidents.severity, n: sql<number>`count(*)` })
+    .select({ severity: pages.severity, n: sql<number>`count(*)` })
     .from(pages)
-    .innerJoin(incidents, eq(pages.incidentId, incidents.id))
     .where(status ? eq(pages.status, status) : undefined)
-    .groupBy(incidents.severity)
+    .groupBy(pages.severity)
     .all();
 }
 
@@ -33,11 +36,10 @@ export function pagesBySeverity(db: Db, status?: 'acknowledged' | 'exhausted'): 
  */
 export function escalationsBySeverity(db: Db): BySeverity {
   return db.all<{ severity: string; n: number }>(sql`
-    select i.severity as severity, count(*) - count(distinct s.page_id) as n
+    select p.severity as severity, count(*) - count(distinct s.page_id) as n
     from (select distinct page_id, tier, cycle from page_notifications) s
     join pages p on p.id = s.page_id
-    join incidents i on i.id = p.incident_id
-    group by i.severity`);
+    group by p.severity`);
 }
 
 export function targetsMissedBySeverity(db: Db): BySeverity {

@@ -1,0 +1,25 @@
+// A policy edited while incidents are open can drop a severity or escalation policy they still use.
+// Start-up refuses such a policy with what is missing, rather than failing later mid-escalation.
+import { and, eq, isNotNull, ne } from 'drizzle-orm';
+import { findSeverity, type Policy } from '../config/policy.js';
+import type { Db } from '../store/db.js';
+import { incidents, pages } from '../store/schema.js';
+
+export function policyDrift(db: Db, policy: Policy): string[] {
+  const problems: string[] = [];
+  for (const inc of db.select().from(incidents).where(ne(incidents.status, 'resolved')).all()) {
+    if (!findSeverity(policy, inc.severity)) problems.push(`severity "${inc.severity}" is used by open incident #${inc.id}`);
+  }
+  const open = db.select().from(pages).where(and(eq(pages.status, 'open'), isNotNull(pages.policy))).all();
+  for (const p of open) {
+    if (!policy.escalation_policies[p.policy!]) problems.push(`escalation policy "${p.policy}" is paging for incident #${p.incidentId}`);
+  }
+  return problems;
+}
+
+export class PolicyDriftError extends Error {}
+
+export function assertNoDrift(db: Db, policy: Policy, source: string): void {
+  const problems = policyDrift(db, policy);
+  if (problems.length) throw new PolicyDriftError(`${source} lacks what open incidents still use: ${problems.join('; ')}. Put it back, or resolve those incidents first.`);
+}
