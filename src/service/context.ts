@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { eq } from 'drizzle-orm';
 import type { Platform } from '../chat/port.js';
 import type { Policy } from '../config/policy.js';
 import type { Db, Tx } from '../store/db.js';

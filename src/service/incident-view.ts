@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
+import { asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import { findSeverity, type Policy, type Severity } from '../config/policy.js';
 import { incidentChannelName } from '../domain/slug.js';
 import type { Db, Tx } from '../store/db.js';

@@ -2,11 +2,10 @@
 import { parseDuration, type Duration } from '../config/duration.js';
 import { helpText, USAGE } from '../domain/commands.js';
 import { personName } from './actor.js';
-import { readSwitches, type Ctx } from './context.js';
+import type { Ctx } from './context.js';
 import { UserError } from './errors.js';
 import { formatTime, type Incident, openIncidents, recentIncidents, rolesFor, rolesOf, severityLabel, severityOf } from './incident-view.js';
 import { whoIsOnCall } from './oncall.js';
-import { postmortemCommand } from './postmortem.js';
 import type { Reply } from './service.js';
 import { formatStats, statsReport } from './stats-report.js';
 import { timelineOf } from './timeline.js';
@@ -49,10 +48,6 @@ export function timeline(ctx: Ctx, inc: Incident): Reply {
 }
 
 /** `postmortem [#N]`: posts the draft in the incident's channel (opening one on request once resolved). */
-export function postmortem(ctx: Ctx, inc: Incident): Reply {
-  return postmortemCommand(ctx, inc);
-}
-
 export function oncall(ctx: Ctx, schedule?: string): Reply {
   const names = schedule ? [schedule] : Object.keys(ctx.policy.schedules);
   if (names.length === 0) return { ok: true, text: 'The policy has no schedules.' };

@@ -8,12 +8,12 @@ import { incidents, incidentSpaces, outbox, pages, processedEvents } from '../st
 import { addTimeline } from './timeline.js';
 import type { Db } from '../store/db.js';
 import { type Actor, personName } from './actor.js';
-import { readSwitches, type Ctx, type ServiceDeps, writeSwitch } from './context.js';
+import { type Ctx, type ServiceDeps, writeSwitch } from './context.js';
 import { UserError } from './errors.js';
 import { getIncident, type Incident, resolveIncident } from './incident-view.js';
 import { assignRole, changeSeverity, declare, type DeclareInput, requireSeverity, resolve, update } from './incidents.js';
 import { acknowledgePage, findPage, openPagesNotifying, openPagesOf, startPage } from './paging.js';
-import { markPostmortemDone } from './postmortem.js';
+import { markPostmortemDone, postmortemCommand } from './postmortem.js';
 import { acknowledgeIncident } from './targets.js';
 import { type Action, requirePermission } from './permissions.js';
 import * as queries from './queries.js';
@@ -115,12 +115,13 @@ export class Service {
         return queries.timeline(ctx, incident(cmd.incident));
       case 'postmortem': {
         const inc = incident(cmd.incident);
+        // Posting the draft (and opening one) changes what the team owes, as `done` does.
+        requirePermission(ctx.policy, actor, 'postmortem');
         if (cmd.done) {
-          requirePermission(ctx.policy, actor, 'postmortem');
           markPostmortemDone(ctx, actor, inc, cmd.done);
           return { ok: true, text: `Marked the postmortem for #${inc.id} done.` };
         }
-        return queries.postmortem(ctx, inc);
+        return postmortemCommand(ctx, inc);
       }
       case 'oncall':
         return queries.oncall(ctx, cmd.schedule);

@@ -102,6 +102,22 @@ describe('incident lifecycle', () => {
     expect(h.db.select().from(incidents).where(eq(incidents.id, 2)).get()!.declaredBy).toBe('slack:U999');
   });
 
+  it('posting or completing a postmortem needs the postmortem permission', () => {
+    const h = harness({
+      yaml: `
+people: { ann: { name: Ann }, bo: { name: Bo } }
+groups: { leads: [ann] }
+permissions: { postmortem: [leads] }
+severities: [{ id: p1, description: Big, postmortem: { required: true } }]
+`,
+    });
+    h.run('ann', 'declare p1 Database on fire');
+    h.run('ann', 'resolve Disk freed');
+    expect(h.run('bo', 'postmortem #1').text).toMatch(/not allowed to postmortem/);
+    expect(h.run('bo', 'postmortem #1 done https://wiki/pm1').ok).toBe(false);
+    expect(h.run('ann', 'postmortem #1 done https://wiki/pm1').ok).toBe(true);
+  });
+
   it('renders messages from the policy templates', () => {
     const h = harness({
       yaml: `
