@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../src/config/policy.js';
 import { outbox } from '../../src/store/schema.js';
 import { slackKlaxon, type SlackKlaxon } from '../fakes/slack/harness.js';
+import { BOT_USER } from '../fakes/slack/web-api.js';
 
 const SECOND = 1000;
 let k: SlackKlaxon;
@@ -114,6 +115,17 @@ describe('Slack delivery faults', () => {
     await k.tick();
     expect(k.fake.channelByName('inc-1-api-is-down-2')).toBeDefined();
     expect(k.fake.calls.filter((c) => c.method === 'conversations.create').map((c) => c.error ?? 'ok')).toEqual(['name_taken', 'ok']);
+  });
+
+  it('reuses the channel when an earlier create succeeded but its answer was lost', async () => {
+    k = await slackKlaxon();
+    // Slack made the channel for #1 (the bot is its creator), but Klaxon never heard back.
+    const lost = k.fake.addChannel('C0LOST', 'inc-1-api-is-down');
+    lost.creator = BOT_USER;
+    await command('declare sev3 API is down');
+    await k.tick();
+    expect(k.fake.channelByName('inc-1-api-is-down-2')).toBeUndefined();
+    expect(k.fake.botMessages('C0LOST')[0].text).toMatch(/INCIDENT: SEV3 - API is down/);
   });
 
   it("keeps a schedule's Slack user group pointing at whoever is on call (override hand-off)", async () => {

@@ -27,6 +27,8 @@ export class SlackAdapter implements ChatAdapter {
   constructor(
     private readonly client: webApi.WebClient,
     private readonly log: Logger,
+    /** The bot's own user ID (auth.test), to recognise a channel it created itself. */
+    private readonly botUserId: () => Promise<string | undefined> = async () => undefined,
   ) {}
 
   async openIncidentSpace(info: SpaceInfo): Promise<{ channel: string; name: string }> {
@@ -38,8 +40,10 @@ export class SlackAdapter implements ChatAdapter {
         const r = await this.client.conversations.create({ name, is_private: false });
         created = { id: r.channel!.id!, name: r.channel!.name ?? name };
       } catch (e) {
-        if (platformError(e) === 'name_taken' && i <= NAME_ATTEMPTS) continue;
-        throw this.failure(e, 'conversations.create');
+        if (platformError(e) !== 'name_taken' || i > NAME_ATTEMPTS) throw this.failure(e, 'conversations.create');
+        // Taken by this very incident when an earlier create succeeded but its answer was lost:
+        // the channel is the bot's own and bears the incident's number, so use it, not a "-2".
+        if (i === 1) created = await this.ownChannelNamed(name);
       }
     }
     // The channel exists now: anything below must not throw, or a retry would create a second one.
@@ -49,6 +53,22 @@ export class SlackAdapter implements ChatAdapter {
       this.log.warn({ channel: created.id, error: toDeliveryError(e, 'conversations.setTopic').message }, 'could not set the new incident channel topic');
     }
     return { channel: created.id, name: created.name };
+  }
+
+  /** An unarchived public channel of that name that the bot itself created, if there is one. */
+  private async ownChannelNamed(name: string): Promise<{ id: string; name: string } | undefined> {
+    const me = await this.botUserId().catch(() => undefined);
+    if (!me) return undefined;
+    let cursor: string | undefined;
+    // Bounded: a workspace with more than 20k public channels just gets the suffixed name.
+    for (let page = 0; page < 20; page++) {
+      const r = await this.client.conversations.list({ types: 'public_channel', exclude_archived: true, limit: 1000, cursor }).catch(() => undefined);
+      const hit = r?.channels?.find((c) => c.name === name);
+      if (hit) return hit.creator === me && hit.id ? { id: hit.id, name } : undefined;
+      cursor = r?.response_metadata?.next_cursor || undefined;
+      if (!cursor) return undefined;
+    }
+    return undefined;
   }
 
   async post(to: { channel: string } | { user: string }, body: MessageBody): Promise<MessageRef> {

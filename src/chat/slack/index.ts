@@ -27,7 +27,7 @@ export async function attachSlack(app: KlaxonApp, env: SlackEnv): Promise<void> 
   const base = baseClientOptions(env.SLACK_API_URL, logger);
   const client = createClient(botToken, base);
   const identity = new Identity(client);
-  const adapter = new SlackAdapter(client, log);
+  const adapter = new SlackAdapter(client, log, async () => (await identity.get()).botUserId);
 
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
   // Socket Mode's own client keeps the SDK's retries: reconnecting is its job, not the outbox's.

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 export type FakeMessage = { ts: string; text: string; user?: string; bot_id?: string; blocks?: unknown[]; thread_ts?: string };
-export type FakeChannel = { id: string; name: string; topic: string; members: Set<string>; messages: FakeMessage[] };
+export type FakeChannel = { id: string; name: string; topic: string; members: Set<string>; messages: FakeMessage[]; creator?: string };
 export type Call = { method: string; args: Record<string, unknown>; status: number; error?: string; at: number };
 export type Responded = { path: string; body: Record<string, unknown>; at: number };
 
@@ -200,7 +200,12 @@ export class FakeSlack {
         if (!/^[a-z0-9_-]+$/.test(name)) throw new SlackErr('invalid_name_specials');
         if (this.channelByName(name)) throw new SlackErr('name_taken');
         const ch = this.addChannel(`C${String(++this.chanSeq).padStart(8, '0')}`, name);
-        return { ok: true, channel: { id: ch.id, name, is_channel: true, created: Math.floor(Date.now() / 1000) } };
+        ch.creator = BOT_USER;
+        return { ok: true, channel: { id: ch.id, name, is_channel: true, creator: BOT_USER, created: Math.floor(Date.now() / 1000) } };
+      }
+      case 'conversations.list': {
+        const channels = [...this.channels.values()].filter((c) => c.id.startsWith('C')).map((c) => ({ id: c.id, name: c.name, is_channel: true, creator: c.creator ?? 'U0SOMEONE' }));
+        return { ok: true, channels, response_metadata: { next_cursor: '' } };
       }
       case 'conversations.invite': {
         const ch = this.channel(String(a.channel));
