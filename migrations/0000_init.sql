@@ -30,6 +30,7 @@ CREATE TABLE `incidents` (
 --> statement-breakpoint
 CREATE INDEX `incidents_status` ON `incidents` (`status`);--> statement-breakpoint
 CREATE INDEX `incidents_declared_at` ON `incidents` (`declared_at`);--> statement-breakpoint
+CREATE INDEX `incidents_source` ON `incidents` (`source_link`);--> statement-breakpoint
 CREATE TABLE `outbox` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`platform` text NOT NULL,
@@ -55,6 +56,7 @@ CREATE TABLE `outbox` (
 CREATE INDEX `outbox_pending` ON `outbox` (`status`,`platform`,`id`);--> statement-breakpoint
 CREATE INDEX `outbox_ref` ON `outbox` (`platform`,`ref_channel`,`ref_id`);--> statement-breakpoint
 CREATE INDEX `outbox_ref_id` ON `outbox` (`platform`,`ref_id`);--> statement-breakpoint
+CREATE INDEX `outbox_page` ON `outbox` (`page_id`);--> statement-breakpoint
 CREATE TABLE `overrides` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`schedule` text NOT NULL,
@@ -155,4 +157,6 @@ CREATE TABLE `timers` (
 );
 --> statement-breakpoint
 CREATE INDEX `timers_due` ON `timers` (`status`,`due_at`);--> statement-breakpoint
-CREATE INDEX `timers_key` ON `timers` (`key`);
+CREATE INDEX `timers_key` ON `timers` (`key`);--> statement-breakpoint
+CREATE INDEX `timers_incident` ON `timers` (`incident_id`,`status`,`kind`);--> statement-breakpoint
+CREATE INDEX `timers_page` ON `timers` (`page_id`,`status`);

@@ -26,7 +26,7 @@ export const incidents = sqliteTable(
     postmortemDoneAt: at('postmortem_done_at'),
     targetsMissed: integer('targets_missed').notNull().default(0),
   },
-  (t) => [index('incidents_status').on(t.status), index('incidents_declared_at').on(t.declaredAt)],
+  (t) => [index('incidents_status').on(t.status), index('incidents_declared_at').on(t.declaredAt), index('incidents_source').on(t.sourceLink)],
 );
 
 /** Append-only history of an incident, shown by `timeline` and in the postmortem. */
@@ -111,7 +111,14 @@ export const timers = sqliteTable(
     firedAt: at('fired_at'),
   },
   // Claiming reads only pending rows in due order, so the index keeps a tick flat however many wait.
-  (t) => [index('timers_due').on(t.status, t.dueAt), index('timers_key').on(t.key)],
+  (t) => [
+    index('timers_due').on(t.status, t.dueAt),
+    index('timers_key').on(t.key),
+    // Re-arming and cancelling (nudges, targets, an acknowledged page) look timers up by owner;
+    // without these every such step scanned all pending timers.
+    index('timers_incident').on(t.incidentId, t.status, t.kind),
+    index('timers_page').on(t.pageId, t.status),
+  ],
 );
 
 /** Everything Klaxon posts, one row per platform, delivered by the dispatcher with retries. */
@@ -140,6 +147,8 @@ export const outbox = sqliteTable(
     index('outbox_pending').on(t.status, t.platform, t.id),
     index('outbox_ref').on(t.platform, t.refChannel, t.refId),
     index('outbox_ref_id').on(t.platform, t.refId),
+    // Acknowledging a page rewrites every copy of it: found by page, not by scanning history.
+    index('outbox_page').on(t.pageId),
   ],
 );
 
