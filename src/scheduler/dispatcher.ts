@@ -1,7 +1,7 @@
 // Delivers the outbox through the adapters. Per platform: one destination's messages go out in
 // order, pages before everything else, a 429 pauses the platform for Retry-After, transient
 // failures back off, permanent ones are recorded and given up.
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { DeliveryError, type ChatAdapter, type MessageBody, type Platform } from '../chat/port.js';
 import type { Policy } from '../config/policy.js';
@@ -57,48 +57,70 @@ export class Dispatcher {
     return this.running;
   }
 
-  /** Delivers everything that can go now on one platform; returns how many were delivered. */
+  /**
+   * Delivers everything that can go now on one platform; returns how many were delivered.
+   * Pending rows are read once into per-destination queues (only each queue's oldest row may go,
+   * which keeps every channel in order); before each delivery only rows newer than those already
+   * read are fetched, so a page queued mid-drain still goes next, and a backlog drains in linear time.
+   */
   private async platformPass(adapter: ChatAdapter): Promise<number> {
+    const queues = new Map<string, OutboxRow[]>();
+    /** Queues whose head failed in this pass: it waits for its retry, and so does the rest. */
+    const held = new Set<string>();
+    let seen = 0;
     let delivered = 0;
     for (;;) {
       const now = this.clock.now().getTime();
       if ((this.blockedUntil.get(adapter.platform) ?? 0) > now) return delivered;
-      const next = this.nextRow(adapter.platform, now);
+      for (const row of this.pendingAfter(adapter.platform, seen)) {
+        const q = queues.get(this.queueOf(row)) ?? [];
+        q.push(row);
+        queues.set(this.queueOf(row), q);
+        seen = row.id;
+      }
+      const next = this.mostUrgentHead(queues, held, now);
       if (!next) return delivered;
-      const ok = await this.deliver(adapter, next);
-      if (ok) delivered++;
+      const outcome = await this.deliver(adapter, next);
+      if (outcome === 'retry') held.add(this.queueOf(next));
+      else queues.get(this.queueOf(next))!.shift();
+      if (outcome === 'sent') delivered++;
     }
   }
 
-  /** The head of each destination's queue that is due, most urgent first. */
-  private nextRow(platform: Platform, now: number): OutboxRow | undefined {
-    // One queue per destination (an incident's channel counts as one, whatever its ID turns out to
-    // be): only each queue's oldest pending row may go, which keeps every channel in order.
-    const queue = sql`case when ${outbox.destination} = 'incident' then 'incident:' || ${outbox.incidentId} else ${outbox.destination} end`;
-    const heads = this.db
-      .select({ id: sql<number>`min(${outbox.id})` })
-      .from(outbox)
-      .where(and(eq(outbox.status, 'pending'), eq(outbox.platform, platform)))
-      .groupBy(queue);
+  private pendingAfter(platform: Platform, id: number): OutboxRow[] {
     return this.db
       .select()
       .from(outbox)
-      .where(and(inArray(outbox.id, heads), lte(outbox.nextAttemptAt, new Date(now))))
-      .orderBy(asc(outbox.priority), asc(outbox.id))
-      .limit(1)
-      .get();
+      .where(and(eq(outbox.status, 'pending'), eq(outbox.platform, platform), gt(outbox.id, id)))
+      .orderBy(asc(outbox.id))
+      .all();
   }
 
-  private async deliver(adapter: ChatAdapter, row: OutboxRow): Promise<boolean> {
+  /** The head of each destination's queue that is due, most urgent first. */
+  private mostUrgentHead(queues: Map<string, OutboxRow[]>, held: Set<string>, now: number): OutboxRow | undefined {
+    let best: OutboxRow | undefined;
+    for (const [key, q] of queues) {
+      const head = q[0];
+      if (!head || held.has(key) || head.nextAttemptAt.getTime() > now) continue;
+      if (!best || head.priority < best.priority || (head.priority === best.priority && head.id < best.id)) best = head;
+    }
+    return best;
+  }
+
+  /** An incident's channel is one queue whatever its ID turns out to be. */
+  private queueOf(row: OutboxRow): string {
+    return row.destination === 'incident' ? `incident:${row.incidentId}` : row.destination;
+  }
+
+  private async deliver(adapter: ChatAdapter, row: OutboxRow): Promise<'sent' | 'retry' | 'failed'> {
     try {
       const ref = await this.perform(adapter, row);
       if (ref === 'skip') this.finish(row, 'skipped');
       else this.finish(row, 'sent', ref ?? undefined);
       this.events.sent?.(row);
-      return true;
+      return 'sent';
     } catch (e) {
-      this.fail(adapter.platform, row, e);
-      return false;
+      return this.fail(adapter.platform, row, e) ? 'failed' : 'retry';
     }
   }
 
@@ -168,7 +190,8 @@ export class Dispatcher {
       .run();
   }
 
-  private fail(platform: Platform, row: OutboxRow, e: unknown): void {
+  /** Records a failed attempt; true when it was permanent and the row is given up. */
+  private fail(platform: Platform, row: OutboxRow, e: unknown): boolean {
     const err = e instanceof DeliveryError ? e : new DeliveryError(e instanceof Error ? e.message : String(e));
     const attempts = row.attempts + 1;
     const now = this.clock.now().getTime();
@@ -176,12 +199,13 @@ export class Dispatcher {
       this.db.update(outbox).set({ status: 'failed', attempts, lastError: err.message }).where(eq(outbox.id, row.id)).run();
       this.log.error({ outbox: row.id, platform, destination: row.destination, error: err.message }, 'delivery failed permanently');
       this.events.failed?.(row, err.message, true);
-      return;
+      return true;
     }
     const wait = err.opts.retryAfterMs ?? backoffMs(attempts);
     if (err.opts.retryAfterMs !== undefined && err.opts.global) this.blockedUntil.set(platform, now + wait);
     this.db.update(outbox).set({ attempts, lastError: err.message, nextAttemptAt: new Date(now + wait) }).where(eq(outbox.id, row.id)).run();
     this.log.warn({ outbox: row.id, platform, attempts, retryInMs: wait, error: err.message }, 'delivery failed; will retry');
     this.events.failed?.(row, err.message, false);
+    return false;
   }
 }

@@ -76,6 +76,25 @@ describe('outbox dispatcher', () => {
     expect(h.db.select().from(outbox).all().filter((r) => r.status === 'pending')).toEqual([]);
   });
 
+  it('a page queued while a backlog drains goes out next, not after the backlog', async () => {
+    const { h, slack, d } = setup();
+    h.run('alice', 'declare sev3 Slow search');
+    for (let i = 1; i <= 40; i++) h.run('alice', `update #1 step ${i}`);
+    let paged = false;
+    slack.failWith = () => {
+      if (!paged && slack.calls.length === 10) {
+        paged = true;
+        h.run('alice', 'page #1 @erin');
+      }
+      return null;
+    };
+    await d.dispatch();
+    const at = slack.calls.findIndex((c) => c.channel === 'D-U01ERIN');
+    expect(at).toBeGreaterThanOrEqual(10);
+    expect(at).toBeLessThanOrEqual(12);
+    expect(slack.calls.filter((c) => c.text.includes('Progress: step'))).toHaveLength(40);
+  });
+
   it('permanent errors are recorded and not retried', async () => {
     const { h, slack, d } = setup();
     h.run('alice', 'declare sev2 Search is slow');
