@@ -15,8 +15,14 @@ export const HOUR = 60 * MINUTE;
 
 export type HarnessOptions = { policy?: Policy | string; yaml?: string; start?: string; platforms?: Platform[] };
 
+/** The policy a test asks for: inline YAML, a parsed policy, a file, or the bundled default. */
+export function testPolicy(o: { policy?: Policy | string; yaml?: string }): Policy {
+  if (o.yaml) return parsePolicy(o.yaml);
+  return typeof o.policy === 'object' ? o.policy : loadPolicy(o.policy ?? 'examples/policies/default.yaml');
+}
+
 export function harness(o: HarnessOptions = {}) {
-  const policy = o.yaml ? parsePolicy(o.yaml) : typeof o.policy === 'object' ? o.policy : loadPolicy(o.policy ?? 'examples/policies/default.yaml');
+  const policy = testPolicy(o);
   const db = openDb(':memory:');
   const clock = new FakeClock(o.start ?? '2026-03-04T10:00:00Z');
   const svc = new Service({ db, policy, clock, platforms: o.platforms ?? ['console'], log: createLogger('silent') });

@@ -2,11 +2,12 @@
 // surface mounted: what the HTTP and status-page tests drive with real requests.
 import { KlaxonApp } from '../../src/app.js';
 import type { ChatAdapter, Connection } from '../../src/chat/port.js';
-import { loadPolicy, parsePolicy, type Policy } from '../../src/config/policy.js';
+import type { Policy } from '../../src/config/policy.js';
 import { mountHttp } from '../../src/http/routes.js';
 import { actorFor } from '../../src/service/actor.js';
 import { FakeClock } from '../../src/service/clock.js';
 import { closeDb, openDb } from '../../src/store/db.js';
+import { testPolicy } from '../helpers/harness.js';
 
 export const TOKEN = 'test-token-0123456789abcdef';
 export const T0 = '2026-03-04T10:00:00Z';
@@ -23,7 +24,7 @@ export type TestAppOptions = {
 };
 
 export async function startApp(o: TestAppOptions = {}) {
-  const policy = o.yaml ? parsePolicy(o.yaml) : (o.policy ?? loadPolicy('examples/policies/default.yaml'));
+  const policy = testPolicy(o);
   const db = openDb(':memory:');
   const clock = new FakeClock(o.start ?? T0);
   const token = o.token === null ? undefined : (o.token ?? TOKEN);
