@@ -87,19 +87,11 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   async edit(ref: MessageRef, body: MessageBody): Promise<void> {
-    try {
-      await this.client.chat.update({ channel: ref.channel, ts: ref.id, ...slackMessage(body) } as webApi.ChatUpdateArguments);
-    } catch (e) {
-      throw this.failure(e, 'chat.update');
-    }
+    await this.call('chat.update', () => this.client.chat.update({ channel: ref.channel, ts: ref.id, ...slackMessage(body) } as webApi.ChatUpdateArguments));
   }
 
   async setTopic(channel: string, text: string): Promise<void> {
-    try {
-      await this.client.conversations.setTopic({ channel, topic: text.slice(0, MAX_TOPIC) });
-    } catch (e) {
-      throw this.failure(e, 'conversations.setTopic');
-    }
+    await this.call('conversations.setTopic', () => this.client.conversations.setTopic({ channel, topic: text.slice(0, MAX_TOPIC) }));
   }
 
   async invite(channel: string, users: string[]): Promise<void> {
@@ -116,10 +108,15 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   async rename(channel: string, name: string): Promise<void> {
+    await this.call('conversations.rename', () => this.client.conversations.rename({ channel, name: name.slice(0, MAX_NAME) }));
+  }
+
+  /** One Web API call whose failure becomes a DeliveryError (recorded when permanent). */
+  private async call<T>(method: string, fn: () => Promise<T>): Promise<T> {
     try {
-      await this.client.conversations.rename({ channel, name: name.slice(0, MAX_NAME) });
+      return await fn();
     } catch (e) {
-      throw this.failure(e, 'conversations.rename');
+      throw this.failure(e, method);
     }
   }
 
