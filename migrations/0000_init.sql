@@ -137,6 +137,7 @@ CREATE TABLE `timeline_events` (
 	`public` integer DEFAULT false NOT NULL,
 	`public_text` text,
 	`status` text,
+	`severity` text,
 	FOREIGN KEY (`incident_id`) REFERENCES `incidents`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint

@@ -67,7 +67,7 @@ export function checkTarget(ctx: Ctx, incidentId: number, target: TargetName): v
   const limit = sev.targets![target]!.text;
   const lateMs = ctx.now.getTime() - deadline.getTime();
   ctx.tx.update(incidents).set({ targetsMissed: sql`${incidents.targetsMissed} + 1` }).where(eq(incidents.id, inc.id)).run();
-  addTimeline(ctx, inc.id, missedKind(target), 'klaxon', `Missed the ${limit} ${NOUN[target]} target (${sev.name ?? sev.id})`);
+  addTimeline(ctx, inc.id, missedKind(target), 'klaxon', `Missed the ${limit} ${NOUN[target]} target (${sev.name ?? sev.id})`, undefined, sev.id);
   const vars = {
     ...incidentVars(ctx.policy, inc, rolesOf(ctx.tx, inc.id)),
     text: `${limit} ${NOUN[target]}`,

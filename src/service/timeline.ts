@@ -5,11 +5,14 @@ import type { Ctx } from './context.js';
 
 export type TimelineEvent = typeof timelineEvents.$inferSelect;
 
-/** `shown` makes the event public on the status page with that customer-facing wording. */
-export function addTimeline(ctx: Ctx, incidentId: number, kind: string, actor: string | null, text: string, shown?: { text: string; status?: string }): void {
+/**
+ * `shown` makes the event public on the status page with that customer-facing wording; `severity`
+ * records the incident's severity at that moment for counts that must not move later (metrics).
+ */
+export function addTimeline(ctx: Ctx, incidentId: number, kind: string, actor: string | null, text: string, shown?: { text: string; status?: string }, severity?: string): void {
   ctx.tx
     .insert(timelineEvents)
-    .values({ incidentId, at: ctx.now, kind, actor, text, public: !!shown, publicText: shown?.text ?? null, status: shown?.status ?? null })
+    .values({ incidentId, at: ctx.now, kind, actor, text, public: !!shown, publicText: shown?.text ?? null, status: shown?.status ?? null, severity: severity ?? null })
     .run();
 }
 

@@ -44,6 +44,8 @@ export const timelineEvents = sqliteTable(
     publicText: text('public_text'),
     /** The incident status this event reported, for public update labels. */
     status: text('status'),
+    /** The incident's severity when it happened, where a count depends on it (missed targets). */
+    severity: text('severity'),
   },
   (t) => [index('timeline_incident').on(t.incidentId, t.at)],
 );

@@ -52,15 +52,16 @@ describe('/metrics', () => {
     expect(sample(s, 'klaxon_db_up')).toBe(1);
   });
 
-  it('page counters stay with the severity the page started under when the severity changes', async () => {
+  it('page and target counters stay with the severity they happened under when the severity changes', async () => {
     t = await startApp();
     t.run('bob', 'declare sev1 Checkout down');
     t.clock.advance(15 * MINUTE);
-    await t.app.tick();
+    await t.app.tick(); // tier 2, and the 15m acknowledge target is missed
     t.run('bob', 'severity sev3');
     const s = await scrape(t);
     expect(sample(s, 'klaxon_pages_total', { severity: 'sev1' })).toBe(1);
     expect(sample(s, 'klaxon_escalations_total', { severity: 'sev1' })).toBe(1);
+    expect(sample(s, 'klaxon_targets_missed_total', { severity: 'sev1' })).toBe(1);
   });
 
   it('moves when an incident is declared, paged, escalated, acknowledged and resolved', async () => {

@@ -1,9 +1,9 @@
 // Totals read from SQLite on each scrape. Pages, notifications and incidents are never deleted,
 // so these totals only grow: they are honest Prometheus counters that also survive a restart,
 // which counters kept in memory from service events would not.
-import { eq, ne, sql } from 'drizzle-orm';
+import { eq, like, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../store/db.js';
-import { incidents, pages } from '../../store/schema.js';
+import { incidents, pages, timelineEvents } from '../../store/schema.js';
 
 export type BySeverity = { severity: string; n: number }[];
 
@@ -42,11 +42,14 @@ export function escalationsBySeverity(db: Db): BySeverity {
     group by p.severity`);
 }
 
+/** Missed targets by the severity the incident had when each was missed, so the counter never goes down. */
 export function targetsMissedBySeverity(db: Db): BySeverity {
   return db
-    .select({ severity: incidents.severity, n: sql<number>`coalesce(sum(${incidents.targetsMissed}), 0)` })
-    .from(incidents)
-    .groupBy(incidents.severity)
+    .select({ severity: sql<string>`coalesce(${timelineEvents.severity}, ${incidents.severity})`, n: sql<number>`count(*)` })
+    .from(timelineEvents)
+    .innerJoin(incidents, eq(timelineEvents.incidentId, incidents.id))
+    .where(like(timelineEvents.kind, 'target_missed:%'))
+    .groupBy(sql`1`)
     .all();
 }
 
