@@ -15,6 +15,7 @@ import { openDb, closeDb } from '../store/db.js';
 import { pageNotifications, timers } from '../store/schema.js';
 import { ArgError, parseArgs, parseInstant } from './args.js';
 import { and, asc } from 'drizzle-orm';
+import { own } from '../domain/own.js';
 
 export type SimulationEvent = { at: string; offset: string; offsetMs: number; kind: string; text: string };
 export type SimulationInput = { policy: Policy; severity: string; start: Date; ackAfterMs?: number; resolveAfterMs?: number; horizonMs?: number };
@@ -65,7 +66,7 @@ export function simulate(input: SimulationInput): { events: SimulationEvent[]; p
 /** The most recently paged person acknowledges, as they would in real life. */
 function lastPaged(svc: Service): Actor {
   const row = svc.deps.db.select().from(pageNotifications).orderBy(desc(pageNotifications.id)).get();
-  return row ? { id: row.person, name: svc.policy.people[row.person]?.name ?? row.person, platform: 'system' } : SYSTEM;
+  return row ? { id: row.person, name: own(svc.policy.people, row.person)?.name ?? row.person, platform: 'system' } : SYSTEM;
 }
 
 export async function simulateCommand(args: string[]): Promise<number> {

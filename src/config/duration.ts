@@ -1,6 +1,7 @@
 // Durations as runbooks write them: "15m", "1h30m", "2 days", "4 business hours".
 // Business durations are kept symbolic (unit + amount) because their length depends on
 // the policy's calendar; only domain/business-time.ts turns them into instants.
+import { own } from '../domain/own.js';
 
 export type Duration =
   | { kind: 'wall'; ms: number; text: string }
@@ -27,7 +28,32 @@ const BUSINESS = new RegExp(String.raw`^${NUMBER}\s*business\s+(hours?|hrs?|h|da
 // separated by spaces, commas or "and" ("1 hour 30 minutes", "1h, 30m").
 const PIECE = new RegExp(String.raw`${NUMBER}\s*([a-z]+)(?:\s*,\s*|\s+and\s+|\s+)?`, 'y');
 
+// The longest duration anything accepts (a policy's targets and cadences, an override, a stats
+// window). Longer is a typo, and "99999999999999999999w" would otherwise overflow a Date.
+export const MAX_WALL_MS = 366 * DAY;
+const MAX_BUSINESS = { days: 260, hours: 260 * 24 } as const;
+const LONGEST = 'a year (366d, 260 business days)';
+
+/** Why `text` is not a usable duration, or undefined when parseDuration accepts it. */
+export function durationProblem(text: unknown): string | undefined {
+  if (parseDuration(text as string)) return undefined;
+  const shown = JSON.stringify(typeof text === 'string' ? text.trim() : text) ?? String(text);
+  return tooLong(text) ? `${shown} is longer than ${LONGEST}, the longest Klaxon accepts` : `${shown} is not a duration`;
+}
+
+/** A well-formed duration beyond the maximum: its error says so rather than "not a duration". */
+export function tooLong(text: unknown): boolean {
+  return unbounded(text) !== null && parseDuration(text as string) === null;
+}
+
 export function parseDuration(text: string): Duration | null {
+  const d = unbounded(text);
+  if (!d) return null;
+  if (d.kind === 'wall' ? d.ms > MAX_WALL_MS : d.amount > MAX_BUSINESS[d.unit]) return null;
+  return d;
+}
+
+function unbounded(text: unknown): Duration | null {
   if (typeof text !== 'string') return null;
   const original = text.trim();
   const s = original.toLowerCase();
@@ -47,7 +73,7 @@ export function parseDuration(text: string): Duration | null {
     const at = PIECE.lastIndex;
     const m = PIECE.exec(s);
     if (!m || m.index !== at) return null;
-    const unit = WALL_UNITS[m[2]];
+    const unit = own(WALL_UNITS, m[2]);
     if (unit === undefined) return null;
     ms += Number(m[1]) * unit;
   }

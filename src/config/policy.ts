@@ -8,7 +8,8 @@ import { parseDocument, type YAMLError } from 'yaml';
 import { z } from 'zod';
 import type { Calendar } from '../domain/business-time.js';
 import { KNOWN_PLACEHOLDERS, placeholdersIn, TEMPLATE_NAMES } from '../domain/templates.js';
-import { formatMs, parseDuration, type Duration } from './duration.js';
+import { durationProblem, formatMs, parseDuration, type Duration } from './duration.js';
+import { own } from '../domain/own.js';
 
 export type WallDuration = Extract<Duration, { kind: 'wall' }>;
 
@@ -61,14 +62,14 @@ const count = scalar<number>((v) => {
 const duration = scalar<Duration>((v) => {
   if (typeof v !== 'string') return { error: `${show(v)} is not a duration (give a unit, e.g. 15m, 4h, 3 business days)` };
   const d = parseDuration(v);
-  return d ? { ok: d } : { error: `${show(v)} is not a duration` };
+  return d ? { ok: d } : { error: durationProblem(v)! };
 });
 
 // Escalation timers fire on the clock; "2 business hours" would silently stall a page overnight.
 const wallDuration = scalar<WallDuration>((v) => {
   if (typeof v !== 'string') return { error: `${show(v)} is not a duration (give a unit, e.g. 15m)` };
   const d = parseDuration(v);
-  if (!d) return { error: `${show(v)} is not a duration` };
+  if (!d) return { error: durationProblem(v)! };
   if (d.kind !== 'wall') return { error: `${show(v)} is business time; this must be wall-clock (e.g. 15m)` };
   return { ok: d };
 });
@@ -93,7 +94,7 @@ const DAY_NAMES: Record<string, (typeof DAYS)[number]> = {
   thu: 'thu', thur: 'thu', thurs: 'thu', thursday: 'thu', fri: 'fri', friday: 'fri',
   sat: 'sat', saturday: 'sat', sun: 'sun', sunday: 'sun',
 };
-const dayName = (v: string): (typeof DAYS)[number] | undefined => DAY_NAMES[v.trim().toLowerCase()];
+const dayName = (v: string): (typeof DAYS)[number] | undefined => own(DAY_NAMES, v.trim().toLowerCase());
 
 const day = scalar<(typeof DAYS)[number]>((v) => {
   const d = typeof v === 'string' ? dayName(v) : undefined;
@@ -263,6 +264,19 @@ const entries = (v: unknown): [string, unknown][] => (isObj(v) ? Object.entries(
 const items = (v: unknown): [number, unknown][] => (Array.isArray(v) ? v.map((x, i) => [i, x] as [number, unknown]) : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const norm = (s: string): string => s.trim().toLowerCase().replace(/\s+/g, ' ');
+
+// People, schedules, policies and groups are named in chat commands (`oncall primary`, `/as alice`)
+// and in targets (`schedule:primary`), so their names are plain words; JavaScript's built-in
+// property names (`constructor`, `toString`, `__proto__`) would read as something else entirely.
+const NAMED_SECTIONS = ['people', 'schedules', 'escalation_policies', 'groups'] as const;
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const BUILT_IN_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+export function badName(name: string): string | undefined {
+  if (!SAFE_NAME.test(name)) return `"${name}" is not a usable name (letters, digits, "-", "_" and "."; starting with a letter or digit; at most 64)`;
+  if (BUILT_IN_NAMES.has(name)) return `"${name}" is a reserved word; choose another name`;
+  return undefined;
+}
 
 function crossCheck(p: PolicyShape, report: Report): void {
   const people = new Set(Object.keys(isObj(p.people) ? p.people : {}));
@@ -446,8 +460,15 @@ export function parsePolicy(yamlText: string, source = 'policy'): Policy {
   const data: unknown = doc.toJS();
   if (data === null || data === undefined) throw new PolicyError(['(top level): the policy is empty'], source);
   if (!isObj(data)) throw new PolicyError([`(top level): expected a mapping of policy keys, got ${show(data)}`], source);
+  // Checked on the raw YAML: once parsed into an object, a `__proto__` key is no longer a key.
+  const badNames = NAMED_SECTIONS.flatMap((section) =>
+    entries(data[section]).flatMap(([name]) => {
+      const bad = badName(name);
+      return bad ? [`${formatPath([section, name])}: ${bad}`] : [];
+    }),
+  );
   const result = PolicySchema.safeParse(data, { error: (iss) => (iss.input === undefined ? 'required' : undefined) });
-  if (!result.success) throw new PolicyError([...new Set(result.error.issues.flatMap(issueLines))], source);
+  if (!result.success || badNames.length) throw new PolicyError([...new Set([...badNames, ...(result.success ? [] : result.error.issues.flatMap(issueLines))])], source);
   return result.data;
 }
 

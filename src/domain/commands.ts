@@ -1,7 +1,7 @@
 // The chat command grammar shared by Slack, Discord and the console. Pure and total: any
 // string yields a ParseResult (never an exception), so adapters can answer errors with
 // "what was wrong" plus the right form without guarding the parser.
-import { parseDuration, type Duration } from '../config/duration.js';
+import { durationProblem, parseDuration, tooLong, type Duration } from '../config/duration.js';
 
 export type UserRef = { id: string } | { name: string };
 export type Command =
@@ -265,7 +265,7 @@ function parseOverride(a: Args): Command {
   if (!user) throw new UsageError(`"${who}" is not a user (use @name)`, 'override');
   const text = a.rest();
   const duration = parseDuration(text);
-  if (!duration) throw new UsageError(`bad duration "${text}" (e.g. 2h, 1d, 90m)`, 'override');
+  if (!duration) throw new UsageError(tooLong(text) ? durationProblem(text)! : `bad duration "${text}" (e.g. 2h, 1d, 90m)`, 'override');
   return { kind: 'override', schedule: need(schedule, 'schedule', 'override'), user, duration };
 }
 
@@ -273,7 +273,7 @@ function parseStats(a: Args): Command {
   const text = a.rest();
   if (!text) return { kind: 'stats' };
   const window = parseDuration(text);
-  if (!window) throw new UsageError(`bad window "${text}" (e.g. 30d, 1w)`, 'stats');
+  if (!window) throw new UsageError(tooLong(text) ? `bad window: ${durationProblem(text)}` : `bad window "${text}" (e.g. 30d, 1w)`, 'stats');
   return { kind: 'stats', window };
 }
 

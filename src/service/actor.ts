@@ -1,5 +1,6 @@
 import type { Platform } from '../chat/port.js';
 import type { Policy } from '../config/policy.js';
+import { own } from '../domain/own.js';
 
 /**
  * Who did something. `id` is a policy person id when the platform user maps to one, otherwise
@@ -18,7 +19,7 @@ export const SYSTEM: Actor = { id: 'klaxon', name: 'Klaxon', platform: 'system' 
 /** Finds the policy person behind a platform user ID, or records the user by platform and ID. */
 export function actorFor(policy: Policy, platform: Platform, userId: string, displayName?: string, roles?: string[]): Actor {
   if (platform === 'console') {
-    const person = policy.people[userId];
+    const person = own(policy.people, userId);
     return { id: userId, name: person?.name ?? displayName ?? userId, platform, roles };
   }
   for (const [id, p] of Object.entries(policy.people)) {
@@ -32,10 +33,10 @@ export function platformUserId(policy: Policy, person: string, platform: Platfor
   if (platform === 'console') return person.includes(':') ? undefined : person;
   const prefix = `${platform}:`;
   if (person.startsWith(prefix)) return person.slice(prefix.length);
-  return policy.people[person]?.[platform];
+  return own(policy.people, person)?.[platform];
 }
 
 export function personName(policy: Policy, person: string | null | undefined): string {
   if (!person) return 'unassigned';
-  return policy.people[person]?.name ?? person.replace(/^(slack|discord|console):/, '');
+  return own(policy.people, person)?.name ?? person.replace(/^(slack|discord|console):/, '');
 }

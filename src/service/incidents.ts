@@ -18,6 +18,7 @@ import { afterChange, nextUpdateText } from './cadence.js';
 import { formatDue, postmortemDue, postPostmortemDraft } from './postmortem.js';
 import { cancelIncidentTimers } from './timers.js';
 import { addTimeline } from './timeline.js';
+import { own } from '../domain/own.js';
 
 export type Status = 'investigating' | 'identified' | 'monitoring';
 
@@ -90,7 +91,7 @@ function spaceLink(p: Platform, inc: Incident): string {
 function notify(ctx: Ctx, sev: Severity, bodyFor: Parameters<typeof postToChannel>[2], incidentId: number): void {
   // Every declaration is announced already; notify adds the other channels and groups.
   for (const key of sev.notify.filter((k) => k !== 'announcements')) {
-    const members = ctx.policy.groups[key];
+    const members = own(ctx.policy.groups, key);
     if (members) {
       for (const m of members) if (!m.includes(':')) directMessage(ctx, m, bodyFor, { incidentId });
     } else postToChannel(ctx, key, bodyFor, { incidentId });

@@ -4,6 +4,7 @@ import type { Db, Tx } from '../store/db.js';
 import { overrides } from '../store/schema.js';
 import type { Policy } from '../config/policy.js';
 import { UserError } from './errors.js';
+import { own } from '../domain/own.js';
 
 export function activeOverrides(tx: Tx | Db, at: Date): Override[] {
   return tx
@@ -16,7 +17,7 @@ export function activeOverrides(tx: Tx | Db, at: Date): Override[] {
 
 /** Who is on call for a schedule at a moment, overrides included. */
 export function whoIsOnCall(tx: Tx | Db, policy: Policy, schedule: string, at: Date): OnCall {
-  const s = policy.schedules[schedule];
+  const s = own(policy.schedules, schedule);
   if (!s) throw new UserError(`There is no schedule "${schedule}". Schedules: ${Object.keys(policy.schedules).join(', ') || 'none'}.`);
   return onCallAt(s, at, policy.timezone, activeOverrides(tx, at).filter((o) => o.schedule === schedule));
 }

@@ -6,6 +6,7 @@ import type { MessageBody, Platform } from '../chat/port.js';
 import { outbox } from '../store/schema.js';
 import { platformUserId } from './actor.js';
 import { readSwitches, type Ctx } from './context.js';
+import { own } from '../domain/own.js';
 
 /** Pages jump the queue: a rate-limited platform delivers them before nudges and announcements. */
 export const PRIORITY = { page: 0, normal: 1, low: 2 } as const;
@@ -19,7 +20,7 @@ export function mentioner(ctx: Ctx, platform: Platform): (person: string) => str
   return (person) => {
     const id = platformUserId(ctx.policy, person, platform);
     if (id) return mentionOn(platform, id);
-    return ctx.policy.people[person]?.name ?? person.replace(/^\w+:/, '');
+    return own(ctx.policy.people, person)?.name ?? person.replace(/^\w+:/, '');
   };
 }
 
@@ -75,7 +76,7 @@ export function postToChannel(ctx: Ctx, key: string, bodyFor: BodyFor, o: Opts &
 export function channelFor(ctx: Ctx, platform: Platform, key: string): string | undefined {
   if (platform === 'console') return key;
   const map = ctx.policy.channels?.[platform] as Record<string, string | undefined> | undefined;
-  return map?.[key];
+  return own(map, key);
 }
 
 /** Posts to a concrete platform channel (support replies answer where the message was). */

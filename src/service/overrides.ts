@@ -7,10 +7,11 @@ import { formatTime } from './incident-view.js';
 import { postToChannel } from './outbox-writer.js';
 import { rotaChanged } from './rota.js';
 import type { Reply } from './service.js';
+import { hasOwnKey } from '../domain/own.js';
 
 /** `override <schedule> <@user> <duration>`: someone takes over a rota from now for a while. */
 export function createOverride(ctx: Ctx, actor: Actor, schedule: string, person: string, duration: Duration): Reply {
-  if (!ctx.policy.schedules[schedule]) throw new UserError(`There is no schedule "${schedule}". Schedules: ${Object.keys(ctx.policy.schedules).join(', ') || 'none'}.`, 'override <schedule> <@user> <duration>');
+  if (!hasOwnKey(ctx.policy.schedules, schedule)) throw new UserError(`There is no schedule "${schedule}". Schedules: ${Object.keys(ctx.policy.schedules).join(', ') || 'none'}.`, 'override <schedule> <@user> <duration>');
   if (duration.kind !== 'wall') throw new UserError('An override lasts a wall-clock time such as 2h or 3d, not business time.', 'override <schedule> <@user> <duration>');
   if (duration.ms > 90 * 24 * 3600_000) throw new UserError('An override can last at most 90 days; change the rota in the policy for longer.');
   const end = new Date(ctx.now.getTime() + duration.ms);

@@ -14,6 +14,7 @@ import { whoIsOnCall } from './oncall.js';
 import { directMessage, editPageCopies, postToChannel, postToIncident, PRIORITY, queueAction } from './outbox-writer.js';
 import { cancelIncidentTimers, cancelPageTimers, scheduleTimer } from './timers.js';
 import { addTimeline } from './timeline.js';
+import { own } from '../domain/own.js';
 
 export type Page = typeof pages.$inferSelect;
 
@@ -24,7 +25,7 @@ const LATE_AFTER_MS = 60_000;
 
 export function tiersOf(ctx: Ctx, page: Pick<Page, 'policy' | 'target'>): { tiers: Tier[]; repeat: number } {
   if (page.policy) {
-    const ep = ctx.policy.escalation_policies[page.policy];
+    const ep = own(ctx.policy.escalation_policies, page.policy);
     if (!ep) throw new Error(`escalation policy ${page.policy} vanished from the policy`);
     return { tiers: ep.tiers, repeat: ep.repeat };
   }

@@ -1,6 +1,7 @@
 import type { Policy } from '../config/policy.js';
 import type { Actor } from './actor.js';
 import { UserError } from './errors.js';
+import { own } from '../domain/own.js';
 
 export type Action =
   | 'declare' | 'update' | 'mitigate' | 'severity' | 'role' | 'page' | 'ack' | 'resolve'
@@ -12,7 +13,7 @@ export function requirePermission(policy: Policy, actor: Actor, action: Action):
   const rule = (policy.permissions as Record<string, 'anyone' | string[] | undefined>)[action];
   if (rule === undefined || rule === 'anyone') return;
   const held = new Set([actor.id, ...(actor.roles ?? [])]);
-  const allowed = rule.some((group) => (policy.groups[group] ?? []).some((member) => held.has(member)));
+  const allowed = rule.some((group) => (own(policy.groups, group) ?? []).some((member) => held.has(member)));
   if (!allowed) {
     const verb = action.replace('_', '-');
     throw new UserError(`You are not allowed to ${verb}: it needs membership of ${rule.map((g) => `"${g}"`).join(' or ')} in the policy.`);

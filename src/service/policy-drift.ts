@@ -4,6 +4,7 @@ import { and, eq, isNotNull, ne } from 'drizzle-orm';
 import { findSeverity, type Policy } from '../config/policy.js';
 import type { Db } from '../store/db.js';
 import { incidents, pages } from '../store/schema.js';
+import { hasOwnKey } from '../domain/own.js';
 
 export function policyDrift(db: Db, policy: Policy): string[] {
   const problems: string[] = [];
@@ -12,7 +13,7 @@ export function policyDrift(db: Db, policy: Policy): string[] {
   }
   const open = db.select().from(pages).where(and(eq(pages.status, 'open'), isNotNull(pages.policy))).all();
   for (const p of open) {
-    if (!policy.escalation_policies[p.policy!]) problems.push(`escalation policy "${p.policy}" is paging for incident #${p.incidentId}`);
+    if (!hasOwnKey(policy.escalation_policies, p.policy)) problems.push(`escalation policy "${p.policy}" is paging for incident #${p.incidentId}`);
   }
   return problems;
 }

@@ -9,6 +9,7 @@ import { whoIsOnCall } from './oncall.js';
 import type { Reply } from './service.js';
 import { formatStats, statsReport } from './stats-report.js';
 import { timelineOf } from './timeline.js';
+import { hasOwnKey } from '../domain/own.js';
 
 export function status(ctx: Ctx, inc: Incident): Reply {
   const roles = rolesOf(ctx.tx, inc.id);
@@ -69,7 +70,7 @@ export function stats(ctx: Ctx, window: Duration = DEFAULT_WINDOW): Reply {
 }
 
 export function help(topic?: string): Reply {
-  if (topic && topic in USAGE) return { ok: true, text: `Usage: ${USAGE[topic as keyof typeof USAGE]}` };
+  if (topic && hasOwnKey(USAGE, topic)) return { ok: true, text: `Usage: ${USAGE[topic as keyof typeof USAGE]}` };
   return { ok: true, text: helpText() };
 }
 

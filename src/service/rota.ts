@@ -11,6 +11,7 @@ import { formatTime } from './incident-view.js';
 import { channelFor, directMessage, PRIORITY, queueAction } from './outbox-writer.js';
 import { whoIsOnCall } from './oncall.js';
 import { scheduleTimer } from './timers.js';
+import { own } from '../domain/own.js';
 
 const handoffKey = (s: string) => `handoff:${s}`;
 const announceKey = (s: string) => `announce:${s}`;
@@ -21,7 +22,8 @@ function hasPending(ctx: Ctx, key: string): boolean {
 
 /** The next regular hand-off after `from` (looking up to 8 days ahead covers every rotation). */
 function nextHandoff(ctx: Ctx, schedule: string, from: Date): Date | undefined {
-  const s = ctx.policy.schedules[schedule];
+  const s = own(ctx.policy.schedules, schedule);
+  if (!s) return undefined;
   return handoffsBetween(s, from, new Date(from.getTime() + 8 * 86400_000), ctx.policy.timezone)[0];
 }
 
@@ -50,7 +52,7 @@ export function rotaChanged(ctx: Ctx, schedule: string, moments: Date[]): void {
 
 /** Tells whoever goes off and comes on, repoints the user group, and arms the next regular hand-off. */
 export function handoff(ctx: Ctx, schedule: string, at: Date, regular: boolean): void {
-  const s = ctx.policy.schedules[schedule];
+  const s = own(ctx.policy.schedules, schedule);
   if (!s) return;
   const next = regular ? nextHandoff(ctx, schedule, at) : undefined;
   // Klaxon was down past later hand-offs too: this one is history, so tell nobody about it and
@@ -76,7 +78,7 @@ export function handoff(ctx: Ctx, schedule: string, at: Date, regular: boolean):
 
 /** Sets the schedule's announce channel topic to its current on-call ("On support today: @alice"). */
 export function announce(ctx: Ctx, schedule: string, at: Date): void {
-  const s = ctx.policy.schedules[schedule];
+  const s = own(ctx.policy.schedules, schedule);
   if (!s?.announce) return;
   const who = whoIsOnCall(ctx.tx, ctx.policy, schedule, ctx.now).person;
   // A topic is posted automatically outside incident channels, which safe mode silences.

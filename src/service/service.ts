@@ -18,6 +18,7 @@ import { acknowledgeIncident } from './targets.js';
 import { type Action, requirePermission } from './permissions.js';
 import * as queries from './queries.js';
 import { createOverride } from './overrides.js';
+import { hasOwnKey } from '../domain/own.js';
 
 export type Reply = { ok: boolean; text: string; body?: MessageBody };
 
@@ -155,7 +156,7 @@ export class Service {
       const hit = Object.entries(ctx.policy.people).find(([, p]) => p[plat] === ref.id);
       return hit ? hit[0] : `${plat}:${ref.id}`;
     }
-    if (ctx.policy.people[ref.id]) return ref.id;
+    if (hasOwnKey(ctx.policy.people, ref.id)) return ref.id;
     throw new UserError(`Nobody with ID ${ref.id} is in the policy.`);
   }
 
@@ -165,9 +166,9 @@ export class Service {
     if (target.type === 'user') spec = { target: `person:${this.personFor(ctx, target.user, actor.platform)}` };
     else {
       const name = target.name;
-      const isSchedule = !!ctx.policy.schedules[name] && target.type !== 'policy';
-      const isPolicy = !!ctx.policy.escalation_policies[name] && target.type !== 'schedule';
-      const isPerson = !!ctx.policy.people[name] && target.type === 'any';
+      const isSchedule = hasOwnKey(ctx.policy.schedules, name) && target.type !== 'policy';
+      const isPolicy = hasOwnKey(ctx.policy.escalation_policies, name) && target.type !== 'schedule';
+      const isPerson = hasOwnKey(ctx.policy.people, name) && target.type === 'any';
       if (isPolicy && (target.type === 'policy' || !isSchedule)) spec = { policy: name };
       else if (isSchedule) spec = { target: `schedule:${name}` };
       else if (isPerson) spec = { target: `person:${name}` };

@@ -222,3 +222,13 @@ describe('GET /api/v1/stats', () => {
     expect(narrow.severities[0].incidents).toBe(0);
   });
 });
+
+describe('GET /api/v1/stats with an absurd window', () => {
+  it('answers 400 naming the limit, and the service keeps answering', async () => {
+    t = await startApp();
+    const r = await t.api('/api/v1/stats?window=99999999999999999999w');
+    expect(r.status).toBe(400);
+    expect((await r.json()).error).toMatch(/^window: "99999999999999999999w" is longer than a year/);
+    expect((await t.api('/api/v1/stats?window=30d')).status).toBe(200);
+  });
+});

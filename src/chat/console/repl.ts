@@ -5,6 +5,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { KlaxonApp } from '../../app.js';
 import { actorFor } from '../../service/actor.js';
 import type { ConsoleAdapter } from './console-adapter.js';
+import { hasOwnKey } from '../../domain/own.js';
 
 export async function runConsole(app: KlaxonApp, adapter: ConsoleAdapter, io: { input: Readable; output: Writable; interactive: boolean }): Promise<void> {
   const policy = app.service.policy;
@@ -22,11 +23,24 @@ export async function runConsole(app: KlaxonApp, adapter: ConsoleAdapter, io: { 
       continue;
     }
     if (line === '/quit' || line === '/exit') break;
+    // One bad line must never end the session: report it and read the next one.
+    try {
+      await consoleLine(line);
+    } catch (e) {
+      app.log.error({ err: e }, 'console command failed');
+      say(`✖ Klaxon could not run that (${e instanceof Error ? e.message : String(e)}). The console is still running.`);
+    }
+    prompt();
+  }
+  rl.close();
+  await app.dispatcher.dispatch();
+
+  async function consoleLine(line: string): Promise<void> {
     const [verb, ...rest] = line.split(/\s+/);
     if (verb === '/as') {
       const who = rest[0]?.replace(/^@/, '');
       if (!who) say('Usage: /as NAME');
-      else if (!policy.people[who]) say(`Nobody called "${who}" is in the policy. People: ${Object.keys(policy.people).join(', ')}`);
+      else if (!hasOwnKey(policy.people, who)) say(`Nobody called "${who}" is in the policy. People: ${Object.keys(policy.people).join(', ')}`);
       else {
         me = who;
         say(`You are now @${me}.`);
@@ -45,8 +59,5 @@ export async function runConsole(app: KlaxonApp, adapter: ConsoleAdapter, io: { 
     }
     // Deliver what the command queued before the next prompt, so the chat reads in order.
     await app.dispatcher.dispatch();
-    prompt();
   }
-  rl.close();
-  await app.dispatcher.dispatch();
 }

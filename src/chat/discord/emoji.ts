@@ -1,5 +1,6 @@
 // Discord sends reactions as unicode emoji; the policy names them Slack-style (SPEC §2), so the
 // adapter translates before asking the service what a reaction means.
+import { own } from '../../domain/own.js';
 const NAMES: Record<string, string> = {
   '✅': 'white_check_mark',
   '☑️': 'ballot_box_with_check',
@@ -19,5 +20,5 @@ export function emojiName(emoji: { id?: string | null; name?: string | null }): 
   const raw = emoji.name ?? '';
   // Variation selectors make "✅" and "✅\uFE0F" the same reaction.
   const bare = raw.replace(/\uFE0F/g, '');
-  return NAMES[raw] ?? NAMES[bare] ?? NAMES[`${bare}\uFE0F`] ?? raw;
+  return own(NAMES, raw) ?? own(NAMES, bare) ?? own(NAMES, `${bare}\uFE0F`) ?? raw;
 }

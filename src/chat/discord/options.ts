@@ -2,7 +2,7 @@
 // options and choices; what is left (a page needs exactly one target, durations) is checked here
 // and answered like the text parser's errors: what was wrong, and the right form.
 import type { ChatInputCommandInteraction } from 'discord.js';
-import { parseDuration } from '../../config/duration.js';
+import { durationProblem, parseDuration, tooLong } from '../../config/duration.js';
 import { type Command, USAGE } from '../../domain/commands.js';
 import type { Subcommand } from './commands.js';
 
@@ -75,14 +75,14 @@ export function commandFromOptions(o: OptionReader): Mapped {
       const user = o.user('user');
       const duration = parseDuration(text('duration'));
       if (!user) return fail('Name who takes over.', 'override');
-      if (!duration) return fail(`"${text('duration')}" is not a duration (e.g. 4h, 2d, 90m).`, 'override');
+      if (!duration) return fail(`${durationProblem(text('duration'))} (e.g. 4h, 2d, 90m).`, 'override');
       return ok({ kind: 'override', schedule: text('schedule'), user: { id: user }, duration });
     }
     case 'stats': {
       const w = text('window');
       if (!w) return ok({ kind: 'stats' });
       const window = parseDuration(w);
-      return window ? ok({ kind: 'stats', window }) : fail(`"${w}" is not a period (e.g. 30d).`, 'stats');
+      return window ? ok({ kind: 'stats', window }) : fail(tooLong(w) ? `${durationProblem(w)}.` : `"${w}" is not a period (e.g. 30d).`, 'stats');
     }
     case 'automation':
       return ok({ kind: 'automation', on: o.string('state') === 'on' });

@@ -4,6 +4,7 @@ import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Policy } from '../../config/policy.js';
 import { type Actor, actorFor } from '../../service/actor.js';
+import { own } from '../../domain/own.js';
 
 const TTL_MS = 6 * 3600_000;
 const MAX_ENTRIES = 5000;
@@ -35,7 +36,7 @@ export class SlackPeople {
    */
   async name(userId: string, hint?: string, waitMs = 1500): Promise<string> {
     const person = this.inPolicy(userId);
-    if (person) return this.policy.people[person].name;
+    if (person) return own(this.policy.people, person)!.name;
     const hit = this.cache.get(userId);
     if (hit && Date.now() - hit.at < TTL_MS) return hit.name;
     const lookup = this.lookup(userId);

@@ -1,6 +1,6 @@
 // Request shapes for /api/v1. Messages are written to follow "field: ", so each reads as a sentence.
 import { z } from 'zod';
-import { parseDuration } from '../../config/duration.js';
+import { durationProblem, parseDuration, tooLong } from '../../config/duration.js';
 import { findSeverity, type Policy } from '../../config/policy.js';
 
 const required = (what: string) => ({ error: (iss: { input: unknown }) => (iss.input === undefined ? 'is required' : `must be ${what}`) });
@@ -34,7 +34,7 @@ export const statsQuery = z.object({
     .transform((text, ctx) => {
       const d = parseDuration(text);
       if (!d || d.kind !== 'wall') {
-        ctx.addIssue({ code: 'custom', message: `"${text}" is not a wall-clock duration such as 30d or 12w` });
+        ctx.addIssue({ code: 'custom', message: tooLong(text) ? durationProblem(text)! : `"${text}" is not a wall-clock duration such as 30d or 12w` });
         return z.NEVER;
       }
       return d;
