@@ -1,5 +1,5 @@
-import type { Platform } from '../chat/port.js';
-import type { Policy } from '../config/policy.js';
+import type { Platform } from './port.js';
+import type { Policy } from '../config/policy/index.js';
 import { own } from '../domain/own.js';
 
 /**

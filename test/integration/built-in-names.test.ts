@@ -2,7 +2,7 @@
 // entries only: JavaScript's built-ins (`constructor`, `toString`, `__proto__`) are not
 // schedules, people or commands, and answer like any other unknown name.
 import { describe, expect, it } from 'vitest';
-import { PolicyError, parsePolicy } from '../../src/config/policy.js';
+import { PolicyError, parsePolicy } from '../../src/config/policy/index.js';
 import { incidents, overrides } from '../../src/store/schema.js';
 import { harness } from '../helpers/harness.js';
 

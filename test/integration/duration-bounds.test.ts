@@ -1,8 +1,8 @@
 // Every duration has a ceiling (a year): a typo such as "99999999999999999999w" is refused with a
 // message that says so, instead of overflowing a Date and taking the process down.
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../../src/config/duration.js';
-import { parsePolicy } from '../../src/config/policy.js';
+import { parseDuration } from '../../src/domain/duration.js';
+import { parsePolicy } from '../../src/config/policy/index.js';
 import { overrides } from '../../src/store/schema.js';
 import { harness } from '../helpers/harness.js';
 

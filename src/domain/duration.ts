@@ -1,7 +1,7 @@
 // Durations as runbooks write them: "15m", "1h30m", "2 days", "4 business hours".
 // Business durations are kept symbolic (unit + amount) because their length depends on
 // the policy's calendar; only domain/business-time.ts turns them into instants.
-import { own } from '../domain/own.js';
+import { own } from './own.js';
 
 export type Duration =
   | { kind: 'wall'; ms: number; text: string }
