@@ -9,7 +9,7 @@ import { type ClientOptions, createClient } from './client.js';
 import { DiscordConnection } from './connection.js';
 import { onInteraction } from './interactions.js';
 import { onMessage } from './messages.js';
-import { onReaction, type ReactionPacket } from './reactions.js';
+import { onReactionPacket, type ReactionPacket } from './reactions.js';
 
 export type DiscordOptions = Omit<ClientOptions, 'api'> & { readyTimeoutMs?: number };
 
@@ -32,7 +32,7 @@ export async function attachDiscord(app: KlaxonApp, env: Env, opts: DiscordOptio
   client.on(Events.InteractionCreate, (i) => guard('interaction', () => onInteraction(svc, log, i)));
   client.on(Events.MessageCreate, (m) => guard('message', () => onMessage(svc, client, m)));
   client.on(Events.Raw, (packet: GatewayDispatchPayload) => {
-    if (packet.t === 'MESSAGE_REACTION_ADD') guard('reaction', () => onReaction(svc, client, adapter, log, packet.d as ReactionPacket));
+    if (packet.t === 'MESSAGE_REACTION_ADD') guard('reaction', () => onReactionPacket(svc, client, adapter, log, packet.d as ReactionPacket));
   });
 
   app.addAdapter(adapter, new DiscordConnection(client, env.DISCORD_TOKEN, adapter, log, opts.readyTimeoutMs));
