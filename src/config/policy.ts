@@ -165,7 +165,7 @@ const SeveritySchema = z.strictObject({
   aliases: list(id).default([]),
   description: text,
   page: text.optional(),
-  targets: z.strictObject({ acknowledge: duration.optional(), resolve: duration.optional() }).optional(),
+  targets: z.strictObject({ acknowledge: duration.optional(), mitigate: duration.optional(), resolve: duration.optional() }).optional(),
   updates: z
     .strictObject({
       every: duration.optional(),
@@ -510,6 +510,7 @@ export function summarizePolicy(p: Policy): string {
     const bits = [
       s.aliases.length ? `aka ${s.aliases.join(', ')}` : '',
       s.targets?.acknowledge ? `ack ${showDuration(s.targets.acknowledge)}` : '',
+      s.targets?.mitigate ? `mitigate ${showDuration(s.targets.mitigate)}` : '',
       s.targets?.resolve ? `resolve ${showDuration(s.targets.resolve)}` : '',
       s.updates?.every ? `updates every ${showDuration(s.updates.every)}` : '',
       s.updates?.by_status ? `updates by status ${Object.entries(s.updates.by_status).map(([k, d]) => `${k} ${showDuration(d as Duration)}`).join(', ')}` : '',

@@ -68,8 +68,8 @@ const SUMMARY: Record<Kind, string> = {
   oncall: 'who is on call now, and the next hand-off',
   override: 'take over a rota for a while',
   stats: 'MTTA, MTTR, target breaches, postmortems',
-  automation: 'turn auto-replies and automatic paging on or off',
-  safe_mode: 'stop automatic posts outside incident channels',
+  automation: "turn Klaxon's support auto-replies on or off (pages always go out)",
+  safe_mode: "stop Klaxon's automatic posts outside incident channels (pages always go out)",
   help: 'this help',
 };
 

@@ -80,7 +80,7 @@ export function incidentCommand(policy: Policy): RESTPostAPIChatInputApplication
       options: [schedule(true), user('user', 'Who takes over', true), str('duration', 'For how long, e.g. 4h or 2d', true)],
     },
     stats: { description: 'MTTA, MTTR, target breaches, postmortems', options: [str('window', 'Period, e.g. 30d')] },
-    automation: { description: 'Turn auto-replies and automatic paging on or off', options: [onOff()] },
+    automation: { description: 'Turn support auto-replies on or off (pages always go out)', options: [onOff()] },
     'safe-mode': { description: 'Stop automatic posts outside incident threads', options: [onOff()] },
     help: {
       description: 'Usage',
