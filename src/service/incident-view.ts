@@ -1,5 +1,5 @@
 import { asc, desc, eq, inArray, ne } from 'drizzle-orm';
-import { findSeverity, type Policy, type Severity } from '../config/policy.js';
+import { findSeverity, type Policy, type Severity } from '../config/policy/index.js';
 import { incidentChannelName } from '../domain/slug.js';
 import type { Db, Tx } from '../store/db.js';
 import { incidents, roleAssignments } from '../store/schema.js';
@@ -74,6 +74,9 @@ export function severityOf(policy: Policy, inc: Pick<Incident, 'severity'>): Sev
     public: false,
     runbooks: [],
     checklist: [],
+    roles: undefined,
+    required_roles: [],
+    role_grace: undefined,
   };
 }
 

@@ -3,8 +3,8 @@
 // the miss is recorded on the timeline as `role_missed:<role>`, which `stats` counts. The check
 // is a timer row, so a restart neither loses nor repeats it.
 import { and, eq, like } from 'drizzle-orm';
-import { formatMs } from '../config/duration.js';
-import { policyCalendar } from '../config/policy.js';
+import { formatMs } from '../domain/duration.js';
+import { policyCalendar } from '../config/policy/index.js';
 import { addDuration } from '../domain/business-time.js';
 import { timelineEvents } from '../store/schema.js';
 import type { Ctx } from './context.js';

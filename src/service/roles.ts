@@ -3,7 +3,7 @@
 // them: an incident keeps its holders until a person hands over.
 import { eq } from 'drizzle-orm';
 import { formatRoleSource, type RoleRule, type RoleRules, type RoleSource } from '../config/policy/roles.js';
-import type { Policy, Severity } from '../config/policy.js';
+import type { Policy, Severity } from '../config/policy/index.js';
 import { roleAssignments } from '../store/schema.js';
 import { type Actor, personName } from './actor.js';
 import type { Ctx } from './context.js';

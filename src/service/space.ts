@@ -1,7 +1,7 @@
 // The incident's channel topic (Slack) and thread name (Discord): severity, status and who holds
 // the roles, so anyone opening the channel sees who to talk to.
 import { personName } from './actor.js';
-import type { Policy } from '../config/policy.js';
+import type { Policy } from '../config/policy/index.js';
 import type { Ctx } from './context.js';
 import { getIncident, type Incident, rolesOf, severityLabel, severityOf } from './incident-view.js';
 import { queueAction } from './outbox-writer.js';

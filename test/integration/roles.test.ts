@@ -1,7 +1,7 @@
 // Roles from rotas (issue #16): the runbook's people take their roles without anyone typing them.
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import type { Platform, SpaceInfo } from '../../src/chat/port.js';
+import type { Platform, SpaceInfo } from '../../src/service/port.js';
 import { API_ACTOR } from '../../src/http/api/incidents.js';
 import { createLogger } from '../../src/log.js';
 import { Dispatcher } from '../../src/scheduler/dispatcher.js';

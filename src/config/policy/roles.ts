@@ -14,6 +14,7 @@
 // Severities may override single roles (`severities[i].roles`) and name `required_roles`,
 // nudged once when still empty `role_grace` after the declaration.
 import { z } from 'zod';
+import { isObj, show } from './scalars.js';
 
 export type RoleSource =
   | { kind: 'schedule'; name: string }
@@ -28,8 +29,6 @@ export type RoleRules = Record<string, RoleRule>;
 /** The commander is always a role: topics, nudges and postmortem reminders name one. */
 export const COMMANDER = 'commander';
 const LEGACY: RoleRule = [{ kind: 'declarer' }];
-
-const show = (v: unknown): string => (typeof v === 'bigint' ? String(v) : JSON.stringify(v) ?? String(v));
 
 export function parseRoleSource(v: unknown): { ok: RoleSource } | { error: string } {
   const s = typeof v === 'string' ? v.trim() : '';
@@ -61,16 +60,25 @@ const ruleSchema = z.unknown().transform((v, ctx): RoleRule => {
   return out;
 });
 
-/** Top-level `roles`: a list of names (legacy) or a map of name → source(s). */
-export const RolesSchema = z
-  .union([z.array(roleName).min(1), z.record(roleName, ruleSchema)])
-  .transform((v): RoleRules => {
-    const rules: RoleRules = {};
-    if (Array.isArray(v)) for (const name of v) rules[name] = name === COMMANDER ? LEGACY : [];
-    else Object.assign(rules, v);
-    if (!Object.hasOwn(rules, COMMANDER)) return { [COMMANDER]: LEGACY, ...rules };
-    return rules;
-  });
+const NamesSchema = z.array(roleName).min(1, 'needs at least one role');
+const RulesSchema = z.record(roleName, ruleSchema);
+
+/** Top-level `roles`: a list of names (as before sources existed) or a map of name → source(s). */
+export const RolesSchema = z.unknown().transform((v, ctx): RoleRules => {
+  if (!Array.isArray(v) && !isObj(v)) {
+    ctx.addIssue({ code: 'custom', message: `expected a list of role names or a map of role: source, got ${show(v)}` });
+    return z.NEVER;
+  }
+  const r = Array.isArray(v) ? NamesSchema.safeParse(v) : RulesSchema.safeParse(v);
+  if (!r.success) {
+    for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path as PropertyKey[] });
+    return z.NEVER;
+  }
+  const rules: RoleRules = {};
+  if (Array.isArray(r.data)) for (const name of r.data) rules[name] = name === COMMANDER ? LEGACY : [];
+  else Object.assign(rules, r.data);
+  return Object.hasOwn(rules, COMMANDER) ? rules : { [COMMANDER]: LEGACY, ...rules };
+});
 
 export const DEFAULT_ROLES: RoleRules = { commander: LEGACY, comms: [], scribe: [] };
 
@@ -82,8 +90,6 @@ export const SeverityRolesSchema = z.record(roleName, ruleSchema);
 
 type Path = (string | number)[];
 type Known = { people: Set<string>; schedules: Set<string> };
-
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function checkRules(rules: unknown, path: Path, known: Known, report: (path: Path, message: string) => void, roles?: Set<string>): void {
   if (!isObj(rules)) return;
