@@ -28,6 +28,8 @@ export function summarizePolicy(p: Policy): string {
       s.postmortem?.required ? `postmortem${s.postmortem.due ? ` due ${showDuration(s.postmortem.due)}` : ''}` : '',
       s.postmortem?.required_if_longer_than ? `postmortem if longer than ${showDuration(s.postmortem.required_if_longer_than)}` : '',
       s.public ? 'public' : '',
+      s.roles ? `roles ${describeRules(s.roles)}` : '',
+      s.required_roles.length ? `requires ${s.required_roles.join(', ')} within ${showDuration(s.role_grace ?? p.role_grace)}` : '',
     ].filter(Boolean);
     lines.push(`  ${s.id}${s.name ? ` (${s.name})` : ''}: ${bits.join('; ')}`);
   }
