@@ -2,15 +2,14 @@
 // period after its declaration is nudged once in its channel, mentioning whoever is on call, and
 // the miss is recorded on the timeline as `role_missed:<role>`, which `stats` counts. The check
 // is a timer row, so a restart neither loses nor repeats it.
-import { and, eq, like } from 'drizzle-orm';
+import { and, asc, eq, like } from 'drizzle-orm';
 import { formatMs } from '../domain/duration.js';
 import { policyCalendar } from '../config/policy/index.js';
 import { addDuration } from '../domain/business-time.js';
-import { timelineEvents } from '../store/schema.js';
+import { pageNotifications, pages, timelineEvents } from '../store/schema.js';
 import type { Ctx } from './context.js';
 import { getIncident, type Incident, rolesOf, severityOf } from './incident-view.js';
 import { postToIncident } from './outbox-writer.js';
-import { tierPeople } from './paging.js';
 import { invite, roleRules } from './roles.js';
 import { whoIsOnCall } from './oncall.js';
 import { cancelIncidentTimers, scheduleTimer } from './timers.js';
@@ -42,11 +41,11 @@ export function armRoleGrace(ctx: Ctx, inc: Incident): void {
 
 /**
  * Who the nudge mentions: whoever is on call for the schedules the empty roles come from, else
- * the first tier of the severity's escalation policy.
+ * the people this incident's pages reached (out of hours that is the out-of-hours tier, not the
+ * day rota).
  */
 function onCallFor(ctx: Ctx, inc: Incident, roles: string[]): string[] {
-  const sev = severityOf(ctx.policy, inc);
-  const rules = roleRules(ctx.policy, sev);
+  const rules = roleRules(ctx.policy, severityOf(ctx.policy, inc));
   const people = new Set<string>();
   for (const role of roles) {
     for (const s of rules[role] ?? []) {
@@ -54,9 +53,15 @@ function onCallFor(ctx: Ctx, inc: Incident, roles: string[]): string[] {
       if (who) people.add(who);
     }
   }
-  const first = sev.page ? ctx.policy.escalation_policies[sev.page]?.tiers[0] : undefined;
-  if (people.size === 0 && first) for (const p of tierPeople(ctx, first, ctx.now)) people.add(p);
-  return [...people];
+  if (people.size > 0) return [...people];
+  const paged = ctx.tx
+    .select({ person: pageNotifications.person })
+    .from(pageNotifications)
+    .innerJoin(pages, eq(pages.id, pageNotifications.pageId))
+    .where(eq(pages.incidentId, inc.id))
+    .orderBy(asc(pageNotifications.id))
+    .all();
+  return [...new Set(paged.map((p) => p.person))];
 }
 
 /** The grace timer fell due: nudge once if a required role is still empty, and count each one missed. */
