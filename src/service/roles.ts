@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { formatRoleSource, type RoleRule, type RoleRules, type RoleSource } from '../config/policy/roles.js';
 import type { Policy, Severity } from '../config/policy/index.js';
 import { roleAssignments } from '../store/schema.js';
-import { type Actor, personName } from './actor.js';
+import { type Actor, personName, SYSTEM } from './actor.js';
 import type { Ctx } from './context.js';
 import { UserError } from './errors.js';
 import { formatTime, type Incident, rolesOf, severityOf } from './incident-view.js';
@@ -90,7 +90,7 @@ export function fillEmptyRoles(ctx: Ctx, inc: Incident, sev: Severity): void {
   const taken: [string, string][] = [];
   for (const [role, rule] of Object.entries(roleRules(ctx.policy, sev))) {
     if (held[role]) continue;
-    const h = holderFrom(ctx, rule.filter((s) => s.kind !== 'declarer'), { id: '', name: '', platform: 'system' });
+    const h = holderFrom(ctx, rule.filter((s) => s.kind !== 'declarer'), SYSTEM);
     if (!h) continue;
     const source = formatRoleSource(h.source);
     take(ctx, inc.id, role, h.person, source);
