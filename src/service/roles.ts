@@ -2,6 +2,7 @@
 // first acknowledgement's), handed over by `role`, listed by `roles`. A rota hand-off never moves
 // them: an incident keeps its holders until a person hands over.
 import { eq } from 'drizzle-orm';
+import { USAGE } from '../domain/commands.js';
 import { formatRoleSource, type RoleRule, type RoleRules, type RoleSource } from '../config/policy/roles.js';
 import type { Policy, Severity } from '../config/policy/index.js';
 import { roleAssignments } from '../store/schema.js';
@@ -11,11 +12,9 @@ import { UserError } from './errors.js';
 import { formatTime, type Incident, rolesOf, severityOf } from './incident-view.js';
 import { whoIsOnCall } from './oncall.js';
 import { postToIncident, queueAction } from './outbox-writer.js';
-import type { Reply } from './service.js';
+import type { Reply } from './reply.js';
 import { refreshSpace } from './space.js';
 import { addTimeline } from './timeline.js';
-
-export const USAGE_ROLE = 'role [#N] <role> <@user>';
 
 /** The severity's rule for each role: the policy's defaults with the severity's overrides. */
 export function roleRules(policy: Policy, sev: Severity): RoleRules {
@@ -123,13 +122,13 @@ export function fillRolesOnAcknowledge(ctx: Ctx, inc: Incident, by: string): voi
 
 /** `role commander @bob`: hands a role over, announcing "Alice → Bob" on the timeline and in the channel. */
 export function handOver(ctx: Ctx, actor: Actor, inc: Incident, role: string, person: string): string {
-  if (inc.status === 'resolved') throw new UserError(`#${inc.id} is resolved; its roles are history now.`);
+  if (inc.status === 'resolved') throw new UserError('conflict', `#${inc.id} is resolved; its roles are history now.`);
   const names = Object.keys(roleRules(ctx.policy, severityOf(ctx.policy, inc)));
   const match = names.find((r) => r.toLowerCase() === role.toLowerCase());
-  if (!match) throw new UserError(`Unknown role "${role}". Roles: ${names.join(', ')}.`, USAGE_ROLE);
+  if (!match) throw new UserError('invalid', `Unknown role "${role}". Roles: ${names.join(', ')}.`, USAGE.role);
   const before = rolesOf(ctx.tx, inc.id)[match];
   const who = personName(ctx.policy, person);
-  if (before === person) throw new UserError(`${who} is already ${match} for #${inc.id}.`);
+  if (before === person) throw new UserError('conflict', `${who} is already ${match} for #${inc.id}.`);
   take(ctx, inc.id, match, person, null);
   if (before) {
     const was = personName(ctx.policy, before);

@@ -173,8 +173,26 @@ describe('roles from rotas', () => {
     const id = fromApi(h, 'sev2');
     const before = h.posts().length;
     const r = h.run('carol', `role #${id} commander @alice`);
-    expect(r).toEqual({ ok: false, text: `Alice is already commander for #${id}.` });
+    expect(r).toEqual({ ok: false, error: 'conflict', text: `Alice is already commander for #${id}.` });
     expect(h.posts().length).toBe(before);
+  });
+
+  it('`roles` lists who holds what, since when and why', () => {
+    const h = setup();
+    const id = fromApi(h, 'sev3');
+    h.clock.advance(5 * MINUTE);
+    h.run('carol', `role #${id} scribe @carol`);
+    const r = h.run('bob', `roles #${id}`);
+    expect(r.ok).toBe(true);
+    expect(r.text.split('\n')).toEqual([
+      `Roles on #${id} Checkout errors`,
+      'commander: open (required) — goes to whoever acknowledges first',
+      'comms: Uma since 2026-03-04 03:00 UTC (on call for comms-lead)',
+      'scribe: Carol since 2026-03-04 03:05 UTC (handed over)',
+      'investigator: open — goes to whoever acknowledges first',
+      'liaison: Erin since 2026-03-04 03:00 UTC (named by the policy)',
+      `Hand one over with \`role #${id} <role> @person\`.`,
+    ]);
   });
 
   it('a rota hand-off does not move incident roles', () => {
