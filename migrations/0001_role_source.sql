@@ -1,1 +1,0 @@
-ALTER TABLE `role_assignments` ADD `source` text;
