@@ -2,7 +2,7 @@
 // platform's announcements channel hear it once, through the outbox like every message.
 import type { KlaxonApp } from '../app.js';
 import { postRaw } from '../service/outbox-writer.js';
-import type { Platform } from './port.js';
+import type { Platform } from '../service/port.js';
 
 export function announceElsewhere(app: KlaxonApp, lost: Platform, text: string): void {
   for (const [platform, conn] of app.connections) {

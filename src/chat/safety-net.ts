@@ -4,7 +4,7 @@
 // platform's connection is marked instead. An uncaught exception no SDK owns still ends the process:
 // Klaxon's own state could be half-written, and the supervisor restarts it.
 import type { Logger } from 'pino';
-import type { Connection, Platform } from './port.js';
+import type { Connection, Platform } from '../service/port.js';
 
 const SDK: [Exclude<Platform, 'console'>, RegExp][] = [
   ['slack', /[\\/]@slack[\\/]|[\\/]src[\\/]chat[\\/]slack[\\/]/],

@@ -5,7 +5,7 @@
 // reach Discord with capped backoff. A token refused later marks Discord failed; nothing else stops.
 import { type Client, DiscordAPIError, DiscordjsErrorCodes, Events, Routes } from 'discord.js';
 import type { Logger } from 'pino';
-import { type Connection, type ConnectionHealth, describeHealth, type LinkState } from '../port.js';
+import { type Connection, type ConnectionHealth, describeHealth, type LinkState } from '../../service/port.js';
 import type { DiscordAdapter } from './adapter.js';
 
 const RETRY_MS = [2_000, 5_000, 15_000, 60_000];

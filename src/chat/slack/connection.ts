@@ -3,7 +3,7 @@
 // Token trouble is decided here: at start-up it stops Klaxon with one line naming the variable;
 // later it marks Slack `failed` (health, log, one note on the other platform) and nothing else stops.
 import type { Logger } from 'pino';
-import { type Connection, type ConnectionHealth, describeHealth, type LinkState } from '../port.js';
+import { type Connection, type ConnectionHealth, describeHealth, type LinkState } from '../../service/port.js';
 import type { SlackAdapter } from './adapter.js';
 import { errorText } from './deps.js';
 import { type Identity, isFatalAuthError } from './identity.js';
