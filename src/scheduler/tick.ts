@@ -10,6 +10,7 @@ import { remindPostmortem } from '../service/postmortem.js';
 import { announce, ensureRotaTimers, handoff } from '../service/rota.js';
 import type { Ctx } from '../service/context.js';
 import { autoEscalate } from '../service/auto-escalate.js';
+import { checkRequiredRoles } from '../service/role-grace.js';
 import { isTransientDbError } from '../store/db-errors.js';
 import { pages } from '../store/schema.js';
 import { postToIncident, PRIORITY } from '../service/outbox-writer.js';
@@ -30,6 +31,7 @@ const HANDLERS: Record<string, Handler> = {
   handoff: (ctx, t) => handoff(ctx, String(t.data?.schedule), t.dueAt, t.data?.regular === true),
   announce: (ctx, t) => announce(ctx, String(t.data?.schedule), t.dueAt),
   auto_escalate: (ctx, t) => autoEscalate(ctx, t.incidentId!),
+  role_grace: (ctx, t) => checkRequiredRoles(ctx, t.incidentId!),
 };
 
 const BATCH = 100;

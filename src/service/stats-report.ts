@@ -1,12 +1,13 @@
 // `stats [30d]`: loads the window's incidents, computes runbook 003's KPIs (domain/stats.ts) and
 // writes them for chat. `statsReport` is the structured form, for anything that wants JSON.
-import { and, gte, inArray, like } from 'drizzle-orm';
+import { and, gte, inArray, like, or } from 'drizzle-orm';
 import { formatMs, type Duration } from '../domain/duration.js';
 import { findSeverity, type Policy } from '../config/policy/index.js';
 import { computeStats, computeTotal, type IncidentFacts, type SeverityStats } from '../domain/stats.js';
 import type { Db, Tx } from '../store/db.js';
 import { incidents, timelineEvents } from '../store/schema.js';
 import { formatTime, severityLabel } from './incident-view.js';
+import { ROLE_MISSED } from './role-grace.js';
 
 export type StatsReport = { rows: SeverityStats[]; total: SeverityStats; from: Date; to: Date; window: string };
 
@@ -17,15 +18,19 @@ export function statsReport(tx: Tx | Db, policy: Policy, now: Date, window: Extr
   const to = new Date(now.getTime() + 1);
   const rows = tx.select().from(incidents).where(gte(incidents.declaredAt, from)).all();
   const missed = new Map<number, string[]>();
+  const roles = new Map<number, string[]>();
   if (rows.length) {
     const events = tx
       .select({ incidentId: timelineEvents.incidentId, kind: timelineEvents.kind })
       .from(timelineEvents)
-      .where(and(inArray(timelineEvents.incidentId, rows.map((r) => r.id)), like(timelineEvents.kind, 'target_missed:%')))
+      .where(and(inArray(timelineEvents.incidentId, rows.map((r) => r.id)), or(like(timelineEvents.kind, 'target_missed:%'), like(timelineEvents.kind, `${ROLE_MISSED}%`))))
       .all();
-    for (const e of events) missed.set(e.incidentId, [...(missed.get(e.incidentId) ?? []), e.kind.slice('target_missed:'.length)]);
+    for (const e of events) {
+      const [into, prefix] = e.kind.startsWith(ROLE_MISSED) ? [roles, ROLE_MISSED] : [missed, 'target_missed:'];
+      into.set(e.incidentId, [...(into.get(e.incidentId) ?? []), e.kind.slice(prefix.length)]);
+    }
   }
-  const facts: IncidentFacts[] = rows.map((r) => ({ ...r, missedTargets: missed.get(r.id) ?? [] }));
+  const facts: IncidentFacts[] = rows.map((r) => ({ ...r, missedTargets: missed.get(r.id) ?? [], missedRoles: roles.get(r.id) ?? [] }));
   const rowsBySeverity = computeStats(facts, policy.severities.map((s) => s.id), from, to, now);
   return { rows: rowsBySeverity, total: computeTotal(facts, from, to, now), from, to: now, window: window.text };
 }
@@ -52,6 +57,8 @@ export function statsLine(label: string, s: SeverityStats): string {
     `MTTM ${fmt(s.mttmMs)}`,
     `MTTR ${fmt(s.mttrMs)}`,
     `targets missed ${targets}`,
+    // Only teams that require roles see the count, and only once a role was missed.
+    ...(s.rolesMissed ? [`required roles left empty ${s.rolesMissed}`] : []),
     `postmortems on time ${pm}`,
   ].join(' · ');
 }

@@ -12,6 +12,7 @@ import type { Ctx } from './context.js';
 import { getIncident, type Incident, incidentVars, rolesOf, severityOf } from './incident-view.js';
 import { render } from './messages.js';
 import { postToChannel, postToIncident } from './outbox-writer.js';
+import { fillRolesOnAcknowledge } from './roles.js';
 import { cancelIncidentTimers, scheduleTimer, type TimerKind } from './timers.js';
 import { addTimeline } from './timeline.js';
 
@@ -97,5 +98,6 @@ export function acknowledgeIncident(ctx: Ctx, inc: Incident, by: string): boolea
   const after = formatMs(ctx.now.getTime() - inc.declaredAt.getTime());
   addTimeline(ctx, inc.id, 'ack', by, `${personName(ctx.policy, by)} acknowledged #${inc.id} after ${after}`);
   postToIncident(ctx, inc.id, (_p, at) => ({ text: `✅ ${at(by)} acknowledged #${inc.id} (after ${after}).`, tone: 'good' }));
+  fillRolesOnAcknowledge(ctx, inc, by);
   return true;
 }
