@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Calendar } from '../domain/business-time.js';
 import { KNOWN_PLACEHOLDERS, placeholdersIn, TEMPLATE_NAMES } from '../domain/templates.js';
 import { formatMs, parseDuration, type Duration } from './duration.js';
+import { checkIntegrations, IntegrationsSchema } from './policy/integrations.js';
 
 export type WallDuration = Extract<Duration, { kind: 'wall' }>;
 
@@ -231,6 +232,7 @@ const PolicyObject = z.strictObject({
       declare: list(text).default(['rotating_light']),
     })
     .default({ acknowledge: ['white_check_mark', 'eyes'], timeline: ['pushpin'], declare: ['rotating_light'] }),
+  integrations: IntegrationsSchema,
 });
 
 type PolicyShape = z.output<typeof PolicyObject>;
@@ -366,6 +368,7 @@ function crossCheck(p: PolicyShape, report: Report): void {
   }
 
   for (const [name, tpl] of entries(p.templates)) checkPlaceholders(tpl, ['templates', name], report);
+  checkIntegrations(p.integrations, (s) => severityKeys.has(norm(s)), report);
 }
 
 function checkPlaceholders(tpl: unknown, path: Path, report: Report): void {

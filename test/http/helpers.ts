@@ -21,6 +21,8 @@ export type TestAppOptions = {
   policy?: Policy;
   yaml?: string;
   adapters?: { adapter: ChatAdapter; connection?: Connection }[];
+  /** Variables the policy names (integration tokens). */
+  secrets?: NodeJS.ProcessEnv;
 };
 
 export async function startApp(o: TestAppOptions = {}) {
@@ -28,7 +30,7 @@ export async function startApp(o: TestAppOptions = {}) {
   const db = openDb(':memory:');
   const clock = new FakeClock(o.start ?? T0);
   const token = o.token === null ? undefined : (o.token ?? TOKEN);
-  const app = new KlaxonApp({ env: { HOST: '127.0.0.1', PORT: 0, KLAXON_TICK_SECONDS: 5, KLAXON_API_TOKEN: token }, policy, db, clock });
+  const app = new KlaxonApp({ env: { HOST: '127.0.0.1', PORT: 0, KLAXON_TICK_SECONDS: 5, KLAXON_API_TOKEN: token }, policy, db, clock, secrets: o.secrets ?? {} });
   for (const a of o.adapters ?? []) app.addAdapter(a.adapter, a.connection);
   mountHttp(app);
   await app.start({ loop: false });
