@@ -1,8 +1,8 @@
 // Draining an outbox backlog (Slack back after an outage): cost per delivered message with 100,
 // 1k and 10k messages queued across 20 channels, against a recording adapter so only Klaxon's own
 // work is timed. It must stay flat: each delivery reads only rows queued since the last one.
-import type { Platform } from '../src/chat/port.js';
-import { loadPolicy } from '../src/config/policy.js';
+import type { Platform } from '../src/service/port.js';
+import { loadPolicy } from '../src/config/policy/index.js';
 import { createLogger } from '../src/log.js';
 import { Dispatcher } from '../src/scheduler/dispatcher.js';
 import { FakeClock } from '../src/service/clock.js';

@@ -1,6 +1,6 @@
 // How long one scheduler tick takes to fire 100 due timers while 1k, 10k or 100k others wait.
 // The claim query reads the (status, due_at) index, so the cost must not grow with the backlog.
-import { loadPolicy } from '../src/config/policy.js';
+import { loadPolicy } from '../src/config/policy/index.js';
 import { createLogger } from '../src/log.js';
 import { tick } from '../src/scheduler/tick.js';
 import { actorFor } from '../src/service/actor.js';

@@ -1,8 +1,8 @@
 // Wires one running Klaxon: service, outbox dispatcher, scheduler loop, HTTP listener, adapters.
 import type { Logger } from 'pino';
-import type { ChatAdapter, Connection, Platform } from './chat/port.js';
+import type { ChatAdapter, Connection, Platform } from './service/port.js';
 import type { Env } from './config/env.js';
-import type { Policy } from './config/policy.js';
+import type { Policy } from './config/policy/index.js';
 import { createLogger } from './log.js';
 import { bootstrapTimers, tick } from './scheduler/tick.js';
 import { Dispatcher, type DispatchEvents } from './scheduler/dispatcher.js';

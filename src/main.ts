@@ -2,7 +2,7 @@
 import { ConsoleAdapter } from './chat/console/console-adapter.js';
 import { runConsole } from './chat/console/repl.js';
 import { discordEnabled, loadEnv, slackEnabled, type Env } from './config/env.js';
-import { loadPolicy } from './config/policy.js';
+import { loadPolicy } from './config/policy/index.js';
 import { KlaxonApp } from './app.js';
 import { createLogger } from './log.js';
 import { closeDb, openDb } from './store/db.js';

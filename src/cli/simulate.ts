@@ -1,9 +1,9 @@
 // `klaxon simulate`: runs the real service and scheduler on an in-memory database with a
 // simulated clock, so what it prints is exactly what the live bot would do.
 import { desc, eq } from 'drizzle-orm';
-import { formatMs, parseDuration } from '../config/duration.js';
+import { formatMs, parseDuration } from '../domain/duration.js';
 import { loadEnv } from '../config/env.js';
-import { findSeverity, loadPolicy, type Policy } from '../config/policy.js';
+import { findSeverity, loadPolicy, type Policy } from '../config/policy/index.js';
 import { createLogger } from '../log.js';
 import { tick, bootstrapTimers } from '../scheduler/tick.js';
 import { SYSTEM, type Actor } from '../service/actor.js';

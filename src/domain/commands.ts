@@ -1,7 +1,7 @@
 // The chat command grammar shared by Slack, Discord and the console. Pure and total: any
 // string yields a ParseResult (never an exception), so adapters can answer errors with
 // "what was wrong" plus the right form without guarding the parser.
-import { parseDuration, type Duration } from '../config/duration.js';
+import { parseDuration, type Duration } from './duration.js';
 
 export type UserRef = { id: string } | { name: string };
 export type Command =

@@ -1,7 +1,7 @@
 // Prometheus Alertmanager webhook, version 4 (prometheus.io/docs/alerting/latest/configuration,
 // `<webhook_config>`): one body per notification of one alert group.
 import { z } from 'zod';
-import { type AlertBatch, labelFingerprint, link } from './alert.js';
+import { type AlertBatch, labelFingerprint, link } from '../domain/alert.js';
 import { alertStatus, labelMap, sourceTime } from './labels.js';
 
 export const AlertmanagerAlert = z.looseObject({

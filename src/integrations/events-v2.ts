@@ -3,7 +3,7 @@
 // page Klaxon by changing one URL. One event is one alert; `dedup_key` is its group.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { type AlertBatch, link } from './alert.js';
+import { type AlertBatch, link } from '../domain/alert.js';
 
 export const PD_SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
 

@@ -2,8 +2,8 @@
 // Alertmanager's version 4 body plus orgId, title, state, message, and per alert silenceURL,
 // dashboardURL, panelURL, values and valueString.
 import { z } from 'zod';
-import type { AlertBatch } from './alert.js';
-import { link } from './alert.js';
+import type { AlertBatch } from '../domain/alert.js';
+import { link } from '../domain/alert.js';
 import { AlertmanagerAlert, alertmanagerBatch, AlertmanagerBody } from './alertmanager.js';
 
 const GrafanaAlert = AlertmanagerAlert.extend({

@@ -1,6 +1,6 @@
 // One table from integration type to its body schema and its mapping into AlertBatch.
 import type { z } from 'zod';
-import type { AlertBatch, IntegrationType } from './alert.js';
+import type { AlertBatch, IntegrationType } from '../domain/alert.js';
 import { alertmanagerBatch, AlertmanagerBody } from './alertmanager.js';
 import { eventsV2Batch, EventsV2Body } from './events-v2.js';
 import { grafanaBatch, GrafanaBody } from './grafana.js';

@@ -3,8 +3,8 @@
 // failures back off, permanent ones are recorded and given up.
 import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { DeliveryError, type ChatAdapter, type MessageBody, type Platform } from '../chat/port.js';
-import type { Policy } from '../config/policy.js';
+import { DeliveryError, type ChatAdapter, type MessageBody, type Platform } from '../service/port.js';
+import type { Policy } from '../config/policy/index.js';
 import { personName, platformUserId } from '../service/actor.js';
 import type { Clock } from '../service/clock.js';
 import { channelName, getIncident, rolesOf, severityLabel, severityOf } from '../service/incident-view.js';

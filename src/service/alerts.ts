@@ -3,10 +3,10 @@
 // into an AlertBatch; the HTTP route authenticates and stores; everything here runs inside one
 // transaction, so a crash leaves either the whole delivery applied or none of it.
 import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
-import { findSeverity } from '../config/policy.js';
-import { formatMs } from '../config/duration.js';
+import { findSeverity } from '../config/policy/index.js';
+import { formatMs } from '../domain/duration.js';
 import type { Integration } from '../config/policy/integrations.js';
-import { type AlertBatch, alertName, type AlertLink } from '../integrations/alert.js';
+import { type AlertBatch, alertName, type AlertLink } from '../domain/alert.js';
 import { incidentAlerts, incidents, timers } from '../store/schema.js';
 import type { Actor } from './actor.js';
 import type { Ctx } from './context.js';

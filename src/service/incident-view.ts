@@ -1,5 +1,5 @@
 import { asc, desc, eq, inArray, ne } from 'drizzle-orm';
-import { findSeverity, type Policy, type Severity } from '../config/policy.js';
+import { findSeverity, type Policy, type Severity } from '../config/policy/index.js';
 import { incidentChannelName } from '../domain/slug.js';
 import type { Db, Tx } from '../store/db.js';
 import { incidents, roleAssignments } from '../store/schema.js';

@@ -1,9 +1,9 @@
 // The incident lifecycle: each function runs inside the caller's transaction and writes state,
 // the timeline and the outgoing messages together.
 import { eq } from 'drizzle-orm';
-import type { Platform } from '../chat/port.js';
-import { findSeverity, severityRank, type Severity } from '../config/policy.js';
-import { formatMs } from '../config/duration.js';
+import type { Platform } from './port.js';
+import { findSeverity, severityRank, type Severity } from '../config/policy/index.js';
+import { formatMs } from '../domain/duration.js';
 import { incidents, roleAssignments } from '../store/schema.js';
 import { personName } from './actor.js';
 import type { Actor } from './actor.js';

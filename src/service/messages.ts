@@ -1,6 +1,6 @@
 // Message bodies rendered from the policy's templates (or the defaults, after runbook 003's wording).
-import type { MessageBody } from '../chat/port.js';
-import type { Policy, Severity } from '../config/policy.js';
+import type { MessageBody } from './port.js';
+import type { Policy, Severity } from '../config/policy/index.js';
 import { DEFAULT_TEMPLATES, renderTemplate, type TemplateName } from '../domain/templates.js';
 
 type Vars = Record<string, string | number | undefined>;

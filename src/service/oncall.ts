@@ -2,7 +2,7 @@ import { and, gt, lte } from 'drizzle-orm';
 import { onCallAt, type OnCall, type Override } from '../domain/rotation.js';
 import type { Db, Tx } from '../store/db.js';
 import { overrides } from '../store/schema.js';
-import type { Policy } from '../config/policy.js';
+import type { Policy } from '../config/policy/index.js';
 import { UserError } from './errors.js';
 
 export function activeOverrides(tx: Tx | Db, at: Date): Override[] {

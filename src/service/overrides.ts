@@ -1,4 +1,4 @@
-import type { Duration } from '../config/duration.js';
+import type { Duration } from '../domain/duration.js';
 import { overrides } from '../store/schema.js';
 import { type Actor, personName } from './actor.js';
 import type { Ctx } from './context.js';

@@ -1,8 +1,8 @@
 // Pages walk an escalation policy: tier 1 is notified, and each unacknowledged ack_timeout moves
 // the page on to the next tier (earlier tiers stay notified), then round again `repeat` times.
 import { and, eq, isNull } from 'drizzle-orm';
-import { policyCalendar, type Tier } from '../config/policy.js';
-import { formatMs, parseDuration } from '../config/duration.js';
+import { policyCalendar, type Tier } from '../config/policy/index.js';
+import { formatMs, parseDuration } from '../domain/duration.js';
 import { isBusinessTime } from '../domain/business-time.js';
 import { incidents, pageNotifications, pages } from '../store/schema.js';
 import { personName } from './actor.js';

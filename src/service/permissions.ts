@@ -1,4 +1,4 @@
-import type { Policy } from '../config/policy.js';
+import type { Policy } from '../config/policy/index.js';
 import type { Actor } from './actor.js';
 import { UserError } from './errors.js';
 

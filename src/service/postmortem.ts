@@ -1,7 +1,7 @@
 // Postmortem obligations: whether a resolved incident needs one, when it is due, the draft posted
 // in its channel, reminders to the commander, and `postmortem done <url>`.
 import { eq } from 'drizzle-orm';
-import { formatMs, parseDuration } from '../config/duration.js';
+import { formatMs, parseDuration } from '../domain/duration.js';
 import { incidents } from '../store/schema.js';
 import type { Actor } from './actor.js';
 import { after } from './cadence.js';

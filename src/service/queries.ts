@@ -1,5 +1,5 @@
 // Read-only answers: status, list, timeline, on-call, stats, help, postmortem draft.
-import { parseDuration, type Duration } from '../config/duration.js';
+import { parseDuration, type Duration } from '../domain/duration.js';
 import { helpText, USAGE } from '../domain/commands.js';
 import { personName } from './actor.js';
 import type { Ctx } from './context.js';

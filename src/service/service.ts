@@ -1,8 +1,8 @@
 // The one place that changes state. Every adapter (console, Slack, Discord, HTTP API) and the
 // scheduler come through here; each call is one SQLite transaction.
 import { and, desc, eq } from 'drizzle-orm';
-import type { MessageBody, Platform } from '../chat/port.js';
-import { severityNames } from '../config/policy.js';
+import type { MessageBody, Platform } from './port.js';
+import { severityNames } from '../config/policy/index.js';
 import { type Command, parseCommand, type UserRef } from '../domain/commands.js';
 import { incidents, incidentSpaces, outbox, pages, processedEvents } from '../store/schema.js';
 import { addTimeline } from './timeline.js';

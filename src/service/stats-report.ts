@@ -1,8 +1,8 @@
 // `stats [30d]`: loads the window's incidents, computes runbook 003's KPIs (domain/stats.ts) and
 // writes them for chat. `statsReport` is the structured form, for anything that wants JSON.
 import { and, gte, inArray, like } from 'drizzle-orm';
-import { formatMs, type Duration } from '../config/duration.js';
-import { findSeverity, type Policy } from '../config/policy.js';
+import { formatMs, type Duration } from '../domain/duration.js';
+import { findSeverity, type Policy } from '../config/policy/index.js';
 import { computeStats, computeTotal, type IncidentFacts, type SeverityStats } from '../domain/stats.js';
 import type { Db, Tx } from '../store/db.js';
 import { incidents, timelineEvents } from '../store/schema.js';

@@ -3,8 +3,8 @@
 // timeline under `target_missed:<target>`; that record is what makes each target post once, even
 // when a severity change moves the deadline after it was already missed.
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { formatMs } from '../config/duration.js';
-import { policyCalendar } from '../config/policy.js';
+import { formatMs } from '../domain/duration.js';
+import { policyCalendar } from '../config/policy/index.js';
 import { addDuration } from '../domain/business-time.js';
 import { incidents, timelineEvents } from '../store/schema.js';
 import { personName } from './actor.js';

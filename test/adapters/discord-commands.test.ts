@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { commandManifest, incidentCommand, SUBCOMMANDS } from '../../src/chat/discord/commands.js';
 import { commandFromOptions, type OptionReader } from '../../src/chat/discord/options.js';
 import { BUNDLED_POLICY } from '../../src/config/env.js';
-import { loadPolicy } from '../../src/config/policy.js';
+import { loadPolicy } from '../../src/config/policy/index.js';
 import { registerDiscordCommandsCommand } from '../../src/cli/register-discord.js';
 import { FakeDiscord } from '../fakes/discord/index.js';
 import { SUPPORT_POLICY } from '../fakes/discord/harness.js';

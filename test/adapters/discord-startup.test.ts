@@ -4,7 +4,7 @@ import { afterEach, expect, it } from 'vitest';
 import { KlaxonApp } from '../../src/app.js';
 import { attachPlatforms } from '../../src/chat/platforms.js';
 import { loadEnv } from '../../src/config/env.js';
-import { loadPolicy } from '../../src/config/policy.js';
+import { loadPolicy } from '../../src/config/policy/index.js';
 import { mountHttp } from '../../src/http/routes.js';
 import { createLogger } from '../../src/log.js';
 import { FakeClock } from '../../src/service/clock.js';

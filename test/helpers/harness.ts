@@ -1,7 +1,7 @@
 // A service on an in-memory database with a fake clock: the unit of most integration tests.
 import { asc, eq } from 'drizzle-orm';
-import type { Platform } from '../../src/chat/port.js';
-import { loadPolicy, parsePolicy, type Policy } from '../../src/config/policy.js';
+import type { Platform } from '../../src/service/port.js';
+import { loadPolicy, parsePolicy, type Policy } from '../../src/config/policy/index.js';
 import { createLogger } from '../../src/log.js';
 import { tick } from '../../src/scheduler/tick.js';
 import { actorFor } from '../../src/service/actor.js';

@@ -1,5 +1,5 @@
 // An in-memory platform that records every call and fails on demand, for dispatcher tests.
-import { DeliveryError, type ChatAdapter, type MessageBody, type MessageRef, type SpaceInfo } from '../../src/chat/port.js';
+import { DeliveryError, type ChatAdapter, type MessageBody, type MessageRef, type SpaceInfo } from '../../src/service/port.js';
 
 export type Call = { op: string; channel: string; text: string; id?: string };
 

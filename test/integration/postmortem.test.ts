@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { postmortemCommand as cliPostmortem } from '../../src/cli/postmortem.js';
-import { loadPolicy } from '../../src/config/policy.js';
+import { loadPolicy } from '../../src/config/policy/index.js';
 import { createLogger } from '../../src/log.js';
 import { actorFor } from '../../src/service/actor.js';
 import { FakeClock } from '../../src/service/clock.js';

@@ -4,9 +4,9 @@
 // carries severity and status because threads have no topic.
 import { ChannelType, RateLimitError, type REST, Routes } from 'discord.js';
 import type { Logger } from 'pino';
-import type { Policy } from '../../config/policy.js';
+import type { Policy } from '../../config/policy/index.js';
 import { incidentChannelName } from '../../domain/slug.js';
-import { type ChatAdapter, DeliveryError, type MessageBody, type MessageRef, type SpaceInfo } from '../port.js';
+import { type ChatAdapter, DeliveryError, type MessageBody, type MessageRef, type SpaceInfo } from '../../service/port.js';
 import { hasCode, toDeliveryError } from './errors.js';
 import { renderMessage } from './render.js';
 

@@ -10,7 +10,7 @@ import {
   InteractionContextType,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { Policy } from '../../config/policy.js';
+import type { Policy } from '../../config/policy/index.js';
 import { USAGE } from '../../domain/commands.js';
 import { severityLabel } from '../../service/incident-view.js';
 

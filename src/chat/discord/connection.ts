@@ -3,7 +3,7 @@
 // are ready, keeps a readable state, and retries a start-up that could not reach Discord.
 import { type Client, DiscordjsErrorCodes, Events } from 'discord.js';
 import type { Logger } from 'pino';
-import type { Connection } from '../port.js';
+import type { Connection } from '../../service/port.js';
 import type { DiscordAdapter } from './adapter.js';
 
 const RETRY_MS = [5_000, 15_000, 60_000, 300_000];

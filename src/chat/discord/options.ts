@@ -2,7 +2,7 @@
 // options and choices; what is left (a page needs exactly one target, durations) is checked here
 // and answered like the text parser's errors: what was wrong, and the right form.
 import type { ChatInputCommandInteraction } from 'discord.js';
-import { parseDuration } from '../../config/duration.js';
+import { parseDuration } from '../../domain/duration.js';
 import { type Command, USAGE } from '../../domain/commands.js';
 import type { Subcommand } from './commands.js';
 

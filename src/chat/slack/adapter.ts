@@ -3,8 +3,8 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { incidentChannelName } from '../../domain/slug.js';
-import type { ChatAdapter, MessageBody, MessageRef, SpaceInfo } from '../port.js';
-import { DeliveryError } from '../port.js';
+import type { ChatAdapter, MessageBody, MessageRef, SpaceInfo } from '../../service/port.js';
+import { DeliveryError } from '../../service/port.js';
 import { slackMessage } from './blocks.js';
 import { platformError, toDeliveryError } from './errors.js';
 

@@ -2,7 +2,7 @@
 // Over HTTP there is nothing to connect; Slack calls POST /slack/events on Klaxon's listener.
 import type { App, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { Connection } from '../port.js';
+import type { Connection } from '../../service/port.js';
 import type { SlackAdapter } from './adapter.js';
 import { errorText } from './deps.js';
 import { platformError } from './errors.js';

@@ -2,8 +2,8 @@
 // key is its id in URLs, logs, metrics and `declaredBy`; its secret lives in the environment
 // variable named by `token_env`, never in the file.
 import { z } from 'zod';
-import { parseDuration } from '../duration.js';
-import { INTEGRATION_TYPES } from '../../integrations/alert.js';
+import { parseDuration } from '../../domain/duration.js';
+import { INTEGRATION_TYPES } from '../../domain/alert.js';
 
 const present = (v: unknown) => (v === undefined ? 'required' : undefined);
 

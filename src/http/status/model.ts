@@ -1,7 +1,7 @@
 // What the public may see right now, read once per request and shared by /status, /status.json
 // and the Atom feed so the three can never disagree.
 import { and, desc, eq, gte, inArray, ne, or } from 'drizzle-orm';
-import { findSeverity, type Policy, severityRank } from '../../config/policy.js';
+import { findSeverity, type Policy, severityRank } from '../../config/policy/index.js';
 import type { Db } from '../../store/db.js';
 import { incidents, timelineEvents } from '../../store/schema.js';
 import { type Day, dayBars, historyStart } from './days.js';

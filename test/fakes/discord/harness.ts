@@ -6,7 +6,7 @@ import { asc } from 'drizzle-orm';
 import { KlaxonApp } from '../../../src/app.js';
 import { attachDiscord, type DiscordOptions } from '../../../src/chat/discord/index.js';
 import { loadEnv } from '../../../src/config/env.js';
-import { loadPolicy, type Policy } from '../../../src/config/policy.js';
+import { loadPolicy, type Policy } from '../../../src/config/policy/index.js';
 import { createLogger } from '../../../src/log.js';
 import { FakeClock } from '../../../src/service/clock.js';
 import { closeDb, openDb } from '../../../src/store/db.js';

@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { asc } from 'drizzle-orm';
 import { KlaxonApp } from '../../../src/app.js';
 import { attachSlack } from '../../../src/chat/slack/index.js';
-import { loadPolicy, parsePolicy, type Policy } from '../../../src/config/policy.js';
+import { loadPolicy, parsePolicy, type Policy } from '../../../src/config/policy/index.js';
 import { createLogger } from '../../../src/log.js';
 import { FakeClock } from '../../../src/service/clock.js';
 import { openDb } from '../../../src/store/db.js';

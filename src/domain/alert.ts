@@ -1,4 +1,4 @@
-// The one shape every alert source is parsed into. The inbound service decides open / dedupe /
+// The one shape every alert source (src/integrations/) is parsed into. The inbound service decides open / dedupe /
 // resolve from this alone, so adding a source means writing a parser, nothing else.
 import { createHash } from 'node:crypto';
 
