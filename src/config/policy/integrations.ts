@@ -37,7 +37,7 @@ export const IntegrationSchema = z
         default: word.optional(),
       })
       .default({ label: 'severity', map: {} }),
-    resolve: z.enum(['auto', 'note']).default('auto'),
+    resolve: z.enum(['auto', 'note'], { error: (i) => `${JSON.stringify(i.input)} is not auto or note` }).default('auto'),
     max_open: positive(20),
     // Calls per minute per token before 429: a misbehaving sender cannot drown the database.
     rate_limit: positive(600),
@@ -45,8 +45,10 @@ export const IntegrationSchema = z
   })
   .superRefine((i, ctx) => {
     if (i.type === 'heartbeat' && i.expect_every === undefined) ctx.addIssue({ code: 'custom', path: ['expect_every'], message: 'required for a heartbeat (e.g. 25h)' });
-    if (i.type !== 'heartbeat' && i.expect_every !== undefined) ctx.addIssue({ code: 'custom', path: ['expect_every'], message: 'only a heartbeat has expect_every' });
-  });
+    const known = (INTEGRATION_TYPES as readonly unknown[]).includes(i.type);
+    if (known && i.type !== 'heartbeat' && i.expect_every !== undefined) ctx.addIssue({ code: 'custom', path: ['expect_every'], message: 'only a heartbeat has expect_every' });
+    // Runs when other fields failed too, so every problem of the entry is reported in one pass.
+  }, { when: () => true });
 
 export const IntegrationsSchema = z.record(z.string(), IntegrationSchema).default({});
 
