@@ -64,7 +64,7 @@ describe('POST /integrations/v1 guards', () => {
   it('answers 413 for a body past the cap and stores nothing', async () => {
     t = await alertApp();
     const huge = alertmanagerBody();
-    huge.commonAnnotations = { description: 'x'.repeat(MAX_ALERT_BODY_BYTES) };
+    (huge.commonAnnotations as Record<string, string>) = { description: 'x'.repeat(MAX_ALERT_BODY_BYTES) };
     const r = await t.post('/integrations/v1/prometheus', huge, bearer);
     expect(r.status).toBe(413);
     expect(t.snapshot()).toMatchObject({ incidents: 0, deliveries: 0 });
