@@ -3,6 +3,7 @@
 import { eq } from 'drizzle-orm';
 import type { Platform } from './port.js';
 import { findSeverity, severityRank, type Severity } from '../config/policy/index.js';
+import { USAGE } from '../domain/commands.js';
 import { formatMs } from '../domain/duration.js';
 import { incidents, roleAssignments } from '../store/schema.js';
 import { personName } from './actor.js';
@@ -30,7 +31,7 @@ export function requireSeverity(ctx: Ctx, name: string): Severity {
   const s = findSeverity(ctx.policy, name);
   if (!s) {
     const known = ctx.policy.severities.map((x) => [x.id, ...x.aliases].join('/')).join(', ');
-    throw new UserError(`Unknown severity "${name}". Known: ${known}.`);
+    throw new UserError('invalid', `Unknown severity "${name}". Known: ${known}.`);
   }
   return s;
 }
@@ -44,8 +45,8 @@ export type DeclareInput = { title: string; severity?: string; description?: str
 
 export function declare(ctx: Ctx, actor: Actor, input: DeclareInput): Incident {
   const title = input.title.trim();
-  if (!title) throw new UserError('An incident needs a title.', 'declare [sev] <title>');
-  if (title.length > 200) throw new UserError('The title is longer than 200 characters; keep it short and put detail in an update.');
+  if (!title) throw new UserError('invalid', 'An incident needs a title.', USAGE.declare);
+  if (title.length > 200) throw new UserError('invalid', 'The title is longer than 200 characters; keep it short and put detail in an update.');
   const sev = input.severity ? requireSeverity(ctx, input.severity) : defaultSeverity(ctx);
   const inc = ctx.tx
     .insert(incidents)
@@ -99,12 +100,12 @@ function notify(ctx: Ctx, sev: Severity, bodyFor: Parameters<typeof postToChanne
 
 
 function requireOpen(inc: Incident): void {
-  if (inc.status === 'resolved') throw new UserError(`#${inc.id} is resolved; it takes no more updates. Declare a new incident if it is back.`);
+  if (inc.status === 'resolved') throw new UserError('conflict', `#${inc.id} is resolved; it takes no more updates. Declare a new incident if it is back.`);
 }
 
 export function update(ctx: Ctx, actor: Actor, inc: Incident, status: Status | undefined, text: string): Incident {
   requireOpen(inc);
-  if (!text.trim()) throw new UserError('An update needs some text.', 'update [#N] [investigating|identified|monitoring] <text>');
+  if (!text.trim()) throw new UserError('invalid', 'An update needs some text.', USAGE.update);
   const newStatus = status ?? inc.status;
   const patch: Partial<Incident> = { status: newStatus as Incident['status'], lastUpdateAt: ctx.now };
   if (newStatus === 'monitoring' && !inc.mitigatedAt) patch.mitigatedAt = ctx.now;
@@ -123,7 +124,7 @@ export function update(ctx: Ctx, actor: Actor, inc: Incident, status: Status | u
 export function changeSeverity(ctx: Ctx, actor: Actor, inc: Incident, name: string): Incident {
   requireOpen(inc);
   const sev = requireSeverity(ctx, name);
-  if (sev.id === inc.severity) throw new UserError(`#${inc.id} is already ${severityLabel(sev)}.`);
+  if (sev.id === inc.severity) throw new UserError('conflict', `#${inc.id} is already ${severityLabel(sev)}.`);
   const raised = severityRank(ctx.policy, sev.id) < severityRank(ctx.policy, inc.severity);
   ctx.tx.update(incidents).set({ severity: sev.id }).where(eq(incidents.id, inc.id)).run();
   const next = getIncident(ctx.tx, inc.id)!;
@@ -146,7 +147,7 @@ export function assignRole(ctx: Ctx, actor: Actor, inc: Incident, role: string, 
   requireOpen(inc);
   const roles = ctx.policy.roles;
   const match = roles.find((r) => r.toLowerCase() === role.toLowerCase());
-  if (!match) throw new UserError(`Unknown role "${role}". Roles: ${roles.join(', ')}.`, 'role [#N] <role> <@user>');
+  if (!match) throw new UserError('invalid', `Unknown role "${role}". Roles: ${roles.join(', ')}.`, USAGE.role);
   ctx.tx
     .insert(roleAssignments)
     .values({ incidentId: inc.id, role: match, person, assignedAt: ctx.now })
@@ -160,7 +161,7 @@ export function assignRole(ctx: Ctx, actor: Actor, inc: Incident, role: string, 
 
 export function resolve(ctx: Ctx, actor: Actor, inc: Incident, summary: string): Incident {
   requireOpen(inc);
-  if (!summary.trim()) throw new UserError('Resolving needs a summary of what fixed it.', 'resolve [#N] <summary>');
+  if (!summary.trim()) throw new UserError('invalid', 'Resolving needs a summary of what fixed it.', USAGE.resolve);
   const sev = severityOf(ctx.policy, inc);
   const cancelled = cancelPages(ctx, inc);
   cancelIncidentTimers(ctx, inc.id);

@@ -187,7 +187,7 @@ export function openPagesNotifying(ctx: Ctx, incidentId: number, person: string)
 
 /** Acknowledges one page. Only an open page can be acknowledged; a resolved incident's page stays closed. */
 export function acknowledgePage(ctx: Ctx, inc: Incident, page: Page, by: string): void {
-  if (page.status !== 'open') throw new UserError(closedReason(ctx, page));
+  if (page.status !== 'open') throw new UserError('conflict', closedReason(ctx, page));
   closePage(ctx, page, 'acknowledged', by);
   // The incident's acknowledgement is the first one; later pages acknowledged keep it.
   ctx.tx.update(incidents).set({ acknowledgedAt: ctx.now }).where(and(eq(incidents.id, inc.id), isNull(incidents.acknowledgedAt))).run();

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { commandManifest, incidentCommand, SUBCOMMANDS } from '../../src/chat/discord/commands.js';
-import { commandFromOptions, type OptionReader } from '../../src/chat/discord/options.js';
+import { commandFromOptions, type OptionReader } from '../../src/domain/commands.js';
 import { BUNDLED_POLICY } from '../../src/config/env.js';
 import { loadPolicy } from '../../src/config/policy/index.js';
 import { registerDiscordCommandsCommand } from '../../src/cli/register-discord.js';

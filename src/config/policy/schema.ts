@@ -1,14 +1,10 @@
 // Sections of the policy file (SPEC §7), field by field. Keys stay snake_case, as the team
 // wrote them. Cross references between sections are checked in cross-check.ts.
 import { z } from 'zod';
+import { ACTIONS, type Action } from '../../domain/commands.js';
 import { TEMPLATE_NAMES } from '../../domain/templates.js';
 import { IntegrationsSchema } from './integrations.js';
 import { clock, count, date, day, defaultDuration, duration, id, list, permission, target, text, timezone, wallDuration } from './scalars.js';
-
-export const ACTIONS = [
-  'declare', 'update', 'mitigate', 'severity', 'role', 'page', 'ack', 'resolve',
-  'postmortem', 'override', 'automation', 'safe_mode',
-] as const;
 
 const BusinessHoursSchema = z.strictObject({
   days: list(day).min(1, 'needs at least one day').default(['mon', 'tue', 'wed', 'thu', 'fri']),
@@ -105,7 +101,8 @@ export const PolicyObject = z.strictObject({
   escalation_policies: z.record(z.string(), EscalationPolicySchema).default({}),
   roles: list(text).min(1).default(['commander', 'comms', 'scribe']),
   groups: z.record(z.string(), list(id)).default({}),
-  permissions: z.partialRecord(z.enum(ACTIONS), permission).default({}),
+  // Its keys are the commands the command table marks as guarded.
+  permissions: z.partialRecord(z.enum(ACTIONS as [Action, ...Action[]]), permission).default({}),
   severities: list(SeveritySchema).min(1, 'needs at least one severity'),
   default_severity: text.optional(),
   channels: z.strictObject({ slack: ChannelMap.optional(), discord: ChannelMap.optional() }).default({}),
@@ -131,4 +128,3 @@ export type Schedule = z.output<typeof ScheduleSchema>;
 export type EscalationPolicy = z.output<typeof EscalationPolicySchema>;
 export type Tier = z.output<typeof TierSchema>;
 export type SupportConfig = z.output<typeof SupportSchema>;
-export type Action = (typeof ACTIONS)[number];
