@@ -17,6 +17,7 @@ import { acknowledgePage, findPage, openPagesNotifying, openPagesOf, startPage }
 import { markPostmortemDone, postmortemCommand } from './postmortem.js';
 import { acknowledgeIncident } from './targets.js';
 import { requirePermission } from './permissions.js';
+import { rolesReply } from './roles.js';
 import * as queries from './queries.js';
 import { createOverride } from './overrides.js';
 
@@ -104,6 +105,8 @@ export class Service {
         return queries.list(ctx);
       case 'timeline':
         return queries.timeline(ctx, incident(cmd.incident));
+      case 'roles':
+        return rolesReply(ctx, incident(cmd.incident));
       case 'postmortem': {
         const inc = incident(cmd.incident);
         if (cmd.done) {

@@ -107,13 +107,17 @@ describe('escalation', () => {
     expect(h.svc.reactToDelivered(h.as('alice'), 'console', { id: '7' }, 'tada')).toBeNull();
   });
 
-  it('with automation off nobody is paged automatically, but a manual page still works', () => {
+  it("Klaxon's automation off and safe mode on never stop pages or their escalation (SPEC §9)", () => {
     const h = harness({ start: T0 });
     expect(h.run('erin', 'automation off').ok).toBe(true);
+    expect(h.run('erin', 'safe-mode on').ok).toBe(true);
     h.run('bob', 'declare sev1 Checkout down');
-    expect(notified(h)).toEqual([]);
-    expect(h.run('bob', 'page @carol').ok).toBe(true);
     expect(notified(h).map((n) => n.person)).toEqual(['carol']);
+    h.advance(15 * MINUTE);
+    expect(notified(h).map((n) => n.person)).toEqual(['carol', 'alice']);
+    h.run('bob', 'declare sev3 Slow search');
+    expect(h.run('bob', 'severity #2 sev1').ok).toBe(true);
+    expect(notified(h).map((n) => n.person)).toEqual(['carol', 'alice', 'carol']);
   });
 
   it('a severity raise pages the new severity policy', () => {
