@@ -20,6 +20,8 @@ import { rolesReply } from './roles.js';
 import * as queries from './queries.js';
 import { createOverride } from './overrides.js';
 import { hasOwnKey } from '../domain/own.js';
+import { cleanCommand, cleanDeclareInput } from './clean-input.js';
+import { cleanText } from '../domain/clean-text.js';
 
 
 export class Service {
@@ -46,13 +48,14 @@ export class Service {
 
   /** Parses and runs chat text such as "/incident declare sev1 API down". */
   run(actor: Actor, text: string, origin: Origin = {}): Reply {
-    const parsed = parseCommand(text, { severities: severityNames(this.policy) });
+    const parsed = parseCommand(cleanText(String(text ?? '')), { severities: severityNames(this.policy) });
     if (!parsed.ok) return { ok: false, text: `${parsed.error}\nUsage: ${parsed.usage}` };
     return this.execute(actor, parsed.command, origin);
   }
 
-  execute(actor: Actor, cmd: Command, origin: Origin = {}): Reply {
+  execute(actor: Actor, command: Command, origin: Origin = {}): Reply {
     try {
+      const cmd = cleanCommand(command);
       return this.transact((ctx) => {
         if (isGuarded(cmd.kind)) requirePermission(ctx.policy, actor, cmd.kind);
         return this.apply(ctx, actor, cmd, origin);
@@ -209,8 +212,9 @@ export class Service {
     }
   }
 
-  declareFrom(actor: Actor, input: DeclareInput): Reply & { incident?: number } {
+  declareFrom(actor: Actor, raw: DeclareInput): Reply & { incident?: number } {
     try {
+      const input = cleanDeclareInput(raw);
       return this.transact((ctx) => {
         requirePermission(ctx.policy, actor, 'declare');
         // A message is declared from once, even across restarts and on every platform's retries.

@@ -242,3 +242,16 @@ describe('GET /api/v1/stats with an absurd window', () => {
     expect((await t.api('/api/v1/stats?window=30d')).status).toBe(200);
   });
 });
+
+describe('POST /api/v1/incidents with control characters', () => {
+  it('stores the title clean, and refuses one with nothing visible (400, nothing stored)', async () => {
+    t = await startApp();
+    const ok = await t.api('/api/v1/incidents', { method: 'POST', body: JSON.stringify({ title: '\u001b[31mDisk\u0000 full\u0007\u202e', severity: 'sev2' }) });
+    expect(ok.status).toBe(201);
+    expect((await ok.json()).title).toBe('Disk full');
+    const blank = await t.api('/api/v1/incidents', { method: 'POST', body: JSON.stringify({ title: '\u200b\u0007 ', severity: 'sev2' }) });
+    expect(blank.status).toBe(400);
+    expect((await blank.json()).error).toBe('title: must not be empty');
+    expect((await (await t.api('/api/v1/incidents')).json()).incidents).toHaveLength(1);
+  });
+});
