@@ -1,6 +1,6 @@
 // The one place that changes state. Every adapter (console, Slack, Discord, HTTP API) and the
 // scheduler come through here; each call is one SQLite transaction.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import type { Platform } from './port.js';
 import { severityNames } from '../config/policy/index.js';
 import { type Command, isGuarded, USAGE, parseCommand, type UserRef } from '../domain/commands.js';
@@ -217,14 +217,17 @@ export class Service {
       const input = cleanDeclareInput(raw);
       return this.transact((ctx) => {
         requirePermission(ctx.policy, actor, 'declare');
-        // A message is declared from once, even across restarts and on every platform's retries.
-        const earlier = input.sourceLink ? ctx.tx.select().from(incidents).where(eq(incidents.sourceLink, input.sourceLink)).get() : undefined;
-        if (earlier) throw new UserError('conflict', `That message was already declared as #${earlier.id} (${earlier.title}).`);
         const inc = declare(ctx, actor, input);
         return { ok: true, text: `Declared #${inc.id}`, incident: inc.id };
       });
     } catch (e) {
       if (e instanceof UserError) return refusal(e, { usage: false });
+      // A message (or an API link) has one open incident, even across restarts and on every
+      // platform's retries: the partial unique index incidents_open_source_link says so.
+      if (raw.sourceLink && isUniqueViolation(e, 'incidents.source_link')) {
+        const open = this.deps.db.select().from(incidents).where(and(eq(incidents.sourceLink, raw.sourceLink), ne(incidents.status, 'resolved'))).get();
+        if (open) return refusal(new UserError('conflict', `That was already declared as #${open.id} (${open.title}), which is still open.`), { usage: false });
+      }
       throw e;
     }
   }
@@ -257,4 +260,9 @@ export class Service {
   pageStatus(pageId: number) {
     return this.deps.db.select().from(pages).where(eq(pages.id, pageId)).get();
   }
+}
+
+/** A SQLite UNIQUE failure on the named column (`table.column`), as better-sqlite3 reports it. */
+function isUniqueViolation(e: unknown, column: string): boolean {
+  return (e as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE' && String((e as Error).message).includes(column);
 }

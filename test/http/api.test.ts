@@ -125,6 +125,27 @@ severities: [{ id: sev1, description: Outage }]
     expect(((await (await t.api('/api/v1/incidents')).json()).incidents as unknown[]).length).toBe(1);
   });
 
+  it('a link used by a resolved incident opens a new one; only an open incident blocks it', async () => {
+    t = await startApp();
+    const post = () => t.api('/api/v1/incidents', { method: 'POST', body: JSON.stringify({ title: 'Disk full', link: 'https://alerts.example/disk' }) });
+    expect((await post()).status).toBe(201);
+    t.run('bob', 'resolve #1 Cleaned up');
+    const second = await post();
+    expect(second.status).toBe(201);
+    expect((await second.json()).number).toBe(2);
+    const third = await post();
+    expect(third.status).toBe(409);
+    expect((await third.json()).error).toMatch(/already declared as #2 \(Disk full\), which is still open/);
+  });
+
+  it('the database itself refuses a second open incident for one link (not a check before the insert)', async () => {
+    t = await startApp();
+    t.db.$client.prepare("insert into incidents (title, severity, status, declared_at, declared_by, last_update_at, source_link) values ('a', 'sev1', 'investigating', 0, 'api', 0, 'https://x.example/1')").run();
+    expect(() =>
+      t.db.$client.prepare("insert into incidents (title, severity, status, declared_at, declared_by, last_update_at, source_link) values ('b', 'sev1', 'investigating', 0, 'api', 0, 'https://x.example/1')").run(),
+    ).toThrow(/UNIQUE constraint failed: incidents.source_link/);
+  });
+
   it('a policy grants the API the right to declare by putting `api` in a group', async () => {
     const yaml = `
 people: { alice: { name: Alice } }
