@@ -21,6 +21,7 @@ import * as queries from './queries.js';
 import { createOverride } from './overrides.js';
 import { hasOwnKey } from '../domain/own.js';
 import { cleanCommand, cleanDeclareInput } from './clean-input.js';
+import { requireAcknowledge } from './acknowledge-permission.js';
 import { cleanText } from '../domain/clean-text.js';
 
 
@@ -180,8 +181,11 @@ export class Service {
   private ack(ctx: Ctx, actor: Actor, inc: Incident): Reply {
     if (inc.status === 'resolved') throw new UserError('conflict', `#${inc.id} is resolved; there is nothing to acknowledge.`);
     let mine = openPagesNotifying(ctx, inc.id, actor.id);
-    // Someone who was not paged but is taking it on still stops the escalation.
-    if (mine.length === 0) mine = openPagesOf(ctx, inc.id);
+    // Someone who was not paged but is taking it on still stops the escalation, if the policy lets them.
+    if (mine.length === 0) {
+      mine = openPagesOf(ctx, inc.id);
+      for (const p of mine) requireAcknowledge(ctx, actor, p);
+    }
     if (mine.length === 0) {
       // Nobody was paged (e.g. a Sev 3): acknowledging the incident itself meets its acknowledge target.
       if (acknowledgeIncident(ctx, inc, actor.id)) return { ok: true, text: `Acknowledged #${inc.id}.` };
@@ -199,6 +203,7 @@ export class Service {
         const page = findPage(ctx, pageId);
         if (!page) throw new UserError('not_found', 'That page no longer exists.');
         const inc = getIncident(ctx.tx, page.incidentId)!;
+        requireAcknowledge(ctx, actor, page);
         // Someone answering an exhausted page is still someone taking the incident on.
         if (page.status === 'exhausted' && inc.status !== 'resolved' && acknowledgeIncident(ctx, inc, actor.id)) {
           return { ok: true, text: `That page had run out, but #${inc.id} is now acknowledged by you.` };
