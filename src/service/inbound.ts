@@ -13,6 +13,7 @@ import type { Reply } from './reply.js';
 import type { Service } from './service.js';
 import { handleSupportMessage, securityKeyword, supportConfig, type SupportPlatform, type SupportReply } from './support.js';
 import { addTimeline } from './timeline.js';
+import { cleanField, cleanText } from '../domain/clean-text.js';
 
 export type InboundPlatform = SupportPlatform;
 
@@ -187,6 +188,7 @@ export function pinToTimeline(
 ): Reply | null {
   const origin = svc.originFor(platform, channelId);
   if (!origin.incident) return null;
+  message = { ...message, text: cleanText(message.text), author: cleanField(message.author) };
   return svc.transact((ctx) => {
     const inc = getIncident(ctx.tx, origin.incident!)!;
     // A 📌 and a pin, or two people's 📌, on one message put it on the timeline once.

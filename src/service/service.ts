@@ -1,6 +1,6 @@
 // The one place that changes state. Every adapter (console, Slack, Discord, HTTP API) and the
 // scheduler come through here; each call is one SQLite transaction.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import type { Platform } from './port.js';
 import { severityNames } from '../config/policy/index.js';
 import { type Command, isGuarded, USAGE, parseCommand, type UserRef } from '../domain/commands.js';
@@ -20,6 +20,9 @@ import { rolesReply } from './roles.js';
 import * as queries from './queries.js';
 import { createOverride } from './overrides.js';
 import { hasOwnKey } from '../domain/own.js';
+import { cleanCommand, cleanDeclareInput } from './clean-input.js';
+import { requireAcknowledge } from './acknowledge-permission.js';
+import { cleanText } from '../domain/clean-text.js';
 
 
 export class Service {
@@ -46,13 +49,14 @@ export class Service {
 
   /** Parses and runs chat text such as "/incident declare sev1 API down". */
   run(actor: Actor, text: string, origin: Origin = {}): Reply {
-    const parsed = parseCommand(text, { severities: severityNames(this.policy) });
+    const parsed = parseCommand(cleanText(String(text ?? '')), { severities: severityNames(this.policy) });
     if (!parsed.ok) return { ok: false, text: `${parsed.error}\nUsage: ${parsed.usage}` };
     return this.execute(actor, parsed.command, origin);
   }
 
-  execute(actor: Actor, cmd: Command, origin: Origin = {}): Reply {
+  execute(actor: Actor, command: Command, origin: Origin = {}): Reply {
     try {
+      const cmd = cleanCommand(command);
       return this.transact((ctx) => {
         if (isGuarded(cmd.kind)) requirePermission(ctx.policy, actor, cmd.kind);
         return this.apply(ctx, actor, cmd, origin);
@@ -177,8 +181,11 @@ export class Service {
   private ack(ctx: Ctx, actor: Actor, inc: Incident): Reply {
     if (inc.status === 'resolved') throw new UserError('conflict', `#${inc.id} is resolved; there is nothing to acknowledge.`);
     let mine = openPagesNotifying(ctx, inc.id, actor.id);
-    // Someone who was not paged but is taking it on still stops the escalation.
-    if (mine.length === 0) mine = openPagesOf(ctx, inc.id);
+    // Someone who was not paged but is taking it on still stops the escalation, if the policy lets them.
+    if (mine.length === 0) {
+      mine = openPagesOf(ctx, inc.id);
+      for (const p of mine) requireAcknowledge(ctx, actor, p);
+    }
     if (mine.length === 0) {
       // Nobody was paged (e.g. a Sev 3): acknowledging the incident itself meets its acknowledge target.
       if (acknowledgeIncident(ctx, inc, actor.id)) return { ok: true, text: `Acknowledged #${inc.id}.` };
@@ -196,6 +203,7 @@ export class Service {
         const page = findPage(ctx, pageId);
         if (!page) throw new UserError('not_found', 'That page no longer exists.');
         const inc = getIncident(ctx.tx, page.incidentId)!;
+        requireAcknowledge(ctx, actor, page);
         // Someone answering an exhausted page is still someone taking the incident on.
         if (page.status === 'exhausted' && inc.status !== 'resolved' && acknowledgeIncident(ctx, inc, actor.id)) {
           return { ok: true, text: `That page had run out, but #${inc.id} is now acknowledged by you.` };
@@ -209,18 +217,22 @@ export class Service {
     }
   }
 
-  declareFrom(actor: Actor, input: DeclareInput): Reply & { incident?: number } {
+  declareFrom(actor: Actor, raw: DeclareInput): Reply & { incident?: number } {
     try {
+      const input = cleanDeclareInput(raw);
       return this.transact((ctx) => {
         requirePermission(ctx.policy, actor, 'declare');
-        // A message is declared from once, even across restarts and on every platform's retries.
-        const earlier = input.sourceLink ? ctx.tx.select().from(incidents).where(eq(incidents.sourceLink, input.sourceLink)).get() : undefined;
-        if (earlier) throw new UserError('conflict', `That message was already declared as #${earlier.id} (${earlier.title}).`);
         const inc = declare(ctx, actor, input);
         return { ok: true, text: `Declared #${inc.id}`, incident: inc.id };
       });
     } catch (e) {
       if (e instanceof UserError) return refusal(e, { usage: false });
+      // A message (or an API link) has one open incident, even across restarts and on every
+      // platform's retries: the partial unique index incidents_open_source_link says so.
+      if (raw.sourceLink && isUniqueViolation(e, 'incidents.source_link')) {
+        const open = this.deps.db.select().from(incidents).where(and(eq(incidents.sourceLink, raw.sourceLink), ne(incidents.status, 'resolved'))).get();
+        if (open) return refusal(new UserError('conflict', `That was already declared as #${open.id} (${open.title}), which is still open.`), { usage: false });
+      }
       throw e;
     }
   }
@@ -253,4 +265,9 @@ export class Service {
   pageStatus(pageId: number) {
     return this.deps.db.select().from(pages).where(eq(pages.id, pageId)).get();
   }
+}
+
+/** A SQLite UNIQUE failure on the named column (`table.column`), as better-sqlite3 reports it. */
+function isUniqueViolation(e: unknown, column: string): boolean {
+  return (e as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE' && String((e as Error).message).includes(column);
 }

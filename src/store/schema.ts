@@ -34,6 +34,12 @@ export const incidents = sqliteTable(
     index('incidents_status').on(t.status),
     index('incidents_declared_at').on(t.declaredAt),
     index('incidents_source').on(t.sourceLink),
+    // One OPEN incident per source link (a message declared from, an API caller's link): the
+    // database refuses the second, so two requests at once cannot both pass a check; once it is
+    // resolved, the same link may open a new incident.
+    uniqueIndex('incidents_open_source_link')
+      .on(t.sourceLink)
+      .where(sql`${t.status} <> 'resolved' and ${t.sourceLink} is not null`),
     // Dedup of alerts: one open incident per integration and group; resolved ones step aside, so
     // the same group firing again opens a new incident.
     uniqueIndex('incidents_open_alert_group')

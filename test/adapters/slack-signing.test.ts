@@ -78,3 +78,30 @@ describe('forged and stale requests over HTTP', () => {
     expect(r.status).toBe(200);
   });
 });
+
+describe('a validly signed slash command replayed inside the window', () => {
+  let k: SlackKlaxon;
+  beforeAll(async () => {
+    k = await slackKlaxon();
+  });
+  afterAll(async () => {
+    await k.close();
+  });
+
+  it('runs once: the replay (same trigger_id) is answered and declares nothing', async () => {
+    const fields = slashCommand('declare sev2 Replayed outage', { user: 'U01ALICE', responseUrl: k.responseUrl() });
+    const first = await postSigned(k.eventsUrl, form(fields), { secret: SECRET });
+    expect(first.status).toBe(200);
+    expect((await k.answer(fields.response_url)).text).toMatch(/Declared #1/);
+    // The same request again (re-signed now, as a replay inside five minutes would be), answered elsewhere.
+    const replayUrl = k.responseUrl();
+    const again = await postSigned(k.eventsUrl, form({ ...fields, response_url: replayUrl }), { secret: SECRET });
+    expect(again.status).toBe(200);
+    expect((await k.answer(replayUrl)).text).toMatch(/already received and run once/);
+    expect(getIncident(k.db, 2)).toBeUndefined();
+    // A new invocation (a new trigger_id) with the same text is a new command.
+    const fresh = slashCommand('declare sev2 Replayed outage', { user: 'U01ALICE', responseUrl: k.responseUrl() });
+    await postSigned(k.eventsUrl, form(fresh), { secret: SECRET });
+    expect((await k.answer(fresh.response_url)).text).toMatch(/Declared #2/);
+  });
+});

@@ -125,6 +125,27 @@ severities: [{ id: sev1, description: Outage }]
     expect(((await (await t.api('/api/v1/incidents')).json()).incidents as unknown[]).length).toBe(1);
   });
 
+  it('a link used by a resolved incident opens a new one; only an open incident blocks it', async () => {
+    t = await startApp();
+    const post = () => t.api('/api/v1/incidents', { method: 'POST', body: JSON.stringify({ title: 'Disk full', link: 'https://alerts.example/disk' }) });
+    expect((await post()).status).toBe(201);
+    t.run('bob', 'resolve #1 Cleaned up');
+    const second = await post();
+    expect(second.status).toBe(201);
+    expect((await second.json()).number).toBe(2);
+    const third = await post();
+    expect(third.status).toBe(409);
+    expect((await third.json()).error).toMatch(/already declared as #2 \(Disk full\), which is still open/);
+  });
+
+  it('the database itself refuses a second open incident for one link (not a check before the insert)', async () => {
+    t = await startApp();
+    t.db.$client.prepare("insert into incidents (title, severity, status, declared_at, declared_by, last_update_at, source_link) values ('a', 'sev1', 'investigating', 0, 'api', 0, 'https://x.example/1')").run();
+    expect(() =>
+      t.db.$client.prepare("insert into incidents (title, severity, status, declared_at, declared_by, last_update_at, source_link) values ('b', 'sev1', 'investigating', 0, 'api', 0, 'https://x.example/1')").run(),
+    ).toThrow(/UNIQUE constraint failed: incidents.source_link/);
+  });
+
   it('a policy grants the API the right to declare by putting `api` in a group', async () => {
     const yaml = `
 people: { alice: { name: Alice } }
@@ -240,5 +261,18 @@ describe('GET /api/v1/stats with an absurd window', () => {
     expect(r.status).toBe(400);
     expect((await r.json()).error).toMatch(/^window: "99999999999999999999w" is longer than a year/);
     expect((await t.api('/api/v1/stats?window=30d')).status).toBe(200);
+  });
+});
+
+describe('POST /api/v1/incidents with control characters', () => {
+  it('stores the title clean, and refuses one with nothing visible (400, nothing stored)', async () => {
+    t = await startApp();
+    const ok = await t.api('/api/v1/incidents', { method: 'POST', body: JSON.stringify({ title: '\u001b[31mDisk\u0000 full\u0007\u202e', severity: 'sev2' }) });
+    expect(ok.status).toBe(201);
+    expect((await ok.json()).title).toBe('Disk full');
+    const blank = await t.api('/api/v1/incidents', { method: 'POST', body: JSON.stringify({ title: '\u200b\u0007 ', severity: 'sev2' }) });
+    expect(blank.status).toBe(400);
+    expect((await blank.json()).error).toBe('title: must not be empty');
+    expect((await (await t.api('/api/v1/incidents')).json()).incidents).toHaveLength(1);
   });
 });

@@ -175,7 +175,8 @@ describe('/status HTML and /status/feed.atom', () => {
     expect(entries[1]).toContain('<content type="text">Declared as SEV1: Checkout down</content>');
     expect(xml).not.toMatch(/Internal thing|Too new/);
     expect(xml).toContain('<updated>2026-03-04T10:20:00.000Z</updated>\n  <author>');
-    expect(xml).toContain(`<link rel="alternate" type="text/html" href="${t.base}/status#incident-1"/>`);
+    // No status_page.url: links are relative and ids a stable urn, never the request's Host.
+    expect(xml).toContain('<link rel="alternate" type="text/html" href="/status#incident-1"/>');
   });
 
   it('hangs feed links off status_page.url when the policy sets it', async () => {
@@ -190,5 +191,37 @@ status_page: { title: Example status, publish_after: 5m, url: "https://status.ex
     expect(xml).toContain('<link rel="self" type="application/atom+xml" href="https://status.example.com/feed.atom"/>');
     expect(xml).toContain('href="https://status.example.com#incident-1"');
     expect((await statusJson(t)).incidents.map((i) => i.title)).toEqual(['Down']);
+  });
+});
+
+describe('/status/feed.atom is well-formed and host-independent', () => {
+  const NOT_XML = /[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\ud800-\udfff]/;
+
+  it('drops characters XML 1.0 forbids, even from text stored before the edge rule existed', async () => {
+    t = await startApp();
+    t.run('bob', 'declare sev1 Checkout down');
+    // Written straight to the database, as an older Klaxon would have stored it.
+    t.db.$client.prepare("update incidents set title = ? where id = 1").run('Checkout\u0000 \u001b[31mdown\u0007 \ufffe');
+    t.db.$client.prepare("update timeline_events set public_text = ? where public = 1").run('Bell\u0007 and NUL\u0000');
+    t.clock.advance(31 * MINUTE);
+    const xml = await (await t.get('/status/feed.atom')).text();
+    expect(xml).toContain('<entry>');
+    expect(xml).not.toMatch(NOT_XML);
+    expect(xml).not.toContain('\ufffe');
+    expect(xml).toContain('Checkout [31mdown');
+  });
+
+  it('without status_page.url: relative links and a stable urn id, whatever Host the request names', async () => {
+    t = await startApp();
+    t.run('bob', 'declare sev1 Checkout down');
+    t.clock.advance(31 * MINUTE);
+    const a = await (await t.get('/status/feed.atom', { host: 'evil.example' })).text();
+    const b = await (await t.get('/status/feed.atom')).text();
+    expect(a).toBe(b);
+    expect(a).not.toContain('evil.example');
+    expect(a).toMatch(/<id>urn:klaxon:[a-z0-9-]+<\/id>/);
+    expect(a).toMatch(/<entry>\s*<id>urn:klaxon:[a-z0-9-]+:incident-1:update-\d+<\/id>/);
+    expect(a).toContain('<link rel="self" type="application/atom+xml" href="/status/feed.atom"/>');
+    expect(a).toContain('<link rel="alternate" type="text/html" href="/status"/>');
   });
 });

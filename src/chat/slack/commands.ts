@@ -16,6 +16,12 @@ export function registerCommands(bolt: App, d: SlackDeps): void {
     // own (synchronous, SQLite) work runs: keeps other callers' acks prompt under load.
     await new Promise((r) => setImmediate(r));
     try {
+      // A validly signed request replayed inside Slack's 5-minute window carries the same
+      // trigger_id (Slack mints one per invocation): it is answered, never run twice.
+      if (command.trigger_id && !d.service.firstDelivery('slack', `command:${command.trigger_id}`)) {
+        await respond(ephemeral({ text: 'That command was already received and run once; it is not run again.' }));
+        return;
+      }
       const text = unescapeSlack(command.text).trim();
       if (/^declare$/i.test(text)) {
         await openDeclareForm(d, command, respond);

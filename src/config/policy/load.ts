@@ -33,7 +33,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 // Known keys for the maps whose typos are most likely, to suggest the intended one.
 const KNOWN_KEYS: Record<string, readonly string[]> = {
   '': Object.keys(PolicyObject.shape),
-  permissions: ACTIONS,
+  permissions: ['acknowledge', ...ACTIONS],
   templates: TEMPLATE_NAMES,
 };
 

@@ -109,7 +109,8 @@ export const PolicyObject = z.strictObject({
   role_grace: duration.default(() => defaultDuration('10m')),
   groups: z.record(z.string(), list(id)).default({}),
   // Its keys are the commands the command table marks as guarded.
-  permissions: z.partialRecord(z.enum(ACTIONS as [Action, ...Action[]]), permission).default({}),
+  // `acknowledge`: who may acknowledge a page that did not notify them (service/acknowledge-permission.ts).
+  permissions: z.partialRecord(z.enum(['acknowledge', ...ACTIONS] as ['acknowledge', ...Action[]]), permission).default({}),
   severities: list(SeveritySchema).min(1, 'needs at least one severity'),
   default_severity: text.optional(),
   channels: z.strictObject({ slack: ChannelMap.optional(), discord: ChannelMap.optional() }).default({}),

@@ -1,5 +1,6 @@
 // Request shapes for /api/v1. Messages are written to follow "field: ", so each reads as a sentence.
 import { z } from 'zod';
+import { cleanField } from '../../domain/clean-text.js';
 import { durationProblem, parseDuration, tooLong } from '../../domain/duration.js';
 import { findSeverity, type Policy } from '../../config/policy/index.js';
 
@@ -8,14 +9,15 @@ const required = (what: string) => ({ error: (iss: { input: unknown }) => (iss.i
 export function declareSchema(policy: Policy) {
   const known = policy.severities.map((s) => s.id).join(', ');
   return z.strictObject({
-    title: z.string(required('a string')).trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+    // The same text rule as chat (domain/clean-text.ts): control characters go, invisible-only is empty.
+    title: z.string(required('a string')).transform(cleanField).pipe(z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters')),
     // Optional like chat's `declare`: without one the policy's default severity applies.
     severity: z
       .string(required('a string'))
       .trim()
       .refine((s) => findSeverity(policy, s) !== undefined, { error: (iss) => `unknown severity "${String(iss.input)}"; known: ${known}` })
       .optional(),
-    description: z.string(required('a string')).max(4000, 'must be at most 4000 characters').optional(),
+    description: z.string(required('a string')).transform(cleanField).pipe(z.string().max(4000, 'must be at most 4000 characters')).optional(),
     link: z.url({ error: 'must be an http(s) URL', protocol: /^https?$/ }).optional(),
   });
 }

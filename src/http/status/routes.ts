@@ -1,6 +1,5 @@
 // The public status surface: /status, /status.json and /status/feed.atom. No login; only what
 // the visibility rule allows ever leaves the model, so nothing internal can reach these routes.
-import type { IncomingMessage } from 'node:http';
 import type { KlaxonApp } from '../../app.js';
 import { sendJson, sendText } from '../server.js';
 import { renderAtom } from './feed.js';
@@ -11,11 +10,6 @@ import { renderStatusPage } from './page.js';
 // Short enough that an update shows within a minute, long enough to absorb a refresh storm behind a CDN.
 const CACHE = 'public, max-age=30';
 
-/** The public address of /status: the policy's `status_page.url`, else this request's host. */
-function statusUrl(app: KlaxonApp, req: IncomingMessage): string {
-  return app.service.policy.status_page?.url ?? `http://${req.headers.host ?? `${app.opts.env.HOST}:${app.port}`}/status`;
-}
-
 export function mountStatus(app: KlaxonApp): void {
   const model = () => loadStatus(app.opts.db, app.service.policy, app.clock.now());
   app.http.route('GET', '/status', (_req, res) => {
@@ -25,8 +19,8 @@ export function mountStatus(app: KlaxonApp): void {
   app.http.route('GET', '/status.json', (_req, res) => {
     sendJson(res, 200, statusJson(model()), { 'cache-control': CACHE, 'access-control-allow-origin': '*' });
   });
-  app.http.route('GET', '/status/feed.atom', (req, res) => {
+  app.http.route('GET', '/status/feed.atom', (_req, res) => {
     res.setHeader('cache-control', CACHE);
-    sendText(res, 200, renderAtom(model(), statusUrl(app, req)), 'application/atom+xml; charset=utf-8');
+    sendText(res, 200, renderAtom(model(), app.service.policy.status_page?.url), 'application/atom+xml; charset=utf-8');
   });
 }
