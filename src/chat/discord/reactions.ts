@@ -8,6 +8,7 @@ import type { Service } from '../../service/service.js';
 import type { DiscordAdapter } from './adapter.js';
 import { emojiName } from './emoji.js';
 import { resolveActor } from './members.js';
+import { pageIdFromCustomId } from './render.js';
 
 export type ReactionPacket = {
   user_id: string;
@@ -15,6 +16,8 @@ export type ReactionPacket = {
   message_id: string;
   guild_id?: string;
   emoji: { id: string | null; name: string | null };
+  /** Who wrote the message reacted to (Discord sends it on reaction events). */
+  message_author_id?: string;
   member?: { roles?: string[]; nick?: string | null; user?: { username?: string; global_name?: string | null } };
 };
 
@@ -40,7 +43,12 @@ export async function onReaction(svc: Service, client: Client, adapter: DiscordA
 
   let refusal: string | undefined;
   if (meaning === 'acknowledge') {
-    const r = svc.reactToDelivered(actor, 'discord', { channel: p.channel_id, id: p.message_id }, name);
+    let r = svc.reactToDelivered(actor, 'discord', { channel: p.channel_id, id: p.message_id }, name);
+    // A copy of a page Klaxon has no record of (its answer was lost) still acknowledges: its button names the page.
+    if (r === null && (p.message_author_id ?? client.user?.id) === client.user?.id) {
+      const pageId = await pageOfCopy(client, p);
+      if (pageId !== null) r = svc.acknowledgePageById(actor, pageId);
+    }
     if (r && !r.ok) refusal = r.text;
   } else if (meaning === 'timeline') {
     svc.pinToTimeline(actor, 'discord', p.channel_id, { id: p.message_id, text: m!.content || '(no text)', author: m!.author.global_name ?? m!.author.username, link: link(p) });
@@ -52,6 +60,14 @@ export async function onReaction(svc: Service, client: Client, adapter: DiscordA
   }
   // A reaction has no ephemeral answer; a refusal goes to the person by DM instead.
   if (refusal) await adapter.post({ user: p.user_id }, { text: refusal }).catch((e) => log.warn({ err: e, user: p.user_id }, 'could not DM a reaction refusal'));
+}
+
+/** The page an Acknowledge button on this bot message names, if it has one. */
+async function pageOfCopy(client: Client, p: ReactionPacket): Promise<number | null> {
+  const m = (await fetchMessage(client, p).catch(() => null)) as (ApiMessage & { components?: { components?: { custom_id?: string }[] }[] }) | null;
+  if (!m || m.author.id !== client.user?.id) return null;
+  for (const row of m.components ?? []) for (const c of row.components ?? []) if (c.custom_id) return pageIdFromCustomId(c.custom_id);
+  return null;
 }
 
 async function fetchMessage(client: Client, p: ReactionPacket): Promise<ApiMessage> {
