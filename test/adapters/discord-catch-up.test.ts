@@ -78,22 +78,27 @@ describe('a new session after events were lost', () => {
 });
 
 describe('start-up', () => {
-  it('a gateway that never says HELLO: start-up returns, Discord is down, the outbox still delivers over REST', async () => {
-    const fake = await FakeDiscord.start({
-      guild: { id: '500000000000000001' },
-      channels: [
-        { id: INCIDENTS, name: 'incidents' },
-        { id: '500000000000000003', name: 'announcements' },
-        { id: SUPPORT, name: 'support' },
-      ],
-      members: [{ id: '100000000000000010', username: 'maya' }],
+  for (const [how, mute] of [
+    ['never says HELLO', (f: FakeDiscord) => (f.gateway.silent = true)],
+    ['says HELLO but never READY', (f: FakeDiscord) => (f.gateway.noReady = true)],
+  ] as const) {
+    it(`a gateway that ${how}: start-up returns, Discord is down, the outbox still delivers over REST`, async () => {
+      const fake = await FakeDiscord.start({
+        guild: { id: '500000000000000001' },
+        channels: [
+          { id: INCIDENTS, name: 'incidents' },
+          { id: '500000000000000003', name: 'announcements' },
+          { id: SUPPORT, name: 'support' },
+        ],
+        members: [{ id: '100000000000000010', username: 'maya' }],
+      });
+      mute(fake);
+      k = await discordKlaxon({ fake, discord: { startWaitMs: 100 } });
+      expect(k.health()).toMatch(/^down \(no READY from the Discord gateway yet/);
+      k.app.service.run({ id: 'maya', name: 'Maya', platform: 'discord' }, '/incident declare sev4 Typo on the docs home page');
+      await k.tick();
+      expect(fake.botMessages('500000000000000003').some((m) => /Typo on the docs home page/.test(m.content))).toBe(true);
+      await fake.close();
     });
-    fake.gateway.silent = true;
-    k = await discordKlaxon({ fake, discord: { startWaitMs: 100 } });
-    expect(k.health()).toMatch(/^down \(no READY from the Discord gateway yet/);
-    k.app.service.run({ id: 'maya', name: 'Maya', platform: 'discord' }, '/incident declare sev4 Typo on the docs home page');
-    await k.tick();
-    expect(fake.botMessages('500000000000000003').some((m) => /Typo on the docs home page/.test(m.content))).toBe(true);
-    await fake.close();
-  });
+  }
 });

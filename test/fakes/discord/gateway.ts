@@ -28,6 +28,8 @@ export class FakeGateway {
   readonly lost: { t: string; d: unknown }[] = [];
   /** Say nothing on connect (no HELLO), as a gateway that accepts TCP but never answers. */
   silent = false;
+  /** Say HELLO but never answer IDENTIFY with READY. */
+  noReady = false;
 
   constructor(private readonly hooks: GatewayHooks) {
     this.wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
@@ -126,6 +128,7 @@ export class FakeGateway {
         return;
       case 2: {
         // identify
+        if (this.noReady) return;
         if (frame.d?.token !== this.hooks.token) {
           ws.close(4004, 'Authentication failed');
           return;
