@@ -91,6 +91,24 @@ describe('Socket Mode refresh and drops', () => {
   });
 });
 
+describe('a firewall refusing the WebSocket host', () => {
+  it('Slack is down with the reason and retried with backoff; it connects once the host answers', async () => {
+    k = await slackKlaxon({ socket: true });
+    const working = k.fake.socketUrl!;
+    k.fake.socketUrl = () => 'ws://127.0.0.1:9/link/';
+    const before = k.socket!.connections;
+    k.socket!.reset();
+    await waitFor(() => state().startsWith('down'), 'Slack to be down');
+    expect(state()).toMatch(/^down \(WebSocket to 127\.0\.0\.1:9: /);
+    const failed = () => k.fake.calls.filter((c) => c.method === 'apps.connections.open').length;
+    const tries = failed();
+    await waitFor(() => failed() > tries, 'another attempt');
+    k.fake.socketUrl = working;
+    await k.socket!.connectedAfter(before);
+    await waitFor(() => state() === 'connected', 'Slack to be connected');
+  });
+});
+
 describe('Socket Mode token refused on a reconnect', () => {
   it('marks Slack failed, tells the other platform once, and Klaxon keeps running', async () => {
     k = await slackKlaxon({ socket: true });
