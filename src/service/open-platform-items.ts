@@ -27,3 +27,22 @@ export function openIncidentChannels(db: Db, platform: Platform): string[] {
     .all()
     .map((r) => r.channel);
 }
+
+/**
+ * A copy of a page Klaxon had no record of (a double send from before nonces, an answer lost
+ * after the store) that someone answered: recorded as sent, so editing the page's copies (on
+ * acknowledgement, exhaustion, cancellation) reaches this one too and it loses its live button.
+ * Does nothing if the copy is already known or the page has no delivered copy on that platform.
+ */
+export function rememberPageCopy(db: Db, platform: Platform, pageId: number, ref: MessageRef): void {
+  const known = db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.platform, platform), eq(outbox.refChannel, ref.channel), eq(outbox.refId, ref.id))).get();
+  if (known) return;
+  const original = db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.platform, platform), eq(outbox.pageId, pageId), eq(outbox.kind, 'post'), eq(outbox.refChannel, ref.channel)))
+    .get();
+  if (!original) return;
+  const { id: _id, ...copy } = original;
+  db.insert(outbox).values({ ...copy, status: 'sent', refId: ref.id }).run();
+}

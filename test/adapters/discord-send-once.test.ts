@@ -110,7 +110,7 @@ describe('incident threads', () => {
 });
 
 describe('copies of a page', () => {
-  it('a ✅ on a copy Klaxon has no record of acknowledges the page its button names', async () => {
+  it('a ✅ on a copy Klaxon has no record of acknowledges the page its button names, and both copies lose their button', async () => {
     k = await discordKlaxon();
     await declare('Search returns nothing');
     const copy = k.outbox().find((r) => r.pageId && r.destination.startsWith('dm:') && r.status === 'sent')!;
@@ -125,5 +125,8 @@ describe('copies of a page', () => {
     k.fake.react(copy.refChannel!, dup.id, copy.destination.slice(3), '✅');
     await k.fake.waitFor(() => getIncident(k.db, 1)?.acknowledgedAt, 3000, 'the acknowledgement');
     expect(k.pages()[0].status).toBe('acknowledged');
+    await k.tick();
+    expect(k.fake.messages.get(copy.refId!)!.components).toEqual([]);
+    expect(k.fake.messages.get(dup.id)!.components).toEqual([]);
   });
 });

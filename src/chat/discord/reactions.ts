@@ -9,6 +9,7 @@ import type { DiscordAdapter } from './adapter.js';
 import { emojiName } from './emoji.js';
 import { resolveActor } from './members.js';
 import { pageIdFromCustomId } from './render.js';
+import { rememberPageCopy } from '../../service/open-platform-items.js';
 
 export type ReactionPacket = {
   user_id: string;
@@ -47,7 +48,10 @@ export async function onReaction(svc: Service, client: Client, adapter: DiscordA
     // A copy of a page Klaxon has no record of (its answer was lost) still acknowledges: its button names the page.
     if (r === null && (p.message_author_id ?? client.user?.id) === client.user?.id) {
       const pageId = await pageOfCopy(client, p);
-      if (pageId !== null) r = svc.acknowledgePageById(actor, pageId);
+      if (pageId !== null) {
+        rememberPageCopy(svc.deps.db, 'discord', pageId, { channel: p.channel_id, id: p.message_id });
+        r = svc.acknowledgePageById(actor, pageId);
+      }
     }
     if (r && !r.ok) refusal = r.text;
   } else if (meaning === 'timeline') {
