@@ -101,6 +101,10 @@ export class SocketLink implements Receiver {
     this.opening = (async () => {
       try {
         const conn = await this.connect();
+        if (this.stopped) {
+          await this.close(conn);
+          return;
+        }
         this.attempts = 0;
         this.reason = undefined;
         this.state = 'connected';
