@@ -19,6 +19,7 @@ export type Command =
   | { kind: 'mitigate'; incident?: number; text: string }
   | { kind: 'severity'; incident?: number; severity: string }
   | { kind: 'role'; incident?: number; role: string; user: UserRef }
+  | { kind: 'roles'; incident?: number }
   | {
       kind: 'page';
       incident?: number;
@@ -89,8 +90,8 @@ const schedule = (required: boolean): OptionSpec => ({ type: 'string', name: 'sc
 const text = (name: string, description: string, required = false): OptionSpec => ({ type: 'string', name, description, required });
 const user = (name: string, description: string, required = false): OptionSpec => ({ type: 'user', name, description, required });
 
-/** `ack [#N]`, `status [#N]`, `timeline [#N]`: nothing but the incident. */
-function incidentOnly<K extends 'ack' | 'status' | 'timeline'>(kind: K) {
+/** `ack [#N]`, `status [#N]`, `timeline [#N]`, `roles [#N]`: nothing but the incident. */
+function incidentOnly<K extends 'ack' | 'status' | 'timeline' | 'roles'>(kind: K) {
   return {
     parse: (a: Args) => {
       const incident = takeIncident(a, kind);
@@ -173,7 +174,7 @@ export const COMMANDS = {
   role: {
     words: ['role'],
     usage: 'role [#N] <role> <@user>',
-    summary: 'assign a role (commander, comms, scribe…)',
+    summary: 'hand a role over (commander, comms, scribe…)',
     permission: true,
     parse(a) {
       const incident = takeIncident(a, 'role');
@@ -194,6 +195,13 @@ export const COMMANDS = {
         return { kind: 'role', incident: o.incident, role: o.text('role'), user: { id: user } };
       },
     },
+  },
+  roles: {
+    words: ['roles'],
+    usage: 'roles [#N]',
+    summary: 'who holds each role, since when and why',
+    parse: incidentOnly('roles').parse,
+    discord: { options: [INCIDENT], read: incidentOnly('roles').read },
   },
   page: {
     words: ['page'],
@@ -361,7 +369,7 @@ export const COMMANDS = {
   automation: {
     words: ['automation'],
     usage: 'automation on|off',
-    summary: 'turn auto-replies and automatic paging on or off',
+    summary: 'turn support auto-replies on or off (pages always go out)',
     permission: true,
     parse: (a) => ({ kind: 'automation', on: onOff(a, 'automation') }),
     discord: { options: [ON_OFF], read: (o) => ({ kind: 'automation', on: o.string('state') === 'on' }) },

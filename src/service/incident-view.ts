@@ -74,6 +74,9 @@ export function severityOf(policy: Policy, inc: Pick<Incident, 'severity'>): Sev
     public: false,
     runbooks: [],
     checklist: [],
+    roles: undefined,
+    required_roles: [],
+    role_grace: undefined,
   };
 }
 

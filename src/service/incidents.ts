@@ -5,20 +5,24 @@ import type { Platform } from './port.js';
 import { findSeverity, severityRank, type Severity } from '../config/policy/index.js';
 import { USAGE } from '../domain/commands.js';
 import { formatMs } from '../domain/duration.js';
-import { incidents, roleAssignments } from '../store/schema.js';
-import { personName } from './actor.js';
+import { incidents } from '../store/schema.js';
 import type { Actor } from './actor.js';
-import { readSwitches, type Ctx } from './context.js';
+import type { Ctx } from './context.js';
 import { UserError } from './errors.js';
 import { channelName, getIncident, type Incident, incidentVars, rolesOf, severityLabel, severityOf } from './incident-view.js';
 import { announcementBody, declaredBody, resolvedBody, updateBody } from './messages.js';
-import { directMessage, postToChannel, postToIncident, queueAction } from './outbox-writer.js';
+import { directMessage, postToChannel, postToIncident } from './outbox-writer.js';
 import { cancelPages, openPagesOf, startPage } from './paging.js';
 import { armAutoEscalation } from './auto-escalate.js';
 import { afterChange, nextUpdateText } from './cadence.js';
 import { formatDue, postmortemDue, postPostmortemDraft } from './postmortem.js';
 import { cancelIncidentTimers } from './timers.js';
 import { addTimeline } from './timeline.js';
+import { fillEmptyRoles, fillRolesAtDeclaration, handOver, invite, rolesLine } from './roles.js';
+import { armRoleGrace } from './role-grace.js';
+import { refreshSpace } from './space.js';
+
+export { refreshSpace };
 
 export type Status = 'investigating' | 'identified' | 'monitoring';
 
@@ -62,19 +66,21 @@ export function declare(ctx: Ctx, actor: Actor, input: DeclareInput): Incident {
     })
     .returning()
     .get();
-  // A person who declares commands until someone else is named, so nudges and the topic have a
-  // person; an integration (API, support escalation) leaves the role open for a human to take.
-  if (actor.platform !== 'api' && actor.platform !== 'system') {
-    ctx.tx.insert(roleAssignments).values({ incidentId: inc.id, role: 'commander', person: actor.id, assignedAt: ctx.now }).run();
-  }
   addTimeline(ctx, inc.id, 'declared', actor.id, `Declared ${severityLabel(sev)} by ${actor.name}: ${title}`, shownIf(sev, `Declared as ${severityLabel(sev)}: ${title}`, 'investigating'));
+  // Every source (chat, API, support escalation, alerts) declares here, so all of them get the
+  // policy's role holders in this transaction, before the first message and the topic are written.
+  const holders = fillRolesAtDeclaration(ctx, inc, sev, actor);
   const vars = incidentVars(ctx.policy, inc, rolesOf(ctx.tx, inc.id));
-  postToIncident(ctx, inc.id, () => declaredBody(ctx.policy, vars, sev));
-  for (const p of ctx.platforms) queueAction(ctx, p, 'invite', 'incident', { people: [actor.id] }, { incidentId: inc.id });
+  const roles = rolesLine(ctx, inc, sev);
+  postToIncident(ctx, inc.id, () => declaredBody(ctx.policy, vars, sev, roles));
+  invite(ctx, inc.id, [actor.id, ...holders]);
   postToChannel(ctx, 'announcements', (p) => announcementBody(vars, spaceLink(p, inc)), { incidentId: inc.id });
   notify(ctx, sev, (p) => announcementBody(vars, spaceLink(p, inc)), inc.id);
-  if (sev.page && readSwitches(ctx.tx).automation) startPage(ctx, inc, { policy: sev.page }, 'klaxon');
+  // Klaxon's own switches never stop pages (SPEC §9): a responder who turns automation off
+  // during one incident must not leave the next Sev-1 paging nobody.
+  if (sev.page) startPage(ctx, inc, { policy: sev.page }, 'klaxon');
   armAutoEscalation(ctx, inc);
+  armRoleGrace(ctx, inc);
   afterChange(ctx, inc, 'declared');
   return inc;
 }
@@ -131,32 +137,24 @@ export function changeSeverity(ctx: Ctx, actor: Actor, inc: Incident, name: stri
   const from = severityLabel(severityOf(ctx.policy, inc));
   addTimeline(ctx, inc.id, 'severity', actor.id, `${actor.name} changed severity ${from} → ${severityLabel(sev)}`, shownIf(sev, `Severity changed: ${from} → ${severityLabel(sev)}`));
   postToIncident(ctx, inc.id, () => ({ text: `Severity ${raised ? 'raised' : 'lowered'}: ${from} → ${severityLabel(sev)} (by ${actor.name}).`, tone: raised ? 'alert' : 'info' }));
-  refreshSpace(ctx, next);
   if (raised) {
     const vars = incidentVars(ctx.policy, next, rolesOf(ctx.tx, inc.id));
     notify(ctx, sev, (p) => announcementBody(vars, spaceLink(p, next)), inc.id);
     const alreadyPaging = openPagesOf(ctx, inc.id).some((p) => p.policy === sev.page);
-    if (sev.page && !alreadyPaging && readSwitches(ctx.tx).automation) startPage(ctx, next, { policy: sev.page }, 'klaxon');
+    if (sev.page && !alreadyPaging) startPage(ctx, next, { policy: sev.page }, 'klaxon');
   }
+  fillEmptyRoles(ctx, next, sev);
+  refreshSpace(ctx, next);
   armAutoEscalation(ctx, next);
+  armRoleGrace(ctx, next);
   afterChange(ctx, next, 'severity');
   return next;
 }
 
-export function assignRole(ctx: Ctx, actor: Actor, inc: Incident, role: string, person: string): void {
+/** `role commander @bob`; returns the role's name as the policy spells it. */
+export function assignRole(ctx: Ctx, actor: Actor, inc: Incident, role: string, person: string): string {
   requireOpen(inc);
-  const roles = ctx.policy.roles;
-  const match = roles.find((r) => r.toLowerCase() === role.toLowerCase());
-  if (!match) throw new UserError('invalid', `Unknown role "${role}". Roles: ${roles.join(', ')}.`, USAGE.role);
-  ctx.tx
-    .insert(roleAssignments)
-    .values({ incidentId: inc.id, role: match, person, assignedAt: ctx.now })
-    .onConflictDoUpdate({ target: [roleAssignments.incidentId, roleAssignments.role], set: { person, assignedAt: ctx.now } })
-    .run();
-  addTimeline(ctx, inc.id, 'role', actor.id, `${personName(ctx.policy, person)} is ${match} (set by ${actor.name})`);
-  postToIncident(ctx, inc.id, (_p, at) => ({ text: `${at(person)} is now ${match} for #${inc.id}.`, tone: 'info' }));
-  for (const p of ctx.platforms) queueAction(ctx, p, 'invite', 'incident', { people: [person] }, { incidentId: inc.id });
-  refreshSpace(ctx, inc);
+  return handOver(ctx, actor, inc, role, person);
 }
 
 export function resolve(ctx: Ctx, actor: Actor, inc: Incident, summary: string): Incident {
@@ -188,13 +186,3 @@ export function resolve(ctx: Ctx, actor: Actor, inc: Incident, summary: string):
   afterChange(ctx, next, 'resolved');
   return next;
 }
-
-/** Keeps the channel topic (Slack) and thread name (Discord) showing severity, status and commander. */
-export function refreshSpace(ctx: Ctx, inc: Incident): void {
-  const fresh = getIncident(ctx.tx, inc.id)!;
-  const roles = rolesOf(ctx.tx, inc.id);
-  const sev = severityLabel(severityOf(ctx.policy, fresh));
-  const topic = `${sev} · ${fresh.status} · commander ${personName(ctx.policy, roles.commander)}`;
-  for (const p of ctx.platforms) queueAction(ctx, p, 'topic', 'incident', { text: topic }, { incidentId: inc.id, priority: 2 });
-}
-

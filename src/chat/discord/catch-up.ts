@@ -5,12 +5,13 @@
 // handlers as live events, whose delivery keys make every one count once, however often it is seen.
 import { type Client, Routes } from 'discord.js';
 import type { Logger } from 'pino';
-import { handleSupportMessage, isSupportChannel, supportConfig } from '../../service/support.js';
+import { supportConfig } from '../../service/support.js';
 import type { Service } from '../../service/service.js';
 import { openIncidentChannels, openPageMessages } from '../../service/open-platform-items.js';
 import type { DiscordAdapter } from './adapter.js';
 import { emojiName } from './emoji.js';
-import { onReaction, type ReactionPacket } from './reactions.js';
+import { onReactionPacket, type ReactionPacket } from './reactions.js';
+import { reactionMeaning, supportMessage } from '../../service/inbound.js';
 
 type ApiEmoji = { id: string | null; name: string | null };
 type ApiMessage = {
@@ -90,7 +91,7 @@ export class DiscordCatchUp {
         const missed = (await this.client.rest.get(Routes.channelMessages(channel), { query: new URLSearchParams({ after, limit: '100' }) })) as ApiMessage[];
         for (const m of missed.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))) {
           this.seen(channel, m.id);
-          if (this.support(m, guild)) out.messages++;
+          if (await this.support(m, guild)) out.messages++;
         }
       });
     }
@@ -104,30 +105,30 @@ export class DiscordCatchUp {
     let acted = 0;
     for (const r of m.reactions ?? []) {
       const name = emojiName(r.emoji);
-      if (!this.svc.reactionMeaning(name)) continue;
+      if (!reactionMeaning(this.svc, name)) continue;
       const emoji = r.emoji.id ? `${r.emoji.name}:${r.emoji.id}` : (r.emoji.name ?? '');
       const users = (await this.client.rest.get(Routes.channelMessageReaction(channel, messageId, emoji), { query: new URLSearchParams({ limit: '100' }) })) as { id: string }[];
       for (const u of users) {
         if (u.id === this.client.user?.id) continue;
         const packet: ReactionPacket = { user_id: u.id, channel_id: channel, message_id: messageId, guild_id: guild, emoji: r.emoji };
-        await onReaction(this.svc, this.client, this.adapter, this.log, packet);
+        await onReactionPacket(this.svc, this.client, this.adapter, this.log, packet);
         acted++;
       }
     }
     return acted;
   }
 
-  private support(m: ApiMessage, guild: string | undefined): boolean {
-    if (m.author.id === this.client.user?.id || !isSupportChannel(this.svc.policy, 'discord', m.channel_id)) return false;
-    const reply = handleSupportMessage(this.svc, {
+  private async support(m: ApiMessage, guild: string | undefined): Promise<boolean> {
+    const reply = await supportMessage(this.svc, {
       platform: 'discord',
       channel: m.channel_id,
-      user: m.author.id,
-      userName: m.member?.nick ?? m.author.global_name ?? m.author.username,
-      isBot: Boolean(m.author.bot) || Boolean(m.webhook_id) || !PERSON_TYPES.includes(m.type),
-      text: m.content,
-      link: `https://discord.com/channels/${guild ?? '@me'}/${m.channel_id}/${m.id}`,
+      parent: null,
       messageId: m.id,
+      user: m.author.id,
+      from: m.author.id === this.client.user?.id ? 'klaxon' : m.author.bot || m.webhook_id ? 'bot' : PERSON_TYPES.includes(m.type) ? 'person' : 'system',
+      text: m.content,
+      userName: async () => m.member?.nick ?? m.author.global_name ?? m.author.username,
+      link: async () => `https://discord.com/channels/${guild ?? '@me'}/${m.channel_id}/${m.id}`,
     });
     return reply !== null;
   }

@@ -1,7 +1,9 @@
 import { validate as validCron } from 'node-cron';
+import { checkIntegrations } from './integrations.js';
 import { KNOWN_PLACEHOLDERS, placeholdersIn } from '../../domain/templates.js';
 import { norm } from './names.js';
 import { dayName, isObj, show } from './scalars.js';
+import { checkRoles } from './roles.js';
 import type { PolicyShape } from './schema.js';
 
 // Cross references. The value may be partly invalid here (a failed field holds a zod
@@ -118,6 +120,9 @@ export function crossCheck(p: PolicyShape, report: Report): void {
   }
 
   for (const [name, tpl] of entries(p.templates)) checkPlaceholders(tpl, ['templates', name], report);
+  checkIntegrations(p.integrations, (s) => severityKeys.has(norm(s)), report);
+
+  checkRoles(p, { people, schedules }, report);
 }
 
 function checkPlaceholders(tpl: unknown, path: Path, report: Report): void {

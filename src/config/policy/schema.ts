@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { ACTIONS, type Action } from '../../domain/commands.js';
 import { TEMPLATE_NAMES } from '../../domain/templates.js';
+import { IntegrationsSchema } from './integrations.js';
+import { DEFAULT_ROLES, RolesSchema, SeverityRolesSchema } from './roles.js';
 import { clock, count, date, day, defaultDuration, duration, id, list, permission, target, text, timezone, wallDuration } from './scalars.js';
 
 const BusinessHoursSchema = z.strictObject({
@@ -51,7 +53,7 @@ const SeveritySchema = z.strictObject({
   aliases: list(id).default([]),
   description: text,
   page: text.optional(),
-  targets: z.strictObject({ acknowledge: duration.optional(), resolve: duration.optional() }).optional(),
+  targets: z.strictObject({ acknowledge: duration.optional(), mitigate: duration.optional(), resolve: duration.optional() }).optional(),
   updates: z
     .strictObject({
       every: duration.optional(),
@@ -76,6 +78,11 @@ const SeveritySchema = z.strictObject({
   public: z.boolean().default(false),
   runbooks: list(text).default([]),
   checklist: list(text).default([]),
+  // Issue #16: this severity's role sources (over the top-level ones), the roles nobody may leave
+  // empty, and how long they may stay empty before the channel is nudged.
+  roles: SeverityRolesSchema.optional(),
+  required_roles: list(text).default([]),
+  role_grace: duration.optional(),
 });
 
 const SupportSchema = z.strictObject({
@@ -98,7 +105,8 @@ export const PolicyObject = z.strictObject({
   people: z.record(z.string(), PersonSchema).default({}),
   schedules: z.record(z.string(), ScheduleSchema).default({}),
   escalation_policies: z.record(z.string(), EscalationPolicySchema).default({}),
-  roles: list(text).min(1).default(['commander', 'comms', 'scribe']),
+  roles: RolesSchema.default(DEFAULT_ROLES),
+  role_grace: duration.default(() => defaultDuration('10m')),
   groups: z.record(z.string(), list(id)).default({}),
   // Its keys are the commands the command table marks as guarded.
   permissions: z.partialRecord(z.enum(ACTIONS as [Action, ...Action[]]), permission).default({}),
@@ -118,6 +126,7 @@ export const PolicyObject = z.strictObject({
       declare: list(text).default(['rotating_light']),
     })
     .default({ acknowledge: ['white_check_mark', 'eyes'], timeline: ['pushpin'], declare: ['rotating_light'] }),
+  integrations: IntegrationsSchema,
 });
 
 export type PolicyShape = z.output<typeof PolicyObject>;
