@@ -77,6 +77,20 @@ describe('a new session after events were lost', () => {
   });
 });
 
+describe('a resumed session (1006: the connection died without a close frame)', () => {
+  it('resumes, Discord replays the ✅ sent meanwhile, and it acknowledges once without a catch-up', async () => {
+    k = await discordKlaxon();
+    const page = await declare('Emails delayed');
+    const [identified, resumed] = [identifies(), k.fake.gateway.count(6)];
+    k.fake.gateway.kill();
+    k.fake.react(page.dm, page.message, page.user, '✅');
+    await k.fake.waitFor(() => k.fake.gateway.count(6) > resumed, 5000, 'the resume');
+    await k.fake.waitFor(() => getIncident(k.db, 1)?.acknowledgedAt, 5000, 'the replayed acknowledgement');
+    expect(identifies()).toBe(identified);
+    expect(k.fake.gateway.lost).toEqual([]);
+  });
+});
+
 describe('start-up', () => {
   for (const [how, mute] of [
     ['never says HELLO', (f: FakeDiscord) => (f.gateway.silent = true)],

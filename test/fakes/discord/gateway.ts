@@ -97,6 +97,12 @@ export class FakeGateway {
     this.send({ op: 9, d: false });
   }
 
+  /** The TCP connection dies without a close frame: the client sees 1006 and resumes. */
+  kill(): void {
+    this.live?.terminate();
+    this.live = null;
+  }
+
   /** Asks the client to reconnect and resume (op 7), as Discord does before moving a session. */
   requestReconnect(): void {
     this.send({ op: 7, d: null });
