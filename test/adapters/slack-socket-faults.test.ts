@@ -66,6 +66,17 @@ describe('Socket Mode refresh and drops', () => {
     expectEachAckedOnce();
   });
 
+  it('health says reconnecting from the moment the socket closes until the next one is up', async () => {
+    k = await slackKlaxon({ socket: true });
+    k.fake.fail({ method: 'apps.connections.open', delayMs: 300, times: 1 });
+    const before = k.socket!.connections;
+    k.socket!.reset();
+    await waitFor(() => state() !== 'connected', 'health to change');
+    expect(state()).toBe('reconnecting');
+    await k.socket!.connectedAfter(before);
+    await waitFor(() => state() === 'connected', 'health to be connected again');
+  });
+
   it('a close frame with the TCP connection kept open is noticed without waiting for ping timeouts', async () => {
     k = await slackKlaxon({ socket: true });
     const before = k.socket!.connections;
