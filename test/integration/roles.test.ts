@@ -8,7 +8,8 @@ import { Dispatcher } from '../../src/scheduler/dispatcher.js';
 import { rolesOf } from '../../src/service/incident-view.js';
 import { whoIsOnCall } from '../../src/service/oncall.js';
 import { timelineOf } from '../../src/service/timeline.js';
-import { timers } from '../../src/store/schema.js';
+import { incidents, timers } from '../../src/store/schema.js';
+import { handleSupportMessage } from '../../src/service/support.js';
 import { harness, HOUR, MINUTE } from '../helpers/harness.js';
 import { RecordingAdapter } from '../helpers/recording-adapter.js';
 
@@ -288,6 +289,23 @@ describe('the example policies take the runbooks\' roles', () => {
     );
     expect(Object.values(want).every(Boolean)).toBe(true);
     expect(rolesOf(h.db, r.incident!)).toEqual(want);
+  });
+
+  it('000\'s support-channel security report, raised as a Sev 1 at 03:00, has the rota\'s commander and comms lead', () => {
+    const h = harness({ policy: 'examples/policies/000-support-runbook.yaml', start: at3am, platforms: ['discord'] });
+    const r = handleSupportMessage(h.svc, {
+      platform: 'discord', channel: '500000000000000004', user: '900000000000000001', userName: 'dana', isBot: false,
+      text: 'I think I found an XSS vulnerability', link: 'https://discord.com/channels/1/2/3', messageId: '3',
+    });
+    expect(r).not.toBeNull();
+    const [inc] = h.db.select().from(incidents).all();
+    expect(inc.severity).toBe('sev1');
+    const now = new Date(at3am);
+    expect(rolesOf(h.db, inc.id)).toEqual({
+      commander: whoIsOnCall(h.db, h.policy, 'primary', now).person,
+      comms: whoIsOnCall(h.db, h.policy, 'comms', now).person,
+      support: 'priya',
+    });
   });
 
   it('004\'s critical alarm is commanded by whoever answers it', () => {
