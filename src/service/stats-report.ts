@@ -41,7 +41,8 @@ const fmt = (ms: number | null) => (ms === null ? '—' : formatMs(Math.round(ms
 export function statsLine(label: string, s: SeverityStats): string {
   if (s.incidents === 0) return `${label}: no incidents`;
   const open = s.open ? ` (${s.open} open)` : '';
-  const targets = s.targetsMissed ? `${s.targetsMissed} (acknowledge ${s.acknowledgeMissed}, resolve ${s.resolveMissed})` : '0';
+  const byTarget = [`acknowledge ${s.acknowledgeMissed}`, s.mitigateMissed ? `mitigate ${s.mitigateMissed}` : '', `resolve ${s.resolveMissed}`].filter(Boolean);
+  const targets = s.targetsMissed ? `${s.targetsMissed} (${byTarget.join(', ')})` : '0';
   const settled = s.postmortemsOnTime + s.postmortemsLate + s.postmortemsOverdue;
   const pmNotes = [s.postmortemsLate && `${s.postmortemsLate} late`, s.postmortemsOverdue && `${s.postmortemsOverdue} overdue`, s.postmortemsPending && `${s.postmortemsPending} not yet due`].filter(Boolean);
   // Only postmortems done or past due can be judged; with none of those yet there is no ratio.
@@ -53,6 +54,7 @@ export function statsLine(label: string, s: SeverityStats): string {
   return [
     `${label}: ${s.incidents} incident${s.incidents === 1 ? '' : 's'}${open}`,
     `MTTA ${fmt(s.mttaMs)}`,
+    `MTTM ${fmt(s.mttmMs)}`,
     `MTTR ${fmt(s.mttrMs)}`,
     `targets missed ${targets}`,
     // Only teams that require roles see the count, and only once a role was missed.
@@ -70,7 +72,7 @@ export function formatStats(policy: Policy, r: StatsReport): { title: string; li
   const lines = [
     ...r.rows.map((s) => statsLine(label(s.severity), s)),
     statsLine('All', r.total),
-    'MTTA: declared → first acknowledgement. MTTR: declared → resolved. Postmortems on time: done by the due date, of those done or past due.',
+    'MTTA: declared → first acknowledgement. MTTM: declared → mitigated. MTTR: declared → resolved. Postmortems on time: done by the due date, of those done or past due.',
   ];
   return { title, lines, text: [title, ...lines].join('\n') };
 }
