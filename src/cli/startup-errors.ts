@@ -1,6 +1,8 @@
 // Start-up problems a person fixes in the environment: each becomes one line naming the variable
 // (`PORT: 3000 is already in use on 127.0.0.1`) and exit status 1, never a stack trace, because
 // the reader is setting Klaxon up, not debugging it. LOG_LEVEL=debug adds the stack.
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { type Db, openDb } from '../store/db.js';
 
 /** A start-up problem with the environment; the message starts with the variable's name. */
@@ -33,10 +35,25 @@ export function databaseError(e: unknown, path: string): StartupError {
   if (c === 'SQLITE_NOTADB' || /not a database/i.test(m)) why = `${path} is not a SQLite database (is it the right file?)`;
   else if (c === 'SQLITE_READONLY' || c.startsWith('SQLITE_READONLY') || c === 'EACCES' || c === 'EROFS' || /readonly|read-only/i.test(m))
     why = `${path} cannot be written (read-only file, folder or file system); Klaxon needs to write its database`;
-  else if (c === 'SQLITE_CANTOPEN' || c === 'EISDIR' || c === 'ENOTDIR' || /unable to open/i.test(m)) why = `cannot open ${path} (a folder, or a path that cannot be created)`;
+  else if (c === 'SQLITE_CANTOPEN' || c === 'EISDIR' || c === 'ENOTDIR' || /unable to open/i.test(m)) why = unopenable(path);
   else if (c === 'SQLITE_CORRUPT') why = `${path} is damaged (SQLite reports corruption); restore it from a backup`;
   else why = `cannot use ${path}: ${m}`;
   return new StartupError(`KLAXON_DB: ${why}`, { cause: e });
+}
+
+/** SQLite says only "unable to open": look at the path to say which of the usual causes it is. */
+function unopenable(path: string): string {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) return `${path} is a folder; give a file path such as ${path.replace(/\/+$/, '')}/klaxon.db`;
+  // The file and its folder must both be writable: SQLite keeps its -wal and -shm files beside it.
+  for (const p of stat ? [path, dirname(path)] : [dirname(path)]) {
+    try {
+      accessSync(p, constants.W_OK);
+    } catch {
+      return `${p} is read-only; Klaxon needs to write its database (and the -wal file beside it)`;
+    }
+  }
+  return `cannot open or create ${path}`;
 }
 
 /** Why the HTTP listener could not start, naming PORT or HOST. */
