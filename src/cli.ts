@@ -6,41 +6,82 @@ import { simulateCommand } from './cli/simulate.js';
 import { EnvError, loadEnv } from './config/env.js';
 import { PolicyError } from './config/policy/index.js';
 import { start } from './main.js';
-import { ArgError } from './cli/args.js';
+import { ArgError, parseArgs } from './cli/args.js';
 import { UserError } from './service/errors.js';
 import { PolicyDriftError } from './service/policy-drift.js';
-import { closeDb, openDb } from './store/db.js';
+import { closeDb } from './store/db.js';
+import { namesVariable, openDbAt } from './cli/startup-errors.js';
+import { existsSync } from 'node:fs';
 
-const USAGE = `Usage: klaxon <command>
-  start                       run the bot (default): console, Slack and Discord as configured
-  console                     run the bot with the terminal chat even when Slack/Discord are on
-  check-policy FILE           validate a policy file
-  simulate --severity SEV [--policy FILE] [--ack-after 40m] [--resolve-after 3h] [--at ISO] [--json]
-  oncall [SCHEDULE] [--at ISO-TIME]
-  migrate                     apply database migrations and exit
-  postmortem N                print incident N's postmortem draft
-  register-discord-commands [--guild ID] [--global] [--print]
-                              register /incident with Discord (choices come from the policy)`;
+// One usage text per command: `klaxon <command> --help` prints it, and so does a bad option.
+const COMMANDS: Record<string, string> = {
+  start: 'klaxon start [--no-console]\n  Run the bot: the console chat (unless Slack or Discord is configured, or --no-console), Slack,\n  Discord and HTTP. With no terminal and no input it keeps running without the console.',
+  console: 'klaxon console\n  Run the bot with the terminal chat even when Slack or Discord is configured.',
+  'check-policy': 'klaxon check-policy [FILE]\n  Validate a policy: a summary, or every error with its path. Without FILE, the policy `start`\n  would load (KLAXON_POLICY, else ./klaxon.yaml, else the bundled default).',
+  simulate:
+    'klaxon simulate --severity SEV [--policy FILE] [--ack-after 40m] [--resolve-after 3h] [--until 3d] [--at ISO] [--json]\n  The timeline a policy would produce, until resolved or --until (default 3 days).',
+  oncall: 'klaxon oncall [SCHEDULE] [--at ISO-TIME] [--policy FILE]\n  Who is on call, overrides included.',
+  migrate: 'klaxon migrate\n  Apply database migrations to KLAXON_DB and exit.',
+  postmortem: "klaxon postmortem N\n  Print incident N's postmortem draft.",
+  'register-discord-commands': 'klaxon register-discord-commands [--guild ID] [--global] [--print]\n  Register /incident with Discord (choices come from the policy).',
+};
+
+const USAGE = `Usage: klaxon <command> [options]   (klaxon <command> --help for more)
+${Object.values(COMMANDS)
+  .map((u) => `  ${u.split('\n')[0].replace(/^klaxon /, '')}`)
+  .join('\n')}
+  help [COMMAND]`;
+
+const wantsHelp = (args: string[]) => args.includes('--help') || args.includes('-h');
+
+/** `.env` in the working directory, as documented; variables already set win (Node's own rule). */
+function loadDotEnv(): void {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+}
 
 async function main(argv: string[]): Promise<number> {
   const [cmd = 'start', ...args] = argv;
+  if (cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    console.log(args[0] && Object.hasOwn(COMMANDS, args[0]) ? `Usage: ${COMMANDS[args[0]]}` : USAGE);
+    return 0;
+  }
+  if (!Object.hasOwn(COMMANDS, cmd)) {
+    console.error(`Unknown command "${cmd}".\n${USAGE}`);
+    return 2;
+  }
+  if (wantsHelp(args)) {
+    console.log(`Usage: ${COMMANDS[cmd]}`);
+    return 0;
+  }
+  try {
+    return await run(cmd, args);
+  } catch (e) {
+    if (!(e instanceof ArgError)) throw e;
+    console.error(`${e.message}\nUsage: ${COMMANDS[cmd]}`);
+    return 2;
+  }
+}
+
+async function run(cmd: string, args: string[]): Promise<number> {
+  loadDotEnv();
   switch (cmd) {
-    case 'start':
-      return start();
+    case 'start': {
+      const { opts } = parseArgs(args, { values: [], flags: ['no-console'] }, 0);
+      return start(opts['no-console'] ? { console: false } : {});
+    }
     case 'console':
+      parseArgs(args, { values: [] }, 0);
       return start({ console: true });
     case 'check-policy': {
-      if (!args[0]) {
-        console.error('Usage: klaxon check-policy FILE');
-        return 2;
-      }
-      const r = checkPolicy(args[0]);
+      const { positional } = parseArgs(args, { values: [] }, 1);
+      const r = checkPolicy(positional[0] ?? loadEnv().policyPath);
       (r.ok ? process.stdout : process.stderr).write(r.output.endsWith('\n') ? r.output : `${r.output}\n`);
       return r.ok ? 0 : 1;
     }
     case 'migrate': {
+      parseArgs(args, { values: [] }, 0);
       const env = loadEnv();
-      closeDb(openDb(env.KLAXON_DB));
+      closeDb(openDbAt(env.KLAXON_DB));
       console.log(`Migrated ${env.KLAXON_DB}`);
       return 0;
     }
@@ -50,30 +91,25 @@ async function main(argv: string[]): Promise<number> {
       return postmortemCommand(args);
     case 'simulate':
       return simulateCommand(args);
-    case 'register-discord-commands':
+    default:
       // Loaded on demand: discord.js takes half a second to import, which every other command would pay.
       return (await import('./cli/register-discord.js')).registerDiscordCommandsCommand(args);
-    case 'help':
-    case '--help':
-    case '-h':
-      console.log(USAGE);
-      return 0;
-    default:
-      console.error(`Unknown command "${cmd}".\n${USAGE}`);
-      return 2;
   }
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e) => {
-    // Bad arguments and refusals are the user's to fix: one line, no stack trace.
-    if (e instanceof ArgError || e instanceof UserError) {
+    // Refusals are the user's to fix: one line, no stack trace.
+    if (e instanceof UserError) {
       console.error(e.message);
       process.exit(2);
     }
-    if (e instanceof EnvError || e instanceof PolicyError || e instanceof PolicyDriftError) console.error(e.message);
-    else console.error(e);
+    // Start-up problems name the variable to fix: one line and status 1; LOG_LEVEL=debug adds the stack.
+    if (e instanceof EnvError || e instanceof PolicyError || e instanceof PolicyDriftError || namesVariable(e)) {
+      console.error(e.message);
+      if (/^(debug|trace)$/i.test(process.env.LOG_LEVEL ?? '') && e.stack) console.error(e.stack);
+    } else console.error(e);
     process.exit(1);
   },
 );

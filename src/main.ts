@@ -5,7 +5,8 @@ import { discordEnabled, loadEnv, slackEnabled, type Env } from './config/env.js
 import { loadPolicy } from './config/policy/index.js';
 import { KlaxonApp } from './app.js';
 import { createLogger } from './log.js';
-import { closeDb, openDb } from './store/db.js';
+import { closeDb } from './store/db.js';
+import { listenError, openDbAt } from './cli/startup-errors.js';
 import { assertNoDrift } from './service/policy-drift.js';
 import { mountHttp } from './http/routes.js';
 import { attachPlatforms } from './chat/platforms.js';
@@ -15,31 +16,42 @@ export async function start(opts: { console?: boolean } = {}): Promise<number> {
   const env = loadEnv();
   const policy = loadPolicy(env.policyPath);
   const log = createLogger(env.LOG_LEVEL);
-  const db = openDb(env.KLAXON_DB);
+  const db = openDbAt(env.KLAXON_DB);
   assertNoDrift(db, policy, env.policyPath);
   const app = new KlaxonApp({ env, policy, db, log });
   mountHttp(app);
   await attachPlatforms(app, env);
   installSafetyNet({ connections: app.connections, log });
+  // `--no-console` (containers, systemd): Slack, Discord and HTTP only, whatever stdin is.
   const withConsole = opts.console ?? (!slackEnabled(env) && !discordEnabled(env));
   const adapter = new ConsoleAdapter(process.stdout);
   if (withConsole) app.addAdapter(adapter);
-  await app.start();
+  await app.start().catch((e) => {
+    throw listenError(e, env.HOST, env.PORT) ?? e;
+  });
   process.stdout.write(banner(env, app, withConsole));
 
   const stop = async () => {
     await app.stop();
     closeDb(db);
   };
-  if (withConsole) {
-    await runConsole(app, adapter, { input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY) });
-    await stop();
-    return 0;
-  }
-  await new Promise<void>((resolve) => {
+  const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  if (withConsole) {
+    const interactive = Boolean(process.stdin.isTTY);
+    const lines = await Promise.race([runConsole(app, adapter, { input: process.stdin, output: process.stdout, interactive }), stopped.then(() => -1)]);
+    // Piped commands (`printf ... | npm start`) end with their input. A container or service
+    // manager gives no terminal and an empty stdin: that is not "the user left", so keep serving.
+    if (lines === 0 && !interactive) {
+      process.stdout.write('No terminal and no input: running without the console chat until stopped (SIGTERM or Ctrl-C). Use `klaxon start --no-console` to say so.\n');
+      await stopped;
+    }
+    await stop();
+    return 0;
+  }
+  await stopped;
   await stop();
   return 0;
 }

@@ -1,5 +1,6 @@
 /** `--name value` and `--flag` options plus positional arguments; unknown options are errors. */
-export function parseArgs(args: string[], known: { values: string[]; flags?: string[] }): { opts: Record<string, string | true>; positional: string[] } {
+/** `maxPositional`, when given, refuses extra words (`klaxon start now`). */
+export function parseArgs(args: string[], known: { values: string[]; flags?: string[] }, maxPositional?: number): { opts: Record<string, string | true>; positional: string[] } {
   const opts: Record<string, string | true> = {};
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -16,6 +17,7 @@ export function parseArgs(args: string[], known: { values: string[]; flags?: str
       opts[name] = v;
     } else throw new ArgError(`unknown option --${name}`);
   }
+  if (maxPositional !== undefined && positional.length > maxPositional) throw new ArgError(`unexpected "${positional[maxPositional]}"`);
   return { opts, positional };
 }
 

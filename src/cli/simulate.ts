@@ -21,8 +21,11 @@ import { own } from '../domain/own.js';
 export type SimulationEvent = { at: string; offset: string; offsetMs: number; kind: string; text: string };
 export type SimulationInput = { policy: Policy; severity: string; start: Date; ackAfterMs?: number; resolveAfterMs?: number; horizonMs?: number };
 
+/** With no --until: until the incident is resolved, or three days, whichever comes first. */
+export const DEFAULT_HORIZON_MS = 3 * 86400_000;
+
 /** Plays an incident forward through every timer it arms; returns its timeline. */
-export function simulate(input: SimulationInput): { events: SimulationEvent[]; roles: string[]; postmortemDue: string | null } {
+export function simulate(input: SimulationInput): { events: SimulationEvent[]; roles: string[]; postmortemDue: string | null; cutAt: string | null } {
   const { policy } = input;
   const sev = findSeverity(policy, input.severity);
   if (!sev) throw new ArgError(`unknown severity "${input.severity}"; known: ${policy.severities.map((s) => s.id).join(', ')}`);
@@ -38,7 +41,8 @@ export function simulate(input: SimulationInput): { events: SimulationEvent[]; r
     // `declarer` stays open, as for an integration).
     const roles = svc.transact((ctx) => rolesReply(ctx, getIncident(ctx.tx, id)!)).body!.lines!;
     const start = input.start.getTime();
-    const horizon = start + (input.horizonMs ?? 7 * 86400_000);
+    const horizon = start + (input.horizonMs ?? DEFAULT_HORIZON_MS);
+    let cutAt: string | null = null;
     const ackAt = input.ackAfterMs !== undefined ? start + input.ackAfterMs : Infinity;
     const resolveAt = input.resolveAfterMs !== undefined ? start + input.resolveAfterMs : Infinity;
     let acked = false;
@@ -46,7 +50,12 @@ export function simulate(input: SimulationInput): { events: SimulationEvent[]; r
       const next = db.select().from(timers).where(and(eq(timers.status, 'pending'), eq(timers.incidentId, id))).orderBy(asc(timers.dueAt)).get();
       const nextAt = next ? next.dueAt.getTime() : Infinity;
       const moment = Math.min(nextAt, acked ? Infinity : ackAt, resolveAt);
-      if (moment === Infinity || moment > horizon) break;
+      if (moment === Infinity) break;
+      if (moment > horizon) {
+        // Still open with something still to happen: the timeline is cut here, and says so.
+        cutAt = new Date(horizon).toISOString();
+        break;
+      }
       clock.set(new Date(moment));
       if (!acked && moment === ackAt) {
         acked = true;
@@ -61,7 +70,7 @@ export function simulate(input: SimulationInput): { events: SimulationEvent[]; r
       const offsetMs = e.at.getTime() - start;
       return { at: e.at.toISOString(), offset: offsetMs === 0 ? '+0' : `+${formatMs(offsetMs)}`, offsetMs, kind: e.kind, text: e.text };
     });
-    return { events, roles, postmortemDue: inc.postmortemDueAt ? formatTime(policy, inc.postmortemDueAt) : null };
+    return { events, roles, postmortemDue: inc.postmortemDueAt ? formatTime(policy, inc.postmortemDueAt) : null, cutAt };
   } finally {
     closeDb(db);
   }
@@ -73,9 +82,35 @@ function lastPaged(svc: Service): Actor {
   return row ? { id: row.person, name: own(svc.policy.people, row.person)?.name ?? row.person, platform: 'system' } : SYSTEM;
 }
 
+/**
+ * Timeline lines for people: a run of identical events at a steady interval (a nudge every 30m
+ * nobody answers) is one line, "nudged every 30m ×14 until …", not fourteen.
+ */
+export function displayLines(policy: Policy, events: SimulationEvent[]): string[] {
+  const line = (e: SimulationEvent, text = e.text) => `${e.offset.padStart(9)}  ${formatTime(policy, new Date(e.at))}  ${text}`;
+  const folded = new Set<number>();
+  const out: string[] = [];
+  events.forEach((e, i) => {
+    if (folded.has(i)) return;
+    // The same event again and again at one interval, whatever happens in between.
+    const same = events.map((x, k) => [x, k] as const).filter(([x, k]) => k > i && x.kind === e.kind && x.text === e.text);
+    const run = [i];
+    const step = same.length ? same[0][0].offsetMs - e.offsetMs : 0;
+    for (const [x, k] of same) {
+      if (step > 0 && x.offsetMs - events[run[run.length - 1]].offsetMs === step) run.push(k);
+      else break;
+    }
+    if (run.length < 3) return void out.push(line(e));
+    for (const k of run) folded.add(k);
+    const last = events[run[run.length - 1]];
+    out.push(line(e, `${e.text} — every ${formatMs(step)} ×${run.length} until ${formatTime(policy, new Date(last.at))}`));
+  });
+  return out;
+}
+
 export async function simulateCommand(args: string[]): Promise<number> {
-  try {
-    const { opts } = parseArgs(args, { values: ['policy', 'severity', 'ack-after', 'resolve-after', 'at'], flags: ['json'] });
+  {
+    const { opts } = parseArgs(args, { values: ['policy', 'severity', 'ack-after', 'resolve-after', 'at', 'until'], flags: ['json'] });
     if (typeof opts.severity !== 'string') throw new ArgError('--severity is required');
     const dur = (name: string) => {
       const v = opts[name];
@@ -87,21 +122,19 @@ export async function simulateCommand(args: string[]): Promise<number> {
     const policyPath = typeof opts.policy === 'string' ? opts.policy : loadEnv().policyPath;
     const policy = loadPolicy(policyPath);
     const start = typeof opts.at === 'string' ? parseInstant(opts.at, '--at') : new Date();
-    const result = simulate({ policy, severity: opts.severity, start, ackAfterMs: dur('ack-after'), resolveAfterMs: dur('resolve-after') });
+    const result = simulate({ policy, severity: opts.severity, start, ackAfterMs: dur('ack-after'), resolveAfterMs: dur('resolve-after'), horizonMs: dur('until') });
     if (opts.json) console.log(JSON.stringify(result, null, 2));
     else {
       console.log(`Simulating ${opts.severity} from ${formatTime(policy, start)} with ${policyPath}`);
       console.log(`Roles at ${formatTime(policy, start)}:`);
       for (const line of result.roles) console.log(`  ${line}`);
-      for (const e of result.events) console.log(`${e.offset.padStart(9)}  ${formatTime(policy, new Date(e.at))}  ${e.text}`);
+      for (const l of displayLines(policy, result.events)) console.log(l);
       if (result.postmortemDue) console.log(`Postmortem due ${result.postmortemDue}`);
+      if (result.cutAt) {
+        const until = typeof opts.until === 'string' ? `--until ${opts.until}` : `${formatMs(DEFAULT_HORIZON_MS)}, the default horizon`;
+        console.log(`… stopped at ${formatTime(policy, new Date(result.cutAt))} (${until}); the incident was still open and more would follow. Use --until or --resolve-after to see further.`);
+      }
     }
     return 0;
-  } catch (e) {
-    if (e instanceof ArgError) {
-      console.error(e.message);
-      return 2;
-    }
-    throw e;
   }
 }

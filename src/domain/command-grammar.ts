@@ -67,9 +67,18 @@ export function parseUserRef(word: string, allowBare = true): UserRef | null {
 
 export const isMention = (w: string | undefined): boolean => w !== undefined && parseUserRef(w, false) !== null;
 
-/** Optional leading "#N". A "#…" that is not a positive number is an error, not text. */
-export function takeIncident(a: Args, kind: Kind): number | undefined {
+/**
+ * Optional leading "#N". A "#…" that is not a positive number is an error, not text. A bare "N"
+ * counts too where nothing else could be a number: when `bare` is given and at least that many
+ * words are left (the number and what must follow it), so `timeline 1` works but
+ * `update 3 servers down` stays an update text.
+ */
+export function takeIncident(a: Args, kind: Kind, bare?: number): number | undefined {
   const w = a.peek();
+  if (w !== undefined && bare !== undefined && a.left >= bare && /^[1-9]\d{0,15}$/.test(w) && Number.isSafeInteger(Number(w))) {
+    a.next();
+    return Number(w);
+  }
   if (w === undefined || !w.startsWith('#')) return undefined;
   a.next();
   if (!/^#\d+$/.test(w) || !Number.isSafeInteger(Number(w.slice(1))) || Number(w.slice(1)) < 1) {

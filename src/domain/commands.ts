@@ -94,7 +94,7 @@ const user = (name: string, description: string, required = false): OptionSpec =
 function incidentOnly<K extends 'ack' | 'status' | 'timeline' | 'roles'>(kind: K) {
   return {
     parse: (a: Args) => {
-      const incident = takeIncident(a, kind);
+      const incident = takeIncident(a, kind, 1);
       noMore(a, kind);
       return { kind, incident } as Of<K>;
     },
@@ -163,7 +163,7 @@ export const COMMANDS = {
     summary: 'change the severity',
     permission: true,
     parse(a) {
-      const incident = takeIncident(a, 'severity');
+      const incident = takeIncident(a, 'severity', 2);
       return { kind: 'severity', incident, severity: need(a.rest(), 'severity', 'severity') };
     },
     discord: {
@@ -177,7 +177,7 @@ export const COMMANDS = {
     summary: 'hand a role over (commander, comms, scribe…)',
     permission: true,
     parse(a) {
-      const incident = takeIncident(a, 'role');
+      const incident = takeIncident(a, 'role', 3);
       if (a.left < 2) throw new UsageError('missing role or user', 'role');
       // Accept "role @alice commander" as well: a mention is never a role name.
       let [role, who] = [a.next()!, a.next()!];
@@ -209,7 +209,7 @@ export const COMMANDS = {
     summary: 'page a person, schedule or escalation policy',
     permission: true,
     parse(a) {
-      const incident = takeIncident(a, 'page');
+      const incident = takeIncident(a, 'page', 2);
       const w = need(a.next() ?? '', 'who to page', 'page');
       noMore(a, 'page');
       const prefixed = /^(schedule|policy|person|user):(.*)$/i.exec(w);
@@ -290,7 +290,7 @@ export const COMMANDS = {
     // Posting the draft (and opening one) changes what the team owes, as `done` does.
     permission: true,
     parse(a) {
-      const incident = takeIncident(a, 'postmortem');
+      const incident = takeIncident(a, 'postmortem', 1);
       if (a.left === 0) return { kind: 'postmortem', incident };
       if (a.next()!.toLowerCase() !== 'done') throw new UsageError('expected "done <url>"', 'postmortem');
       // Slack wraps links as <https://…> or <https://…|label>, and the label may contain spaces.

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { assertKlaxonFile } from './foreign-file.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -25,6 +26,12 @@ const STARTUP_BUSY_TIMEOUT_MS = 10_000;
 export function openDb(path: string, opts: { migrate?: boolean; busyTimeoutMs?: number } = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
+  try {
+    assertKlaxonFile(sqlite, path);
+  } catch (e) {
+    sqlite.close();
+    throw e;
+  }
   // WAL lets the HTTP status page read while the scheduler writes (and while another process holds
   // the write lock); the busy timeout rides out a lock held for a moment.
   // Start-up may wait: another process may be migrating the same file at this moment.

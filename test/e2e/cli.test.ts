@@ -120,11 +120,14 @@ describe('klaxon simulate / oncall / postmortem', () => {
     expect(r.out.trim()).toBe('primary: Carol Chen until 2026-03-09 09:00 GMT');
   });
 
-  it('bad arguments get one line and exit 2, not a stack trace', () => {
+  it('bad arguments get one line saying what is wrong (then the command\'s usage) and exit 2, not a stack trace', () => {
     for (const args of [['oncall', 'nosuch'], ['oncall', '--at', 'yesterday'], ['oncall', '--bogus']]) {
       const r = klaxon(args, { env: { KLAXON_DB: join(tmp(), 'k.db') } });
       expect(r.code, args.join(' ')).toBe(2);
-      expect(r.err.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      const [first, ...rest] = r.err.trim().split('\n');
+      expect(first, args.join(' ')).not.toMatch(/^Usage/);
+      expect(rest.length === 0 || rest[0].startsWith('Usage: klaxon oncall'), args.join(' ')).toBe(true);
+      expect(r.err).not.toMatch(/\n\s+at /);
     }
   });
 

@@ -258,3 +258,24 @@ describe('parseCommand: never throws', () => {
     expect(wellFormed(parseCommand('declare x', undefined as unknown as { severities: string[] }))).toBe(true);
   });
 });
+
+describe('a bare incident number ("timeline 1", as the README tour types it)', () => {
+  it.each([
+    ['timeline 1', { kind: 'timeline', incident: 1 }],
+    ['status 12', { kind: 'status', incident: 12 }],
+    ['ack 3', { kind: 'ack', incident: 3 }],
+    ['postmortem 2 done https://wiki/pm', { kind: 'postmortem', incident: 2, done: 'https://wiki/pm' }],
+    ['page 4 @bob', { kind: 'page', incident: 4, target: { type: 'user', user: { name: 'bob' } } }],
+    ['role 5 commander @bob', { kind: 'role', incident: 5, role: 'commander', user: { name: 'bob' } }],
+    ['severity 6 sev2', { kind: 'severity', incident: 6, severity: 'sev2' }],
+  ])('%s', (text, command) => {
+    expect(ok(text)).toEqual(command);
+  });
+
+  it('stays text where text could start with a number', () => {
+    expect(ok('update 3 servers are down')).toEqual({ kind: 'update', text: '3 servers are down' });
+    expect(ok('resolve 2 nodes replaced')).toEqual({ kind: 'resolve', summary: '2 nodes replaced' });
+    expect(ok('severity 1')).toEqual({ kind: 'severity', severity: '1' });
+    expect(fail('timeline 0').error).toMatch(/unexpected "0"/);
+  });
+});

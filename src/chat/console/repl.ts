@@ -8,7 +8,8 @@ import { reactToDelivered } from '../../service/inbound.js';
 import type { ConsoleAdapter } from './console-adapter.js';
 import { hasOwnKey } from '../../domain/own.js';
 
-export async function runConsole(app: KlaxonApp, adapter: ConsoleAdapter, io: { input: Readable; output: Writable; interactive: boolean }): Promise<void> {
+/** Runs the chat until /quit or the end of input; returns how many lines were read. */
+export async function runConsole(app: KlaxonApp, adapter: ConsoleAdapter, io: { input: Readable; output: Writable; interactive: boolean }): Promise<number> {
   const policy = app.service.policy;
   let me = Object.keys(policy.people)[0] ?? 'you';
   const say = (s: string) => io.output.write(`${s}\n`);
@@ -17,7 +18,9 @@ export async function runConsole(app: KlaxonApp, adapter: ConsoleAdapter, io: { 
   say(`You are @${me}. /as NAME to be someone else, /react N EMOJI to react to message N, /quit to leave.`);
   prompt();
 
+  let lines = 0;
   for await (const raw of rl) {
+    lines++;
     const line = raw.trim();
     if (!line) {
       prompt();
@@ -35,6 +38,7 @@ export async function runConsole(app: KlaxonApp, adapter: ConsoleAdapter, io: { 
   }
   rl.close();
   await app.dispatcher.dispatch();
+  return lines;
 
   async function consoleLine(line: string): Promise<void> {
     const [verb, ...rest] = line.split(/\s+/);
