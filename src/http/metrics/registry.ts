@@ -18,6 +18,9 @@ export function createMetrics(app: KlaxonApp): Registry {
   const severities = app.service.policy.severities.map((s) => s.id);
   const register = new Registry();
   collectDefaultMetrics({ register });
+  // prom-client names three gauges `_total` (nodejs_active_handles_total, …), which promtool and
+  // Prometheus's naming rules reserve for counters; the same numbers stay as nodejs_active_handles etc.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) register.removeSingleMetric(name);
 
   /** Runs a DB read unless the database is gone; a scrape then keeps the last values and says db_up 0. */
   const read = <T>(fn: (db: Db) => T): T | null => {
@@ -113,6 +116,11 @@ export function createMetrics(app: KlaxonApp): Registry {
     help: 'Failed delivery attempts; permanent="false" ones are retried',
     labelNames: ['platform', 'permanent'],
     registers: [register],
+    // Every platform starts at 0 so rate() and increase() work from the first scrape, not the
+    // first failure. Adapters attach after /metrics is mounted, so this runs at each scrape.
+    collect() {
+      for (const platform of app.adapters.keys()) for (const permanent of ['true', 'false']) this.inc({ platform, permanent }, 0);
+    },
   });
   // Chain onto whatever hooks the app was built with rather than replacing them.
   const { sent, failed } = app.events;
