@@ -26,7 +26,13 @@ export const incidents = sqliteTable(
     postmortemDoneAt: at('postmortem_done_at'),
     targetsMissed: integer('targets_missed').notNull().default(0),
   },
-  (t) => [index('incidents_status').on(t.status), index('incidents_declared_at').on(t.declaredAt), index('incidents_source').on(t.sourceLink)],
+  (t) => [
+    index('incidents_status').on(t.status),
+    index('incidents_declared_at').on(t.declaredAt),
+    index('incidents_source').on(t.sourceLink),
+    // The status page's resolved-in-the-window read.
+    index('incidents_resolved_at').on(t.resolvedAt),
+  ],
 );
 
 /** Append-only history of an incident, shown by `timeline` and in the postmortem. */

@@ -1,0 +1,1 @@
+CREATE INDEX `incidents_resolved_at` ON `incidents` (`resolved_at`);
