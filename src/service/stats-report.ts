@@ -16,7 +16,7 @@ type Row = Omit<SeverityStats, 'severity'> & { severity: string | null };
 /** One row per severity (and one for all when `bySeverity` is false) of incidents declared in [from, to). */
 function aggregate(tx: Tx | Db, from: number, to: number, now: number, bySeverity: boolean): Row[] {
   const missed = (name: string) =>
-    sql`sum(exists (select 1 from timeline_events e where e.incident_id = i.id and e.kind = ${`target_missed:${name}`}))`;
+    sql`sum(exists (select 1 from timeline_events e where e.incident_id = i.id and e.kind like 'target_missed:%' and e.kind = ${`target_missed:${name}`}))`;
   return tx.all<Row>(sql`
     select ${bySeverity ? sql`i.severity` : sql`null`} as severity,
       count(*) as incidents,

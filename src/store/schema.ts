@@ -53,7 +53,11 @@ export const timelineEvents = sqliteTable(
     /** The incident's severity when it happened, where a count depends on it (missed targets). */
     severity: text('severity'),
   },
-  (t) => [index('timeline_incident').on(t.incidentId, t.at)],
+  (t) => [
+    index('timeline_incident').on(t.incidentId, t.at),
+    // Missed targets (metrics, stats) without scanning every event: a small partial index.
+    index('timeline_target_missed').on(t.incidentId).where(sql`${t.kind} like 'target_missed:%'`),
+  ],
 );
 
 export const roleAssignments = sqliteTable(
