@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { KlaxonApp } from '../src/app.js';
-import { loadPolicy } from '../src/config/policy.js';
+import { loadPolicy } from '../src/config/policy/index.js';
 import { mountHttp } from '../src/http/routes.js';
 import { createLogger } from '../src/log.js';
 import { actorFor } from '../src/service/actor.js';

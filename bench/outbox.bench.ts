@@ -1,8 +1,8 @@
 // Draining an outbox backlog (Slack back after an outage): cost per delivered message, against a
 // recording adapter so only Klaxon's own work is timed. Each delivery must read only what it needs,
 // so the cost per message stays flat as the backlog and the number of destinations (queues) grow.
-import type { Platform } from '../src/chat/port.js';
-import { loadPolicy } from '../src/config/policy.js';
+import type { Platform } from '../src/service/port.js';
+import { loadPolicy } from '../src/config/policy/index.js';
 import { createLogger } from '../src/log.js';
 import { Dispatcher } from '../src/scheduler/dispatcher.js';
 import { FakeClock } from '../src/service/clock.js';

@@ -3,7 +3,7 @@
 // (what the tick could cost if Klaxon's own layers were free), measured in the same run.
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { loadPolicy } from '../src/config/policy.js';
+import { loadPolicy } from '../src/config/policy/index.js';
 import { createLogger } from '../src/log.js';
 import { tick } from '../src/scheduler/tick.js';
 import { actorFor } from '../src/service/actor.js';

@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { App, LogLevel } from '@slack/bolt';
 import { KlaxonApp } from '../src/app.js';
 import { attachSlack } from '../src/chat/slack/index.js';
-import { loadPolicy } from '../src/config/policy.js';
+import { loadPolicy } from '../src/config/policy/index.js';
 import { createLogger } from '../src/log.js';
 import { actorFor } from '../src/service/actor.js';
 import { closeDb, openDb } from '../src/store/db.js';

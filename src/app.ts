@@ -1,10 +1,10 @@
 // Wires one running Klaxon: service, outbox dispatcher, scheduler loop, HTTP listener, adapters.
 import type { Logger } from 'pino';
-import type { ChatAdapter, Connection, Platform } from './chat/port.js';
+import type { ChatAdapter, Connection, Platform } from './service/port.js';
 import type { Env } from './config/env.js';
-import type { Policy } from './config/policy.js';
+import type { Policy } from './config/policy/index.js';
 import { createLogger } from './log.js';
-import { bootstrapTimers, tick } from './scheduler/tick.js';
+import { bootstrapTimers, tickDetailed } from './scheduler/tick.js';
 import { Dispatcher, type DispatchEvents } from './scheduler/dispatcher.js';
 import { type Clock, systemClock } from './service/clock.js';
 import { Service } from './service/service.js';
@@ -33,7 +33,10 @@ export class KlaxonApp {
   private readonly platforms: Platform[] = [];
   private timer: NodeJS.Timeout | null = null;
   private pending: NodeJS.Immediate | null = null;
-  private ticking: Promise<void> | null = null;
+  private stopping = false;
+  /** When the scheduler last completed a step, and why the last one did not (for /readyz). */
+  lastTickAt: Date | null = null;
+  lastTickError: string | null = null;
   port = 0;
 
   constructor(readonly opts: AppOptions) {
@@ -68,35 +71,58 @@ export class KlaxonApp {
     });
   }
 
-  /** One scheduler step: fire due timers, then deliver. Overlapping calls share one run. */
+  /**
+   * One scheduler step: fire due timers. Never throws and never waits for delivery: a failing step
+   * is logged and the next one runs on time; what it queued goes out on the dispatcher's own loop.
+   */
+  step(): void {
+    try {
+      const r = tickDetailed(this.service);
+      this.lastTickAt = this.clock.now();
+      this.lastTickError = r.deferred > 0 ? 'a timer is waiting for the database' : null;
+    } catch (e) {
+      this.lastTickError = e instanceof Error ? e.message : String(e);
+      this.log.error({ err: e }, 'tick failed');
+    }
+    this.kick();
+  }
+
+  /** A scheduler step, then one delivery pass awaited (start-up, tests, the console). */
   async tick(): Promise<void> {
-    if (this.ticking) return this.ticking;
-    this.ticking = (async () => {
-      try {
-        tick(this.service);
-        await this.dispatcher.dispatch();
-      } finally {
-        this.ticking = null;
-      }
-    })();
-    return this.ticking;
+    this.step();
+    await this.dispatcher.dispatch().catch((e) => this.log.error({ err: e }, 'dispatch failed'));
   }
 
   async start(opts: { http?: boolean; loop?: boolean } = {}): Promise<void> {
     bootstrapTimers(this.service);
     if (opts.http !== false) this.port = await this.http.listen(this.opts.env.PORT, this.opts.env.HOST);
-    for (const c of this.connections.values()) await c.start();
+    // The scheduler never waits for a platform: it runs first, and the platforms connect alongside
+    // (each one down and retrying in the background if it cannot). Only credentials a platform
+    // refuses at start-up stop start-up.
     await this.tick();
-    if (opts.loop !== false) {
-      this.timer = setInterval(() => void this.tick().catch((e) => this.log.error({ err: e }, 'tick failed')), this.opts.env.KLAXON_TICK_SECONDS * 1000);
+    if (opts.loop !== false) this.scheduleStep();
+    try {
+      await Promise.all([...this.connections.values()].map((c) => c.start()));
+    } catch (e) {
+      await this.stop();
+      throw e;
     }
   }
 
+  /** Chains steps with setTimeout so they never overlap, and one failing step cannot end the chain. */
+  private scheduleStep(): void {
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.step();
+      if (!this.stopping) this.scheduleStep();
+    }, this.opts.env.KLAXON_TICK_SECONDS * 1000);
+  }
+
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.pending) clearImmediate(this.pending);
-    await this.ticking;
     await this.dispatcher.dispatch().catch(() => undefined);
     for (const c of this.connections.values()) await c.stop().catch(() => undefined);
     if (this.http.server.listening) await this.http.close();

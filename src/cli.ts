@@ -4,7 +4,7 @@ import { oncallCommand } from './cli/oncall.js';
 import { postmortemCommand } from './cli/postmortem.js';
 import { simulateCommand } from './cli/simulate.js';
 import { EnvError, loadEnv } from './config/env.js';
-import { PolicyError } from './config/policy.js';
+import { PolicyError } from './config/policy/index.js';
 import { start } from './main.js';
 import { ArgError } from './cli/args.js';
 import { UserError } from './service/errors.js';

@@ -2,13 +2,14 @@
 import { ConsoleAdapter } from './chat/console/console-adapter.js';
 import { runConsole } from './chat/console/repl.js';
 import { discordEnabled, loadEnv, slackEnabled, type Env } from './config/env.js';
-import { loadPolicy } from './config/policy.js';
+import { loadPolicy } from './config/policy/index.js';
 import { KlaxonApp } from './app.js';
 import { createLogger } from './log.js';
 import { closeDb, openDb } from './store/db.js';
 import { assertNoDrift } from './service/policy-drift.js';
 import { mountHttp } from './http/routes.js';
 import { attachPlatforms } from './chat/platforms.js';
+import { installSafetyNet } from './chat/safety-net.js';
 
 export async function start(opts: { console?: boolean } = {}): Promise<number> {
   const env = loadEnv();
@@ -19,6 +20,7 @@ export async function start(opts: { console?: boolean } = {}): Promise<number> {
   const app = new KlaxonApp({ env, policy, db, log });
   mountHttp(app);
   await attachPlatforms(app, env);
+  installSafetyNet({ connections: app.connections, log });
   const withConsole = opts.console ?? (!slackEnabled(env) && !discordEnabled(env));
   const adapter = new ConsoleAdapter(process.stdout);
   if (withConsole) app.addAdapter(adapter);

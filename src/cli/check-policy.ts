@@ -1,6 +1,6 @@
 // `klaxon check-policy FILE`: validate a policy without starting anything. Returns text
 // rather than printing so the CLI decides where it goes and tests can read it.
-import { loadPolicy, PolicyError, summarizePolicy } from '../config/policy.js';
+import { loadPolicy, PolicyError, summarizePolicy } from '../config/policy/index.js';
 
 export function checkPolicy(path: string): { ok: boolean; output: string } {
   try {

@@ -1,5 +1,5 @@
 import { loadEnv } from '../config/env.js';
-import { loadPolicy } from '../config/policy.js';
+import { loadPolicy } from '../config/policy/index.js';
 import { createLogger } from '../log.js';
 import { FakeClock } from '../service/clock.js';
 import { Service } from '../service/service.js';

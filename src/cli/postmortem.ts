@@ -1,5 +1,5 @@
 import { loadEnv } from '../config/env.js';
-import { loadPolicy } from '../config/policy.js';
+import { loadPolicy } from '../config/policy/index.js';
 import { getIncident } from '../service/incident-view.js';
 import { renderPostmortem } from '../service/postmortem-draft.js';
 import { closeDb, openDb } from '../store/db.js';

@@ -5,7 +5,7 @@
 import { DiscordAPIError, REST, Routes } from 'discord.js';
 import { commandManifest } from '../chat/discord/commands.js';
 import { loadEnv } from '../config/env.js';
-import { loadPolicy } from '../config/policy.js';
+import { loadPolicy } from '../config/policy/index.js';
 import { ArgError, parseArgs } from './args.js';
 
 const USAGE = 'Usage: klaxon register-discord-commands [--guild ID] [--global] [--print]';

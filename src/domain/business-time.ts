@@ -2,7 +2,7 @@
 // Pure: every instant is an argument. All wall-clock reasoning happens in the calendar's
 // own time zone via luxon, so a business day is "09:00–17:00 local" even across DST changes.
 import { DateTime } from 'luxon';
-import type { Duration } from '../config/duration.js';
+import type { Duration } from './duration.js';
 
 export type Calendar = { timezone: string; days: string[]; start: string; end: string; holidays: string[] };
 

@@ -11,7 +11,7 @@
 // directions: before shift 0 the order simply continues backwards (shift −1 is the last member),
 // so a schedule whose start lies in the future still names someone rather than nobody.
 import { DateTime } from 'luxon';
-import type { Schedule } from '../config/policy.js';
+import type { Schedule } from '../config/policy/index.js';
 import { parseClock, weekdayNumber } from './business-time.js';
 
 export type Override = { schedule: string; person: string; start: Date; end: Date };

@@ -11,6 +11,8 @@ export type IncidentFacts = {
   targetsMissed: number;
   /** Which ones, when known (from the timeline); used only for the breakdown. */
   missedTargets?: readonly string[];
+  /** Required roles nobody held when the grace ran out (`role_missed:<role>` on the timeline). */
+  missedRoles?: readonly string[];
   /** Set when a postmortem was required (or opened on request): that is what makes it count. */
   postmortemDueAt: Date | null;
   postmortemDoneAt: Date | null;
@@ -29,6 +31,8 @@ export type SeverityStats = {
   targetsMissed: number;
   acknowledgeMissed: number;
   resolveMissed: number;
+  /** Required roles left empty past their grace, one per role and incident. */
+  rolesMissed: number;
   postmortemsRequired: number;
   /** Done by the due date. */
   postmortemsOnTime: number;
@@ -59,6 +63,7 @@ function summarize(severity: string, mine: IncidentFacts[], now: Date): Severity
     targetsMissed: mine.reduce((n, r) => n + r.targetsMissed, 0),
     acknowledgeMissed: missedOf('acknowledge'),
     resolveMissed: missedOf('resolve'),
+    rolesMissed: mine.reduce((n, r) => n + (r.missedRoles?.length ?? 0), 0),
     postmortemsRequired: required.length,
     postmortemsOnTime: count((r) => !!r.postmortemDoneAt && r.postmortemDoneAt <= r.postmortemDueAt!),
     postmortemsLate: count((r) => !!r.postmortemDoneAt && r.postmortemDoneAt > r.postmortemDueAt!),

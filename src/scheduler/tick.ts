@@ -10,6 +10,12 @@ import { remindPostmortem } from '../service/postmortem.js';
 import { announce, ensureRotaTimers, handoff } from '../service/rota.js';
 import type { Ctx } from '../service/context.js';
 import { autoEscalate } from '../service/auto-escalate.js';
+import { checkRequiredRoles } from '../service/role-grace.js';
+import { isTransientDbError } from '../store/db-errors.js';
+import { pages } from '../store/schema.js';
+import { postToIncident, PRIORITY } from '../service/outbox-writer.js';
+import { addTimeline } from '../service/timeline.js';
+import { formatTime } from '../service/incident-view.js';
 
 export type Timer = typeof timers.$inferSelect;
 type Handler = (ctx: Ctx, t: Timer) => void;
@@ -24,20 +30,43 @@ const HANDLERS: Record<string, Handler> = {
   handoff: (ctx, t) => handoff(ctx, String(t.data?.schedule), t.dueAt, t.data?.regular === true),
   announce: (ctx, t) => announce(ctx, String(t.data?.schedule), t.dueAt),
   auto_escalate: (ctx, t) => autoEscalate(ctx, t.incidentId!),
+  role_grace: (ctx, t) => checkRequiredRoles(ctx, t.incidentId!),
 };
 
 const BATCH = 100;
+/** A timer whose step hit a passing DB failure is tried again after this, doubling, up to the cap. */
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 1000;
 
 /** Stands for the process dying mid-timer in fault-injection tests: it is never caught. */
 export class InjectedCrash extends Error {}
 
 /**
+ * Timers waiting to be retried after a transient failure, per service. Kept in memory on purpose:
+ * the failure is usually the database refusing writes, so the retry state cannot live there, and a
+ * restart simply retries at once.
+ */
+const retries = new WeakMap<Service, Map<number, { attempts: number; at: number }>>();
+
+export type TickResult = { fired: number; deferred: number };
+
+/**
  * Fires every timer due by now; returns how many fired. `crashBeforeCommit` is a test hook for
- * fault injection. A timer whose step fails for any other reason (say, a policy edit left it
- * pointing at nothing) is logged and set aside as failed, so it cannot block the timers behind it.
+ * fault injection. A step that fails transiently (the DB locked by another process, an I/O error,
+ * a full disk) leaves its timer pending, retried with a short backoff: escalation resumes as soon as
+ * the database does. Only a step that fails deterministically (say, a policy edit left it pointing
+ * at nothing) is set aside as failed, so it cannot block the timers behind it, and the incident is
+ * told, so a person knows that escalation stopped.
  */
 export function tick(svc: Service, opts: { crashBeforeCommit?: (t: Timer) => boolean } = {}): number {
+  return tickDetailed(svc, opts).fired;
+}
+
+export function tickDetailed(svc: Service, opts: { crashBeforeCommit?: (t: Timer) => boolean } = {}): TickResult {
   let fired = 0;
+  let deferred = 0;
+  const waiting = retries.get(svc) ?? new Map<number, { attempts: number; at: number }>();
+  retries.set(svc, waiting);
   for (;;) {
     const now = svc.deps.clock.now();
     const due = svc.deps.db
@@ -47,28 +76,80 @@ export function tick(svc: Service, opts: { crashBeforeCommit?: (t: Timer) => boo
       .orderBy(asc(timers.dueAt), asc(timers.id))
       .limit(BATCH)
       .all();
-    if (due.length === 0) return fired;
+    let tried = 0;
     for (const t of due) {
+      const backoff = waiting.get(t.id);
+      if (backoff && backoff.at > now.getTime()) {
+        deferred++;
+        continue;
+      }
+      tried++;
       try {
-        const ran = svc.transact((ctx) => {
-          const claimed = ctx.tx.update(timers).set({ status: 'done', firedAt: ctx.now }).where(and(eq(timers.id, t.id), eq(timers.status, 'pending'))).run();
-          if (claimed.changes !== 1) return false;
-          const handler = HANDLERS[t.kind];
-          if (handler) handler(ctx, t);
-          else ctx.log.warn({ kind: t.kind, id: t.id }, 'timer of unknown kind dropped');
-          if (opts.crashBeforeCommit?.(t)) throw new InjectedCrash(`injected crash before committing timer ${t.id}`);
-          return true;
-        });
-        if (ran) fired++;
+        if (runTimer(svc, t, opts)) fired++;
+        waiting.delete(t.id);
       } catch (e) {
         if (e instanceof InjectedCrash) throw e;
-        svc.deps.log.error({ err: e, timer: t.id, kind: t.kind, incident: t.incidentId }, 'timer failed; set aside');
-        svc.deps.db.update(timers).set({ status: 'failed', firedAt: svc.deps.clock.now() }).where(eq(timers.id, t.id)).run();
+        if (isTransientDbError(e)) {
+          const attempts = (backoff?.attempts ?? 0) + 1;
+          const wait = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempts - 1));
+          waiting.set(t.id, { attempts, at: svc.deps.clock.now().getTime() + wait });
+          svc.deps.log.warn({ err: e, timer: t.id, kind: t.kind, incident: t.incidentId, attempts, retryInMs: wait }, 'timer hit a passing database failure; will retry');
+          // The database is refusing work right now: the timers behind this one would fail the same way.
+          return { fired, deferred: deferred + 1 };
+        }
+        waiting.delete(t.id);
+        setAside(svc, t, e);
       }
     }
-    if (due.length < BATCH) return fired;
+    if (due.length < BATCH || tried === 0) return { fired, deferred };
   }
 }
+
+function runTimer(svc: Service, t: Timer, opts: { crashBeforeCommit?: (t: Timer) => boolean }): boolean {
+  return svc.transact((ctx) => {
+    const claimed = ctx.tx.update(timers).set({ status: 'done', firedAt: ctx.now }).where(and(eq(timers.id, t.id), eq(timers.status, 'pending'))).run();
+    if (claimed.changes !== 1) return false;
+    const handler = HANDLERS[t.kind];
+    if (handler) handler(ctx, t);
+    else ctx.log.warn({ kind: t.kind, id: t.id }, 'timer of unknown kind dropped');
+    if (opts.crashBeforeCommit?.(t)) throw new InjectedCrash(`injected crash before committing timer ${t.id}`);
+    return true;
+  });
+}
+
+/**
+ * Marks a timer that cannot run as failed and says so in its incident's channel, in one transaction.
+ * If that fails transiently the timer stays pending and the next tick tries again.
+ */
+function setAside(svc: Service, t: Timer, e: unknown): void {
+  const error = e instanceof Error ? e.message : String(e);
+  svc.deps.log.error({ err: e, timer: t.id, kind: t.kind, incident: t.incidentId }, 'timer failed; set aside');
+  try {
+    svc.transact((ctx) => {
+      const marked = ctx.tx.update(timers).set({ status: 'failed', firedAt: ctx.now }).where(and(eq(timers.id, t.id), eq(timers.status, 'pending'))).run();
+      if (marked.changes !== 1) return;
+      const incidentId = t.incidentId ?? (t.pageId ? ctx.tx.select({ id: pages.incidentId }).from(pages).where(eq(pages.id, t.pageId)).get()?.id : undefined);
+      if (incidentId === undefined || incidentId === null) return;
+      const what = STOPPED[t.kind] ?? `The scheduled ${t.kind} step`;
+      const text = `⚠️ ${what} due ${formatTime(ctx.policy, t.dueAt)} could not run and was set aside (${error}). It will not be retried: act by hand (for example \`/incident page\`).`;
+      postToIncident(ctx, incidentId, () => ({ text, title: 'Klaxon stopped a scheduled step', tone: 'alert' }), { priority: PRIORITY.page });
+      addTimeline(ctx, incidentId, 'scheduler', 'klaxon', `${what} due ${formatTime(ctx.policy, t.dueAt)} set aside: ${error}`);
+    });
+  } catch (again) {
+    if (isTransientDbError(again)) return;
+    // Even the notice cannot be written (say, the incident row is gone): set the timer aside quietly.
+    svc.deps.db.update(timers).set({ status: 'failed', firedAt: svc.deps.clock.now() }).where(and(eq(timers.id, t.id), eq(timers.status, 'pending'))).run();
+  }
+}
+
+const STOPPED: Record<string, string> = {
+  escalate: 'Escalation of this page: the next tier',
+  nudge: 'The update reminder',
+  target_acknowledge: 'The acknowledge target check',
+  target_resolve: 'The resolve target check',
+  postmortem_reminder: 'The postmortem reminder',
+  auto_escalate: 'Automatic escalation',
+};
 
 /** Start-up: make sure every schedule has its next hand-off and announcement armed. */
 export function bootstrapTimers(svc: Service): void {

@@ -1,5 +1,5 @@
-import type { Platform } from '../chat/port.js';
-import type { Policy } from '../config/policy.js';
+import type { Platform } from './port.js';
+import type { Policy } from '../config/policy/index.js';
 
 /**
  * Who did something. `id` is a policy person id when the platform user maps to one, otherwise

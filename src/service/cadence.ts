@@ -2,8 +2,8 @@
 // incident. The timer is re-armed from state after every change, so the clock always follows the
 // latest update, status and severity, and a stale timer can never nudge twice.
 import { and, desc, eq } from 'drizzle-orm';
-import type { Duration } from '../config/duration.js';
-import { policyCalendar, type Severity } from '../config/policy.js';
+import type { Duration } from '../domain/duration.js';
+import { policyCalendar, type Severity } from '../config/policy/index.js';
 import { addDuration } from '../domain/business-time.js';
 import { timelineEvents } from '../store/schema.js';
 import type { Ctx } from './context.js';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Platform } from '../chat/port.js';
-import type { Policy } from '../config/policy.js';
+import type { Platform } from './port.js';
+import type { Policy } from '../config/policy/index.js';
 import type { Db, Tx } from '../store/db.js';
 import { settings } from '../store/schema.js';
 import type { Clock } from './clock.js';

@@ -1,6 +1,6 @@
 // Message bodies rendered from the policy's templates (or the defaults, after runbook 003's wording).
-import type { MessageBody } from '../chat/port.js';
-import type { Policy, Severity } from '../config/policy.js';
+import type { MessageBody } from './port.js';
+import type { Policy, Severity } from '../config/policy/index.js';
 import { DEFAULT_TEMPLATES, renderTemplate, type TemplateName } from '../domain/templates.js';
 
 type Vars = Record<string, string | number | undefined>;
@@ -13,8 +13,9 @@ export function render(policy: Policy, name: TemplateName, vars: Vars): string {
   return renderTemplate(template(policy, name), vars);
 }
 
-export function declaredBody(policy: Policy, vars: Vars, sev: Severity): MessageBody {
-  const lines: string[] = [];
+/** `roles` is the holders line ("Roles: commander Alice · comms open"), shown first under the template. */
+export function declaredBody(policy: Policy, vars: Vars, sev: Severity, roles?: string): MessageBody {
+  const lines: string[] = roles ? [roles] : [];
   if (sev.runbooks.length) lines.push(`Runbooks: ${sev.runbooks.join(' · ')}`);
   for (const item of sev.checklist) lines.push(`☐ ${item}`);
   const text = render(policy, 'declared', vars);

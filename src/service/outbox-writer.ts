@@ -1,8 +1,8 @@
 // Queues outgoing messages inside the caller's transaction: if the state change rolls back, so do
 // its messages, and once it commits the dispatcher delivers them even across a crash.
 import { and, eq } from 'drizzle-orm';
-import { mentionOn } from '../chat/mention.js';
-import type { MessageBody, Platform } from '../chat/port.js';
+import { mentionOn } from './mention.js';
+import type { MessageBody, Platform } from './port.js';
 import { outbox } from '../store/schema.js';
 import { platformUserId } from './actor.js';
 import { readSwitches, type Ctx } from './context.js';

@@ -1,7 +1,7 @@
 // A policy edited while incidents are open can drop a severity or escalation policy they still use.
 // Start-up refuses such a policy with what is missing, rather than failing later mid-escalation.
 import { and, eq, isNotNull, ne } from 'drizzle-orm';
-import { findSeverity, type Policy } from '../config/policy.js';
+import { findSeverity, type Policy } from '../config/policy/index.js';
 import type { Db } from '../store/db.js';
 import { incidents, pages } from '../store/schema.js';
 

@@ -2,8 +2,8 @@
 // Klaxon recorded (summary, impact window, severity history, roles, pages and acknowledgements,
 // timeline in the policy's time zone), then the policy's template sections for people to write.
 import { and, asc, eq, like } from 'drizzle-orm';
-import { formatMs } from '../config/duration.js';
-import { policyCalendar, type Policy } from '../config/policy.js';
+import { formatMs } from '../domain/duration.js';
+import { policyCalendar, type Policy } from '../config/policy/index.js';
 import { addDuration } from '../domain/business-time.js';
 import type { Db, Tx } from '../store/db.js';
 import { pageNotifications, pages, roleAssignments, timelineEvents } from '../store/schema.js';

@@ -1,7 +1,7 @@
 // Rota upkeep driven by timers: hand-off notices to the people coming on and going off shift,
 // Slack on-call user groups, and channel-topic announcements on a cron.
 import { and, eq } from 'drizzle-orm';
-import { mentionOn } from '../chat/mention.js';
+import { mentionOn } from './mention.js';
 import { parseCron, nextCron } from '../domain/cron.js';
 import { handoffsBetween } from '../domain/rotation.js';
 import { timers } from '../store/schema.js';

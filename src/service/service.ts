@@ -1,32 +1,25 @@
 // The one place that changes state. Every adapter (console, Slack, Discord, HTTP API) and the
 // scheduler come through here; each call is one SQLite transaction.
 import { and, desc, eq } from 'drizzle-orm';
-import type { MessageBody, Platform } from '../chat/port.js';
-import { severityNames } from '../config/policy.js';
-import { type Command, parseCommand, type UserRef } from '../domain/commands.js';
+import type { Platform } from './port.js';
+import { severityNames } from '../config/policy/index.js';
+import { type Command, isGuarded, USAGE, parseCommand, type UserRef } from '../domain/commands.js';
 import { incidents, incidentSpaces, outbox, pages, processedEvents } from '../store/schema.js';
 import { addTimeline } from './timeline.js';
 import { type Actor, personName } from './actor.js';
 import { type Ctx, type ServiceDeps, writeSwitch } from './context.js';
 import { UserError } from './errors.js';
+import { type Origin, refusal, type Reply } from './reply.js';
 import { getIncident, type Incident, resolveIncident } from './incident-view.js';
 import { assignRole, changeSeverity, declare, type DeclareInput, requireSeverity, resolve, update } from './incidents.js';
 import { acknowledgePage, findPage, openPagesNotifying, openPagesOf, startPage } from './paging.js';
 import { markPostmortemDone, postmortemCommand } from './postmortem.js';
 import { acknowledgeIncident } from './targets.js';
-import { type Action, requirePermission } from './permissions.js';
+import { requirePermission } from './permissions.js';
+import { rolesReply } from './roles.js';
 import * as queries from './queries.js';
 import { createOverride } from './overrides.js';
 
-export type Reply = { ok: boolean; text: string; body?: MessageBody };
-
-/** Where a command came from: the incident whose channel it was typed in, if any. */
-export type Origin = { incident?: number };
-
-const ACTION_OF: Partial<Record<Command['kind'], Action>> = {
-  declare: 'declare', update: 'update', mitigate: 'mitigate', severity: 'severity', role: 'role', page: 'page',
-  ack: 'ack', resolve: 'resolve', override: 'override', automation: 'automation', safe_mode: 'safe_mode',
-};
 
 export class Service {
   constructor(readonly deps: ServiceDeps) {}
@@ -60,12 +53,11 @@ export class Service {
   execute(actor: Actor, cmd: Command, origin: Origin = {}): Reply {
     try {
       return this.transact((ctx) => {
-        const action = ACTION_OF[cmd.kind];
-        if (action) requirePermission(ctx.policy, actor, action);
+        if (isGuarded(cmd.kind)) requirePermission(ctx.policy, actor, cmd.kind);
         return this.apply(ctx, actor, cmd, origin);
       });
     } catch (e) {
-      if (e instanceof UserError) return { ok: false, text: e.usage ? `${e.message}\nUsage: ${e.usage}` : e.message };
+      if (e instanceof UserError) return refusal(e);
       throw e;
     }
   }
@@ -112,10 +104,10 @@ export class Service {
         return queries.list(ctx);
       case 'timeline':
         return queries.timeline(ctx, incident(cmd.incident));
+      case 'roles':
+        return rolesReply(ctx, incident(cmd.incident));
       case 'postmortem': {
         const inc = incident(cmd.incident);
-        // Posting the draft (and opening one) changes what the team owes, as `done` does.
-        requirePermission(ctx.policy, actor, 'postmortem');
         if (cmd.done) {
           markPostmortemDone(ctx, actor, inc, cmd.done);
           return { ok: true, text: `Marked the postmortem for #${inc.id} done.` };
@@ -146,7 +138,7 @@ export class Service {
     if ('name' in ref) {
       const wanted = ref.name.toLowerCase();
       const hit = Object.entries(ctx.policy.people).find(([id, p]) => id.toLowerCase() === wanted || p.name.toLowerCase() === wanted);
-      if (!hit) throw new UserError(`Nobody called "${ref.name}" is in the policy. People: ${Object.keys(ctx.policy.people).join(', ')}.`);
+      if (!hit) throw new UserError('not_found', `Nobody called "${ref.name}" is in the policy. People: ${Object.keys(ctx.policy.people).join(', ')}.`);
       return hit[0];
     }
     const plat = platform === 'slack' || platform === 'discord' ? platform : undefined;
@@ -155,11 +147,11 @@ export class Service {
       return hit ? hit[0] : `${plat}:${ref.id}`;
     }
     if (ctx.policy.people[ref.id]) return ref.id;
-    throw new UserError(`Nobody with ID ${ref.id} is in the policy.`);
+    throw new UserError('not_found', `Nobody with ID ${ref.id} is in the policy.`);
   }
 
   private page(ctx: Ctx, actor: Actor, inc: Incident, target: Extract<Command, { kind: 'page' }>['target']): Reply {
-    if (inc.status === 'resolved') throw new UserError(`#${inc.id} is resolved; there is nobody to page for it.`);
+    if (inc.status === 'resolved') throw new UserError('conflict', `#${inc.id} is resolved; there is nobody to page for it.`);
     let spec: { policy?: string; target?: string };
     if (target.type === 'user') spec = { target: `person:${this.personFor(ctx, target.user, actor.platform)}` };
     else {
@@ -172,8 +164,9 @@ export class Service {
       else if (isPerson) spec = { target: `person:${name}` };
       else
         throw new UserError(
+          'not_found',
           `Nothing called "${name}" to page. Schedules: ${Object.keys(ctx.policy.schedules).join(', ') || 'none'}; policies: ${Object.keys(ctx.policy.escalation_policies).join(', ') || 'none'}.`,
-          'page [#N] <@user|schedule|policy>',
+          USAGE.page,
         );
     }
     const id = startPage(ctx, inc, spec, actor.id);
@@ -181,14 +174,14 @@ export class Service {
   }
 
   private ack(ctx: Ctx, actor: Actor, inc: Incident): Reply {
-    if (inc.status === 'resolved') throw new UserError(`#${inc.id} is resolved; there is nothing to acknowledge.`);
+    if (inc.status === 'resolved') throw new UserError('conflict', `#${inc.id} is resolved; there is nothing to acknowledge.`);
     let mine = openPagesNotifying(ctx, inc.id, actor.id);
     // Someone who was not paged but is taking it on still stops the escalation.
     if (mine.length === 0) mine = openPagesOf(ctx, inc.id);
     if (mine.length === 0) {
       // Nobody was paged (e.g. a Sev 3): acknowledging the incident itself meets its acknowledge target.
       if (acknowledgeIncident(ctx, inc, actor.id)) return { ok: true, text: `Acknowledged #${inc.id}.` };
-      throw new UserError(`#${inc.id} has no open page to acknowledge.`);
+      throw new UserError('conflict', `#${inc.id} has no open page to acknowledge.`);
     }
     for (const p of mine) acknowledgePage(ctx, inc, p, actor.id);
     return { ok: true, text: `Acknowledged ${mine.length} page(s) on #${inc.id}.` };
@@ -200,7 +193,7 @@ export class Service {
       return this.transact((ctx) => {
         requirePermission(ctx.policy, actor, 'ack');
         const page = findPage(ctx, pageId);
-        if (!page) throw new UserError('That page no longer exists.');
+        if (!page) throw new UserError('not_found', 'That page no longer exists.');
         const inc = getIncident(ctx.tx, page.incidentId)!;
         // Someone answering an exhausted page is still someone taking the incident on.
         if (page.status === 'exhausted' && inc.status !== 'resolved' && acknowledgeIncident(ctx, inc, actor.id)) {
@@ -210,7 +203,7 @@ export class Service {
         return { ok: true, text: `Acknowledged the page for #${inc.id}.` };
       });
     } catch (e) {
-      if (e instanceof UserError) return { ok: false, text: e.message };
+      if (e instanceof UserError) return refusal(e, { usage: false });
       throw e;
     }
   }
@@ -238,12 +231,12 @@ export class Service {
         requirePermission(ctx.policy, actor, 'declare');
         // A message is declared from once, even across restarts and on every platform's retries.
         const earlier = input.sourceLink ? ctx.tx.select().from(incidents).where(eq(incidents.sourceLink, input.sourceLink)).get() : undefined;
-        if (earlier) throw new UserError(`That message was already declared as #${earlier.id} (${earlier.title}).`);
+        if (earlier) throw new UserError('conflict', `That message was already declared as #${earlier.id} (${earlier.title}).`);
         const inc = declare(ctx, actor, input);
         return { ok: true, text: `Declared #${inc.id}`, incident: inc.id };
       });
     } catch (e) {
-      if (e instanceof UserError) return { ok: false, text: e.message };
+      if (e instanceof UserError) return refusal(e, { usage: false });
       throw e;
     }
   }

@@ -3,11 +3,12 @@
 // are the ones domain/stats.ts defines, aggregated by SQLite in one pass over the window: a year
 // of 100k incidents is never loaded into memory, and no list of ids is ever bound as parameters.
 import { sql } from 'drizzle-orm';
-import { formatMs, type Duration } from '../config/duration.js';
-import { findSeverity, type Policy } from '../config/policy.js';
+import { formatMs, type Duration } from '../domain/duration.js';
+import { findSeverity, type Policy } from '../config/policy/index.js';
 import type { SeverityStats } from '../domain/stats.js';
 import type { Db, Tx } from '../store/db.js';
 import { formatTime, severityLabel } from './incident-view.js';
+import { ROLE_MISSED } from './role-grace.js';
 
 export type StatsReport = { rows: SeverityStats[]; total: SeverityStats; from: Date; to: Date; window: string };
 
@@ -28,6 +29,7 @@ function aggregate(tx: Tx | Db, from: number, to: number, now: number, bySeverit
       coalesce(sum(i.targets_missed), 0) as targetsMissed,
       coalesce(${missed('acknowledge')}, 0) as acknowledgeMissed,
       coalesce(${missed('resolve')}, 0) as resolveMissed,
+      coalesce(sum((select count(*) from timeline_events e where e.incident_id = i.id and e.kind like ${`${ROLE_MISSED}%`})), 0) as rolesMissed,
       count(i.postmortem_due_at) as postmortemsRequired,
       coalesce(sum(i.postmortem_done_at <= i.postmortem_due_at), 0) as postmortemsOnTime,
       coalesce(sum(i.postmortem_done_at > i.postmortem_due_at), 0) as postmortemsLate,
@@ -39,7 +41,7 @@ function aggregate(tx: Tx | Db, from: number, to: number, now: number, bySeverit
 }
 
 const EMPTY: Omit<SeverityStats, 'severity'> = {
-  incidents: 0, open: 0, acknowledged: 0, resolved: 0, mttaMs: null, mttrMs: null, targetsMissed: 0, acknowledgeMissed: 0, resolveMissed: 0,
+  incidents: 0, open: 0, acknowledged: 0, resolved: 0, mttaMs: null, mttrMs: null, targetsMissed: 0, acknowledgeMissed: 0, resolveMissed: 0, rolesMissed: 0,
   postmortemsRequired: 0, postmortemsOnTime: 0, postmortemsLate: 0, postmortemsOverdue: 0, postmortemsPending: 0,
 };
 

@@ -3,8 +3,8 @@
 // support channel gets one reassuring reply per cooldown (no promised resolution time), and a
 // message that reads like a security or privacy report is raised as an incident straight away.
 import { and, eq } from 'drizzle-orm';
-import type { MessageBody, Platform } from '../chat/port.js';
-import { policyCalendar, type Policy, type SupportConfig } from '../config/policy.js';
+import type { MessageBody, Platform } from './port.js';
+import { policyCalendar, type Policy, type SupportConfig } from '../config/policy/index.js';
 import { addDuration, isBusinessTime } from '../domain/business-time.js';
 import { renderTemplate } from '../domain/templates.js';
 import { processedEvents, supportReplies } from '../store/schema.js';

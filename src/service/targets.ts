@@ -3,8 +3,8 @@
 // timeline under `target_missed:<target>`; that record is what makes each target post once, even
 // when a severity change moves the deadline after it was already missed.
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { formatMs } from '../config/duration.js';
-import { policyCalendar } from '../config/policy.js';
+import { formatMs } from '../domain/duration.js';
+import { policyCalendar } from '../config/policy/index.js';
 import { addDuration } from '../domain/business-time.js';
 import { incidents, timelineEvents } from '../store/schema.js';
 import { personName } from './actor.js';
@@ -12,6 +12,7 @@ import type { Ctx } from './context.js';
 import { getIncident, type Incident, incidentVars, rolesOf, severityOf } from './incident-view.js';
 import { render } from './messages.js';
 import { postToChannel, postToIncident } from './outbox-writer.js';
+import { fillRolesOnAcknowledge } from './roles.js';
 import { cancelIncidentTimers, scheduleTimer, type TimerKind } from './timers.js';
 import { addTimeline } from './timeline.js';
 
@@ -91,5 +92,6 @@ export function acknowledgeIncident(ctx: Ctx, inc: Incident, by: string): boolea
   const after = formatMs(ctx.now.getTime() - inc.declaredAt.getTime());
   addTimeline(ctx, inc.id, 'ack', by, `${personName(ctx.policy, by)} acknowledged #${inc.id} after ${after}`);
   postToIncident(ctx, inc.id, (_p, at) => ({ text: `✅ ${at(by)} acknowledged #${inc.id} (after ${after}).`, tone: 'good' }));
+  fillRolesOnAcknowledge(ctx, inc, by);
   return true;
 }

@@ -10,7 +10,8 @@ export type TimerKind =
   | 'postmortem_reminder'
   | 'handoff'
   | 'announce'
-  | 'auto_escalate';
+  | 'auto_escalate'
+  | 'role_grace';
 
 export function scheduleTimer(
   ctx: Ctx,

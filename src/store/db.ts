@@ -13,19 +13,30 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));
 
+/**
+ * How long one statement waits for another process's write lock. Short on purpose: SQLite waits
+ * synchronously, so a long wait freezes HTTP, Slack acks and /healthz. A statement that still finds
+ * the lock fails with SQLITE_BUSY, and callers retry later without blocking (see db-errors.ts).
+ */
+export const BUSY_TIMEOUT_MS = 100;
+
+const STARTUP_BUSY_TIMEOUT_MS = 10_000;
+
 /** Opens (creating the folder if needed) and migrates the database. */
-export function openDb(path: string, opts: { migrate?: boolean } = {}): Db {
+export function openDb(path: string, opts: { migrate?: boolean; busyTimeoutMs?: number } = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
-  // WAL lets the HTTP status page read while the scheduler writes; the busy timeout rides out
-  // a second process (klaxon migrate, a test) holding the lock for a moment.
+  // WAL lets the HTTP status page read while the scheduler writes (and while another process holds
+  // the write lock); the busy timeout rides out a lock held for a moment.
+  // Start-up may wait: another process may be migrating the same file at this moment.
+  sqlite.pragma(`busy_timeout = ${STARTUP_BUSY_TIMEOUT_MS}`);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   cacheStatements(sqlite);
   const db = drizzle(sqlite, { schema }) as Db;
   if (opts.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS });
+  sqlite.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`);
   return db;
 }
 

@@ -5,7 +5,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { parsePolicy } from '../../src/config/policy.js';
+import { parsePolicy } from '../../src/config/policy/index.js';
 import { getIncident } from '../../src/service/incident-view.js';
 import { incidents, pageNotifications, timelineEvents } from '../../src/store/schema.js';
 import { answerText } from '../fakes/discord/index.js';

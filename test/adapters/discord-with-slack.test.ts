@@ -5,7 +5,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { KlaxonApp } from '../../src/app.js';
 import { attachPlatforms } from '../../src/chat/platforms.js';
 import { loadEnv } from '../../src/config/env.js';
-import { parsePolicy } from '../../src/config/policy.js';
+import { parsePolicy } from '../../src/config/policy/index.js';
 import { createLogger } from '../../src/log.js';
 import { FakeClock } from '../../src/service/clock.js';
 import { getIncident } from '../../src/service/incident-view.js';

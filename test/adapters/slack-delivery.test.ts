@@ -2,7 +2,7 @@
 // refusals. Time moves on the fake clock (app.tick()), never by sleeping.
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadPolicy } from '../../src/config/policy.js';
+import { loadPolicy } from '../../src/config/policy/index.js';
 import { outbox } from '../../src/store/schema.js';
 import { slackKlaxon, type SlackKlaxon } from '../fakes/slack/harness.js';
 import { BOT_USER } from '../fakes/slack/web-api.js';

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { KlaxonApp } from '../../src/app.js';
 import { attachSlack } from '../../src/chat/slack/index.js';
-import { loadPolicy } from '../../src/config/policy.js';
+import { loadPolicy } from '../../src/config/policy/index.js';
 import { createLogger } from '../../src/log.js';
 import { openDb } from '../../src/store/db.js';
 import { FakeSocketMode } from '../fakes/slack/socket-mode.js';

@@ -1,7 +1,7 @@
 // Slack support channels (policy `support.slack`): a person's message gets the auto-reply in its
 // thread, once per cooldown; a security report is raised as an incident linking to the message.
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { parsePolicy } from '../../src/config/policy.js';
+import { parsePolicy } from '../../src/config/policy/index.js';
 import { getIncident } from '../../src/service/incident-view.js';
 import { slackKlaxon, type SlackKlaxon, waitFor } from '../fakes/slack/harness.js';
 import { channelMessage } from '../fakes/slack/payloads.js';

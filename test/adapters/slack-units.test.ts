@@ -9,7 +9,7 @@ import { toDeliveryError } from '../../src/chat/slack/errors.js';
 import { boltLogger, scrubber } from '../../src/chat/slack/logger.js';
 import { plainText, titleFromMessage } from '../../src/chat/slack/messages.js';
 import { declareView, readDeclareView } from '../../src/chat/slack/modal.js';
-import { loadPolicy } from '../../src/config/policy.js';
+import { loadPolicy } from '../../src/config/policy/index.js';
 import { createLogger } from '../../src/log.js';
 import { pageBody } from '../../src/service/messages.js';
 

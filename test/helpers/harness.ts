@@ -1,7 +1,7 @@
 // A service on an in-memory database with a fake clock: the unit of most integration tests.
 import { asc, eq } from 'drizzle-orm';
-import type { Platform } from '../../src/chat/port.js';
-import { loadPolicy, parsePolicy, type Policy } from '../../src/config/policy.js';
+import type { Platform } from '../../src/service/port.js';
+import { loadPolicy, parsePolicy, type Policy } from '../../src/config/policy/index.js';
 import { createLogger } from '../../src/log.js';
 import { tick } from '../../src/scheduler/tick.js';
 import { actorFor } from '../../src/service/actor.js';
@@ -13,7 +13,14 @@ import { outbox, timers } from '../../src/store/schema.js';
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 
-export type HarnessOptions = { policy?: Policy | string; yaml?: string; start?: string; platforms?: Platform[] };
+export type HarnessOptions = {
+  policy?: Policy | string;
+  yaml?: string;
+  start?: string;
+  platforms?: Platform[];
+  /** A database file instead of memory, for tests where another connection takes its lock. */
+  dbPath?: string;
+};
 
 /** The policy a test asks for: inline YAML, a parsed policy, a file, or the bundled default. */
 export function testPolicy(o: { policy?: Policy | string; yaml?: string }): Policy {
@@ -23,7 +30,7 @@ export function testPolicy(o: { policy?: Policy | string; yaml?: string }): Poli
 
 export function harness(o: HarnessOptions = {}) {
   const policy = testPolicy(o);
-  const db = openDb(':memory:');
+  const db = openDb(o.dbPath ?? ':memory:');
   const clock = new FakeClock(o.start ?? '2026-03-04T10:00:00Z');
   const svc = new Service({ db, policy, clock, platforms: o.platforms ?? ['console'], log: createLogger('silent') });
   const as = (person: string) => actorFor(policy, 'console', person);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeliveryError, type ChatAdapter, type Connection } from '../../src/chat/port.js';
+import { DeliveryError, type ChatAdapter, type Connection } from '../../src/service/port.js';
 import { startApp, type TestApp } from './helpers.js';
 
 let t: TestApp;

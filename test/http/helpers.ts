@@ -1,8 +1,8 @@
 // A whole Klaxon app on an in-memory database, a fake clock and an ephemeral port, with the HTTP
 // surface mounted: what the HTTP and status-page tests drive with real requests.
 import { KlaxonApp } from '../../src/app.js';
-import type { ChatAdapter, Connection } from '../../src/chat/port.js';
-import type { Policy } from '../../src/config/policy.js';
+import type { ChatAdapter, Connection } from '../../src/service/port.js';
+import type { Policy } from '../../src/config/policy/index.js';
 import { mountHttp } from '../../src/http/routes.js';
 import { actorFor } from '../../src/service/actor.js';
 import { FakeClock } from '../../src/service/clock.js';

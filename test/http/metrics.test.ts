@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeliveryError, type ChatAdapter } from '../../src/chat/port.js';
+import { DeliveryError, type ChatAdapter } from '../../src/service/port.js';
 import { MINUTE, startApp, type TestApp } from './helpers.js';
 import { parsePrometheus, sample } from './prometheus.js';
 

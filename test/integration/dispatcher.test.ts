@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeliveryError, type Platform } from '../../src/chat/port.js';
+import { DeliveryError, type Platform } from '../../src/service/port.js';
 import { createLogger } from '../../src/log.js';
 import { Dispatcher } from '../../src/scheduler/dispatcher.js';
 import { outbox } from '../../src/store/schema.js';

@@ -157,6 +157,11 @@ describe('escalation', () => {
     const failed = h.db.select().from(timers).where(eq(timers.status, 'failed')).all();
     expect(failed.map((t) => t.kind)).toEqual(['escalate']);
     expect(h.db.select().from(timers).where(eq(timers.status, 'pending')).all().some((t) => t.dueAt <= at(15))).toBe(false);
+    // A person is told in the incident's channel that escalation stopped, ahead of other posts.
+    const notice = h.posts((r) => r.destination === 'incident' && String((r.body as { text: string }).text).includes('set aside'));
+    expect(notice).toHaveLength(1);
+    expect(notice[0]).toMatchObject({ incidentId: 1, priority: 0 });
+    expect(String((notice[0].body as { text: string }).text)).toMatch(/^⚠️ Escalation of this page: the next tier due .* could not run/);
   });
 
   it('after downtime, every missed step fires once, in order, and says how late it is', () => {

@@ -1,7 +1,7 @@
 // A long history: more incidents than SQLite binds parameters in one statement (32,766), and the
 // SQL aggregation of `stats` checked against the pure definition in domain/stats.ts.
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../../src/config/duration.js';
+import { parseDuration } from '../../src/domain/duration.js';
 import { computeStats, computeTotal, type IncidentFacts } from '../../src/domain/stats.js';
 import { loadStatus, RESOLVED_SHOWN } from '../../src/http/status/model.js';
 import { rolesFor } from '../../src/service/incident-view.js';

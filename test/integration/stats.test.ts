@@ -16,7 +16,7 @@
 // Stats asked on Mon 03-16 12:00. 30 days back is Sat 02-14 12:00, so #1 is out.
 import { describe, expect, it } from 'vitest';
 import { statsReport } from '../../src/service/stats-report.js';
-import { parseDuration } from '../../src/config/duration.js';
+import { parseDuration } from '../../src/domain/duration.js';
 import { harness } from '../helpers/harness.js';
 
 function seed() {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatMs, parseDuration } from '../../src/config/duration.js';
+import { formatMs, parseDuration } from '../../src/domain/duration.js';
 
 const S = 1000;
 const M = 60 * S;

@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Duration } from '../../src/config/duration.js';
-import { findSeverity, loadPolicy, type Policy, type Severity } from '../../src/config/policy.js';
+import type { Duration } from '../../src/domain/duration.js';
+import { findSeverity, loadPolicy, type Policy, type Severity } from '../../src/config/policy/index.js';
 
 const DIR = join(import.meta.dirname, '../../examples/policies');
 const MIN = 60_000;

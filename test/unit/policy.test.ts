@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { checkPolicy } from '../../src/cli/check-policy.js';
 import {
   findSeverity, loadPolicy, parsePolicy, policyCalendar, PolicyError, severityNames, severityRank, summarizePolicy,
-} from '../../src/config/policy.js';
+} from '../../src/config/policy/index.js';
 
 // A small valid policy; tests break it one line at a time.
 const BASE = `

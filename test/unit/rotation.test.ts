@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import type { Schedule } from '../../src/config/policy.js';
+import type { Schedule } from '../../src/config/policy/index.js';
 import { handoffsBetween, onCallAt, type Override } from '../../src/domain/rotation.js';
 
 const LONDON = 'Europe/London';

@@ -2,7 +2,7 @@
 // so `/react N EMOJI` can react to it as one would in Slack or Discord.
 import type { Writable } from 'node:stream';
 import { incidentChannelName } from '../../domain/slug.js';
-import type { ChatAdapter, MessageBody, MessageRef, SpaceInfo } from '../port.js';
+import type { ChatAdapter, MessageBody, MessageRef, SpaceInfo } from '../../service/port.js';
 
 export class ConsoleAdapter implements ChatAdapter {
   readonly platform = 'console' as const;

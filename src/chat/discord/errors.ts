@@ -2,7 +2,7 @@
 // Unknown Channel, closed DMs, a bad payload) will fail the same way again, so it is permanent;
 // a rate limit long enough that discord.js handed it back carries its wait; the rest is transient.
 import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
-import { DeliveryError } from '../port.js';
+import { DeliveryError } from '../../service/port.js';
 
 /** Error codes worth naming in logs and /healthz (https://discord.com/developers/docs/topics/opcodes-and-status-codes). */
 export const KNOWN_CODES: Record<number, string> = {

@@ -1,7 +1,7 @@
 // Who acted, as the service sees it: the policy person behind a Discord user, with the member's
 // roles as policy group entries ("discord-role:123") so `groups` can grant permissions by role.
 import { type APIInteractionGuildMember, type Client, type GuildMember, Routes } from 'discord.js';
-import type { Policy } from '../../config/policy.js';
+import type { Policy } from '../../config/policy/index.js';
 import { type Actor, actorFor } from '../../service/actor.js';
 
 /** A guild member as discord.js or a raw gateway packet gives it. */

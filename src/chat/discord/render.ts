@@ -2,7 +2,7 @@
 // notify people (mentions inside embeds do not); an Acknowledge action becomes a button whose
 // custom_id carries the page id; only user mentions may ping, so a title someone typed with
 // @everyone in it cannot page the whole server.
-import type { MessageBody } from '../port.js';
+import type { MessageBody } from '../../service/port.js';
 
 export const CONTENT_LIMIT = 2000;
 const EMBED_LIMIT = 4096;

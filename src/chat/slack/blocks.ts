@@ -1,6 +1,6 @@
 // Block Kit rendering of the platform-neutral MessageBody. The plain `text` always goes along as
 // the notification and fallback; blocks add a header, fields, extra lines and the Acknowledge button.
-import type { MessageBody } from '../port.js';
+import type { MessageBody } from '../../service/port.js';
 
 /** The Acknowledge button's action_id; its value is the page id. */
 export const ACK_ACTION = 'klaxon_ack';

@@ -1,7 +1,7 @@
 // Turns Web API failures into the dispatcher's DeliveryError. The outbox owns retries (the client is
 // built with retries: 0), so the only question here is: wait and retry, or record and give up?
 import { webApi } from '@slack/bolt';
-import { DeliveryError } from '../port.js';
+import { DeliveryError } from '../../service/port.js';
 
 const { ErrorCode } = webApi;
 

@@ -1,5 +1,5 @@
 // The declare form: `/incident declare` with no text opens it, submitting it declares.
-import type { Policy, Severity } from '../../config/policy.js';
+import type { Policy, Severity } from '../../config/policy/index.js';
 import { defaultSeverityId } from './severity.js';
 
 export const DECLARE_VIEW = 'klaxon_declare';

@@ -2,7 +2,7 @@
 // recorded as slack:<ID> with a display name from users.info, cached in memory.
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { Policy } from '../../config/policy.js';
+import type { Policy } from '../../config/policy/index.js';
 import { type Actor, actorFor } from '../../service/actor.js';
 
 const TTL_MS = 6 * 3600_000;

@@ -1,4 +1,4 @@
-import { findSeverity, type Policy } from '../../config/policy.js';
+import { findSeverity, type Policy } from '../../config/policy/index.js';
 
 /** The policy's default severity (default_severity, else the least severe), as the service picks it. */
 export function defaultSeverityId(policy: Policy): string {

@@ -1,8 +1,8 @@
 // Incidents as the API shows them. Person fields are policy ids (stable for integrations) with
 // display names alongside; tiers are 1-based as people say them ("tier 2"); times are ISO UTC.
 import { asc, eq, inArray } from 'drizzle-orm';
-import type { Policy } from '../../config/policy.js';
-import { findSeverity } from '../../config/policy.js';
+import type { Policy } from '../../config/policy/index.js';
+import { findSeverity } from '../../config/policy/index.js';
 import { personName } from '../../service/actor.js';
 import type { Incident } from '../../service/incident-view.js';
 import { timelineOf } from '../../service/timeline.js';

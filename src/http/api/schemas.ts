@@ -1,7 +1,7 @@
 // Request shapes for /api/v1. Messages are written to follow "field: ", so each reads as a sentence.
 import { z } from 'zod';
-import { parseDuration } from '../../config/duration.js';
-import { findSeverity, type Policy } from '../../config/policy.js';
+import { parseDuration } from '../../domain/duration.js';
+import { findSeverity, type Policy } from '../../config/policy/index.js';
 
 const required = (what: string) => ({ error: (iss: { input: unknown }) => (iss.input === undefined ? 'is required' : `must be ${what}`) });
 

@@ -1,7 +1,7 @@
 // What the public may see right now, shared by /status, /status.json and the Atom feed so the
 // three can never disagree (routes.ts keeps one for the pages' max-age).
 import { and, desc, eq, gte, inArray } from 'drizzle-orm';
-import { findSeverity, type Policy, severityRank } from '../../config/policy.js';
+import { findSeverity, type Policy, severityRank } from '../../config/policy/index.js';
 import { inChunks } from '../../store/chunks.js';
 import type { Db } from '../../store/db.js';
 import { incidents, timelineEvents } from '../../store/schema.js';

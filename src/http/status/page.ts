@@ -2,7 +2,7 @@
 // every minute with a meta tag, and puts what a customer wants first: is something broken now,
 // what is the latest news, then the last 90 days.
 import { DateTime } from 'luxon';
-import { formatMs } from '../../config/duration.js';
+import { formatMs } from '../../domain/duration.js';
 import { esc } from '../html.js';
 import { statusLabel, updateLabel } from './labels.js';
 import type { PublicIncident, StatusModel } from './model.js';

@@ -6,7 +6,7 @@ import { asc } from 'drizzle-orm';
 import { KlaxonApp } from '../../../src/app.js';
 import { attachDiscord, type DiscordOptions } from '../../../src/chat/discord/index.js';
 import { loadEnv } from '../../../src/config/env.js';
-import { loadPolicy, type Policy } from '../../../src/config/policy.js';
+import { loadPolicy, type Policy } from '../../../src/config/policy/index.js';
 import { createLogger } from '../../../src/log.js';
 import { FakeClock } from '../../../src/service/clock.js';
 import { closeDb, openDb } from '../../../src/store/db.js';
@@ -54,7 +54,7 @@ export async function discordKlaxon(o: DiscordKlaxonOptions = {}) {
   const db = openDb(o.dbPath ?? ':memory:');
   const clock = new FakeClock(o.start ?? WED_11);
   const app = new KlaxonApp({ env, policy, db, clock, log: createLogger('debug', sink) });
-  await attachDiscord(app, env, { maxRateLimitWaitMs: 1000, readyTimeoutMs: 5000, requestTimeoutMs: 3000, ...o.discord });
+  await attachDiscord(app, env, { maxRateLimitWaitMs: 1000, requestTimeoutMs: 3000, ...o.discord });
   await app.start({ http: false, loop: false });
 
   const h = {

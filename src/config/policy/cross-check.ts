@@ -1,0 +1,131 @@
+import { validate as validCron } from 'node-cron';
+import { KNOWN_PLACEHOLDERS, placeholdersIn } from '../../domain/templates.js';
+import { norm } from './names.js';
+import { dayName, isObj, show } from './scalars.js';
+import { checkRoles } from './roles.js';
+import type { PolicyShape } from './schema.js';
+
+// Cross references. The value may be partly invalid here (a failed field holds a zod
+// marker or is missing), so every access checks its shape before trusting it.
+
+type Path = (string | number)[];
+type Report = (path: Path, message: string) => void;
+
+const GROUP_PREFIXES = ['discord-role:', 'slack-usergroup:'];
+
+const entries = (v: unknown): [string, unknown][] => (isObj(v) ? Object.entries(v) : []);
+const items = (v: unknown): [number, unknown][] => (Array.isArray(v) ? v.map((x, i) => [i, x] as [number, unknown]) : []);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+export function crossCheck(p: PolicyShape, report: Report): void {
+  const people = new Set(Object.keys(isObj(p.people) ? p.people : {}));
+  const schedules = new Set(Object.keys(isObj(p.schedules) ? p.schedules : {}));
+  const policies = new Set(Object.keys(isObj(p.escalation_policies) ? p.escalation_policies : {}));
+  const groups = new Set(Object.keys(isObj(p.groups) ? p.groups : {}));
+  const channels = new Set([...entries(p.channels?.slack), ...entries(p.channels?.discord)].map(([k]) => k));
+  const severityKeys = new Set<string>();
+  for (const [, s] of items(p.severities)) {
+    if (!isObj(s)) continue;
+    for (const name of [s.id, ...(Array.isArray(s.aliases) ? s.aliases : [])]) if (str(name)) severityKeys.add(norm(name as string));
+  }
+
+  const bh = p.business_hours;
+  if (isObj(bh) && str(bh.start) && str(bh.end) && bh.end <= bh.start) {
+    report(['business_hours', 'end'], `${bh.end} is not after start ${bh.start}`);
+  }
+
+  for (const [name, s] of entries(p.schedules)) {
+    if (!isObj(s)) continue;
+    for (const [i, m] of items(s.members)) {
+      if (str(m) && !people.has(m as string)) report(['schedules', name, 'members', i], `unknown person "${m}"`);
+    }
+    const handoff = str(s.handoff);
+    if (handoff && str(s.rotation)) {
+      const ok = s.rotation === 'weekly' ? /^(?:([a-z]+)\s+)?\d{1,2}:\d{2}$/i : /^\d{1,2}:\d{2}$/;
+      const m = ok.exec(handoff.trim());
+      const clockOk = m && /^([01]?\d|2[0-3]):[0-5]\d$/.test(handoff.trim().split(/\s+/).pop() ?? '');
+      if (!m || !clockOk || (m[1] && !dayName(m[1]))) {
+        const form = s.rotation === 'weekly' ? '"mon 09:00"' : '"09:00"';
+        report(['schedules', name, 'handoff'], `${show(handoff)} is not a ${s.rotation} hand-off (like ${form})`);
+      }
+    }
+    if (isObj(s.announce)) {
+      const topic = str(s.announce.topic);
+      if (topic && !channels.has(topic)) report(['schedules', name, 'announce', 'topic'], `unknown channel "${topic}" (define it under channels)`);
+      const cron = str(s.announce.cron);
+      if (cron && !validCron(cron)) report(['schedules', name, 'announce', 'cron'], `${show(cron)} is not a cron expression`);
+    }
+  }
+
+  for (const [name, ep] of entries(p.escalation_policies)) {
+    if (!isObj(ep)) continue;
+    for (const [t, tier] of items(ep.tiers)) {
+      if (!isObj(tier)) continue;
+      for (const [j, tg] of items(tier.targets)) {
+        const [kind, ref] = (str(tg) ?? '').split(/:(.*)/s);
+        if (kind === 'schedule' && !schedules.has(ref)) report(['escalation_policies', name, 'tiers', t, 'targets', j], `unknown schedule "${ref}"`);
+        if (kind === 'person' && !people.has(ref)) report(['escalation_policies', name, 'tiers', t, 'targets', j], `unknown person "${ref}"`);
+      }
+    }
+  }
+
+  for (const [name, members] of entries(p.groups)) {
+    for (const [i, m] of items(members)) {
+      const ref = str(m);
+      // "api" stands for integrations declaring through POST /api/v1/incidents.
+      if (!ref || ref === 'api' || GROUP_PREFIXES.some((pre) => ref.startsWith(pre) && ref.length > pre.length)) continue;
+      if (!people.has(ref)) report(['groups', name, i], `unknown person "${ref}" (or use api, discord-role:ID or slack-usergroup:ID)`);
+    }
+  }
+
+  for (const [action, allowed] of entries(p.permissions)) {
+    for (const [i, g] of items(allowed)) {
+      if (str(g) && !groups.has(g as string)) report(['permissions', action, i], `unknown group "${g}"`);
+    }
+  }
+
+  const seen = new Map<string, number>();
+  for (const [i, s] of items(p.severities)) {
+    if (!isObj(s)) continue;
+    const names: [Path, unknown][] = [[['id'], s.id], ...items(s.aliases).map(([j, a]): [Path, unknown] => [['aliases', j], a])];
+    for (const [sub, n] of names) {
+      if (!str(n)) continue;
+      const key = norm(n as string);
+      const first = seen.get(key);
+      if (first !== undefined) report(['severities', i, ...sub], `"${n}" is already used by severities[${first}]`);
+      else seen.set(key, i);
+    }
+    const page = str(s.page);
+    if (page && !policies.has(page)) report(['severities', i, 'page'], `unknown escalation policy "${page}"`);
+    const auto = isObj(s.auto_escalate) ? str(s.auto_escalate.page) : undefined;
+    if (auto && !policies.has(auto)) report(['severities', i, 'auto_escalate', 'page'], `unknown escalation policy "${auto}"`);
+    for (const [j, n] of items(s.notify)) {
+      if (str(n) && !channels.has(n as string) && !groups.has(n as string)) report(['severities', i, 'notify', j], `unknown channel or group "${n}"`);
+    }
+  }
+
+  const def = str(p.default_severity);
+  if (def && !severityKeys.has(norm(def))) report(['default_severity'], `unknown severity "${def}"`);
+
+  for (const platform of ['discord', 'slack'] as const) {
+    const sup = p.support?.[platform];
+    if (!isObj(sup)) continue;
+    const sev = str(sup.security_severity);
+    if (sev && !severityKeys.has(norm(sev))) report(['support', platform, 'security_severity'], `unknown severity "${sev}"`);
+    if (!sev && Array.isArray(sup.security_keywords) && sup.security_keywords.length > 0) {
+      report(['support', platform, 'security_severity'], 'required when security_keywords are set');
+    }
+    for (const key of ['in_hours', 'out_of_hours', 'hours_text'] as const) checkPlaceholders(sup[key], ['support', platform, key], report);
+  }
+
+  for (const [name, tpl] of entries(p.templates)) checkPlaceholders(tpl, ['templates', name], report);
+
+  checkRoles(p, { people, schedules }, report);
+}
+
+function checkPlaceholders(tpl: unknown, path: Path, report: Report): void {
+  if (!str(tpl)) return;
+  for (const name of placeholdersIn(tpl as string)) {
+    if (!KNOWN_PLACEHOLDERS.includes(name)) report(path, `unknown placeholder {${name}}`);
+  }
+}

@@ -1,0 +1,25 @@
+// Lookups used across the app.
+import type { Calendar } from '../../domain/business-time.js';
+import { findIn } from './names.js';
+import type { Policy, Severity } from './validated.js';
+
+/** Case-insensitive; matches an id or an alias ("Sev 1", "critical"). */
+export function findSeverity(p: Policy, idOrAlias: string): Severity | undefined {
+  return findIn(p.severities, idOrAlias);
+}
+
+/** 0 = most severe (the file lists severities most severe first); -1 when unknown. */
+export function severityRank(p: Policy, id: string): number {
+  const s = findSeverity(p, id);
+  return s ? p.severities.indexOf(s) : -1;
+}
+
+/** Every id and alias, for the command parser's severity prefix. */
+export function severityNames(p: Policy): string[] {
+  return p.severities.flatMap((s) => [s.id, ...s.aliases]);
+}
+
+export function policyCalendar(p: Policy): Calendar {
+  const bh = p.business_hours;
+  return { timezone: p.timezone, days: [...bh.days], start: bh.start, end: bh.end, holidays: [...bh.holidays] };
+}

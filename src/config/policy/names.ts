@@ -1,0 +1,9 @@
+// Severity names as people type them: case and spacing do not matter, aliases count.
+
+export const norm = (s: string): string => s.trim().toLowerCase().replace(/\s+/g, ' ');
+
+export function findIn<T extends { id: string; aliases: string[] }>(severities: readonly T[], idOrAlias: string): T | undefined {
+  const key = norm(idOrAlias);
+  if (!key) return undefined;
+  return severities.find((s) => norm(s.id) === key || s.aliases.some((a) => norm(a) === key));
+}

@@ -1,0 +1,135 @@
+// Sections of the policy file (SPEC §7), field by field. Keys stay snake_case, as the team
+// wrote them. Cross references between sections are checked in cross-check.ts.
+import { z } from 'zod';
+import { ACTIONS, type Action } from '../../domain/commands.js';
+import { TEMPLATE_NAMES } from '../../domain/templates.js';
+import { DEFAULT_ROLES, RolesSchema, SeverityRolesSchema } from './roles.js';
+import { clock, count, date, day, defaultDuration, duration, id, list, permission, target, text, timezone, wallDuration } from './scalars.js';
+
+const BusinessHoursSchema = z.strictObject({
+  days: list(day).min(1, 'needs at least one day').default(['mon', 'tue', 'wed', 'thu', 'fri']),
+  start: clock.default('09:00'),
+  end: clock.default('17:00'),
+  holidays: list(date).default([]),
+});
+
+const PersonSchema = z.strictObject({
+  name: text,
+  slack: id.optional(),
+  discord: id.optional(),
+  email: text.optional(),
+});
+
+const ScheduleSchema = z
+  .strictObject({
+    rotation: z.enum(['weekly', 'daily', 'weekdays']),
+    // "mon 09:00" for weekly, "09:00" otherwise; defaulted below once rotation is known.
+    handoff: text.optional(),
+    start: date,
+    members: list(id).min(1, 'needs at least one member'),
+    // Post "On support today: @alice" to a channel topic on a cron (runbook 004's rota).
+    announce: z.strictObject({ topic: text, cron: text }).optional(),
+    slack_usergroup: id.optional(),
+    shift_notices: z.boolean().default(true),
+  })
+  .transform((s) => ({ ...s, handoff: (s.handoff ?? (s.rotation === 'weekly' ? 'mon 09:00' : '09:00')).toLowerCase() }));
+
+const TierSchema = z.strictObject({
+  targets: list(target).min(1, 'needs at least one target'),
+  ack_timeout: wallDuration,
+  // Lets a policy page the rota in office hours and someone else out of hours (runbook 004).
+  when: z.enum(['business_hours', 'out_of_hours']).optional(),
+});
+
+const EscalationPolicySchema = z.strictObject({
+  repeat: count.default(0),
+  tiers: list(TierSchema).min(1, 'needs at least one tier'),
+});
+
+const SeveritySchema = z.strictObject({
+  id,
+  name: text.optional(),
+  aliases: list(id).default([]),
+  description: text,
+  page: text.optional(),
+  targets: z.strictObject({ acknowledge: duration.optional(), resolve: duration.optional() }).optional(),
+  updates: z
+    .strictObject({
+      every: duration.optional(),
+      // Cadence that relaxes once stabilised (runbook 002: 15m, then 30–60m).
+      by_status: z
+        .strictObject({ investigating: duration.optional(), identified: duration.optional(), monitoring: duration.optional() })
+        .optional(),
+    })
+    .optional(),
+  postmortem: z
+    .strictObject({
+      required: z.boolean().default(false),
+      due: duration.optional(),
+      // Runbook 003: "any incident lasting >4 hours" needs one, whatever its severity.
+      required_if_longer_than: duration.optional(),
+    })
+    .optional(),
+  // Extension: runbook 003 "auto-escalate after 2h", runbook 002 "notify secondary if
+  // persistent >30–60 minutes". Pages `page` once if still unmitigated `after` declaring.
+  auto_escalate: z.strictObject({ after: duration, page: text }).optional(),
+  notify: list(text).default([]),
+  public: z.boolean().default(false),
+  runbooks: list(text).default([]),
+  checklist: list(text).default([]),
+  // Issue #16: this severity's role sources (over the top-level ones), the roles nobody may leave
+  // empty, and how long they may stay empty before the channel is nudged.
+  roles: SeverityRolesSchema.optional(),
+  required_roles: list(text).default([]),
+  role_grace: duration.optional(),
+});
+
+const SupportSchema = z.strictObject({
+  channels: list(id).default([]),
+  cooldown: duration.default(() => defaultDuration('12h')),
+  issue_url: text.optional(),
+  hours_text: text.optional(),
+  in_hours: text.optional(),
+  out_of_hours: text.optional(),
+  security_keywords: list(text).default([]),
+  security_severity: text.optional(),
+});
+
+const ChannelMap = z.record(z.string(), id);
+
+export const PolicyObject = z.strictObject({
+  name: text.optional(),
+  timezone: timezone.default('UTC'),
+  business_hours: BusinessHoursSchema.default({ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00', holidays: [] }),
+  people: z.record(z.string(), PersonSchema).default({}),
+  schedules: z.record(z.string(), ScheduleSchema).default({}),
+  escalation_policies: z.record(z.string(), EscalationPolicySchema).default({}),
+  roles: RolesSchema.default(DEFAULT_ROLES),
+  role_grace: duration.default(() => defaultDuration('10m')),
+  groups: z.record(z.string(), list(id)).default({}),
+  // Its keys are the commands the command table marks as guarded.
+  permissions: z.partialRecord(z.enum(ACTIONS as [Action, ...Action[]]), permission).default({}),
+  severities: list(SeveritySchema).min(1, 'needs at least one severity'),
+  default_severity: text.optional(),
+  channels: z.strictObject({ slack: ChannelMap.optional(), discord: ChannelMap.optional() }).default({}),
+  support: z.strictObject({ discord: SupportSchema.optional(), slack: SupportSchema.optional() }).optional(),
+  status_page: z
+    .strictObject({ title: text, publish_after: duration.default(() => defaultDuration('30m')), url: text.optional() })
+    .optional(),
+  templates: z.partialRecord(z.enum(TEMPLATE_NAMES), z.string()).optional(),
+  postmortem: z.strictObject({ sections: list(text).default([]) }).optional(),
+  reactions: z
+    .strictObject({
+      acknowledge: list(text).default(['white_check_mark', 'eyes']),
+      timeline: list(text).default(['pushpin']),
+      declare: list(text).default(['rotating_light']),
+    })
+    .default({ acknowledge: ['white_check_mark', 'eyes'], timeline: ['pushpin'], declare: ['rotating_light'] }),
+});
+
+export type PolicyShape = z.output<typeof PolicyObject>;
+
+export type Schedule = z.output<typeof ScheduleSchema>;
+export type EscalationPolicy = z.output<typeof EscalationPolicySchema>;
+export type Tier = z.output<typeof TierSchema>;
+export type SupportConfig = z.output<typeof SupportSchema>;

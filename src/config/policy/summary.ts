@@ -1,0 +1,41 @@
+import { formatMs, type Duration } from '../../domain/duration.js';
+import { describeRules } from './roles.js';
+import type { Policy } from './validated.js';
+
+const showDuration = (d: Duration): string => (d.kind === 'wall' ? formatMs(d.ms) : d.text);
+
+/** A few lines for `klaxon check-policy`: what the file will make Klaxon do. */
+export function summarizePolicy(p: Policy): string {
+  const bh = p.business_hours;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const lines = [
+    `Policy${p.name ? ` "${p.name}"` : ''}: ${p.timezone}, business hours ${bh.days.join(',')} ${bh.start}-${bh.end}` +
+      (bh.holidays.length ? `, ${plural(bh.holidays.length, 'holiday')}` : ''),
+    `People: ${Object.keys(p.people).length}; roles: ${describeRules(p.role_rules)}; groups: ${Object.keys(p.groups).join(', ') || 'none'}`,
+    `Schedules: ${Object.entries(p.schedules).map(([n, s]) => `${n} (${s.rotation} at ${s.handoff}, ${plural(s.members.length, 'member')})`).join('; ') || 'none'}`,
+    `Escalation policies: ${Object.entries(p.escalation_policies).map(([n, e]) => `${n} (${plural(e.tiers.length, 'tier')}, repeat ${e.repeat})`).join('; ') || 'none'}`,
+    `Severities (most severe first, default ${p.default_severity}):`,
+  ];
+  for (const s of p.severities) {
+    const bits = [
+      s.aliases.length ? `aka ${s.aliases.join(', ')}` : '',
+      s.targets?.acknowledge ? `ack ${showDuration(s.targets.acknowledge)}` : '',
+      s.targets?.resolve ? `resolve ${showDuration(s.targets.resolve)}` : '',
+      s.updates?.every ? `updates every ${showDuration(s.updates.every)}` : '',
+      s.updates?.by_status ? `updates by status ${Object.entries(s.updates.by_status).map(([k, d]) => `${k} ${showDuration(d as Duration)}`).join(', ')}` : '',
+      s.page ? `pages ${s.page}` : 'no paging',
+      s.auto_escalate ? `pages ${s.auto_escalate.page} if unmitigated after ${showDuration(s.auto_escalate.after)}` : '',
+      s.postmortem?.required ? `postmortem${s.postmortem.due ? ` due ${showDuration(s.postmortem.due)}` : ''}` : '',
+      s.postmortem?.required_if_longer_than ? `postmortem if longer than ${showDuration(s.postmortem.required_if_longer_than)}` : '',
+      s.public ? 'public' : '',
+      s.roles ? `roles ${describeRules(s.roles)}` : '',
+      s.required_roles.length ? `requires ${s.required_roles.join(', ')} within ${showDuration(s.role_grace ?? p.role_grace)}` : '',
+    ].filter(Boolean);
+    lines.push(`  ${s.id}${s.name ? ` (${s.name})` : ''}: ${bits.join('; ')}`);
+  }
+  const support = Object.entries(p.support ?? {}).filter(([, v]) => v).map(([k, v]) => `${k} (${plural(v!.channels.length, 'channel')})`);
+  if (support.length) lines.push(`Support: ${support.join(', ')}`);
+  if (p.status_page) lines.push(`Status page: "${p.status_page.title}", public incidents after ${showDuration(p.status_page.publish_after)}`);
+  if (p.templates && Object.keys(p.templates).length) lines.push(`Templates overridden: ${Object.keys(p.templates).join(', ')}`);
+  return lines.join('\n');
+}
