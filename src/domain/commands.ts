@@ -369,7 +369,7 @@ export const COMMANDS = {
   automation: {
     words: ['automation'],
     usage: 'automation on|off',
-    summary: 'turn auto-replies and automatic paging on or off',
+    summary: 'turn support auto-replies on or off (pages always go out)',
     permission: true,
     parse: (a) => ({ kind: 'automation', on: onOff(a, 'automation') }),
     discord: { options: [ON_OFF], read: (o) => ({ kind: 'automation', on: o.string('state') === 'on' }) },

@@ -25,6 +25,7 @@ const HANDLERS: Record<string, Handler> = {
   escalate: (ctx, t) => escalate(ctx, t.pageId!, t.dueAt),
   nudge: (ctx, t) => nudge(ctx, t.incidentId!, t.dueAt),
   target_acknowledge: (ctx, t) => checkTarget(ctx, t.incidentId!, 'acknowledge'),
+  target_mitigate: (ctx, t) => checkTarget(ctx, t.incidentId!, 'mitigate'),
   target_resolve: (ctx, t) => checkTarget(ctx, t.incidentId!, 'resolve'),
   postmortem_reminder: (ctx, t) => remindPostmortem(ctx, t.incidentId!),
   handoff: (ctx, t) => handoff(ctx, String(t.data?.schedule), t.dueAt, t.data?.regular === true),

@@ -7,7 +7,7 @@ import { USAGE } from '../domain/commands.js';
 import { formatMs } from '../domain/duration.js';
 import { incidents } from '../store/schema.js';
 import type { Actor } from './actor.js';
-import { readSwitches, type Ctx } from './context.js';
+import type { Ctx } from './context.js';
 import { UserError } from './errors.js';
 import { channelName, getIncident, type Incident, incidentVars, rolesOf, severityLabel, severityOf } from './incident-view.js';
 import { announcementBody, declaredBody, resolvedBody, updateBody } from './messages.js';
@@ -76,7 +76,9 @@ export function declare(ctx: Ctx, actor: Actor, input: DeclareInput): Incident {
   invite(ctx, inc.id, [actor.id, ...holders]);
   postToChannel(ctx, 'announcements', (p) => announcementBody(vars, spaceLink(p, inc)), { incidentId: inc.id });
   notify(ctx, sev, (p) => announcementBody(vars, spaceLink(p, inc)), inc.id);
-  if (sev.page && readSwitches(ctx.tx).automation) startPage(ctx, inc, { policy: sev.page }, 'klaxon');
+  // Klaxon's own switches never stop pages (SPEC §9): a responder who turns automation off
+  // during one incident must not leave the next Sev-1 paging nobody.
+  if (sev.page) startPage(ctx, inc, { policy: sev.page }, 'klaxon');
   armAutoEscalation(ctx, inc);
   armRoleGrace(ctx, inc);
   afterChange(ctx, inc, 'declared');
@@ -139,7 +141,7 @@ export function changeSeverity(ctx: Ctx, actor: Actor, inc: Incident, name: stri
     const vars = incidentVars(ctx.policy, next, rolesOf(ctx.tx, inc.id));
     notify(ctx, sev, (p) => announcementBody(vars, spaceLink(p, next)), inc.id);
     const alreadyPaging = openPagesOf(ctx, inc.id).some((p) => p.policy === sev.page);
-    if (sev.page && !alreadyPaging && readSwitches(ctx.tx).automation) startPage(ctx, next, { policy: sev.page }, 'klaxon');
+    if (sev.page && !alreadyPaging) startPage(ctx, next, { policy: sev.page }, 'klaxon');
   }
   fillEmptyRoles(ctx, next, sev);
   refreshSpace(ctx, next);

@@ -25,9 +25,11 @@ function aggregate(tx: Tx | Db, from: number, to: number, now: number, bySeverit
       count(i.acknowledged_at) as acknowledged,
       count(i.resolved_at) as resolved,
       avg(i.acknowledged_at - i.declared_at) as mttaMs,
+      avg(i.mitigated_at - i.declared_at) as mttmMs,
       avg(i.resolved_at - i.declared_at) as mttrMs,
       coalesce(sum(i.targets_missed), 0) as targetsMissed,
       coalesce(${missed('acknowledge')}, 0) as acknowledgeMissed,
+      coalesce(${missed('mitigate')}, 0) as mitigateMissed,
       coalesce(${missed('resolve')}, 0) as resolveMissed,
       coalesce(sum((select count(*) from timeline_events e where e.incident_id = i.id and e.kind like ${`${ROLE_MISSED}%`})), 0) as rolesMissed,
       count(i.postmortem_due_at) as postmortemsRequired,
@@ -41,7 +43,7 @@ function aggregate(tx: Tx | Db, from: number, to: number, now: number, bySeverit
 }
 
 const EMPTY: Omit<SeverityStats, 'severity'> = {
-  incidents: 0, open: 0, acknowledged: 0, resolved: 0, mttaMs: null, mttrMs: null, targetsMissed: 0, acknowledgeMissed: 0, resolveMissed: 0, rolesMissed: 0,
+  incidents: 0, open: 0, acknowledged: 0, resolved: 0, mttaMs: null, mttmMs: null, mttrMs: null, targetsMissed: 0, acknowledgeMissed: 0, mitigateMissed: 0, resolveMissed: 0, rolesMissed: 0,
   postmortemsRequired: 0, postmortemsOnTime: 0, postmortemsLate: 0, postmortemsOverdue: 0, postmortemsPending: 0,
 };
 
@@ -64,7 +66,8 @@ const fmt = (ms: number | null) => (ms === null ? '—' : formatMs(Math.round(ms
 export function statsLine(label: string, s: SeverityStats): string {
   if (s.incidents === 0) return `${label}: no incidents`;
   const open = s.open ? ` (${s.open} open)` : '';
-  const targets = s.targetsMissed ? `${s.targetsMissed} (acknowledge ${s.acknowledgeMissed}, resolve ${s.resolveMissed})` : '0';
+  const byTarget = [`acknowledge ${s.acknowledgeMissed}`, s.mitigateMissed ? `mitigate ${s.mitigateMissed}` : '', `resolve ${s.resolveMissed}`].filter(Boolean);
+  const targets = s.targetsMissed ? `${s.targetsMissed} (${byTarget.join(', ')})` : '0';
   const settled = s.postmortemsOnTime + s.postmortemsLate + s.postmortemsOverdue;
   const pmNotes = [s.postmortemsLate && `${s.postmortemsLate} late`, s.postmortemsOverdue && `${s.postmortemsOverdue} overdue`, s.postmortemsPending && `${s.postmortemsPending} not yet due`].filter(Boolean);
   // Only postmortems done or past due can be judged; with none of those yet there is no ratio.
@@ -76,6 +79,7 @@ export function statsLine(label: string, s: SeverityStats): string {
   return [
     `${label}: ${s.incidents} incident${s.incidents === 1 ? '' : 's'}${open}`,
     `MTTA ${fmt(s.mttaMs)}`,
+    `MTTM ${fmt(s.mttmMs)}`,
     `MTTR ${fmt(s.mttrMs)}`,
     `targets missed ${targets}`,
     `postmortems on time ${pm}`,
@@ -91,7 +95,7 @@ export function formatStats(policy: Policy, r: StatsReport): { title: string; li
   const lines = [
     ...r.rows.map((s) => statsLine(label(s.severity), s)),
     statsLine('All', r.total),
-    'MTTA: declared → first acknowledgement. MTTR: declared → resolved. Postmortems on time: done by the due date, of those done or past due.',
+    'MTTA: declared → first acknowledgement. MTTM: declared → mitigated. MTTR: declared → resolved. Postmortems on time: done by the due date, of those done or past due.',
   ];
   return { title, lines, text: [title, ...lines].join('\n') };
 }

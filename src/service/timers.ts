@@ -6,6 +6,7 @@ export type TimerKind =
   | 'escalate'
   | 'nudge'
   | 'target_acknowledge'
+  | 'target_mitigate'
   | 'target_resolve'
   | 'postmortem_reminder'
   | 'handoff'

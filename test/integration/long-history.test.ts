@@ -21,7 +21,7 @@ function prng(seed: number) {
 function write(db: Db, facts: (IncidentFacts & { id: number })[]): void {
   const c = db.$client;
   const inc = c.prepare(
-    "insert into incidents (id, title, severity, status, declared_at, declared_by, last_update_at, acknowledged_at, resolved_at, targets_missed, postmortem_due_at, postmortem_done_at) values (?, ?, ?, ?, ?, 'alice', ?, ?, ?, ?, ?, ?)",
+    "insert into incidents (id, title, severity, status, declared_at, declared_by, last_update_at, acknowledged_at, mitigated_at, resolved_at, targets_missed, postmortem_due_at, postmortem_done_at) values (?, ?, ?, ?, ?, 'alice', ?, ?, ?, ?, ?, ?, ?)",
   );
   const ev = c.prepare("insert into timeline_events (incident_id, at, kind, actor, text, public, public_text, status) values (?, ?, ?, 'klaxon', ?, ?, ?, ?)");
   const role = c.prepare("insert into role_assignments (incident_id, role, person, assigned_at) values (?, 'commander', 'alice', ?)");
@@ -29,9 +29,10 @@ function write(db: Db, facts: (IncidentFacts & { id: number })[]): void {
   c.transaction(() => {
     for (const f of facts) {
       const d = f.declaredAt.getTime();
-      inc.run(f.id, `Incident ${f.id}`, f.severity, f.resolvedAt ? 'resolved' : 'investigating', d, d, ms(f.acknowledgedAt), ms(f.resolvedAt), f.targetsMissed, ms(f.postmortemDueAt), ms(f.postmortemDoneAt));
+      inc.run(f.id, `Incident ${f.id}`, f.severity, f.resolvedAt ? 'resolved' : 'investigating', d, d, ms(f.acknowledgedAt), ms(f.mitigatedAt ?? null), ms(f.resolvedAt), f.targetsMissed, ms(f.postmortemDueAt), ms(f.postmortemDoneAt));
       role.run(f.id, d);
       ev.run(f.id, d, 'declared', `Declared #${f.id}`, 1, 'Investigating', 'investigating');
+      for (const role of f.missedRoles ?? []) ev.run(f.id, d + 120_000, `role_missed:${role}`, `Nobody was ${role}`, 0, null, null);
       for (const t of f.missedTargets ?? []) ev.run(f.id, d + 60_000, `target_missed:${t}`, `Missed ${t}`, 0, null, null);
       if (f.resolvedAt) ev.run(f.id, f.resolvedAt.getTime(), 'resolved', 'Resolved', 1, 'Fixed', 'resolved');
     }
@@ -44,16 +45,18 @@ function randomFacts(n: number, spanDays: number, seed: number): (IncidentFacts 
   return Array.from({ length: n }, (_, i) => {
     const declared = NOW - Math.floor(r() * spanDays * DAY);
     const pick = <T>(p: number, v: () => T) => (r() < p ? v() : null);
-    const missed = ['acknowledge', 'resolve'].filter(() => r() < 0.2);
+    const missed = ['acknowledge', 'mitigate', 'resolve'].filter(() => r() < 0.2);
     const due = pick(0.4, () => new Date(declared + Math.floor(r() * 10 * DAY)));
     return {
       id: i + 1,
       severity: sevs[Math.floor(r() * sevs.length)],
       declaredAt: new Date(declared),
       acknowledgedAt: pick(0.7, () => new Date(declared + Math.floor(r() * 3600_000))),
+      mitigatedAt: pick(0.6, () => new Date(declared + Math.floor(r() * 7200_000))),
       resolvedAt: pick(0.8, () => new Date(declared + Math.floor(r() * DAY))),
       targetsMissed: missed.length,
       missedTargets: missed,
+      missedRoles: ['scribe', 'comms'].filter(() => r() < 0.15),
       postmortemDueAt: due,
       postmortemDoneAt: due ? pick(0.6, () => new Date(due.getTime() + Math.floor((r() - 0.5) * 4 * DAY))) : null,
     };

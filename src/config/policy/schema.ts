@@ -52,7 +52,7 @@ const SeveritySchema = z.strictObject({
   aliases: list(id).default([]),
   description: text,
   page: text.optional(),
-  targets: z.strictObject({ acknowledge: duration.optional(), resolve: duration.optional() }).optional(),
+  targets: z.strictObject({ acknowledge: duration.optional(), mitigate: duration.optional(), resolve: duration.optional() }).optional(),
   updates: z
     .strictObject({
       every: duration.optional(),

@@ -20,6 +20,7 @@ export function summarizePolicy(p: Policy): string {
     const bits = [
       s.aliases.length ? `aka ${s.aliases.join(', ')}` : '',
       s.targets?.acknowledge ? `ack ${showDuration(s.targets.acknowledge)}` : '',
+      s.targets?.mitigate ? `mitigate ${showDuration(s.targets.mitigate)}` : '',
       s.targets?.resolve ? `resolve ${showDuration(s.targets.resolve)}` : '',
       s.updates?.every ? `updates every ${showDuration(s.updates.every)}` : '',
       s.updates?.by_status ? `updates by status ${Object.entries(s.updates.by_status).map(([k, d]) => `${k} ${showDuration(d as Duration)}`).join(', ')}` : '',
