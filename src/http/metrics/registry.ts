@@ -6,6 +6,7 @@ import type { KlaxonApp } from '../../app.js';
 import type { Db } from '../../store/db.js';
 import { dbHealthy } from '../../store/db.js';
 import { outboxCounts } from '../outbox-health.js';
+import { registerAlertMetrics } from './alerts.js';
 import { type BySeverity, durationBuckets, escalationsBySeverity, openBySeverity, pagesBySeverity, targetsMissedBySeverity } from './queries.js';
 import { sqlHistogram } from './sql-histogram.js';
 
@@ -136,5 +137,6 @@ export function createMetrics(app: KlaxonApp): Registry {
     failed?.(row, error, permanent);
   };
 
+  registerAlertMetrics(register, app);
   return register;
 }
