@@ -82,6 +82,8 @@ export function statsLine(label: string, s: SeverityStats): string {
     `MTTM ${fmt(s.mttmMs)}`,
     `MTTR ${fmt(s.mttrMs)}`,
     `targets missed ${targets}`,
+    // Only teams that require roles see the count, and only once a role was missed.
+    ...(s.rolesMissed ? [`required roles left empty ${s.rolesMissed}`] : []),
     `postmortems on time ${pm}`,
   ].join(' · ');
 }
