@@ -1,11 +1,10 @@
 // The one place that changes state. Every adapter (console, Slack, Discord, HTTP API) and the
 // scheduler come through here; each call is one SQLite transaction.
-import { and, desc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Platform } from './port.js';
 import { severityNames } from '../config/policy/index.js';
 import { type Command, isGuarded, USAGE, parseCommand, type UserRef } from '../domain/commands.js';
-import { incidents, incidentSpaces, outbox, pages, processedEvents } from '../store/schema.js';
-import { addTimeline } from './timeline.js';
+import { incidents, incidentSpaces, pages, processedEvents } from '../store/schema.js';
 import type { Db } from '../store/db.js';
 import { type Actor, personName } from './actor.js';
 import { type Ctx, type ServiceDeps, writeSwitch } from './context.js';
@@ -209,23 +208,6 @@ export class Service {
     }
   }
 
-  /**
-   * An emoji reaction on a message Klaxon delivered: an acknowledge emoji on a page copy
-   * acknowledges that page. Returns null when the reaction means nothing to Klaxon.
-   */
-  reactToDelivered(actor: Actor, platform: Platform, ref: { channel?: string; id: string }, emoji: string): Reply | null {
-    if (this.reactionMeaning(emoji) !== 'acknowledge') return null;
-    const row = this.deps.db
-      .select({ pageId: outbox.pageId })
-      .from(outbox)
-      .where(and(eq(outbox.platform, platform), eq(outbox.refId, ref.id), ref.channel ? eq(outbox.refChannel, ref.channel) : undefined))
-      // The newest match: console message numbers start again at 1 in each run.
-      .orderBy(desc(outbox.id))
-      .get();
-    if (!row?.pageId) return null;
-    return this.acknowledgePageById(actor, row.pageId);
-  }
-
   declareFrom(actor: Actor, input: DeclareInput): Reply & { incident?: number } {
     try {
       return this.transact((ctx) => {
@@ -251,6 +233,11 @@ export class Service {
     return r.changes === 1;
   }
 
+  /** True when that delivery was already processed (a read: firstDelivery is the claim). */
+  seenDelivery(platform: Platform, eventId: string): boolean {
+    return this.deps.db.select({ id: processedEvents.eventId }).from(processedEvents).where(and(eq(processedEvents.platform, platform), eq(processedEvents.eventId, eventId))).get() !== undefined;
+  }
+
   /** The incident whose channel (Slack) or thread (Discord) this is, as a command origin. */
   originFor(platform: Platform, channelId: string | undefined): Origin {
     if (!channelId) return {};
@@ -261,37 +248,6 @@ export class Service {
       .get();
     return row ? { incident: row.incidentId } : {};
   }
-
-  /** Which reaction names mean what, from the policy (with the SPEC's defaults). */
-  reactionMeaning(emoji: string): 'acknowledge' | 'timeline' | 'declare' | null {
-    // The policy schema fills in the SPEC's defaults (white_check_mark/eyes, pushpin, rotating_light).
-    const r = this.policy.reactions;
-    if (r.acknowledge.includes(emoji)) return 'acknowledge';
-    if (r.timeline.includes(emoji)) return 'timeline';
-    if (r.declare.includes(emoji)) return 'declare';
-    return null;
-  }
-
-  /**
-   * Copies a chat message onto the timeline of the incident whose channel it is in (pushpin
-   * reaction, Slack pin). Returns null when the channel is not an incident's.
-   */
-  pinToTimeline(actor: Actor, platform: Platform, channelId: string, message: { id?: string; text: string; author: string; link?: string }): Reply | null {
-    const origin = this.originFor(platform, channelId);
-    if (!origin.incident) return null;
-    return this.transact((ctx) => {
-      const inc = getIncident(ctx.tx, origin.incident!)!;
-      // A 📌 and a pin, or two people's 📌, on one message put it on the timeline once.
-      if (message.id) {
-        const first = ctx.tx.insert(processedEvents).values({ platform, eventId: `pin:${channelId}:${message.id}`, processedAt: ctx.now }).onConflictDoNothing().run();
-        if (first.changes === 0) return { ok: true, text: `That message is already on the timeline of #${inc.id}.` };
-      }
-      const text = message.text.length > 2000 ? `${message.text.slice(0, 2000)}…` : message.text;
-      addTimeline(ctx, inc.id, 'pinned', actor.id, `${actor.name} pinned a message by ${message.author}: ${text}${message.link ? ` (${message.link})` : ''}`);
-      return { ok: true, text: `Added to the timeline of #${inc.id}.` };
-    });
-  }
-
 
   pageStatus(pageId: number) {
     return this.deps.db.select().from(pages).where(eq(pages.id, pageId)).get();

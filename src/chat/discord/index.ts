@@ -10,7 +10,7 @@ import { DiscordConnection } from './connection.js';
 import { announceElsewhere } from '../announce.js';
 import { onInteraction } from './interactions.js';
 import { onMessage } from './messages.js';
-import { onReaction, type ReactionPacket } from './reactions.js';
+import { onReactionPacket, type ReactionPacket } from './reactions.js';
 
 export type DiscordOptions = Omit<ClientOptions, 'api'> & { startWaitMs?: number; retryMs?: number[] };
 
@@ -33,7 +33,7 @@ export async function attachDiscord(app: KlaxonApp, env: Env, opts: DiscordOptio
   client.on(Events.InteractionCreate, (i) => guard('interaction', () => onInteraction(svc, log, i)));
   client.on(Events.MessageCreate, (m) => guard('message', () => onMessage(svc, client, m)));
   client.on(Events.Raw, (packet: GatewayDispatchPayload) => {
-    if (packet.t === 'MESSAGE_REACTION_ADD') guard('reaction', () => onReaction(svc, client, adapter, log, packet.d as ReactionPacket));
+    if (packet.t === 'MESSAGE_REACTION_ADD') guard('reaction', () => onReactionPacket(svc, client, adapter, log, packet.d as ReactionPacket));
   });
 
   const connection = new DiscordConnection(client, env.DISCORD_TOKEN, adapter, log, {
