@@ -127,6 +127,31 @@ export function calendarDeadline(start: Date, d: { day: 'this' | 'next'; at?: st
   throw new Error('calendar has no business days');
 }
 
+/**
+ * Fixed update times ("10:00", "16:00") on business days (`businessDaysOnly`) or every day: the
+ * first such instant strictly after `after`, in the calendar's time zone.
+ */
+export function nextFixedTime(after: Date, times: readonly string[], businessDaysOnly: boolean, cal: Calendar): Date {
+  const r = resolve(cal);
+  const t0 = after.getTime();
+  const minutes = [...times].map(parseClock).sort((a, b) => a - b);
+  if (minutes.length === 0) throw new Error('no fixed times given');
+  let day = DateTime.fromMillis(t0, { zone: r.zone }).startOf('day');
+  for (let i = 0; i < MAX_DAYS_SCANNED; i++, day = day.plus({ days: 1 })) {
+    if (businessDaysOnly && !intervalOn(day, r)) continue;
+    for (const m of minutes) {
+      const at = atMinutes(day, m, r.zone).toMillis();
+      if (at > t0) return new Date(at);
+    }
+  }
+  throw new Error('calendar has no business days');
+}
+
+/** The first fixed time at or after `at` (the slot an update posted at `at` counts for). */
+export function fixedTimeCovering(at: Date, times: readonly string[], businessDaysOnly: boolean, cal: Calendar): Date {
+  return nextFixedTime(new Date(at.getTime() - 1), times, businessDaysOnly, cal);
+}
+
 /** Deadline after a policy duration: wall-clock durations ignore the calendar, business ones use it. */
 export function addDuration(start: Date, d: Duration, cal: Calendar): Date {
   if (d.kind === 'wall') return new Date(start.getTime() + d.ms);

@@ -121,7 +121,7 @@ export function update(ctx: Ctx, actor: Actor, inc: Incident, status: Status | u
   const statusNote = newStatus !== inc.status ? ` (${inc.status} → ${newStatus})` : '';
   addTimeline(ctx, inc.id, 'update', actor.id, `${actor.name}${statusNote}: ${text}`, shownIf(sev, text, newStatus));
   const vars = { ...incidentVars(ctx.policy, next, rolesOf(ctx.tx, inc.id)), text, details: text, next_update: nextUpdateText(ctx, next) };
-  postToIncident(ctx, inc.id, () => updateBody(ctx.policy, vars));
+  postToIncident(ctx, inc.id, () => updateBody(ctx.policy, vars, sev));
   if (newStatus !== inc.status) refreshSpace(ctx, next);
   afterChange(ctx, next, newStatus !== inc.status ? 'status' : 'update');
   return next;
@@ -179,7 +179,7 @@ export function resolve(ctx: Ctx, actor: Actor, inc: Incident, summary: string):
     total_time: duration,
     postmortem: pmDue ? `due ${formatDue(ctx, pmDue)}` : 'not required',
   };
-  postToIncident(ctx, inc.id, () => resolvedBody(ctx.policy, vars));
+  postToIncident(ctx, inc.id, () => resolvedBody(ctx.policy, vars, sev));
   if (pmDue) postPostmortemDraft(ctx, next);
   postToChannel(ctx, 'announcements', () => ({ text: `✅ Resolved: #${inc.id} ${inc.title} after ${duration}. ${summary}`, tone: 'good' }), { incidentId: inc.id });
   refreshSpace(ctx, next);

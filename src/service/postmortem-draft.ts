@@ -101,6 +101,7 @@ class Facts {
       `- **Mitigated:** ${this.since(inc.mitigatedAt)}`,
       `- **Resolved:** ${this.since(inc.resolvedAt)}`,
       `- **Resolution:** ${inc.summary ?? 'not yet resolved'}`,
+      `- **Root cause:** ${inc.rootCause ?? '_to be written_ (record it with \`cause #' + inc.id + ' <text>\`)'}`,
       ...this.targets(),
     ];
     if (inc.postmortemDueAt) lines.push(`- **Postmortem due:** ${this.time(inc.postmortemDueAt)}`);

@@ -20,6 +20,8 @@ export function status(ctx: Ctx, inc: Incident): Reply {
     { label: 'Acknowledged', value: formatTime(ctx.policy, inc.acknowledgedAt) },
     { label: 'Mitigated', value: formatTime(ctx.policy, inc.mitigatedAt) },
     { label: 'Resolved', value: formatTime(ctx.policy, inc.resolvedAt) },
+    ...(inc.eta ? [{ label: 'ETA', value: inc.eta }] : []),
+    ...(inc.rootCause ? [{ label: 'Root cause', value: inc.rootCause }] : []),
     ...Object.entries(roles).map(([role, p]) => ({ label: role, value: personName(ctx.policy, p) })),
   ];
   const title = `#${inc.id} ${inc.title}`;

@@ -21,6 +21,10 @@ export const incidents = sqliteTable(
     resolvedAt: at('resolved_at'),
     lastUpdateAt: at('last_update_at').notNull(),
     summary: text('summary'),
+    /** `/incident eta`: what responders said, as shown in `{eta}` (a time, or their words). */
+    eta: text('eta'),
+    /** `/incident cause` or `resolve … --cause`: shown in `{root_cause}` and the postmortem. */
+    rootCause: text('root_cause'),
     sourceLink: text('source_link'),
     postmortemDueAt: at('postmortem_due_at'),
     postmortemUrl: text('postmortem_url'),

@@ -57,6 +57,9 @@ const SeveritySchema = z.strictObject({
   updates: z
     .strictObject({
       every: duration.optional(),
+      // "twice daily", "daily at 10:00": nudges at these local times instead of after an interval.
+      at: list(clock).min(1, 'needs at least one time').optional(),
+      days: z.enum(['business', 'all']).default('business'),
       // Cadence that relaxes once stabilised (runbook 002: 15m, then 30–60m).
       by_status: z
         .strictObject({ investigating: duration.optional(), identified: duration.optional(), monitoring: duration.optional() })
@@ -78,6 +81,8 @@ const SeveritySchema = z.strictObject({
   public: z.boolean().default(false),
   runbooks: list(text).default([]),
   checklist: list(text).default([]),
+  // Runbook 003 words its resolution differently per severity; overrides `templates` for this one.
+  templates: z.partialRecord(z.enum(TEMPLATE_NAMES), z.string()).optional(),
   // Issue #16: this severity's role sources (over the top-level ones), the roles nobody may leave
   // empty, and how long they may stay empty before the channel is nudged.
   roles: SeverityRolesSchema.optional(),
