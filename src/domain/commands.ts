@@ -29,6 +29,7 @@ export type Command =
   | { kind: 'resolve'; incident?: number; summary: string; cause?: string }
   | { kind: 'eta'; incident?: number; when: string }
   | { kind: 'cause'; incident?: number; text: string }
+  | { kind: 'check'; incident?: number; item: number }
   | { kind: 'status'; incident?: number }
   | { kind: 'list' }
   | { kind: 'timeline'; incident?: number }
@@ -276,6 +277,23 @@ export const COMMANDS = {
     discord: {
       options: [text('when', 'A time (15:30), a duration (2h) or words', true), INCIDENT],
       read: (o) => ({ kind: 'eta', incident: o.incident, when: o.text('when') }),
+    },
+  },
+  check: {
+    words: ['check', 'tick'],
+    usage: 'check [#N] <item number>',
+    summary: 'tick an item of the incident checklist',
+    permission: true,
+    parse(a) {
+      const incident = takeIncident(a, 'check');
+      const word = need(a.next() ?? '', 'item number', 'check');
+      if (!/^\d{1,3}$/.test(word) || Number(word) < 1) throw new UsageError(`"${word}" is not an item number (the number shown before it, e.g. 2)`, 'check');
+      noMore(a, 'check');
+      return { kind: 'check', incident, item: Number(word) };
+    },
+    discord: {
+      options: [{ type: 'integer', name: 'item', description: 'Item number, as shown in the checklist', required: true, minValue: 1 }, INCIDENT],
+      read: (o) => ({ kind: 'check', incident: o.incident, item: o.integer('item') ?? 0 }),
     },
   },
   cause: {

@@ -15,11 +15,14 @@ export function render(policy: Policy, name: TemplateName, vars: Vars, sev?: Sev
   return renderTemplate(template(policy, name, sev), vars);
 }
 
-/** `roles` is the holders line ("Roles: commander Alice · comms open"), shown first under the template. */
-export function declaredBody(policy: Policy, vars: Vars, sev: Severity, roles?: string): MessageBody {
+/**
+ * `roles` is the holders line ("Roles: commander Alice · comms open"), shown first under the template;
+ * `checklist` the declared phase's numbered items ("☐ 1. Name a commander").
+ */
+export function declaredBody(policy: Policy, vars: Vars, sev: Severity, roles?: string, checklist: string[] = []): MessageBody {
   const lines: string[] = roles ? [roles] : [];
   if (sev.runbooks.length) lines.push(`Runbooks: ${sev.runbooks.join(' · ')}`);
-  for (const item of sev.checklist) lines.push(`☐ ${item}`);
+  lines.push(...checklist);
   const text = render(policy, 'declared', vars, sev);
   return { text: lines.length ? `${text}\n${lines.join('\n')}` : text, title: `#${vars.number} ${vars.title}`, lines, tone: 'alert' };
 }

@@ -20,6 +20,7 @@ import { rolesReply } from './roles.js';
 import * as queries from './queries.js';
 import { createOverride } from './overrides.js';
 import { setCause, setEta } from './eta-cause.js';
+import { checkItem } from './checklists.js';
 
 
 export class Service {
@@ -105,6 +106,10 @@ export class Service {
       case 'eta': {
         const inc = setEta(ctx, actor, incident(cmd.incident), cmd.when);
         return { ok: true, text: `ETA for #${inc.id}: ${inc.eta}.` };
+      }
+      case 'check': {
+        const item = checkItem(ctx, actor, incident(cmd.incident), cmd.item);
+        return { ok: true, text: `Ticked ${item.n}. ${item.text}` };
       }
       case 'cause': {
         const inc = setCause(ctx, actor, incident(cmd.incident), cmd.text);

@@ -158,6 +158,23 @@ export const incidentMarks = sqliteTable(
   (t) => [primaryKey({ columns: [t.incidentId, t.mark] })],
 );
 
+/**
+ * Phase checklists (`checklists: { declared, mitigated, resolved }`): one row per item, numbered
+ * across the incident in the order posted, so `/incident check 4` names one item for good.
+ */
+export const checklistItems = sqliteTable(
+  'checklist_items',
+  {
+    incidentId: integer('incident_id').notNull().references(() => incidents.id),
+    n: integer('n').notNull(),
+    phase: text('phase').notNull(),
+    text: text('text').notNull(),
+    checkedAt: at('checked_at'),
+    checkedBy: text('checked_by'),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.n] })],
+);
+
 /** Who was told about a page, at which tier and cycle: the record that makes each step happen once. */
 export const pageNotifications = sqliteTable(
   'page_notifications',

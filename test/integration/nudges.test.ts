@@ -175,12 +175,13 @@ describe('update nudges across severity changes (default policy: sev1 30m, sev2 
 });
 
 describe('daily and business-time cadences', () => {
-  it("runbook 000's Sev 3: an update a day", () => {
-    const h = harness({ policy: 'examples/policies/000-support-runbook.yaml' });
+  it("runbook 000's Sev 3: an update a day, at 10:00 on business days", () => {
+    const h = harness({ policy: 'examples/policies/000-support-runbook.yaml' }); // Wednesday 10:00
     const t0 = h.clock.now().getTime();
     h.run('maya', 'declare sev3 Example app broken');
-    h.advance(3 * 24 * HOUR);
-    expect(nudgeMinutes(h, t0)).toEqual([24 * 60, 48 * 60, 72 * 60]);
+    h.advance(6 * 24 * HOUR);
+    // Thursday, Friday, (weekend), Monday, Tuesday at 10:00.
+    expect(nudgeMinutes(h, t0)).toEqual([24 * 60, 48 * 60, 120 * 60, 144 * 60]);
   });
 
   it('a business-time cadence waits over the weekend and the holiday', () => {
