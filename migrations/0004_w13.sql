@@ -1,2 +1,0 @@
-ALTER TABLE `incidents` ADD `eta` text;--> statement-breakpoint
-ALTER TABLE `incidents` ADD `root_cause` text;
