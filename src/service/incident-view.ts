@@ -128,6 +128,9 @@ export function incidentVars(policy: Policy, inc: Incident, roles: Record<string
     engineer: commander,
     declarer: personName(policy, inc.declaredBy),
     link: inc.sourceLink ?? '',
+    // Empty until given: a template line holding only these is left out rather than showing "—".
+    eta: inc.eta ?? '',
+    root_cause: inc.rootCause ?? '',
   };
 }
 

@@ -18,6 +18,8 @@ import { requirePermission } from './permissions.js';
 import { rolesReply } from './roles.js';
 import * as queries from './queries.js';
 import { createOverride } from './overrides.js';
+import { setCause, setEta } from './eta-cause.js';
+import { checkItem } from './checklists.js';
 
 
 export class Service {
@@ -94,8 +96,23 @@ export class Service {
       case 'ack':
         return this.ack(ctx, actor, incident(cmd.incident));
       case 'resolve': {
-        const inc = resolve(ctx, actor, incident(cmd.incident), cmd.summary);
+        let target = incident(cmd.incident);
+        // Recorded first (and quietly: the resolution message shows it) so {root_cause} has it.
+        if (cmd.cause && target.status !== 'resolved') target = setCause(ctx, actor, target, cmd.cause, true);
+        const inc = resolve(ctx, actor, target, cmd.summary);
         return { ok: true, text: `Resolved #${inc.id}.` };
+      }
+      case 'eta': {
+        const inc = setEta(ctx, actor, incident(cmd.incident), cmd.when);
+        return { ok: true, text: `ETA for #${inc.id}: ${inc.eta}.` };
+      }
+      case 'check': {
+        const item = checkItem(ctx, actor, incident(cmd.incident), cmd.item);
+        return { ok: true, text: `Ticked ${item.n}. ${item.text}` };
+      }
+      case 'cause': {
+        const inc = setCause(ctx, actor, incident(cmd.incident), cmd.text);
+        return { ok: true, text: `Recorded the root cause of #${inc.id}.` };
       }
       case 'status':
         return queries.status(ctx, incident(cmd.incident));
