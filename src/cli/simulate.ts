@@ -19,7 +19,7 @@ import { and, asc } from 'drizzle-orm';
 import { own } from '../domain/own.js';
 
 export type SimulationEvent = { at: string; offset: string; offsetMs: number; kind: string; text: string };
-export type SimulationInput = { policy: Policy; severity: string; start: Date; ackAfterMs?: number; resolveAfterMs?: number; horizonMs?: number };
+export type SimulationInput = { policy: Policy; severity: string; start: Date; ackAfterMs?: number; mitigateAfterMs?: number; resolveAfterMs?: number; horizonMs?: number };
 
 /** With no --until: until the incident is resolved, or three days, whichever comes first. */
 export const DEFAULT_HORIZON_MS = 3 * 86400_000;
@@ -45,11 +45,13 @@ export function simulate(input: SimulationInput): { events: SimulationEvent[]; r
     let cutAt: string | null = null;
     const ackAt = input.ackAfterMs !== undefined ? start + input.ackAfterMs : Infinity;
     const resolveAt = input.resolveAfterMs !== undefined ? start + input.resolveAfterMs : Infinity;
+    const mitigateAt = input.mitigateAfterMs !== undefined ? start + input.mitigateAfterMs : Infinity;
     let acked = false;
+    let mitigated = false;
     for (let guard = 0; guard < 10_000; guard++) {
       const next = db.select().from(timers).where(and(eq(timers.status, 'pending'), eq(timers.incidentId, id))).orderBy(asc(timers.dueAt)).get();
       const nextAt = next ? next.dueAt.getTime() : Infinity;
-      const moment = Math.min(nextAt, acked ? Infinity : ackAt, resolveAt);
+      const moment = Math.min(nextAt, acked ? Infinity : ackAt, mitigated ? Infinity : mitigateAt, resolveAt);
       if (moment === Infinity) break;
       if (moment > horizon) {
         // Still open with something still to happen: the timeline is cut here, and says so.
@@ -60,6 +62,9 @@ export function simulate(input: SimulationInput): { events: SimulationEvent[]; r
       if (!acked && moment === ackAt) {
         acked = true;
         svc.run(lastPaged(svc), `ack #${id}`);
+      } else if (!mitigated && moment === mitigateAt) {
+        mitigated = true;
+        svc.run(declarer, `mitigate #${id} Simulated mitigation`);
       } else if (moment === resolveAt) {
         svc.run(declarer, `resolve #${id} Simulated resolution`);
         break;
@@ -110,7 +115,7 @@ export function displayLines(policy: Policy, events: SimulationEvent[]): string[
 
 export async function simulateCommand(args: string[]): Promise<number> {
   {
-    const { opts } = parseArgs(args, { values: ['policy', 'severity', 'ack-after', 'resolve-after', 'at', 'until'], flags: ['json'] });
+    const { opts } = parseArgs(args, { values: ['policy', 'severity', 'ack-after', 'mitigate-after', 'resolve-after', 'at', 'until'], flags: ['json'] });
     if (typeof opts.severity !== 'string') throw new ArgError('--severity is required');
     const dur = (name: string) => {
       const v = opts[name];
@@ -122,7 +127,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
     const policyPath = typeof opts.policy === 'string' ? opts.policy : loadEnv().policyPath;
     const policy = loadPolicy(policyPath);
     const start = typeof opts.at === 'string' ? parseInstant(opts.at, '--at') : new Date();
-    const result = simulate({ policy, severity: opts.severity, start, ackAfterMs: dur('ack-after'), resolveAfterMs: dur('resolve-after'), horizonMs: dur('until') });
+    const result = simulate({ policy, severity: opts.severity, start, ackAfterMs: dur('ack-after'), mitigateAfterMs: dur('mitigate-after'), resolveAfterMs: dur('resolve-after'), horizonMs: dur('until') });
     if (opts.json) console.log(JSON.stringify(result, null, 2));
     else {
       console.log(`Simulating ${opts.severity} from ${formatTime(policy, start)} with ${policyPath}`);

@@ -2,7 +2,7 @@
 // readable message.
 import { IANAZone, DateTime } from 'luxon';
 import { z } from 'zod';
-import { durationProblem, parseDuration, type Duration } from '../../domain/duration.js';
+import { DURATION_FORMS, durationProblem, parseDuration, tooLong, type Duration } from '../../domain/duration.js';
 import { own } from '../../domain/own.js';
 
 export type WallDuration = Extract<Duration, { kind: 'wall' }>;
@@ -45,9 +45,9 @@ export const count = scalar<number>((v) => {
 });
 
 export const duration = scalar<Duration>((v) => {
-  if (typeof v !== 'string') return { error: `${show(v)} is not a duration (give a unit, e.g. 15m, 4h, 3 business days)` };
+  if (typeof v !== 'string') return { error: `${show(v)} is not a duration (give a unit; accepted: ${DURATION_FORMS})` };
   const d = parseDuration(v);
-  return d ? { ok: d } : { error: durationProblem(v)! };
+  return d ? { ok: d } : { error: tooLong(v) ? durationProblem(v)! : `${show(v)} is not a duration (accepted: ${DURATION_FORMS})` };
 });
 
 // Escalation timers fire on the clock; "2 business hours" would silently stall a page overnight.
@@ -55,7 +55,7 @@ export const wallDuration = scalar<WallDuration>((v) => {
   if (typeof v !== 'string') return { error: `${show(v)} is not a duration (give a unit, e.g. 15m)` };
   const d = parseDuration(v);
   if (!d) return { error: durationProblem(v)! };
-  if (d.kind !== 'wall') return { error: `${show(v)} is business time; this must be wall-clock (e.g. 15m)` };
+  if (d.kind !== 'wall') return { error: `${show(v)} is ${d.kind === 'calendar' ? 'a calendar deadline' : 'business time'}; this must be wall-clock (e.g. 15m)` };
   return { ok: d };
 });
 
