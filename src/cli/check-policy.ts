@@ -2,10 +2,14 @@
 // rather than printing so the CLI decides where it goes and tests can read it.
 import { loadPolicy, PolicyError, summarizePolicy } from '../config/policy/index.js';
 import { integrationWarnings } from '../config/policy/integrations.js';
+import { commandSizeProblem } from '../chat/discord/command-size.js';
 
 export function checkPolicy(path: string, env: NodeJS.ProcessEnv = process.env): { ok: boolean; output: string } {
   try {
     const policy = loadPolicy(path);
+    // Only matters with Discord configured, but a policy is checked before the tokens exist.
+    const tooBig = policy.channels.discord || policy.support?.discord ? commandSizeProblem(policy) : undefined;
+    if (tooBig) return { ok: false, output: `✗ ${path}: 1 problem\n  channels.discord: ${tooBig}` };
     const lines = [`✓ ${path} is a valid policy`, summarizePolicy(policy)];
     const integrations = Object.entries(policy.integrations);
     if (integrations.length) lines.push(`Integrations: ${integrations.map(([id, i]) => `${id} (${i.type}, token in ${i.token_env})`).join('; ')}`);

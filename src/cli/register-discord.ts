@@ -4,6 +4,7 @@
 // manifests/discord-commands.json is that output for the bundled default policy.
 import { DiscordAPIError, REST, Routes } from 'discord.js';
 import { commandManifest } from '../chat/discord/commands.js';
+import { commandSizeProblem } from '../chat/discord/command-size.js';
 import { loadEnv } from '../config/env.js';
 import { loadPolicy } from '../config/policy/index.js';
 import { ArgError, parseArgs } from './args.js';
@@ -25,6 +26,11 @@ export async function registerDiscordCommandsCommand(args: string[], source: Nod
   if (opts.print) {
     process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
     return 0;
+  }
+  const tooBig = commandSizeProblem(policy);
+  if (tooBig) {
+    console.error(tooBig);
+    return 1;
   }
   if (!env.DISCORD_TOKEN || !env.DISCORD_APPLICATION_ID) {
     console.error('DISCORD_TOKEN and DISCORD_APPLICATION_ID must be set to register commands (see "Connect Discord" in the README).');

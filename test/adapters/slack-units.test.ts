@@ -128,9 +128,14 @@ describe('the app manifest', () => {
     expect(m.features.slash_commands.map((c: { command: string }) => c.command)).toEqual(['/incident']);
     expect(m.features.slash_commands[0].url).toMatch(/\/slack\/events$/);
     expect(m.oauth_config.scopes.bot).toEqual(
-      expect.arrayContaining(['chat:write', 'channels:manage', 'channels:read', 'channels:history', 'groups:history', 'im:write', 'reactions:read', 'pins:read', 'users:read', 'usergroups:write', 'commands']),
+      expect.arrayContaining(['chat:write', 'channels:manage', 'channels:read', 'channels:history', 'groups:history', 'im:history', 'mpim:history', 'reactions:read', 'pins:read', 'users:read', 'usergroups:write', 'commands']),
     );
-    expect(m.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(['reaction_added', 'pin_added', 'message.channels']));
+    // DMs go to the user ID with chat:write; a scope Klaxon never uses is not asked for.
+    expect(m.oauth_config.scopes.bot).not.toContain('im:write');
+    expect(m.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(['reaction_added', 'pin_added', 'message.channels', 'message.groups']));
+    // Every repository file the manifest's comments point at exists.
+    const { existsSync } = await import('node:fs');
+    for (const ref of readFileSync('manifests/slack-app.yaml', 'utf8').matchAll(/\b((?:docs|manifests|examples)\/[\w./-]+\.\w+|README\.md)\b/g)) expect(existsSync(ref[1]), ref[1]).toBe(true);
     expect(m.settings.event_subscriptions.request_url).toMatch(/\/slack\/events$/);
     expect(m.settings.interactivity).toMatchObject({ is_enabled: true });
     expect(m.settings.socket_mode_enabled).toBe(false);

@@ -68,3 +68,16 @@ severities: [{ id: sev1, description: Outage }]
     expect(Object.keys(parsePolicy(yaml).schedules)).toEqual(['eu-primary']);
   });
 });
+
+describe('slack user groups', () => {
+  it('two schedules naming the same user group are refused (they would overwrite each other)', () => {
+    const yaml = `
+people: { alice: { name: Alice } }
+schedules:
+  primary: { rotation: weekly, start: 2026-01-05, members: [alice], slack_usergroup: S01ONCALL }
+  secondary: { rotation: weekly, start: 2026-01-05, members: [alice], slack_usergroup: S01ONCALL }
+severities: [{ id: sev1, description: Outage }]
+`;
+    expect(() => parsePolicy(yaml)).toThrow(/schedules\.secondary\.slack_usergroup: "S01ONCALL" is already the user group of schedule "primary"/);
+  });
+});

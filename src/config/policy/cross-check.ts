@@ -35,6 +35,17 @@ export function crossCheck(p: PolicyShape, report: Report): void {
     report(['business_hours', 'end'], `${bh.end} is not after start ${bh.start}`);
   }
 
+  // Klaxon sets a Slack user group's members to one schedule's on-call: two schedules naming the
+  // same group would overwrite each other at every hand-off.
+  const usergroups = new Map<string, string>();
+  for (const [name, s] of entries(p.schedules)) {
+    const group = isObj(s) ? str(s.slack_usergroup) : undefined;
+    if (!group) continue;
+    const first = usergroups.get(group);
+    if (first) report(['schedules', name, 'slack_usergroup'], `"${group}" is already the user group of schedule "${first}"; each schedule needs its own`);
+    else usergroups.set(group, name);
+  }
+
   for (const [name, s] of entries(p.schedules)) {
     if (!isObj(s)) continue;
     for (const [i, m] of items(s.members)) {
