@@ -7,7 +7,7 @@ import { escalate } from '../service/paging.js';
 import { nudge } from '../service/cadence.js';
 import { checkTarget } from '../service/targets.js';
 import { remindPostmortem } from '../service/postmortem.js';
-import { announce, ensureRotaTimers, handoff } from '../service/rota.js';
+import { announce, ensureRotaTimers, handoff, syncUserGroups } from '../service/rota.js';
 import type { Ctx } from '../service/context.js';
 import { autoEscalate } from '../service/auto-escalate.js';
 import { armHeartbeats, heartbeatMissed } from '../service/alerts.js';
@@ -158,6 +158,7 @@ const STOPPED: Record<string, string> = {
 export function bootstrapTimers(svc: Service): void {
   svc.transact((ctx) => {
     ensureRotaTimers(ctx);
+    syncUserGroups(ctx);
     armHeartbeats(ctx);
   });
 }

@@ -43,6 +43,24 @@ export function ensureRotaTimers(ctx: Ctx): void {
   }
 }
 
+/** Points the schedule's Slack user group (@primary-oncall) at whoever is on call. */
+function syncUserGroup(ctx: Ctx, schedule: string, person: string | null | undefined): void {
+  const s = own(ctx.policy.schedules, schedule);
+  if (!s?.slack_usergroup || !ctx.platforms.includes('slack')) return;
+  const id = person && platformUserId(ctx.policy, person, 'slack');
+  queueAction(ctx, 'slack', 'usergroup', `usergroup:${s.slack_usergroup}`, { users: id ? [id] : [] });
+}
+
+/**
+ * Start-up: every user group is set to who is on call now, not left as it was until the next
+ * hand-off (the group may have been edited by hand, or Klaxon down across a hand-off or override).
+ */
+export function syncUserGroups(ctx: Ctx): void {
+  for (const [name, s] of Object.entries(ctx.policy.schedules)) {
+    if (s.slack_usergroup) syncUserGroup(ctx, name, whoIsOnCall(ctx.tx, ctx.policy, name, ctx.now).person);
+  }
+}
+
 /** An override starts or ends at these moments: each is a hand-off too. */
 export function rotaChanged(ctx: Ctx, schedule: string, moments: Date[]): void {
   for (const at of moments) {
@@ -70,10 +88,7 @@ export function handoff(ctx: Ctx, schedule: string, at: Date, regular: boolean):
     if (before) directMessage(ctx, before, () => ({ text: `Your ${schedule} on-call shift has ended. ${personName(ctx.policy, now.person)} is on now.`, tone: 'info' }), { priority: PRIORITY.low });
     if (now.person) directMessage(ctx, now.person, () => ({ text: `Your ${schedule} on-call shift starts now and runs until ${until}.`, tone: 'info' }), { priority: PRIORITY.low });
   }
-  if (s.slack_usergroup && ctx.platforms.includes('slack')) {
-    const id = now.person && platformUserId(ctx.policy, now.person, 'slack');
-    queueAction(ctx, 'slack', 'usergroup', `usergroup:${s.slack_usergroup}`, { users: id ? [id] : [] });
-  }
+  syncUserGroup(ctx, schedule, now.person);
   if (next) scheduleTimer(ctx, 'handoff', next, { key: handoffKey(schedule), data: { schedule, regular: true } });
 }
 
@@ -83,7 +98,7 @@ export function handoff(ctx: Ctx, schedule: string, at: Date, regular: boolean):
  * else whoever is on now. Overrides at that moment count.
  */
 function onForTheDay(ctx: Ctx, schedule: string): string | undefined {
-  const s = ctx.policy.schedules[schedule];
+  const s = own(ctx.policy.schedules, schedule)!;
   const endOfDay = DateTime.fromJSDate(ctx.now, { zone: ctx.policy.timezone }).endOf('day').toJSDate();
   const later = handoffsBetween(s, ctx.now, endOfDay, ctx.policy.timezone)[0];
   return whoIsOnCall(ctx.tx, ctx.policy, schedule, later ?? ctx.now).person ?? undefined;
