@@ -10,6 +10,10 @@ import { type Clock, systemClock } from './service/clock.js';
 import { Service } from './service/service.js';
 import type { Db } from './store/db.js';
 import { HttpServer } from './http/server.js';
+import { pruneOnce, PRUNE_BATCH } from './store/retention.js';
+
+const DEFAULT_RETENTION_MS = 30 * 86_400_000;
+const PRUNE_EVERY_MS = 10 * 60_000;
 
 /** How soon a step retries a timer still due after the last step (it met a passing DB failure). */
 const RETRY_WAIT_MS = 250;
@@ -39,6 +43,7 @@ export class KlaxonApp {
   private timer: NodeJS.Timeout | null = null;
   /** performance.now() at which the pending step is due. */
   private wakeAt = 0;
+  private nextPruneAt = 0;
   private pending: NodeJS.Immediate | null = null;
   private stopping = false;
   /** When the scheduler last completed a step, and why the last one did not (for /readyz). */
@@ -84,6 +89,7 @@ export class KlaxonApp {
    * is logged and the next one runs on time; what it queued goes out on the dispatcher's own loop.
    */
   step(): void {
+    this.prune();
     try {
       const r = tickDetailed(this.service);
       this.lastTickAt = this.clock.now();
@@ -93,6 +99,24 @@ export class KlaxonApp {
       this.log.error({ err: e }, 'tick failed');
     }
     this.kick();
+  }
+
+  /**
+   * Deletes delivered messages and finished timers older than KLAXON_RETENTION: every few minutes,
+   * and at every step while a backlog remains (each pass is a bounded slice). Never fatal.
+   */
+  private prune(): void {
+    const now = this.clock.now().getTime();
+    if (now < this.nextPruneAt) return;
+    try {
+      const n = pruneOnce(this.opts.db, now - (this.opts.env.KLAXON_RETENTION ?? DEFAULT_RETENTION_MS));
+      const more = n.outbox === PRUNE_BATCH || n.timers === PRUNE_BATCH || n.events === PRUNE_BATCH;
+      this.nextPruneAt = more ? now : now + PRUNE_EVERY_MS;
+      if (n.outbox + n.timers + n.events > 0) this.log.debug(n, 'pruned rows past retention');
+    } catch (e) {
+      this.nextPruneAt = now + PRUNE_EVERY_MS;
+      this.log.warn({ err: e }, 'pruning past retention failed; will try again');
+    }
   }
 
   /** A scheduler step, then one delivery pass awaited (start-up, tests, the console). */
