@@ -25,13 +25,13 @@ async function lateness(tickSeconds: number): Promise<number[]> {
   // Timers due 50 ms to 2 s ahead, each armed by its own commit, as pages and nudges are.
   const start = Date.now();
   for (let i = 0; i < TIMERS; i++) {
-    app.service.transact((ctx) => scheduleTimer(ctx, 'target_resolve', new Date(start + 50 + Math.floor((i / TIMERS) * 1950)), { incidentId: 1 }));
+    app.service.transact((ctx) => scheduleTimer(ctx, 'postmortem_reminder', new Date(start + 50 + Math.floor((i / TIMERS) * 1950)), { incidentId: 1 }));
     await new Promise((r) => setTimeout(r, 5));
   }
   const deadline = Date.now() + 10_000;
   let done: { dueAt: Date; firedAt: Date | null }[] = [];
   while (Date.now() < deadline) {
-    done = db.select().from(timers).where(eq(timers.kind, 'target_resolve')).all().filter((t) => t.dueAt.getTime() >= start);
+    done = db.select().from(timers).where(eq(timers.kind, 'postmortem_reminder')).all().filter((t) => t.dueAt.getTime() >= start);
     if (done.every((t) => t.firedAt)) break;
     await new Promise((r) => setTimeout(r, 50));
   }

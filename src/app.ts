@@ -17,6 +17,7 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 
 /** How soon a step retries a timer still due after the last step (it met a passing DB failure). */
 const RETRY_WAIT_MS = 250;
+const JUST_DUE_MS = 50;
 
 export type AppOptions = {
   env: Pick<Env, 'HOST' | 'PORT' | 'KLAXON_TICK_SECONDS'> & Partial<Env>;
@@ -164,8 +165,10 @@ export class KlaxonApp {
       const next = earliestDue(this.opts.db);
       if (next === null) return every;
       const wait = next - this.clock.now().getTime();
-      // Still due after a step: it waits for a retry (the database refused it); do not spin.
-      return Math.min(every, wait > 0 ? wait : RETRY_WAIT_MS);
+      if (wait > 0) return Math.min(every, wait);
+      // Due just now (the timer woke a hair early): go again at once. Due a while ago and still
+      // pending after a step: it waits for a retry (the database refused it), so do not spin.
+      return Math.min(every, -wait < JUST_DUE_MS ? 1 : RETRY_WAIT_MS);
     } catch {
       return every;
     }
