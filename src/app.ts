@@ -107,9 +107,10 @@ export class KlaxonApp {
    * and at every step while a backlog remains (each pass is a bounded slice). Never fatal.
    */
   private prune(): void {
-    const now = this.clock.now().getTime();
-    if (now < this.nextPruneAt) return;
+    let now = this.nextPruneAt;
     try {
+      now = this.clock.now().getTime();
+      if (now < this.nextPruneAt) return;
       const n = pruneOnce(this.opts.db, now - (this.opts.env.KLAXON_RETENTION ?? DEFAULT_RETENTION_MS));
       const more = n.outbox === PRUNE_BATCH || n.timers === PRUNE_BATCH || n.events === PRUNE_BATCH;
       this.nextPruneAt = more ? now : now + PRUNE_EVERY_MS;
