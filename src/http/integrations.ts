@@ -10,8 +10,8 @@ import { alertCounters, bump, labelKey } from '../integrations/counters.js';
 import { heartbeatMessage, HeartbeatBody } from '../integrations/heartbeat.js';
 import { ALERT_SOURCES } from '../integrations/parse.js';
 import { RateLimiter } from '../integrations/rate-limit.js';
-import { type AlertOutcome, handleAlerts, heartbeatCall } from '../service/alerts.js';
-import { alertDeliveries } from '../store/schema.js';
+import type { AlertOutcome } from '../service/alerts.js';
+import { onAlerts, onHeartbeat } from '../service/inbound.js';
 import { HttpError, parseJsonText, readText } from './body.js';
 import { sendJson } from './server.js';
 import { parseOr400 } from './api/validate.js';
@@ -100,7 +100,7 @@ export function mountIntegrations(app: KlaxonApp): void {
 
     if (cfg.type === 'heartbeat') {
       const body = parseOr400(HeartbeatBody, json, 'body');
-      const out = app.service.transact((ctx) => heartbeatCall(ctx, id, cfg, heartbeatMessage(body)));
+      const out = onHeartbeat(app.service, id, cfg, heartbeatMessage(body));
       bump(counters.received, labelKey(id, 'heartbeat'));
       return accepted(res, out);
     }
@@ -109,15 +109,7 @@ export function mountIntegrations(app: KlaxonApp): void {
     const body = parseOr400(src.schema, json, 'body');
     const batch = src.toBatch(body);
     const sha256 = createHash('sha256').update(text).digest('hex');
-    const out = app.service.transact((ctx) => {
-      const r = handleAlerts(ctx, id, cfg, batch);
-      ctx.tx
-        .insert(alertDeliveries)
-        .values({ integration: id, sha256, receivedAt: ctx.now, bytes: Buffer.byteLength(text), body: storedCopy(text, json), incidentId: r.incident ?? null, outcome: r.outcome })
-        .onConflictDoNothing()
-        .run();
-      return r;
-    });
+    const out = onAlerts(app.service, cfg, { integration: id, sha256, bytes: Buffer.byteLength(text), stored: storedCopy(text, json) }, batch);
     for (const a of batch.alerts) bump(counters.received, labelKey(id, batch.action === 'acknowledge' ? 'acknowledge' : a.status));
     bump(counters.deduplicated, id, out.deduplicated);
     // PagerDuty's own answer, so Events v2 senders that read it find the dedup_key they expect.

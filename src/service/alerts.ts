@@ -7,7 +7,7 @@ import { findSeverity } from '../config/policy/index.js';
 import { formatMs } from '../domain/duration.js';
 import type { Integration } from '../config/policy/integrations.js';
 import { type AlertBatch, alertName, type AlertLink } from '../domain/alert.js';
-import { incidentAlerts, incidents, timers } from '../store/schema.js';
+import { alertDeliveries, incidentAlerts, incidents, timers } from '../store/schema.js';
 import type { Actor } from './actor.js';
 import type { Ctx } from './context.js';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -238,6 +238,18 @@ export function handleAlerts(ctx: Ctx, id: string, cfg: Integration, batch: Aler
     return { outcome: 'noted', incident: inc.id, deduplicated };
   }
   return { outcome, incident: inc.id, deduplicated };
+}
+
+/** A delivery as received: kept (once per distinct body) beside what it did, for debugging a sender. */
+export type AlertDelivery = { integration: string; sha256: string; bytes: number; stored: string };
+
+export function recordDelivery(ctx: Ctx, d: AlertDelivery, r: AlertOutcome): void {
+  ctx.tx
+    .insert(alertDeliveries)
+    .values({ integration: d.integration, sha256: d.sha256, receivedAt: ctx.now, bytes: d.bytes, body: d.stored, incidentId: r.incident ?? null, outcome: r.outcome })
+    // An identical retry adds nothing.
+    .onConflictDoNothing()
+    .run();
 }
 
 /** Events v2 `acknowledge`: the incident and every open page, as a person's `ack` would. */
