@@ -2,7 +2,7 @@
 // Order matters: an unknown or wrong token is refused before the body is read, so a stranger
 // costs nothing and nothing of theirs is stored; only then size, rate and shape are checked.
 // Tokens never reach a log line: errors are logged with the integration id, never the path.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KlaxonApp } from '../app.js';
 import type { Integration } from '../config/policy/integrations.js';
@@ -15,6 +15,7 @@ import { onAlerts, onHeartbeat } from '../service/inbound.js';
 import { HttpError, parseJsonText, readText } from './body.js';
 import { sendJson } from './server.js';
 import { parseOr400 } from './api/validate.js';
+import { bearerToken, digest, tokenMatches } from './api/auth.js';
 import { dedupKeyOf, type EventsV2Body } from '../integrations/events-v2.js';
 
 /** Alertmanager groups can be large; a body past this is refused (413) before it is parsed. */
@@ -24,12 +25,6 @@ export const STORED_BODY_BYTES = 64 * 1024;
 
 export const INTEGRATION_ROUTE = /^\/integrations\/v1\/([^/]+)(?:\/([^/]+))?\/?$/;
 
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-const sameToken = (given: string, expected: Buffer) => timingSafeEqual(digest(given), expected);
-
-function bearer(req: IncomingMessage): string | undefined {
-  return /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(req.headers.authorization ?? '')?.[1];
-}
 
 function pathToken(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
@@ -84,17 +79,17 @@ export function mountIntegrations(app: KlaxonApp): void {
   });
 
   async function receive(app: KlaxonApp, res: ServerResponse, req: IncomingMessage, id: string, cfg: Integration, key: Buffer, inPath: string | undefined) {
-    const given = bearer(req) ?? inPath;
+    const given = bearerToken(req) ?? inPath;
     // Events v2 senders put the token in the body as routing_key; everyone else must show it first.
     if (given === undefined && cfg.type !== 'events_v2') throw new HttpError(401, 'missing token: send Authorization: Bearer <token> or POST to /integrations/v1/<id>/<token>');
-    if (given !== undefined && !sameToken(given, key)) throw new HttpError(401, 'wrong token');
+    if (given !== undefined && !tokenMatches(given, key)) throw new HttpError(401, 'wrong token');
     if (given !== undefined && !admit(res, id, cfg)) return;
 
     const text = await readText(req, MAX_ALERT_BODY_BYTES);
     const json = cfg.type === 'heartbeat' && !text.trim() ? null : parseJsonText(text);
     if (given === undefined) {
       const rk = (json as { routing_key?: unknown } | null)?.routing_key;
-      if (typeof rk !== 'string' || !sameToken(rk, key)) throw new HttpError(401, 'missing or wrong token: send it as routing_key, a Bearer token or in the path');
+      if (typeof rk !== 'string' || !tokenMatches(rk, key)) throw new HttpError(401, 'missing or wrong token: send it as routing_key, a Bearer token or in the path');
       if (!admit(res, id, cfg)) return;
     }
 
