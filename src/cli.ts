@@ -1,5 +1,6 @@
 // `klaxon <command>`: the package's command line.
 import { checkPolicy } from './cli/check-policy.js';
+import { integrationsCommand } from './cli/integrations.js';
 import { oncallCommand } from './cli/oncall.js';
 import { postmortemCommand } from './cli/postmortem.js';
 import { simulateCommand } from './cli/simulate.js';
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, string> = {
   oncall: 'klaxon oncall [SCHEDULE] [--at ISO-TIME] [--policy FILE]\n  Who is on call, overrides included.',
   migrate: 'klaxon migrate\n  Apply database migrations to KLAXON_DB and exit.',
   postmortem: "klaxon postmortem N\n  Print incident N's postmortem draft.",
+  integrations: "klaxon integrations [--url BASE] [--policy FILE]\n  Each alert integration's URL (token elided) and a ready-to-paste sender configuration.",
   'register-discord-commands': 'klaxon register-discord-commands [--guild ID] [--global] [--print]\n  Register /incident with Discord (choices come from the policy).',
 };
 
@@ -91,6 +93,8 @@ async function run(cmd: string, args: string[]): Promise<number> {
       return postmortemCommand(args);
     case 'simulate':
       return simulateCommand(args);
+    case 'integrations':
+      return integrationsCommand(args);
     default:
       // Loaded on demand: discord.js takes half a second to import, which every other command would pay.
       return (await import('./cli/register-discord.js')).registerDiscordCommandsCommand(args);
