@@ -96,9 +96,17 @@ export class KlaxonApp {
   async start(opts: { http?: boolean; loop?: boolean } = {}): Promise<void> {
     bootstrapTimers(this.service);
     if (opts.http !== false) this.port = await this.http.listen(this.opts.env.PORT, this.opts.env.HOST);
-    for (const c of this.connections.values()) await c.start();
+    // The scheduler never waits for a platform: it runs first, and the platforms connect alongside
+    // (each one down and retrying in the background if it cannot). Only credentials a platform
+    // refuses at start-up stop start-up.
     await this.tick();
     if (opts.loop !== false) this.scheduleStep();
+    try {
+      await Promise.all([...this.connections.values()].map((c) => c.start()));
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
   }
 
   /** Chains steps with setTimeout so they never overlap, and one failing step cannot end the chain. */

@@ -11,6 +11,7 @@ import { systemClock } from './service/clock.js';
 import { assertNoDrift } from './service/policy-drift.js';
 import { mountHttp } from './http/routes.js';
 import { attachPlatforms } from './chat/platforms.js';
+import { installSafetyNet } from './chat/safety-net.js';
 
 export async function start(opts: { console?: boolean } = {}): Promise<number> {
   const env = loadEnv();
@@ -23,6 +24,7 @@ export async function start(opts: { console?: boolean } = {}): Promise<number> {
   const app = new KlaxonApp({ env, policy, db, log });
   mountHttp(app);
   await attachPlatforms(app, env);
+  installSafetyNet({ connections: app.connections, log });
   const withConsole = opts.console ?? (!slackEnabled(env) && !discordEnabled(env));
   const adapter = new ConsoleAdapter(process.stdout);
   if (withConsole) app.addAdapter(adapter);

@@ -9,6 +9,7 @@ import { tick, bootstrapTimers } from '../scheduler/tick.js';
 import { SYSTEM, type Actor } from '../service/actor.js';
 import { FakeClock } from '../service/clock.js';
 import { formatTime, getIncident } from '../service/incident-view.js';
+import { rolesReply } from '../service/roles.js';
 import { Service } from '../service/service.js';
 import { timelineOf } from '../service/timeline.js';
 import { openDb, closeDb } from '../store/db.js';
@@ -20,7 +21,7 @@ export type SimulationEvent = { at: string; offset: string; offsetMs: number; ki
 export type SimulationInput = { policy: Policy; severity: string; start: Date; ackAfterMs?: number; resolveAfterMs?: number; horizonMs?: number };
 
 /** Plays an incident forward through every timer it arms; returns its timeline. */
-export function simulate(input: SimulationInput): { events: SimulationEvent[]; postmortemDue: string | null } {
+export function simulate(input: SimulationInput): { events: SimulationEvent[]; roles: string[]; postmortemDue: string | null } {
   const { policy } = input;
   const sev = findSeverity(policy, input.severity);
   if (!sev) throw new ArgError(`unknown severity "${input.severity}"; known: ${policy.severities.map((s) => s.id).join(', ')}`);
@@ -32,6 +33,9 @@ export function simulate(input: SimulationInput): { events: SimulationEvent[]; p
     const declarer: Actor = { ...SYSTEM, id: 'simulator', name: 'Simulator' };
     const r = svc.declareFrom(declarer, { title: 'Simulated incident', severity: sev.id });
     const id = r.incident!;
+    // Who the policy's role sources name at the simulated moment (the simulator is no person, so
+    // `declarer` stays open, as for an integration).
+    const roles = svc.transact((ctx) => rolesReply(ctx, getIncident(ctx.tx, id)!)).body!.lines!;
     const start = input.start.getTime();
     const horizon = start + (input.horizonMs ?? 7 * 86400_000);
     const ackAt = input.ackAfterMs !== undefined ? start + input.ackAfterMs : Infinity;
@@ -56,7 +60,7 @@ export function simulate(input: SimulationInput): { events: SimulationEvent[]; p
       const offsetMs = e.at.getTime() - start;
       return { at: e.at.toISOString(), offset: offsetMs === 0 ? '+0' : `+${formatMs(offsetMs)}`, offsetMs, kind: e.kind, text: e.text };
     });
-    return { events, postmortemDue: inc.postmortemDueAt ? formatTime(policy, inc.postmortemDueAt) : null };
+    return { events, roles, postmortemDue: inc.postmortemDueAt ? formatTime(policy, inc.postmortemDueAt) : null };
   } finally {
     closeDb(db);
   }
@@ -86,6 +90,8 @@ export async function simulateCommand(args: string[]): Promise<number> {
     if (opts.json) console.log(JSON.stringify(result, null, 2));
     else {
       console.log(`Simulating ${opts.severity} from ${formatTime(policy, start)} with ${policyPath}`);
+      console.log(`Roles at ${formatTime(policy, start)}:`);
+      for (const line of result.roles) console.log(`  ${line}`);
       for (const e of result.events) console.log(`${e.offset.padStart(9)}  ${formatTime(policy, new Date(e.at))}  ${e.text}`);
       if (result.postmortemDue) console.log(`Postmortem due ${result.postmortemDue}`);
     }

@@ -1,4 +1,4 @@
-// Runbook 003's KPIs over a window: mean time to acknowledge and to resolve by severity, targets
+// Runbook 003's KPIs over a window: mean time to acknowledge, to mitigate and to resolve by severity, targets
 // missed, and how many required postmortems were completed on time. Pure: rows and `now` in,
 // figures out. An incident counts in the window its declaration falls in.
 
@@ -6,11 +6,15 @@ export type IncidentFacts = {
   severity: string;
   declaredAt: Date;
   acknowledgedAt: Date | null;
+  /** Absent in callers that predate the mitigate target; treated as not mitigated. */
+  mitigatedAt?: Date | null;
   resolvedAt: Date | null;
   /** Targets this incident missed (incidents.targets_missed). */
   targetsMissed: number;
   /** Which ones, when known (from the timeline); used only for the breakdown. */
   missedTargets?: readonly string[];
+  /** Required roles nobody held when the grace ran out (`role_missed:<role>` on the timeline). */
+  missedRoles?: readonly string[];
   /** Set when a postmortem was required (or opened on request): that is what makes it count. */
   postmortemDueAt: Date | null;
   postmortemDoneAt: Date | null;
@@ -24,11 +28,16 @@ export type SeverityStats = {
   resolved: number;
   /** Mean of declared → first acknowledgement, over acknowledged incidents; null when none. */
   mttaMs: number | null;
+  /** Mean of declared → mitigated (runbook 002's "stabilized"), over mitigated incidents; null when none. */
+  mttmMs: number | null;
   /** Mean of declared → resolved, over resolved incidents; null when none. */
   mttrMs: number | null;
   targetsMissed: number;
   acknowledgeMissed: number;
+  mitigateMissed: number;
   resolveMissed: number;
+  /** Required roles left empty past their grace, one per role and incident. */
+  rolesMissed: number;
   postmortemsRequired: number;
   /** Done by the due date. */
   postmortemsOnTime: number;
@@ -44,6 +53,7 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
 
 function summarize(severity: string, mine: IncidentFacts[], now: Date): SeverityStats {
   const acks = mine.filter((r) => r.acknowledgedAt).map((r) => r.acknowledgedAt!.getTime() - r.declaredAt.getTime());
+  const mitigations = mine.filter((r) => r.mitigatedAt).map((r) => r.mitigatedAt!.getTime() - r.declaredAt.getTime());
   const fixes = mine.filter((r) => r.resolvedAt).map((r) => r.resolvedAt!.getTime() - r.declaredAt.getTime());
   const required = mine.filter((r) => r.postmortemDueAt);
   const count = (pred: (r: IncidentFacts) => boolean) => required.filter(pred).length;
@@ -55,10 +65,13 @@ function summarize(severity: string, mine: IncidentFacts[], now: Date): Severity
     acknowledged: acks.length,
     resolved: fixes.length,
     mttaMs: mean(acks),
+    mttmMs: mean(mitigations),
     mttrMs: mean(fixes),
     targetsMissed: mine.reduce((n, r) => n + r.targetsMissed, 0),
     acknowledgeMissed: missedOf('acknowledge'),
+    mitigateMissed: missedOf('mitigate'),
     resolveMissed: missedOf('resolve'),
+    rolesMissed: mine.reduce((n, r) => n + (r.missedRoles?.length ?? 0), 0),
     postmortemsRequired: required.length,
     postmortemsOnTime: count((r) => !!r.postmortemDoneAt && r.postmortemDoneAt <= r.postmortemDueAt!),
     postmortemsLate: count((r) => !!r.postmortemDoneAt && r.postmortemDoneAt > r.postmortemDueAt!),

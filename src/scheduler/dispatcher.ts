@@ -9,9 +9,10 @@ import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { deliveryKey, DeliveryError, type ChatAdapter, type Destination, type MessageBody, type MessageRef, type Platform } from '../service/port.js';
 import type { Policy } from '../config/policy/index.js';
-import { personName, platformUserId } from '../service/actor.js';
+import { platformUserId } from '../service/actor.js';
 import type { Clock } from '../service/clock.js';
 import { channelName, getIncident, rolesOf, severityLabel, severityOf } from '../service/incident-view.js';
+import { spaceTopic } from '../service/space.js';
 import type { Db } from '../store/db.js';
 import { incidentSpaces, outbox } from '../store/schema.js';
 
@@ -379,8 +380,8 @@ export class Dispatcher {
     if (known) return known.channelId;
     const inc = getIncident(this.db, incidentId)!;
     const sev = severityLabel(severityOf(this.policy, inc));
-    // Same wording as refreshSpace, so the topic names the commander from the start.
-    const topic = `${sev} · ${inc.status} · commander ${personName(this.policy, rolesOf(this.db, incidentId).commander)}`;
+    // Same wording as refreshSpace, so the topic names the role holders from the start.
+    const topic = spaceTopic(this.policy, inc, rolesOf(this.db, incidentId));
     const space = await a.openIncidentSpace({ number: inc.id, title: inc.title, severity: sev, status: inc.status, topic });
     this.db.insert(incidentSpaces).values({ incidentId, platform: a.platform, channelId: space.channel, name: space.name ?? channelName(inc) }).onConflictDoNothing().run();
     return space.channel;

@@ -10,6 +10,7 @@ import { remindPostmortem } from '../service/postmortem.js';
 import { announce, ensureRotaTimers, handoff } from '../service/rota.js';
 import type { Ctx } from '../service/context.js';
 import { autoEscalate } from '../service/auto-escalate.js';
+import { checkRequiredRoles } from '../service/role-grace.js';
 import { isTransientDbError } from '../store/db-errors.js';
 import { pages } from '../store/schema.js';
 import { postToIncident, PRIORITY } from '../service/outbox-writer.js';
@@ -24,11 +25,13 @@ const HANDLERS: Record<string, Handler> = {
   escalate: (ctx, t) => escalate(ctx, t.pageId!, t.dueAt),
   nudge: (ctx, t) => nudge(ctx, t.incidentId!, t.dueAt),
   target_acknowledge: (ctx, t) => checkTarget(ctx, t.incidentId!, 'acknowledge'),
+  target_mitigate: (ctx, t) => checkTarget(ctx, t.incidentId!, 'mitigate'),
   target_resolve: (ctx, t) => checkTarget(ctx, t.incidentId!, 'resolve'),
   postmortem_reminder: (ctx, t) => remindPostmortem(ctx, t.incidentId!),
   handoff: (ctx, t) => handoff(ctx, String(t.data?.schedule), t.dueAt, t.data?.regular === true),
   announce: (ctx, t) => announce(ctx, String(t.data?.schedule), t.dueAt),
   auto_escalate: (ctx, t) => autoEscalate(ctx, t.incidentId!),
+  role_grace: (ctx, t) => checkRequiredRoles(ctx, t.incidentId!),
 };
 
 const BATCH = 100;

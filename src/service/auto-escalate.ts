@@ -2,7 +2,7 @@
 // if the incident is still unmitigated that long after it was declared, page another policy once.
 import { and, eq } from 'drizzle-orm';
 import { timelineEvents } from '../store/schema.js';
-import { readSwitches, type Ctx } from './context.js';
+import type { Ctx } from './context.js';
 import { after } from './cadence.js';
 import { getIncident, type Incident, severityOf } from './incident-view.js';
 import { startPage } from './paging.js';
@@ -24,7 +24,8 @@ function alreadyEscalated(ctx: Ctx, incidentId: number): boolean {
 export function autoEscalate(ctx: Ctx, incidentId: number): void {
   const inc = getIncident(ctx.tx, incidentId);
   if (!inc || inc.status === 'resolved' || inc.mitigatedAt || alreadyEscalated(ctx, incidentId)) return;
-  if (!readSwitches(ctx.tx).automation) return;
+  // Deliberately not gated on the automation switch: a missed mitigation must never vanish
+  // because someone turned Klaxon's auto-replies off during the incident (issue #13).
   const rule = severityOf(ctx.policy, inc).auto_escalate;
   if (!rule) return;
   addTimeline(ctx, inc.id, 'auto_escalate', 'klaxon', `Still unmitigated after ${rule.after.text}: escalating to ${rule.page}`);

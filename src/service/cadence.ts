@@ -10,7 +10,7 @@ import type { Ctx } from './context.js';
 import { formatTime, getIncident, type Incident, incidentVars, rolesOf, severityOf } from './incident-view.js';
 import { render } from './messages.js';
 import { postToIncident, PRIORITY } from './outbox-writer.js';
-import { armTargets } from './targets.js';
+import { armTargets, TARGET_TIMERS } from './targets.js';
 import { cancelIncidentTimers, scheduleTimer } from './timers.js';
 import { addTimeline } from './timeline.js';
 
@@ -68,12 +68,13 @@ function armNudge(ctx: Ctx, inc: Incident): void {
 export function afterChange(ctx: Ctx, inc: Incident, reason: ChangeReason): void {
   if (inc.status === 'resolved' || reason === 'resolved') {
     // resolve() cancels every timer already; this keeps afterChange safe to call on its own.
-    cancelIncidentTimers(ctx, inc.id, ['nudge', 'target_acknowledge', 'target_resolve']);
+    cancelIncidentTimers(ctx, inc.id, ['nudge', ...Object.values(TARGET_TIMERS)]);
     return;
   }
   armNudge(ctx, inc);
-  // Targets run from the declaration, so only a new severity can move them.
-  if (reason === 'declared' || reason === 'severity') armTargets(ctx, inc);
+  // Targets run from the declaration, so only a new severity can move them; a status change
+  // may meet the mitigate target, which disarms its timer.
+  if (reason === 'declared' || reason === 'severity' || reason === 'status') armTargets(ctx, inc);
 }
 
 /** Who a nudge mentions: the comms lead when there is one, else the commander. */

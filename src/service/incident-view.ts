@@ -28,13 +28,13 @@ export function resolveIncident(tx: Tx, named: number | undefined, fromChannel: 
   const number = named ?? fromChannel;
   if (number !== undefined) {
     const inc = getIncident(tx, number);
-    if (!inc) throw new UserError(`There is no incident #${number}.`);
+    if (!inc) throw new UserError('not_found', `There is no incident #${number}.`);
     return inc;
   }
   const open = openIncidents(tx);
   if (open.length === 1) return open[0];
-  if (open.length === 0) throw new UserError('There is no open incident here. Name one with #N.');
-  throw new UserError(`Which incident? Open: ${open.map((i) => `#${i.id}`).join(', ')}. Name one with #N.`);
+  if (open.length === 0) throw new UserError('invalid', 'There is no open incident here. Name one with #N.');
+  throw new UserError('invalid', `Which incident? Open: ${open.map((i) => `#${i.id}`).join(', ')}. Name one with #N.`);
 }
 
 export function rolesOf(tx: Tx | Db, incidentId: number): Record<string, string> {
@@ -74,6 +74,9 @@ export function severityOf(policy: Policy, inc: Pick<Incident, 'severity'>): Sev
     public: false,
     runbooks: [],
     checklist: [],
+    roles: undefined,
+    required_roles: [],
+    role_grace: undefined,
   };
 }
 

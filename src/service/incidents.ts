@@ -3,21 +3,26 @@
 import { eq } from 'drizzle-orm';
 import type { Platform } from './port.js';
 import { findSeverity, severityRank, type Severity } from '../config/policy/index.js';
+import { USAGE } from '../domain/commands.js';
 import { formatMs } from '../domain/duration.js';
-import { incidents, roleAssignments } from '../store/schema.js';
-import { personName } from './actor.js';
+import { incidents } from '../store/schema.js';
 import type { Actor } from './actor.js';
-import { readSwitches, type Ctx } from './context.js';
+import type { Ctx } from './context.js';
 import { UserError } from './errors.js';
 import { channelName, getIncident, type Incident, incidentVars, rolesOf, severityLabel, severityOf } from './incident-view.js';
 import { announcementBody, declaredBody, resolvedBody, updateBody } from './messages.js';
-import { directMessage, postToChannel, postToIncident, queueAction } from './outbox-writer.js';
+import { directMessage, postToChannel, postToIncident } from './outbox-writer.js';
 import { cancelPages, openPagesOf, startPage } from './paging.js';
 import { armAutoEscalation } from './auto-escalate.js';
 import { afterChange, nextUpdateText } from './cadence.js';
 import { formatDue, postmortemDue, postPostmortemDraft } from './postmortem.js';
 import { cancelIncidentTimers } from './timers.js';
 import { addTimeline } from './timeline.js';
+import { fillEmptyRoles, fillRolesAtDeclaration, handOver, invite, rolesLine } from './roles.js';
+import { armRoleGrace } from './role-grace.js';
+import { refreshSpace } from './space.js';
+
+export { refreshSpace };
 
 export type Status = 'investigating' | 'identified' | 'monitoring';
 
@@ -30,7 +35,7 @@ export function requireSeverity(ctx: Ctx, name: string): Severity {
   const s = findSeverity(ctx.policy, name);
   if (!s) {
     const known = ctx.policy.severities.map((x) => [x.id, ...x.aliases].join('/')).join(', ');
-    throw new UserError(`Unknown severity "${name}". Known: ${known}.`);
+    throw new UserError('invalid', `Unknown severity "${name}". Known: ${known}.`);
   }
   return s;
 }
@@ -44,8 +49,8 @@ export type DeclareInput = { title: string; severity?: string; description?: str
 
 export function declare(ctx: Ctx, actor: Actor, input: DeclareInput): Incident {
   const title = input.title.trim();
-  if (!title) throw new UserError('An incident needs a title.', 'declare [sev] <title>');
-  if (title.length > 200) throw new UserError('The title is longer than 200 characters; keep it short and put detail in an update.');
+  if (!title) throw new UserError('invalid', 'An incident needs a title.', USAGE.declare);
+  if (title.length > 200) throw new UserError('invalid', 'The title is longer than 200 characters; keep it short and put detail in an update.');
   const sev = input.severity ? requireSeverity(ctx, input.severity) : defaultSeverity(ctx);
   const inc = ctx.tx
     .insert(incidents)
@@ -61,19 +66,21 @@ export function declare(ctx: Ctx, actor: Actor, input: DeclareInput): Incident {
     })
     .returning()
     .get();
-  // A person who declares commands until someone else is named, so nudges and the topic have a
-  // person; an integration (API, support escalation) leaves the role open for a human to take.
-  if (actor.platform !== 'api' && actor.platform !== 'system') {
-    ctx.tx.insert(roleAssignments).values({ incidentId: inc.id, role: 'commander', person: actor.id, assignedAt: ctx.now }).run();
-  }
   addTimeline(ctx, inc.id, 'declared', actor.id, `Declared ${severityLabel(sev)} by ${actor.name}: ${title}`, shownIf(sev, `Declared as ${severityLabel(sev)}: ${title}`, 'investigating'));
+  // Every source (chat, API, support escalation, alerts) declares here, so all of them get the
+  // policy's role holders in this transaction, before the first message and the topic are written.
+  const holders = fillRolesAtDeclaration(ctx, inc, sev, actor);
   const vars = incidentVars(ctx.policy, inc, rolesOf(ctx.tx, inc.id));
-  postToIncident(ctx, inc.id, () => declaredBody(ctx.policy, vars, sev));
-  for (const p of ctx.platforms) queueAction(ctx, p, 'invite', 'incident', { people: [actor.id] }, { incidentId: inc.id });
+  const roles = rolesLine(ctx, inc, sev);
+  postToIncident(ctx, inc.id, () => declaredBody(ctx.policy, vars, sev, roles));
+  invite(ctx, inc.id, [actor.id, ...holders]);
   postToChannel(ctx, 'announcements', (p) => announcementBody(vars, spaceLink(p, inc)), { incidentId: inc.id });
   notify(ctx, sev, (p) => announcementBody(vars, spaceLink(p, inc)), inc.id);
-  if (sev.page && readSwitches(ctx.tx).automation) startPage(ctx, inc, { policy: sev.page }, 'klaxon');
+  // Klaxon's own switches never stop pages (SPEC §9): a responder who turns automation off
+  // during one incident must not leave the next Sev-1 paging nobody.
+  if (sev.page) startPage(ctx, inc, { policy: sev.page }, 'klaxon');
   armAutoEscalation(ctx, inc);
+  armRoleGrace(ctx, inc);
   afterChange(ctx, inc, 'declared');
   return inc;
 }
@@ -99,12 +106,12 @@ function notify(ctx: Ctx, sev: Severity, bodyFor: Parameters<typeof postToChanne
 
 
 function requireOpen(inc: Incident): void {
-  if (inc.status === 'resolved') throw new UserError(`#${inc.id} is resolved; it takes no more updates. Declare a new incident if it is back.`);
+  if (inc.status === 'resolved') throw new UserError('conflict', `#${inc.id} is resolved; it takes no more updates. Declare a new incident if it is back.`);
 }
 
 export function update(ctx: Ctx, actor: Actor, inc: Incident, status: Status | undefined, text: string): Incident {
   requireOpen(inc);
-  if (!text.trim()) throw new UserError('An update needs some text.', 'update [#N] [investigating|identified|monitoring] <text>');
+  if (!text.trim()) throw new UserError('invalid', 'An update needs some text.', USAGE.update);
   const newStatus = status ?? inc.status;
   const patch: Partial<Incident> = { status: newStatus as Incident['status'], lastUpdateAt: ctx.now };
   if (newStatus === 'monitoring' && !inc.mitigatedAt) patch.mitigatedAt = ctx.now;
@@ -123,44 +130,36 @@ export function update(ctx: Ctx, actor: Actor, inc: Incident, status: Status | u
 export function changeSeverity(ctx: Ctx, actor: Actor, inc: Incident, name: string): Incident {
   requireOpen(inc);
   const sev = requireSeverity(ctx, name);
-  if (sev.id === inc.severity) throw new UserError(`#${inc.id} is already ${severityLabel(sev)}.`);
+  if (sev.id === inc.severity) throw new UserError('conflict', `#${inc.id} is already ${severityLabel(sev)}.`);
   const raised = severityRank(ctx.policy, sev.id) < severityRank(ctx.policy, inc.severity);
   ctx.tx.update(incidents).set({ severity: sev.id }).where(eq(incidents.id, inc.id)).run();
   const next = getIncident(ctx.tx, inc.id)!;
   const from = severityLabel(severityOf(ctx.policy, inc));
   addTimeline(ctx, inc.id, 'severity', actor.id, `${actor.name} changed severity ${from} → ${severityLabel(sev)}`, shownIf(sev, `Severity changed: ${from} → ${severityLabel(sev)}`));
   postToIncident(ctx, inc.id, () => ({ text: `Severity ${raised ? 'raised' : 'lowered'}: ${from} → ${severityLabel(sev)} (by ${actor.name}).`, tone: raised ? 'alert' : 'info' }));
-  refreshSpace(ctx, next);
   if (raised) {
     const vars = incidentVars(ctx.policy, next, rolesOf(ctx.tx, inc.id));
     notify(ctx, sev, (p) => announcementBody(vars, spaceLink(p, next)), inc.id);
     const alreadyPaging = openPagesOf(ctx, inc.id).some((p) => p.policy === sev.page);
-    if (sev.page && !alreadyPaging && readSwitches(ctx.tx).automation) startPage(ctx, next, { policy: sev.page }, 'klaxon');
+    if (sev.page && !alreadyPaging) startPage(ctx, next, { policy: sev.page }, 'klaxon');
   }
+  fillEmptyRoles(ctx, next, sev);
+  refreshSpace(ctx, next);
   armAutoEscalation(ctx, next);
+  armRoleGrace(ctx, next);
   afterChange(ctx, next, 'severity');
   return next;
 }
 
-export function assignRole(ctx: Ctx, actor: Actor, inc: Incident, role: string, person: string): void {
+/** `role commander @bob`; returns the role's name as the policy spells it. */
+export function assignRole(ctx: Ctx, actor: Actor, inc: Incident, role: string, person: string): string {
   requireOpen(inc);
-  const roles = ctx.policy.roles;
-  const match = roles.find((r) => r.toLowerCase() === role.toLowerCase());
-  if (!match) throw new UserError(`Unknown role "${role}". Roles: ${roles.join(', ')}.`, 'role [#N] <role> <@user>');
-  ctx.tx
-    .insert(roleAssignments)
-    .values({ incidentId: inc.id, role: match, person, assignedAt: ctx.now })
-    .onConflictDoUpdate({ target: [roleAssignments.incidentId, roleAssignments.role], set: { person, assignedAt: ctx.now } })
-    .run();
-  addTimeline(ctx, inc.id, 'role', actor.id, `${personName(ctx.policy, person)} is ${match} (set by ${actor.name})`);
-  postToIncident(ctx, inc.id, (_p, at) => ({ text: `${at(person)} is now ${match} for #${inc.id}.`, tone: 'info' }));
-  for (const p of ctx.platforms) queueAction(ctx, p, 'invite', 'incident', { people: [person] }, { incidentId: inc.id });
-  refreshSpace(ctx, inc);
+  return handOver(ctx, actor, inc, role, person);
 }
 
 export function resolve(ctx: Ctx, actor: Actor, inc: Incident, summary: string): Incident {
   requireOpen(inc);
-  if (!summary.trim()) throw new UserError('Resolving needs a summary of what fixed it.', 'resolve [#N] <summary>');
+  if (!summary.trim()) throw new UserError('invalid', 'Resolving needs a summary of what fixed it.', USAGE.resolve);
   const sev = severityOf(ctx.policy, inc);
   const cancelled = cancelPages(ctx, inc);
   cancelIncidentTimers(ctx, inc.id);
@@ -187,13 +186,3 @@ export function resolve(ctx: Ctx, actor: Actor, inc: Incident, summary: string):
   afterChange(ctx, next, 'resolved');
   return next;
 }
-
-/** Keeps the channel topic (Slack) and thread name (Discord) showing severity, status and commander. */
-export function refreshSpace(ctx: Ctx, inc: Incident): void {
-  const fresh = getIncident(ctx.tx, inc.id)!;
-  const roles = rolesOf(ctx.tx, inc.id);
-  const sev = severityLabel(severityOf(ctx.policy, fresh));
-  const topic = `${sev} · ${fresh.status} · commander ${personName(ctx.policy, roles.commander)}`;
-  for (const p of ctx.platforms) queueAction(ctx, p, 'topic', 'incident', { text: topic }, { incidentId: inc.id, priority: 2 });
-}
-

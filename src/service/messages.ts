@@ -13,8 +13,9 @@ export function render(policy: Policy, name: TemplateName, vars: Vars): string {
   return renderTemplate(template(policy, name), vars);
 }
 
-export function declaredBody(policy: Policy, vars: Vars, sev: Severity): MessageBody {
-  const lines: string[] = [];
+/** `roles` is the holders line ("Roles: commander Alice · comms open"), shown first under the template. */
+export function declaredBody(policy: Policy, vars: Vars, sev: Severity, roles?: string): MessageBody {
+  const lines: string[] = roles ? [roles] : [];
   if (sev.runbooks.length) lines.push(`Runbooks: ${sev.runbooks.join(' · ')}`);
   for (const item of sev.checklist) lines.push(`☐ ${item}`);
   const text = render(policy, 'declared', vars);

@@ -17,6 +17,6 @@ export function activeOverrides(tx: Tx | Db, at: Date): Override[] {
 /** Who is on call for a schedule at a moment, overrides included. */
 export function whoIsOnCall(tx: Tx | Db, policy: Policy, schedule: string, at: Date): OnCall {
   const s = policy.schedules[schedule];
-  if (!s) throw new UserError(`There is no schedule "${schedule}". Schedules: ${Object.keys(policy.schedules).join(', ') || 'none'}.`);
+  if (!s) throw new UserError('not_found', `There is no schedule "${schedule}". Schedules: ${Object.keys(policy.schedules).join(', ') || 'none'}.`);
   return onCallAt(s, at, policy.timezone, activeOverrides(tx, at).filter((o) => o.schedule === schedule));
 }

@@ -1,3 +1,4 @@
+import { USAGE } from '../domain/commands.js';
 import type { Duration } from '../domain/duration.js';
 import { overrides } from '../store/schema.js';
 import { type Actor, personName } from './actor.js';
@@ -6,13 +7,13 @@ import { UserError } from './errors.js';
 import { formatTime } from './incident-view.js';
 import { postToChannel } from './outbox-writer.js';
 import { rotaChanged } from './rota.js';
-import type { Reply } from './service.js';
+import type { Reply } from './reply.js';
 
 /** `override <schedule> <@user> <duration>`: someone takes over a rota from now for a while. */
 export function createOverride(ctx: Ctx, actor: Actor, schedule: string, person: string, duration: Duration): Reply {
-  if (!ctx.policy.schedules[schedule]) throw new UserError(`There is no schedule "${schedule}". Schedules: ${Object.keys(ctx.policy.schedules).join(', ') || 'none'}.`, 'override <schedule> <@user> <duration>');
-  if (duration.kind !== 'wall') throw new UserError('An override lasts a wall-clock time such as 2h or 3d, not business time.', 'override <schedule> <@user> <duration>');
-  if (duration.ms > 90 * 24 * 3600_000) throw new UserError('An override can last at most 90 days; change the rota in the policy for longer.');
+  if (!ctx.policy.schedules[schedule]) throw new UserError('not_found', `There is no schedule "${schedule}". Schedules: ${Object.keys(ctx.policy.schedules).join(', ') || 'none'}.`, USAGE.override);
+  if (duration.kind !== 'wall') throw new UserError('invalid', 'An override lasts a wall-clock time such as 2h or 3d, not business time.', USAGE.override);
+  if (duration.ms > 90 * 24 * 3600_000) throw new UserError('invalid', 'An override can last at most 90 days; change the rota in the policy for longer.');
   const end = new Date(ctx.now.getTime() + duration.ms);
   ctx.tx.insert(overrides).values({ schedule, person, start: ctx.now, end, createdBy: actor.id, createdAt: ctx.now }).run();
   const who = personName(ctx.policy, person);

@@ -11,6 +11,7 @@ import { UserError } from './errors.js';
 import { formatTime, getIncident, type Incident, incidentVars, rolesOf } from './incident-view.js';
 import { pageBody, pageClosedBody, render } from './messages.js';
 import { whoIsOnCall } from './oncall.js';
+import { fillRolesOnAcknowledge } from './roles.js';
 import { directMessage, editPageCopies, postToChannel, postToIncident, PRIORITY, queueAction } from './outbox-writer.js';
 import { cancelIncidentTimers, cancelPageTimers, scheduleTimer } from './timers.js';
 import { addTimeline } from './timeline.js';
@@ -187,16 +188,17 @@ export function openPagesNotifying(ctx: Ctx, incidentId: number, person: string)
 
 /** Acknowledges one page. Only an open page can be acknowledged; a resolved incident's page stays closed. */
 export function acknowledgePage(ctx: Ctx, inc: Incident, page: Page, by: string): void {
-  if (page.status !== 'open') throw new UserError(closedReason(ctx, page));
+  if (page.status !== 'open') throw new UserError('conflict', closedReason(ctx, page));
   closePage(ctx, page, 'acknowledged', by);
   // The incident's acknowledgement is the first one; later pages acknowledged keep it.
-  ctx.tx.update(incidents).set({ acknowledgedAt: ctx.now }).where(and(eq(incidents.id, inc.id), isNull(incidents.acknowledgedAt))).run();
+  const first = ctx.tx.update(incidents).set({ acknowledgedAt: ctx.now }).where(and(eq(incidents.id, inc.id), isNull(incidents.acknowledgedAt))).run().changes === 1;
   cancelIncidentTimers(ctx, inc.id, ['target_acknowledge']);
   const name = personName(ctx.policy, by);
   const after = formatMs(ctx.now.getTime() - page.createdAt.getTime());
   addTimeline(ctx, inc.id, 'ack', by, `${name} acknowledged the page of ${describeTarget(page)} after ${after}`);
   editPageCopies(ctx, page.id, () => pageClosedBody(`✅ Acknowledged by ${name} at ${formatTime(ctx.policy, ctx.now)} — page for #${inc.id} ${inc.title}`));
   postToIncident(ctx, inc.id, (_p, at) => ({ text: `✅ ${at(by)} acknowledged the page (after ${after}).`, tone: 'good' }), { priority: PRIORITY.page });
+  if (first) fillRolesOnAcknowledge(ctx, inc, by);
 }
 
 function closedReason(ctx: Ctx, page: Page): string {

@@ -1,10 +1,7 @@
 import type { Policy } from '../config/policy/index.js';
 import type { Actor } from './actor.js';
+import type { Action } from '../domain/commands.js';
 import { UserError } from './errors.js';
-
-export type Action =
-  | 'declare' | 'update' | 'mitigate' | 'severity' | 'role' | 'page' | 'ack' | 'resolve'
-  | 'postmortem' | 'override' | 'automation' | 'safe_mode';
 
 /** Refuses with the groups that would be allowed, so the caller knows whom to ask. */
 export function requirePermission(policy: Policy, actor: Actor, action: Action): void {
@@ -15,6 +12,6 @@ export function requirePermission(policy: Policy, actor: Actor, action: Action):
   const allowed = rule.some((group) => (policy.groups[group] ?? []).some((member) => held.has(member)));
   if (!allowed) {
     const verb = action.replace('_', '-');
-    throw new UserError(`You are not allowed to ${verb}: it needs membership of ${rule.map((g) => `"${g}"`).join(' or ')} in the policy.`);
+    throw new UserError('forbidden', `You are not allowed to ${verb}: it needs membership of ${rule.map((g) => `"${g}"`).join(' or ')} in the policy.`);
   }
 }

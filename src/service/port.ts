@@ -71,10 +71,32 @@ export interface ChatAdapter {
   setUserGroup?(group: string, users: string[]): Promise<void>;
 }
 
+/**
+ * connected: receiving; connecting: first attempt; reconnecting: a socket closed, the next is
+ * opening; down: cannot connect now, retried with capped backoff; failed: the platform refused
+ * Klaxon's credentials, not retried until restart; disconnected: stopped.
+ */
+export type LinkState = 'connected' | 'connecting' | 'reconnecting' | 'down' | 'failed' | 'disconnected';
+
+export type ConnectionHealth = { state: LinkState; reason?: string; warnings: string[] };
+
 /** Lifecycle of an adapter that also receives events (Slack, Discord). */
 export interface Connection {
+  /**
+   * Resolves once the credentials are known good (or the platform is unreachable and retried in
+   * the background); rejects with one line naming the variable when the platform refuses them.
+   */
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Shown in /healthz: "connected", "connecting", "disconnected", ... */
+  /** Shown in /healthz: the state, then why and any warnings. */
   state(): string;
+  health?(): ConnectionHealth;
+  /** The process safety net caught an error from this platform's SDK: record it (and reconnect if it can). */
+  fault?(reason: string): void;
+}
+
+/** "down (why); warning: …" from a health record. */
+export function describeHealth(h: ConnectionHealth): string {
+  const head = h.reason ? `${h.state} (${h.reason})` : h.state;
+  return [head, ...h.warnings.map((w) => `warning: ${w}`)].join('; ');
 }

@@ -9,6 +9,7 @@ import type { Db, Tx } from '../store/db.js';
 import { pageNotifications, pages, roleAssignments, timelineEvents } from '../store/schema.js';
 import { personName } from './actor.js';
 import { formatTime, type Incident, severityLabel, severityOf } from './incident-view.js';
+import { metAt, TARGET_NAMES } from './targets.js';
 import { timelineOf } from './timeline.js';
 
 /** Runbook 004's four questions, for a policy that lists no sections of its own. */
@@ -120,10 +121,11 @@ class Facts {
         .map((r) => r.kind.slice('target_missed:'.length)),
     );
     const lines: string[] = [];
-    for (const [name, at] of [['acknowledge', this.inc.acknowledgedAt], ['resolve', this.inc.resolvedAt]] as const) {
+    for (const name of TARGET_NAMES) {
+      const at = metAt(this.inc, name);
       const limit = sev.targets?.[name];
       if (!limit && !missed.has(name)) continue;
-      const label = `${name === 'acknowledge' ? 'Acknowledge' : 'Resolve'} target${limit ? ` (${limit.text})` : ''}`;
+      const label = `${name[0].toUpperCase()}${name.slice(1)} target${limit ? ` (${limit.text})` : ''}`;
       const deadline = limit ? addDuration(this.inc.declaredAt, limit, policyCalendar(this.policy)) : null;
       // Resolved before anyone acknowledged: the acknowledge target was never reached, not pending.
       const never = !at && this.inc.resolvedAt ? 'not reached (resolved before anyone acknowledged)' : 'pending';

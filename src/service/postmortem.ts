@@ -11,7 +11,7 @@ import { formatTime, getIncident, type Incident, incidentVars, rolesOf, severity
 import { render } from './messages.js';
 import { directMessage, postToIncident } from './outbox-writer.js';
 import { renderPostmortem } from './postmortem-draft.js';
-import type { Reply } from './service.js';
+import type { Reply } from './reply.js';
 import { cancelIncidentTimers, scheduleTimer } from './timers.js';
 import { addTimeline } from './timeline.js';
 
@@ -121,8 +121,8 @@ function cleanUrl(raw: string): string {
 
 export function markPostmortemDone(ctx: Ctx, actor: Actor, inc: Incident, rawUrl: string): void {
   const url = cleanUrl(rawUrl);
-  if (!/^https?:\/\/\S+$/i.test(url)) throw new UserError(`"${rawUrl}" is not a link. Give the postmortem's URL.`, USAGE_DONE);
-  if (inc.status !== 'resolved') throw new UserError(`#${inc.id} is still open; resolve it before closing its postmortem.`);
+  if (!/^https?:\/\/\S+$/i.test(url)) throw new UserError('invalid', `"${rawUrl}" is not a link. Give the postmortem's URL.`, USAGE_DONE);
+  if (inc.status !== 'resolved') throw new UserError('conflict', `#${inc.id} is still open; resolve it before closing its postmortem.`);
   cancelIncidentTimers(ctx, inc.id, ['postmortem_reminder']);
   if (inc.postmortemDoneAt) {
     // A corrected link keeps the original completion time, so on-time stats do not change.

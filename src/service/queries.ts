@@ -6,7 +6,7 @@ import type { Ctx } from './context.js';
 import { UserError } from './errors.js';
 import { formatTime, type Incident, openIncidents, recentIncidents, rolesFor, rolesOf, severityLabel, severityOf } from './incident-view.js';
 import { whoIsOnCall } from './oncall.js';
-import type { Reply } from './service.js';
+import type { Reply } from './reply.js';
 import { formatStats, statsReport } from './stats-report.js';
 import { timelineOf } from './timeline.js';
 
@@ -63,7 +63,7 @@ const DEFAULT_WINDOW = parseDuration('30d')!;
 
 /** `stats [30d]`: runbook 003's KPIs by severity for incidents declared in the window. */
 export function stats(ctx: Ctx, window: Duration = DEFAULT_WINDOW): Reply {
-  if (window.kind !== 'wall') throw new UserError('Stats take a wall-clock window such as 30d or 12w.', USAGE.stats);
+  if (window.kind !== 'wall') throw new UserError('invalid', 'Stats take a wall-clock window such as 30d or 12w.', USAGE.stats);
   const { title, lines, text } = formatStats(ctx.policy, statsReport(ctx.tx, ctx.policy, ctx.now, window));
   return { ok: true, text, body: { text, title, lines } };
 }

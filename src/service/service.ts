@@ -1,33 +1,25 @@
 // The one place that changes state. Every adapter (console, Slack, Discord, HTTP API) and the
 // scheduler come through here; each call is one SQLite transaction.
-import { and, desc, eq } from 'drizzle-orm';
-import type { MessageBody, Platform } from './port.js';
+import { and, eq } from 'drizzle-orm';
+import type { Platform } from './port.js';
 import { severityNames } from '../config/policy/index.js';
-import { type Command, parseCommand, type UserRef } from '../domain/commands.js';
-import { incidents, incidentSpaces, outbox, pages, processedEvents } from '../store/schema.js';
-import { addTimeline } from './timeline.js';
+import { type Command, isGuarded, USAGE, parseCommand, type UserRef } from '../domain/commands.js';
+import { incidents, incidentSpaces, pages, processedEvents } from '../store/schema.js';
 import type { Db } from '../store/db.js';
 import { type Actor, personName } from './actor.js';
 import { type Ctx, type ServiceDeps, writeSwitch } from './context.js';
 import { UserError } from './errors.js';
+import { type Origin, refusal, type Reply } from './reply.js';
 import { getIncident, type Incident, resolveIncident } from './incident-view.js';
 import { assignRole, changeSeverity, declare, type DeclareInput, requireSeverity, resolve, update } from './incidents.js';
 import { acknowledgePage, findPage, openPagesNotifying, openPagesOf, startPage } from './paging.js';
 import { markPostmortemDone, postmortemCommand } from './postmortem.js';
 import { acknowledgeIncident } from './targets.js';
-import { type Action, requirePermission } from './permissions.js';
+import { requirePermission } from './permissions.js';
+import { rolesReply } from './roles.js';
 import * as queries from './queries.js';
 import { createOverride } from './overrides.js';
 
-export type Reply = { ok: boolean; text: string; body?: MessageBody };
-
-/** Where a command came from: the incident whose channel it was typed in, if any. */
-export type Origin = { incident?: number };
-
-const ACTION_OF: Partial<Record<Command['kind'], Action>> = {
-  declare: 'declare', update: 'update', mitigate: 'mitigate', severity: 'severity', role: 'role', page: 'page',
-  ack: 'ack', resolve: 'resolve', override: 'override', automation: 'automation', safe_mode: 'safe_mode',
-};
 
 export class Service {
   constructor(readonly deps: ServiceDeps) {}
@@ -61,12 +53,11 @@ export class Service {
   execute(actor: Actor, cmd: Command, origin: Origin = {}): Reply {
     try {
       return this.transact((ctx) => {
-        const action = ACTION_OF[cmd.kind];
-        if (action) requirePermission(ctx.policy, actor, action);
+        if (isGuarded(cmd.kind)) requirePermission(ctx.policy, actor, cmd.kind);
         return this.apply(ctx, actor, cmd, origin);
       });
     } catch (e) {
-      if (e instanceof UserError) return { ok: false, text: e.usage ? `${e.message}\nUsage: ${e.usage}` : e.message };
+      if (e instanceof UserError) return refusal(e);
       throw e;
     }
   }
@@ -113,10 +104,10 @@ export class Service {
         return queries.list(ctx);
       case 'timeline':
         return queries.timeline(ctx, incident(cmd.incident));
+      case 'roles':
+        return rolesReply(ctx, incident(cmd.incident));
       case 'postmortem': {
         const inc = incident(cmd.incident);
-        // Posting the draft (and opening one) changes what the team owes, as `done` does.
-        requirePermission(ctx.policy, actor, 'postmortem');
         if (cmd.done) {
           markPostmortemDone(ctx, actor, inc, cmd.done);
           return { ok: true, text: `Marked the postmortem for #${inc.id} done.` };
@@ -147,7 +138,7 @@ export class Service {
     if ('name' in ref) {
       const wanted = ref.name.toLowerCase();
       const hit = Object.entries(ctx.policy.people).find(([id, p]) => id.toLowerCase() === wanted || p.name.toLowerCase() === wanted);
-      if (!hit) throw new UserError(`Nobody called "${ref.name}" is in the policy. People: ${Object.keys(ctx.policy.people).join(', ')}.`);
+      if (!hit) throw new UserError('not_found', `Nobody called "${ref.name}" is in the policy. People: ${Object.keys(ctx.policy.people).join(', ')}.`);
       return hit[0];
     }
     const plat = platform === 'slack' || platform === 'discord' ? platform : undefined;
@@ -156,11 +147,11 @@ export class Service {
       return hit ? hit[0] : `${plat}:${ref.id}`;
     }
     if (ctx.policy.people[ref.id]) return ref.id;
-    throw new UserError(`Nobody with ID ${ref.id} is in the policy.`);
+    throw new UserError('not_found', `Nobody with ID ${ref.id} is in the policy.`);
   }
 
   private page(ctx: Ctx, actor: Actor, inc: Incident, target: Extract<Command, { kind: 'page' }>['target']): Reply {
-    if (inc.status === 'resolved') throw new UserError(`#${inc.id} is resolved; there is nobody to page for it.`);
+    if (inc.status === 'resolved') throw new UserError('conflict', `#${inc.id} is resolved; there is nobody to page for it.`);
     let spec: { policy?: string; target?: string };
     if (target.type === 'user') spec = { target: `person:${this.personFor(ctx, target.user, actor.platform)}` };
     else {
@@ -173,8 +164,9 @@ export class Service {
       else if (isPerson) spec = { target: `person:${name}` };
       else
         throw new UserError(
+          'not_found',
           `Nothing called "${name}" to page. Schedules: ${Object.keys(ctx.policy.schedules).join(', ') || 'none'}; policies: ${Object.keys(ctx.policy.escalation_policies).join(', ') || 'none'}.`,
-          'page [#N] <@user|schedule|policy>',
+          USAGE.page,
         );
     }
     const id = startPage(ctx, inc, spec, actor.id);
@@ -182,14 +174,14 @@ export class Service {
   }
 
   private ack(ctx: Ctx, actor: Actor, inc: Incident): Reply {
-    if (inc.status === 'resolved') throw new UserError(`#${inc.id} is resolved; there is nothing to acknowledge.`);
+    if (inc.status === 'resolved') throw new UserError('conflict', `#${inc.id} is resolved; there is nothing to acknowledge.`);
     let mine = openPagesNotifying(ctx, inc.id, actor.id);
     // Someone who was not paged but is taking it on still stops the escalation.
     if (mine.length === 0) mine = openPagesOf(ctx, inc.id);
     if (mine.length === 0) {
       // Nobody was paged (e.g. a Sev 3): acknowledging the incident itself meets its acknowledge target.
       if (acknowledgeIncident(ctx, inc, actor.id)) return { ok: true, text: `Acknowledged #${inc.id}.` };
-      throw new UserError(`#${inc.id} has no open page to acknowledge.`);
+      throw new UserError('conflict', `#${inc.id} has no open page to acknowledge.`);
     }
     for (const p of mine) acknowledgePage(ctx, inc, p, actor.id);
     return { ok: true, text: `Acknowledged ${mine.length} page(s) on #${inc.id}.` };
@@ -201,7 +193,7 @@ export class Service {
       return this.transact((ctx) => {
         requirePermission(ctx.policy, actor, 'ack');
         const page = findPage(ctx, pageId);
-        if (!page) throw new UserError('That page no longer exists.');
+        if (!page) throw new UserError('not_found', 'That page no longer exists.');
         const inc = getIncident(ctx.tx, page.incidentId)!;
         // Someone answering an exhausted page is still someone taking the incident on.
         if (page.status === 'exhausted' && inc.status !== 'resolved' && acknowledgeIncident(ctx, inc, actor.id)) {
@@ -211,26 +203,9 @@ export class Service {
         return { ok: true, text: `Acknowledged the page for #${inc.id}.` };
       });
     } catch (e) {
-      if (e instanceof UserError) return { ok: false, text: e.message };
+      if (e instanceof UserError) return refusal(e, { usage: false });
       throw e;
     }
-  }
-
-  /**
-   * An emoji reaction on a message Klaxon delivered: an acknowledge emoji on a page copy
-   * acknowledges that page. Returns null when the reaction means nothing to Klaxon.
-   */
-  reactToDelivered(actor: Actor, platform: Platform, ref: { channel?: string; id: string }, emoji: string): Reply | null {
-    if (this.reactionMeaning(emoji) !== 'acknowledge') return null;
-    const row = this.deps.db
-      .select({ pageId: outbox.pageId })
-      .from(outbox)
-      .where(and(eq(outbox.platform, platform), eq(outbox.refId, ref.id), ref.channel ? eq(outbox.refChannel, ref.channel) : undefined))
-      // The newest match: console message numbers start again at 1 in each run.
-      .orderBy(desc(outbox.id))
-      .get();
-    if (!row?.pageId) return null;
-    return this.acknowledgePageById(actor, row.pageId);
   }
 
   declareFrom(actor: Actor, input: DeclareInput): Reply & { incident?: number } {
@@ -239,12 +214,12 @@ export class Service {
         requirePermission(ctx.policy, actor, 'declare');
         // A message is declared from once, even across restarts and on every platform's retries.
         const earlier = input.sourceLink ? ctx.tx.select().from(incidents).where(eq(incidents.sourceLink, input.sourceLink)).get() : undefined;
-        if (earlier) throw new UserError(`That message was already declared as #${earlier.id} (${earlier.title}).`);
+        if (earlier) throw new UserError('conflict', `That message was already declared as #${earlier.id} (${earlier.title}).`);
         const inc = declare(ctx, actor, input);
         return { ok: true, text: `Declared #${inc.id}`, incident: inc.id };
       });
     } catch (e) {
-      if (e instanceof UserError) return { ok: false, text: e.message };
+      if (e instanceof UserError) return refusal(e, { usage: false });
       throw e;
     }
   }
@@ -258,6 +233,11 @@ export class Service {
     return r.changes === 1;
   }
 
+  /** True when that delivery was already processed (a read: firstDelivery is the claim). */
+  seenDelivery(platform: Platform, eventId: string): boolean {
+    return this.deps.db.select({ id: processedEvents.eventId }).from(processedEvents).where(and(eq(processedEvents.platform, platform), eq(processedEvents.eventId, eventId))).get() !== undefined;
+  }
+
   /** The incident whose channel (Slack) or thread (Discord) this is, as a command origin. */
   originFor(platform: Platform, channelId: string | undefined): Origin {
     if (!channelId) return {};
@@ -268,37 +248,6 @@ export class Service {
       .get();
     return row ? { incident: row.incidentId } : {};
   }
-
-  /** Which reaction names mean what, from the policy (with the SPEC's defaults). */
-  reactionMeaning(emoji: string): 'acknowledge' | 'timeline' | 'declare' | null {
-    // The policy schema fills in the SPEC's defaults (white_check_mark/eyes, pushpin, rotating_light).
-    const r = this.policy.reactions;
-    if (r.acknowledge.includes(emoji)) return 'acknowledge';
-    if (r.timeline.includes(emoji)) return 'timeline';
-    if (r.declare.includes(emoji)) return 'declare';
-    return null;
-  }
-
-  /**
-   * Copies a chat message onto the timeline of the incident whose channel it is in (pushpin
-   * reaction, Slack pin). Returns null when the channel is not an incident's.
-   */
-  pinToTimeline(actor: Actor, platform: Platform, channelId: string, message: { id?: string; text: string; author: string; link?: string }): Reply | null {
-    const origin = this.originFor(platform, channelId);
-    if (!origin.incident) return null;
-    return this.transact((ctx) => {
-      const inc = getIncident(ctx.tx, origin.incident!)!;
-      // A 📌 and a pin, or two people's 📌, on one message put it on the timeline once.
-      if (message.id) {
-        const first = ctx.tx.insert(processedEvents).values({ platform, eventId: `pin:${channelId}:${message.id}`, processedAt: ctx.now }).onConflictDoNothing().run();
-        if (first.changes === 0) return { ok: true, text: `That message is already on the timeline of #${inc.id}.` };
-      }
-      const text = message.text.length > 2000 ? `${message.text.slice(0, 2000)}…` : message.text;
-      addTimeline(ctx, inc.id, 'pinned', actor.id, `${actor.name} pinned a message by ${message.author}: ${text}${message.link ? ` (${message.link})` : ''}`);
-      return { ok: true, text: `Added to the timeline of #${inc.id}.` };
-    });
-  }
-
 
   pageStatus(pageId: number) {
     return this.deps.db.select().from(pages).where(eq(pages.id, pageId)).get();

@@ -1,12 +1,13 @@
 // `stats [30d]`: loads the window's incidents, computes runbook 003's KPIs (domain/stats.ts) and
 // writes them for chat. `statsReport` is the structured form, for anything that wants JSON.
-import { and, gte, inArray, like } from 'drizzle-orm';
+import { and, gte, inArray, like, or } from 'drizzle-orm';
 import { formatMs, type Duration } from '../domain/duration.js';
 import { findSeverity, type Policy } from '../config/policy/index.js';
 import { computeStats, computeTotal, type IncidentFacts, type SeverityStats } from '../domain/stats.js';
 import type { Db, Tx } from '../store/db.js';
 import { incidents, timelineEvents } from '../store/schema.js';
 import { formatTime, severityLabel } from './incident-view.js';
+import { ROLE_MISSED } from './role-grace.js';
 
 export type StatsReport = { rows: SeverityStats[]; total: SeverityStats; from: Date; to: Date; window: string };
 
@@ -17,15 +18,19 @@ export function statsReport(tx: Tx | Db, policy: Policy, now: Date, window: Extr
   const to = new Date(now.getTime() + 1);
   const rows = tx.select().from(incidents).where(gte(incidents.declaredAt, from)).all();
   const missed = new Map<number, string[]>();
+  const roles = new Map<number, string[]>();
   if (rows.length) {
     const events = tx
       .select({ incidentId: timelineEvents.incidentId, kind: timelineEvents.kind })
       .from(timelineEvents)
-      .where(and(inArray(timelineEvents.incidentId, rows.map((r) => r.id)), like(timelineEvents.kind, 'target_missed:%')))
+      .where(and(inArray(timelineEvents.incidentId, rows.map((r) => r.id)), or(like(timelineEvents.kind, 'target_missed:%'), like(timelineEvents.kind, `${ROLE_MISSED}%`))))
       .all();
-    for (const e of events) missed.set(e.incidentId, [...(missed.get(e.incidentId) ?? []), e.kind.slice('target_missed:'.length)]);
+    for (const e of events) {
+      const [into, prefix] = e.kind.startsWith(ROLE_MISSED) ? [roles, ROLE_MISSED] : [missed, 'target_missed:'];
+      into.set(e.incidentId, [...(into.get(e.incidentId) ?? []), e.kind.slice(prefix.length)]);
+    }
   }
-  const facts: IncidentFacts[] = rows.map((r) => ({ ...r, missedTargets: missed.get(r.id) ?? [] }));
+  const facts: IncidentFacts[] = rows.map((r) => ({ ...r, missedTargets: missed.get(r.id) ?? [], missedRoles: roles.get(r.id) ?? [] }));
   const rowsBySeverity = computeStats(facts, policy.severities.map((s) => s.id), from, to, now);
   return { rows: rowsBySeverity, total: computeTotal(facts, from, to, now), from, to: now, window: window.text };
 }
@@ -36,7 +41,8 @@ const fmt = (ms: number | null) => (ms === null ? '—' : formatMs(Math.round(ms
 export function statsLine(label: string, s: SeverityStats): string {
   if (s.incidents === 0) return `${label}: no incidents`;
   const open = s.open ? ` (${s.open} open)` : '';
-  const targets = s.targetsMissed ? `${s.targetsMissed} (acknowledge ${s.acknowledgeMissed}, resolve ${s.resolveMissed})` : '0';
+  const byTarget = [`acknowledge ${s.acknowledgeMissed}`, s.mitigateMissed ? `mitigate ${s.mitigateMissed}` : '', `resolve ${s.resolveMissed}`].filter(Boolean);
+  const targets = s.targetsMissed ? `${s.targetsMissed} (${byTarget.join(', ')})` : '0';
   const settled = s.postmortemsOnTime + s.postmortemsLate + s.postmortemsOverdue;
   const pmNotes = [s.postmortemsLate && `${s.postmortemsLate} late`, s.postmortemsOverdue && `${s.postmortemsOverdue} overdue`, s.postmortemsPending && `${s.postmortemsPending} not yet due`].filter(Boolean);
   // Only postmortems done or past due can be judged; with none of those yet there is no ratio.
@@ -48,8 +54,11 @@ export function statsLine(label: string, s: SeverityStats): string {
   return [
     `${label}: ${s.incidents} incident${s.incidents === 1 ? '' : 's'}${open}`,
     `MTTA ${fmt(s.mttaMs)}`,
+    `MTTM ${fmt(s.mttmMs)}`,
     `MTTR ${fmt(s.mttrMs)}`,
     `targets missed ${targets}`,
+    // Only teams that require roles see the count, and only once a role was missed.
+    ...(s.rolesMissed ? [`required roles left empty ${s.rolesMissed}`] : []),
     `postmortems on time ${pm}`,
   ].join(' · ');
 }
@@ -63,7 +72,7 @@ export function formatStats(policy: Policy, r: StatsReport): { title: string; li
   const lines = [
     ...r.rows.map((s) => statsLine(label(s.severity), s)),
     statsLine('All', r.total),
-    'MTTA: declared → first acknowledgement. MTTR: declared → resolved. Postmortems on time: done by the due date, of those done or past due.',
+    'MTTA: declared → first acknowledgement. MTTM: declared → mitigated. MTTR: declared → resolved. Postmortems on time: done by the due date, of those done or past due.',
   ];
   return { title, lines, text: [title, ...lines].join('\n') };
 }

@@ -1,4 +1,4 @@
-// Response targets (`targets.acknowledge`, `targets.resolve`): a timer per unmet target at its
+// Response targets (`targets.acknowledge`, `targets.mitigate`, `targets.resolve`): a timer per unmet target at its
 // deadline, counted from the declaration on the policy's calendar. A miss is recorded on the
 // timeline under `target_missed:<target>`; that record is what makes each target post once, even
 // when a severity change moves the deadline after it was already missed.
@@ -12,14 +12,21 @@ import type { Ctx } from './context.js';
 import { getIncident, type Incident, incidentVars, rolesOf, severityOf } from './incident-view.js';
 import { render } from './messages.js';
 import { postToChannel, postToIncident } from './outbox-writer.js';
+import { fillRolesOnAcknowledge } from './roles.js';
 import { cancelIncidentTimers, scheduleTimer, type TimerKind } from './timers.js';
 import { addTimeline } from './timeline.js';
 
-export type TargetName = 'acknowledge' | 'resolve';
-export const TARGET_NAMES: readonly TargetName[] = ['acknowledge', 'resolve'];
+export type TargetName = 'acknowledge' | 'mitigate' | 'resolve';
+export const TARGET_NAMES: readonly TargetName[] = ['acknowledge', 'mitigate', 'resolve'];
 
-const TIMER: Record<TargetName, TimerKind> = { acknowledge: 'target_acknowledge', resolve: 'target_resolve' };
-const NOUN: Record<TargetName, string> = { acknowledge: 'acknowledgement', resolve: 'resolution' };
+export const TARGET_TIMERS: Record<TargetName, TimerKind> = { acknowledge: 'target_acknowledge', mitigate: 'target_mitigate', resolve: 'target_resolve' };
+const TIMER = TARGET_TIMERS;
+const NOUN: Record<TargetName, string> = { acknowledge: 'acknowledgement', mitigate: 'mitigation', resolve: 'resolution' };
+
+/** When the incident met a target, or null while it has not. */
+export function metAt(inc: Incident, target: TargetName): Date | null {
+  return target === 'acknowledge' ? inc.acknowledgedAt : target === 'mitigate' ? inc.mitigatedAt : inc.resolvedAt;
+}
 
 export const missedKind = (target: TargetName) => `target_missed:${target}`;
 
@@ -30,7 +37,7 @@ export function targetDeadline(ctx: Pick<Ctx, 'policy'>, inc: Incident, target: 
 }
 
 function met(inc: Incident, target: TargetName): boolean {
-  return target === 'acknowledge' ? inc.acknowledgedAt !== null : inc.resolvedAt !== null;
+  return metAt(inc, target) !== null;
 }
 
 export function alreadyMissed(ctx: Ctx, incidentId: number, target: TargetName): boolean {
@@ -91,5 +98,6 @@ export function acknowledgeIncident(ctx: Ctx, inc: Incident, by: string): boolea
   const after = formatMs(ctx.now.getTime() - inc.declaredAt.getTime());
   addTimeline(ctx, inc.id, 'ack', by, `${personName(ctx.policy, by)} acknowledged #${inc.id} after ${after}`);
   postToIncident(ctx, inc.id, (_p, at) => ({ text: `✅ ${at(by)} acknowledged #${inc.id} (after ${after}).`, tone: 'good' }));
+  fillRolesOnAcknowledge(ctx, inc, by);
   return true;
 }

@@ -6,11 +6,13 @@ export type TimerKind =
   | 'escalate'
   | 'nudge'
   | 'target_acknowledge'
+  | 'target_mitigate'
   | 'target_resolve'
   | 'postmortem_reminder'
   | 'handoff'
   | 'announce'
-  | 'auto_escalate';
+  | 'auto_escalate'
+  | 'role_grace';
 
 export function scheduleTimer(
   ctx: Ctx,

@@ -57,6 +57,8 @@ export const roleAssignments = sqliteTable(
     role: text('role').notNull(),
     person: text('person').notNull(),
     assignedAt: at('assigned_at').notNull(),
+    /** Where an automatic holder came from ("schedule:primary", "acknowledger"); null when handed over by a person. */
+    source: text('source'),
   },
   (t) => [primaryKey({ columns: [t.incidentId, t.role] })],
 );

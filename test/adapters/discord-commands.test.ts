@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { commandManifest, incidentCommand, SUBCOMMANDS } from '../../src/chat/discord/commands.js';
-import { commandFromOptions, type OptionReader } from '../../src/chat/discord/options.js';
+import { commandFromOptions, type OptionReader } from '../../src/domain/commands.js';
 import { BUNDLED_POLICY } from '../../src/config/env.js';
 import { loadPolicy } from '../../src/config/policy/index.js';
 import { registerDiscordCommandsCommand } from '../../src/cli/register-discord.js';
@@ -61,7 +61,7 @@ describe('klaxon register-discord-commands', () => {
     expect(await registerDiscordCommandsCommand([], env)).toBe(0);
     expect(fake.registeredCommands).toEqual([{ path: `/applications/${fake.appId}/guilds/500000000000000001/commands`, body: commandManifest(loadPolicy(SUPPORT_POLICY)) }]);
     expect(fake.requests.at(-1)?.auth).toBe(`Bot ${fake.token}`);
-    expect(log.mock.calls[0][0]).toMatch(/Registered \/incident \(18 subcommands\) in guild 500000000000000001/);
+    expect(log.mock.calls[0][0]).toMatch(/Registered \/incident \(19 subcommands\) in guild 500000000000000001/);
   });
 
   it('explains what is missing: credentials, a guild, a valid token', async () => {

@@ -110,7 +110,7 @@ describe('REST failures', () => {
     await k.tick();
     expect(row('first announcement')).toMatchObject({ status: 'failed', attempts: 1 });
     expect(row('first announcement').lastError).toMatch(/403 50001 Missing Access/);
-    expect(k.health()).toMatch(/^connected; last delivery error .*Missing Access/);
+    expect(k.health()).toMatch(/^connected; warning: last delivery error .*Missing Access/);
     // The next message to the same channel is not held back by the failed one.
     say(ANNOUNCEMENTS, 'second announcement');
     await k.tick();

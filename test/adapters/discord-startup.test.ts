@@ -41,13 +41,13 @@ it('connects when DISCORD_TOKEN is set and reports the connection in /healthz', 
   fake.rest.failNext('POST', /^\/channels\/500000000000000003\/messages$/, apiError(403, 50013, 'Missing Permissions'));
   a.service.run({ id: 'maya', name: 'Maya', platform: 'discord' }, '/incident declare sev4 Typo on the docs home page');
   await a.tick();
-  expect((await health()).adapters.discord).toMatch(/^connected; last delivery error .*50013 Missing Permissions/);
+  expect((await health()).adapters.discord).toMatch(/^connected; warning: last delivery error .*50013 Missing Permissions/);
 });
 
 it('stops start-up with one line naming DISCORD_TOKEN when Discord rejects it', async () => {
   fake = await FakeDiscord.start({ guild: { id: '500000000000000001' }, channels: [] });
   await expect(boot('not-the-token')).rejects.toThrow(/^DISCORD_TOKEN: Discord rejected the bot token/);
-  expect(app?.connections.get('discord')?.state()).toBe('disconnected (token rejected)');
+  expect(app?.connections.get('discord')?.state()).toBe('failed (DISCORD_TOKEN refused)');
   await app?.http.close();
   closeDb(app!.opts.db);
   app = undefined;
@@ -66,5 +66,5 @@ it('keeps starting (other platforms, HTTP) when Discord cannot be reached, and s
   const token = fake.token;
   await fake.close();
   const a = await boot(token);
-  expect(a.connections.get('discord')?.state()).toMatch(/^disconnected \(retrying in 5s: /);
+  expect(a.connections.get('discord')?.state()).toMatch(/^down \(retrying in 2s: /);
 });

@@ -7,7 +7,8 @@ import { ACK_ACTION, escapeText, renderBlocks } from '../../src/chat/slack/block
 import { baseClientOptions, createClient } from '../../src/chat/slack/client.js';
 import { toDeliveryError } from '../../src/chat/slack/errors.js';
 import { boltLogger, scrubber } from '../../src/chat/slack/logger.js';
-import { plainText, titleFromMessage } from '../../src/chat/slack/messages.js';
+import { plainText } from '../../src/chat/slack/messages.js';
+import { titleFromMessage } from '../../src/service/inbound.js';
 import { declareView, readDeclareView } from '../../src/chat/slack/modal.js';
 import { loadPolicy } from '../../src/config/policy/index.js';
 import { createLogger } from '../../src/log.js';
@@ -89,9 +90,11 @@ describe('names and titles', () => {
   });
 
   it('titles an incident from the first line of a message, readable', () => {
-    expect(titleFromMessage('<!here> checkout <https://x.io|is down> for <@U1|bob>\nsecond line')).toBe('@here checkout is down for @bob');
-    expect(titleFromMessage('')).toBe('Declared from a Slack message');
-    expect(titleFromMessage('x'.repeat(300))).toHaveLength(120);
+    const title = (text: string) => titleFromMessage('slack', plainText(text));
+    expect(title('<!here> checkout <https://x.io|is down> for <@U1|bob>\nsecond line')).toBe('@here checkout is down for @bob');
+    expect(title('')).toBe('Declared from a Slack message');
+    expect(title('\n  \nsecond   line')).toBe('second line');
+    expect(title('x'.repeat(300))).toHaveLength(120);
     expect(plainText('a &lt;b&gt; &amp; <#C1|ops>')).toBe('a <b> & #ops');
   });
 });

@@ -115,6 +115,16 @@ severities: [{ id: sev1, description: Outage }]
     expect((await r.json()).error).toMatch(/not allowed to declare/);
   });
 
+  it('409 when the link was already declared, naming the incident; nothing new is opened', async () => {
+    t = await startApp();
+    const post = () => t.api('/api/v1/incidents', { method: 'POST', body: JSON.stringify({ title: 'Down', link: 'https://alerts.example/1' }) });
+    expect((await post()).status).toBe(201);
+    const again = await post();
+    expect(again.status).toBe(409);
+    expect((await again.json()).error).toMatch(/already declared as #1/);
+    expect(((await (await t.api('/api/v1/incidents')).json()).incidents as unknown[]).length).toBe(1);
+  });
+
   it('a policy grants the API the right to declare by putting `api` in a group', async () => {
     const yaml = `
 people: { alice: { name: Alice } }

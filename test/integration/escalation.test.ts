@@ -2,6 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tick } from '../../src/scheduler/tick.js';
+import { reactToDelivered } from '../../src/service/inbound.js';
 import { Service } from '../../src/service/service.js';
 import { incidents, outbox, pageNotifications, pages, timers } from '../../src/store/schema.js';
 import { harness, MINUTE } from '../helpers/harness.js';
@@ -98,22 +99,26 @@ describe('escalation', () => {
     // Pretend the dispatcher delivered alice's DM as console message 7.
     const dm = h.posts((r) => r.destination === 'dm:alice')[0];
     h.db.update((outbox)).set({ status: 'sent', refChannel: 'DM @alice', refId: '7' }).where(eq(outbox.id, dm.id)).run();
-    const r = h.svc.reactToDelivered(h.as('alice'), 'console', { id: '7' }, 'white_check_mark');
+    const r = reactToDelivered(h.svc, h.as('alice'), 'console', { id: '7' }, 'white_check_mark');
     expect(r).toMatchObject({ ok: true });
     const edits = h.posts((x) => x.kind === 'edit');
     // carol's DM, alice's DM and the two channel mentions.
     expect(edits).toHaveLength(4);
     for (const e of edits) expect((e.body as { text: string }).text).toMatch(/Acknowledged by Alice Archer at 2026-03-04 10:15/);
-    expect(h.svc.reactToDelivered(h.as('alice'), 'console', { id: '7' }, 'tada')).toBeNull();
+    expect(reactToDelivered(h.svc, h.as('alice'), 'console', { id: '7' }, 'tada')).toBeNull();
   });
 
-  it('with automation off nobody is paged automatically, but a manual page still works', () => {
+  it("Klaxon's automation off and safe mode on never stop pages or their escalation (SPEC §9)", () => {
     const h = harness({ start: T0 });
     expect(h.run('erin', 'automation off').ok).toBe(true);
+    expect(h.run('erin', 'safe-mode on').ok).toBe(true);
     h.run('bob', 'declare sev1 Checkout down');
-    expect(notified(h)).toEqual([]);
-    expect(h.run('bob', 'page @carol').ok).toBe(true);
     expect(notified(h).map((n) => n.person)).toEqual(['carol']);
+    h.advance(15 * MINUTE);
+    expect(notified(h).map((n) => n.person)).toEqual(['carol', 'alice']);
+    h.run('bob', 'declare sev3 Slow search');
+    expect(h.run('bob', 'severity #2 sev1').ok).toBe(true);
+    expect(notified(h).map((n) => n.person)).toEqual(['carol', 'alice', 'carol']);
   });
 
   it('a severity raise pages the new severity policy', () => {

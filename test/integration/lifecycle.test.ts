@@ -83,7 +83,7 @@ describe('incident lifecycle', () => {
     expect(roles).toEqual(['commander=bob', 'comms=carol']);
     h.run('bob', 'severity sev1');
     const topics = h.posts((r) => r.kind === 'topic').map((r) => (r.body as { text: string }).text);
-    expect(topics.at(-1)).toBe('SEV1 · investigating · commander Bob Baker');
+    expect(topics.at(-1)).toBe('SEV1 · investigating · commander Bob Baker · comms Carol Chen');
     expect(h.run('alice', 'status').text).toMatch(/commander: Bob Baker\ncomms: Carol Chen/);
   });
 
@@ -133,7 +133,8 @@ templates:
     });
     h.run('ann', 'declare p1 Database on fire');
     h.run('ann', 'update identified Disk full');
-    expect(h.texts('incident')).toEqual(['NEW p1: Database on fire by Ann at 2026-05-01 12:00 UTC', 'UPD #1 [Identified] Disk full']);
+    // The holders line follows the team's own template, as the checklist does.
+    expect(h.texts('incident')).toEqual(['NEW p1: Database on fire by Ann at 2026-05-01 12:00 UTC\nRoles: commander Ann · comms open · scribe open', 'UPD #1 [Identified] Disk full']);
   });
 
   it('safe mode stops automatic posts outside incident channels but keeps paging', () => {

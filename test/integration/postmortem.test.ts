@@ -167,7 +167,8 @@ describe('the postmortem draft (runbook 004, Europe/London in summer)', () => {
     expect(d).toContain('- **Impact window:** 2026-07-01 10:00 GMT+1 → 2026-07-01 10:40 GMT+1 (40m from declaring to mitigation)');
     // Severity history, roles, pages with acknowledgement delays.
     expect(d).toContain('## Severity history\n- 2026-07-01 10:00 GMT+1 — Declared Support request by Ben: Client A reports slow dashboards\n- 2026-07-01 10:05 GMT+1 — Ben changed severity Support request → Critical');
-    expect(d).toContain('- **commander:** Ben (since 2026-07-01 10:00 GMT+1)');
+    // 004's rota person commands a support request from its declaration.
+    expect(d).toContain(`- **commander:** ${name} (since 2026-07-01 10:00 GMT+1)`);
     expect(d).toContain('- **comms:** Chloe (since 2026-07-01 10:12 GMT+1)');
     expect(d).toContain(`paged escalation policy alarms: tier 1 ${name} at 2026-07-01 10:05 GMT+1.`);
     expect(d).toContain(`Acknowledged by ${name} at 2026-07-01 10:12 GMT+1, 7m after paging, 7m after they were notified.`);

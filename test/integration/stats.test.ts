@@ -13,6 +13,7 @@
 //  5  sev3  Thu 03-05 10:00   never   +26h (Fri 12:00) ack (Thu 14:00)         not required
 //  6  sev2  Fri 03-13 10:00   +3m     open             resolve (Sat 10:00)     —
 //
+// Only #2 is mitigated before it is resolved (+40m); resolving stamps the others' mitigation.
 // Stats asked on Mon 03-16 12:00. 30 days back is Sat 02-14 12:00, so #1 is out.
 import { describe, expect, it } from 'vitest';
 import { statsReport } from '../../src/service/stats-report.js';
@@ -33,6 +34,7 @@ function seed() {
 
   at('2026-03-02T10:00:00Z'); ok('alice', 'declare sev1 Checkout down');
   at('2026-03-02T10:06:00Z'); ok('bob', 'ack #2');
+  at('2026-03-02T10:40:00Z'); ok('bob', 'mitigate #2 Traffic moved to the old build');
   at('2026-03-02T11:30:00Z'); ok('alice', 'resolve #2 Rolled back');
 
   at('2026-03-03T10:00:00Z'); ok('alice', 'declare sev1 API errors');
@@ -63,16 +65,16 @@ describe('stats over a seeded history', () => {
     expect(r.ok).toBe(true);
     expect(r.text.split('\n')).toEqual([
       'Incident stats, last 30d (declared since 2026-02-14 12:00 GMT)',
-      // MTTA (6m + 24m) / 2 = 15m · MTTR (1h30m + 5h) / 2 = 3h 15m · #2 on time, #3 late
-      'SEV1: 2 incidents · MTTA 15m · MTTR 3h 15m · targets missed 2 (acknowledge 1, resolve 1) · postmortems on time 1/2 (1 late)',
+      // MTTA (6m + 24m) / 2 = 15m · MTTM (40m + 5h) / 2 = 2h 50m · MTTR (1h30m + 5h) / 2 = 3h 15m · #2 on time, #3 late
+      'SEV1: 2 incidents · MTTA 15m · MTTM 2h 50m · MTTR 3h 15m · targets missed 2 (acknowledge 1, resolve 1) · postmortems on time 1/2 (1 late)',
       // MTTA (10m + 3m) / 2 = 6m 30s · MTTR 2h (#6 is open) · #4's postmortem is overdue
-      'SEV2: 2 incidents (1 open) · MTTA 6m 30s · MTTR 2h · targets missed 1 (acknowledge 0, resolve 1) · postmortems on time 0/1 (1 overdue)',
+      'SEV2: 2 incidents (1 open) · MTTA 6m 30s · MTTM 2h · MTTR 2h · targets missed 1 (acknowledge 0, resolve 1) · postmortems on time 0/1 (1 overdue)',
       // Never acknowledged · resolved in 26h
-      'SEV3: 1 incident · MTTA — · MTTR 1d 2h · targets missed 1 (acknowledge 1, resolve 0) · postmortems on time none required',
+      'SEV3: 1 incident · MTTA — · MTTM 1d 2h · MTTR 1d 2h · targets missed 1 (acknowledge 1, resolve 0) · postmortems on time none required',
       'SEV4: no incidents',
-      // MTTA (6 + 24 + 10 + 3) / 4 = 10m 45s · MTTR (1.5 + 5 + 2 + 26) / 4 = 8.625h = 8h 37m 30s
-      'All: 5 incidents (1 open) · MTTA 10m 45s · MTTR 8h 37m 30s · targets missed 4 (acknowledge 2, resolve 2) · postmortems on time 1/3 (1 late, 1 overdue)',
-      'MTTA: declared → first acknowledgement. MTTR: declared → resolved. Postmortems on time: done by the due date, of those done or past due.',
+      // MTTA (6 + 24 + 10 + 3) / 4 = 10m 45s · MTTM (0h40 + 5 + 2 + 26) / 4 = 8h 25m · MTTR (1.5 + 5 + 2 + 26) / 4 = 8.625h = 8h 37m 30s
+      'All: 5 incidents (1 open) · MTTA 10m 45s · MTTM 8h 25m · MTTR 8h 37m 30s · targets missed 4 (acknowledge 2, resolve 2) · postmortems on time 1/3 (1 late, 1 overdue)',
+      'MTTA: declared → first acknowledgement. MTTM: declared → mitigated. MTTR: declared → resolved. Postmortems on time: done by the due date, of those done or past due.',
     ]);
   });
 
@@ -80,7 +82,7 @@ describe('stats over a seeded history', () => {
     const h = seed();
     const r = h.run('alice', 'stats 7d');
     expect(r.text).toContain('SEV1: no incidents');
-    expect(r.text).toContain('SEV2: 1 incident (1 open) · MTTA 3m · MTTR — · targets missed 1 (acknowledge 0, resolve 1) · postmortems on time none required');
+    expect(r.text).toContain('SEV2: 1 incident (1 open) · MTTA 3m · MTTM — · MTTR — · targets missed 1 (acknowledge 0, resolve 1) · postmortems on time none required');
     const window = parseDuration('60d') as Extract<ReturnType<typeof parseDuration>, { kind: 'wall' }>;
     const report = statsReport(h.db, h.policy, h.clock.now(), window);
     // 60 days includes #1: three sev1 incidents, MTTA (5 + 6 + 24) / 3 = 11m 40s.

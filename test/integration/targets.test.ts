@@ -3,6 +3,8 @@
 //   sev1: acknowledge 15m, resolve 4h · sev2: 30m, 1d · sev3: 4 business hours, 3 business days
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { getIncident } from '../../src/service/incident-view.js';
+import { renderPostmortem } from '../../src/service/postmortem-draft.js';
 import { checkTarget } from '../../src/service/targets.js';
 import { incidents, timers } from '../../src/store/schema.js';
 import { harness, HOUR, MINUTE } from '../helpers/harness.js';
@@ -142,5 +144,42 @@ describe('wall-clock targets', () => {
     expect(missedIn(h, 'incident')).toHaveLength(1);
     expect(missedIn(h, 'channel:announcements')).toHaveLength(0);
     expect(counted(h)).toBe(1);
+  });
+});
+
+describe('the mitigate target', () => {
+  const yaml = (targets: string) => `
+timezone: UTC
+people: { ana: { name: Ana } }
+severities:
+  - { id: sev1, description: Outage, targets: ${targets} }
+`;
+
+  it('is missed once when nothing was mitigated in time, and counted', () => {
+    const h = harness({ yaml: yaml('{ mitigate: 1h }') });
+    h.run('ana', 'declare sev1 Checkout down');
+    h.advance(HOUR - 1);
+    expect(missedAt(h)).toEqual([]);
+    h.advance(1);
+    expect(missedAt(h)).toEqual(['2026-03-04T11:00:00.000Z']);
+    expect(missedIn(h, 'incident')).toEqual(['⚠️ Incident #1 (sev1 - Checkout down) missed its 1h mitigation target by less than a minute.']);
+    h.run('ana', 'mitigate Rolled back');
+    h.advance(48 * HOUR);
+    expect(missedAt(h)).toHaveLength(1);
+    expect(counted(h)).toBe(1);
+    expect(renderPostmortem(h.db, h.policy, getIncident(h.db, 1)!, h.clock.now())).toContain('- **Mitigate target (1h):** missed');
+  });
+
+  it('`mitigate` (or an update to monitoring) in time meets it: no miss, no pending timer', () => {
+    const h = harness({ yaml: yaml('{ mitigate: 1h, resolve: 1d }') });
+    h.run('ana', 'declare sev1 Checkout down');
+    h.advance(40 * MINUTE);
+    h.run('ana', 'update monitoring Traffic is back on the old build');
+    expect(h.db.select().from(timers).all().filter((t) => t.kind === 'target_mitigate' && t.status === 'pending')).toEqual([]);
+    h.advance(2 * HOUR);
+    expect(missedAt(h)).toEqual([]);
+    h.run('ana', 'resolve Fixed');
+    expect(h.run('ana', 'stats').text).toContain('MTTM 40m');
+    expect(renderPostmortem(h.db, h.policy, getIncident(h.db, 1)!, h.clock.now())).toContain('- **Mitigate target (1h):** met');
   });
 });

@@ -7,12 +7,13 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const at = (iso: string) => new Date(iso);
 
-function row(severity: string, declared: string, o: Partial<IncidentFacts> & { ackMin?: number; resolveMin?: number } = {}): IncidentFacts {
+function row(severity: string, declared: string, o: Partial<IncidentFacts> & { ackMin?: number; mitigateMin?: number; resolveMin?: number } = {}): IncidentFacts {
   const declaredAt = at(declared);
   return {
     severity,
     declaredAt,
     acknowledgedAt: o.ackMin === undefined ? null : new Date(declaredAt.getTime() + o.ackMin * MIN),
+    mitigatedAt: o.mitigateMin === undefined ? null : new Date(declaredAt.getTime() + o.mitigateMin * MIN),
     resolvedAt: o.resolveMin === undefined ? null : new Date(declaredAt.getTime() + o.resolveMin * MIN),
     targetsMissed: o.targetsMissed ?? 0,
     missedTargets: o.missedTargets ?? [],
@@ -25,10 +26,10 @@ function row(severity: string, declared: string, o: Partial<IncidentFacts> & { a
 const from = at('2026-03-01T00:00:00Z');
 const to = at('2026-03-31T00:00:00Z');
 const rows: IncidentFacts[] = [
-  // A: ack 5m, resolved 2h, postmortem done a day early → on time.
-  row('sev1', '2026-03-02T10:00:00Z', { ackMin: 5, resolveMin: 120, postmortemDueAt: at('2026-03-05T12:00:00Z'), postmortemDoneAt: at('2026-03-04T12:00:00Z') }),
-  // B: ack 20m, resolved 5h, missed both targets, postmortem done three days late.
-  row('sev1', '2026-03-10T10:00:00Z', { ackMin: 20, resolveMin: 300, targetsMissed: 2, missedTargets: ['acknowledge', 'resolve'], postmortemDueAt: at('2026-03-13T15:00:00Z'), postmortemDoneAt: at('2026-03-16T15:00:00Z') }),
+  // A: ack 5m, mitigated 30m, resolved 2h, postmortem done a day early → on time.
+  row('sev1', '2026-03-02T10:00:00Z', { ackMin: 5, mitigateMin: 30, resolveMin: 120, postmortemDueAt: at('2026-03-05T12:00:00Z'), postmortemDoneAt: at('2026-03-04T12:00:00Z') }),
+  // B: ack 20m, mitigated 1h30m, resolved 5h, missed three targets, postmortem done three days late.
+  row('sev1', '2026-03-10T10:00:00Z', { ackMin: 20, mitigateMin: 90, resolveMin: 300, targetsMissed: 3, missedTargets: ['acknowledge', 'mitigate', 'resolve'], postmortemDueAt: at('2026-03-13T15:00:00Z'), postmortemDoneAt: at('2026-03-16T15:00:00Z') }),
   // C: ack 10m, resolved 1h, postmortem due 25th and not done by the 31st → overdue.
   row('sev1', '2026-03-20T10:00:00Z', { ackMin: 10, resolveMin: 60, postmortemDueAt: at('2026-03-25T12:00:00Z') }),
   // D: never acknowledged, resolved 30m, postmortem due in April → pending (neither on time nor late yet).
@@ -56,7 +57,9 @@ describe('computeStats', () => {
     expect(s.mttaMs).toBe((11 * 60 + 40) * 1000);
     // (2h + 5h + 1h + 30m) / 4 = 8.5h / 4 = 2h 7m 30s
     expect(s.mttrMs).toBe(2 * HOUR + 7.5 * MIN);
-    expect([s.targetsMissed, s.acknowledgeMissed, s.resolveMissed]).toEqual([2, 1, 1]);
+    // Over the two mitigated ones only: (30m + 1h30m) / 2 = 1h
+    expect(s.mttmMs).toBe(HOUR);
+    expect([s.targetsMissed, s.acknowledgeMissed, s.mitigateMissed, s.resolveMissed]).toEqual([3, 1, 1, 1]);
     expect([s.postmortemsRequired, s.postmortemsOnTime, s.postmortemsLate, s.postmortemsOverdue, s.postmortemsPending]).toEqual([4, 1, 1, 1, 1]);
   });
 
@@ -82,7 +85,7 @@ describe('computeStats', () => {
     expect(t.mttaMs).toBe(16.25 * MIN);
     // (2h + 5h + 1h + 30m + 1h) / 5 = 9.5h / 5 = 1h 54m
     expect(t.mttrMs).toBe(HOUR + 54 * MIN);
-    expect(t.targetsMissed).toBe(3);
+    expect(t.targetsMissed).toBe(4);
   });
 
   it('`now` decides overdue versus pending', () => {
@@ -93,12 +96,12 @@ describe('computeStats', () => {
 
   it('reads as one line per severity', () => {
     expect(statsLine('SEV1', bySev.sev1)).toBe(
-      'SEV1: 4 incidents · MTTA 11m 40s · MTTR 2h 7m 30s · targets missed 2 (acknowledge 1, resolve 1) · postmortems on time 1/3 (1 late, 1 overdue, 1 not yet due)',
+      'SEV1: 4 incidents · MTTA 11m 40s · MTTM 1h · MTTR 2h 7m 30s · targets missed 3 (acknowledge 1, mitigate 1, resolve 1) · postmortems on time 1/3 (1 late, 1 overdue, 1 not yet due)',
     );
-    expect(statsLine('SEV2', bySev.sev2)).toBe('SEV2: 1 incident (1 open) · MTTA 30m · MTTR — · targets missed 1 (acknowledge 0, resolve 1) · postmortems on time none required');
+    expect(statsLine('SEV2', bySev.sev2)).toBe('SEV2: 1 incident (1 open) · MTTA 30m · MTTM — · MTTR — · targets missed 1 (acknowledge 0, resolve 1) · postmortems on time none required');
     expect(statsLine('SEV3', bySev.sev3)).toBe('SEV3: no incidents');
     // Nothing done or past due yet: no ratio to give.
     const pendingOnly = computeStats([rows[3]], ['sev1'], from, to)[0];
-    expect(statsLine('SEV1', pendingOnly)).toBe('SEV1: 1 incident · MTTA — · MTTR 30m · targets missed 0 · postmortems on time none due yet (1 open)');
+    expect(statsLine('SEV1', pendingOnly)).toBe('SEV1: 1 incident · MTTA — · MTTM — · MTTR 30m · targets missed 0 · postmortems on time none due yet (1 open)');
   });
 });

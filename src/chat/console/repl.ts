@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { KlaxonApp } from '../../app.js';
 import { actorFor } from '../../service/actor.js';
+import { reactToDelivered } from '../../service/inbound.js';
 import type { ConsoleAdapter } from './console-adapter.js';
 
 export async function runConsole(app: KlaxonApp, adapter: ConsoleAdapter, io: { input: Readable; output: Writable; interactive: boolean }): Promise<void> {
@@ -36,7 +37,7 @@ export async function runConsole(app: KlaxonApp, adapter: ConsoleAdapter, io: { 
       const msg = id && adapter.lookup(id);
       if (!msg || !emoji) say('Usage: /react N EMOJI (N is a message number shown in [brackets])');
       else {
-        const r = app.service.reactToDelivered(actorFor(policy, 'console', me), 'console', { id }, emoji.replace(/:/g, ''));
+        const r = reactToDelivered(app.service, actorFor(policy, 'console', me), 'console', { id }, emoji.replace(/:/g, ''));
         say(r ? (r.ok ? `✔ ${r.text}` : `✖ ${r.text}`) : `(reacted :${emoji}: — nothing to do)`);
       }
     } else {

@@ -2,7 +2,7 @@
 // are discord.js's to honour (short waits inside REST; long ones come back as DeliveryError with
 // retryAfterMs). An incident lives in a public thread of `channels.discord.incidents`; its name
 // carries severity and status because threads have no topic.
-import { ChannelType, RateLimitError, type REST, Routes } from 'discord.js';
+import { ChannelType, DiscordAPIError, RateLimitError, type REST, Routes } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Policy } from '../../config/policy/index.js';
 import { incidentChannelName } from '../../domain/slug.js';
@@ -33,6 +33,8 @@ export class DiscordAdapter implements ChatAdapter {
   private readonly pendingNames = new Map<string, { name: string; timer: NodeJS.Timeout }>();
   /** The last permanent delivery failure (Missing Access, closed DMs, ...), shown in /healthz with its time. */
   lastPermanentError: { at: Date; message: string } | null = null;
+  /** Told when Discord answers 401: the bot token was reset or the bot removed. */
+  onTokenRefused: (() => void) | undefined;
 
   constructor(
     private readonly rest: REST,
@@ -161,6 +163,7 @@ export class DiscordAdapter implements ChatAdapter {
       const out = await fn();
       return out;
     } catch (e) {
+      if (e instanceof DiscordAPIError && e.status === 401) this.onTokenRefused?.();
       throw this.record(toDeliveryError(e, what));
     }
   }

@@ -7,11 +7,12 @@ import type { Env } from '../../config/env.js';
 import { DiscordAdapter } from './adapter.js';
 import { type ClientOptions, createClient } from './client.js';
 import { DiscordConnection } from './connection.js';
+import { announceElsewhere } from '../announce.js';
 import { onInteraction } from './interactions.js';
 import { onMessage } from './messages.js';
-import { onReaction, type ReactionPacket } from './reactions.js';
+import { onReactionPacket, type ReactionPacket } from './reactions.js';
 
-export type DiscordOptions = Omit<ClientOptions, 'api'> & { readyTimeoutMs?: number };
+export type DiscordOptions = Omit<ClientOptions, 'api'> & { startWaitMs?: number; retryMs?: number[] };
 
 export async function attachDiscord(app: KlaxonApp, env: Env, opts: DiscordOptions = {}): Promise<void> {
   if (!env.DISCORD_TOKEN) throw new Error('DISCORD_TOKEN is not set');
@@ -32,8 +33,13 @@ export async function attachDiscord(app: KlaxonApp, env: Env, opts: DiscordOptio
   client.on(Events.InteractionCreate, (i) => guard('interaction', () => onInteraction(svc, log, i)));
   client.on(Events.MessageCreate, (m) => guard('message', () => onMessage(svc, client, m)));
   client.on(Events.Raw, (packet: GatewayDispatchPayload) => {
-    if (packet.t === 'MESSAGE_REACTION_ADD') guard('reaction', () => onReaction(svc, client, adapter, log, packet.d as ReactionPacket));
+    if (packet.t === 'MESSAGE_REACTION_ADD') guard('reaction', () => onReactionPacket(svc, client, adapter, log, packet.d as ReactionPacket));
   });
 
-  app.addAdapter(adapter, new DiscordConnection(client, env.DISCORD_TOKEN, adapter, log, opts.readyTimeoutMs));
+  const connection = new DiscordConnection(client, env.DISCORD_TOKEN, adapter, log, {
+    startWaitMs: opts.startWaitMs,
+    retryMs: opts.retryMs,
+    onFailed: (reason) => announceElsewhere(app, 'discord', `⚠️ Klaxon lost Discord: ${reason}. Pages and updates still go out here; fix it and restart Klaxon to bring Discord back.`),
+  });
+  app.addAdapter(adapter, connection);
 }

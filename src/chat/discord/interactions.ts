@@ -9,7 +9,8 @@ import type { Logger } from 'pino';
 import type { Service } from '../../service/service.js';
 import { COMMAND_NAME } from './commands.js';
 import { discordActor, needsMemberLookup, resolveActor } from './members.js';
-import { commandFromOptions, readerFor } from './options.js';
+import { commandFromOptions } from '../../domain/commands.js';
+import { readerFor } from './options.js';
 import { chunks, pageIdFromCustomId } from './render.js';
 
 /** Past this age a reply might miss Discord's 3-second window, so the interaction is deferred first. */

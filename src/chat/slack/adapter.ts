@@ -8,6 +8,7 @@ import { DeliveryError } from '../../service/port.js';
 import { slackMessage } from './blocks.js';
 import { platformError, toDeliveryError } from './errors.js';
 import { deliveryMetadata, findDelivered } from './delivered.js';
+import { TOKEN_REFUSED } from './identity.js';
 
 const MAX_NAME = 80;
 const MAX_TOPIC = 250;
@@ -24,6 +25,8 @@ export class SlackAdapter implements ChatAdapter {
   /** Permanent failures since start, shown in /healthz through the connection's state. */
   permanentFailures = 0;
   lastPermanentError: string | undefined;
+  /** Told when Slack refuses the bot token itself (revoked, app uninstalled): the connection marks Slack failed. */
+  onTokenRefused: ((code: string) => void) | undefined;
 
   constructor(
     private readonly client: webApi.WebClient,
@@ -146,6 +149,8 @@ export class SlackAdapter implements ChatAdapter {
 
   private failure(e: unknown, method: string): DeliveryError {
     const err = toDeliveryError(e, method);
+    const code = platformError(e);
+    if (code && TOKEN_REFUSED.has(code)) this.onTokenRefused?.(code);
     if (err.opts.permanent) {
       this.permanentFailures++;
       this.lastPermanentError = err.message;

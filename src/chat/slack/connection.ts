@@ -1,51 +1,37 @@
-// Lifecycle of the Slack side: learn who the bot is, then (Socket Mode) hold the WebSocket open.
+// Lifecycle of the Slack side: learn who the bot is, then (Socket Mode) keep the WebSocket link up.
 // Over HTTP there is nothing to connect; Slack calls POST /slack/events on Klaxon's listener.
-import type { App, SocketModeReceiver } from '@slack/bolt';
+// Token trouble is decided here: at start-up it stops Klaxon with one line naming the variable;
+// later it marks Slack `failed` (health, log, one note on the other platform) and nothing else stops.
 import type { Logger } from 'pino';
-import type { Connection } from '../../service/port.js';
+import { type Connection, type ConnectionHealth, describeHealth, type LinkState } from '../../service/port.js';
 import type { SlackAdapter } from './adapter.js';
 import { errorText } from './deps.js';
-import { platformError } from './errors.js';
 import { type Identity, isFatalAuthError } from './identity.js';
-
-const RETRY_MS = [2_000, 5_000, 15_000, 30_000, 60_000];
-/**
- * How long start-up waits for the WebSocket. The Socket Mode client may keep retrying for minutes
- * when Slack answers 5xx; Klaxon's scheduler must not wait for it, so after this it carries on
- * and the connection completes in the background.
- */
-const START_WAIT_MS = 10_000;
-/** apps.connections.open answers that a retry cannot fix. */
-const FATAL_APP_TOKEN = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'not_allowed_token_type', 'account_inactive']);
+import type { SocketLink } from './socket-link.js';
 
 export type ConnectionParts = {
   mode: 'http' | 'socket';
-  bolt: App;
   identity: Identity;
   adapter: SlackAdapter;
-  socket?: SocketModeReceiver;
+  link?: SocketLink;
   log: Logger;
+  /** Called once when Slack refuses a token after start-up (to tell people on the other platform). */
+  onFailed?: (reason: string) => void;
 };
 
 export class SlackConnection implements Connection {
-  private status = 'disconnected';
-  private retry: NodeJS.Timeout | undefined;
-  private attempts = 0;
-  private stopped = false;
+  private status: LinkState = 'disconnected';
+  private failure: string | undefined;
+  private lastFault: string | undefined;
+  private started = false;
 
   constructor(private readonly p: ConnectionParts) {
-    // The Socket Mode client reports connecting / connected / reconnecting / disconnected.
-    for (const s of ['connecting', 'authenticated', 'connected', 'reconnecting', 'disconnecting', 'disconnected'] as const) {
-      p.socket?.client.on(s, () => {
-        this.status = s === 'authenticated' ? 'connecting' : s;
-        if (s === 'connected') this.attempts = 0;
-      });
-    }
+    p.adapter.onTokenRefused = (code) => this.refused(`SLACK_BOT_TOKEN refused by Slack (${code})`);
   }
 
   async start(): Promise<void> {
-    this.stopped = false;
     this.status = 'connecting';
+    this.failure = undefined;
     try {
       const me = await this.p.identity.get();
       this.p.log.info({ botUserId: me.botUserId, team: me.teamId, mode: this.p.mode }, 'Slack: signed in');
@@ -55,55 +41,49 @@ export class SlackConnection implements Connection {
       // Slack unreachable at start: keep going; the first event or delivery will try again.
       this.p.log.warn({ error: errorText(e) }, 'Slack: auth.test failed; continuing and retrying on demand');
     }
-    if (this.p.mode === 'http') {
-      this.status = this.p.identity.current ? 'connected' : 'connecting';
-      return;
-    }
-    let timer: NodeJS.Timeout | undefined;
-    const first = this.connectSocket(true);
-    const waited = await Promise.race([
-      first.then(() => 'done' as const),
-      new Promise<'waiting'>((r) => {
-        timer = setTimeout(() => r('waiting'), START_WAIT_MS);
-      }),
-    ]).finally(() => clearTimeout(timer));
-    if (waited === 'waiting') {
-      this.p.log.warn('Slack: Socket Mode still connecting; carrying on and connecting in the background');
-      first.catch((e: unknown) => this.p.log.error({ error: errorText(e) }, 'Slack: Socket Mode connection failed'));
-    }
-  }
-
-  private async connectSocket(first: boolean): Promise<void> {
-    if (this.stopped) return;
-    try {
-      await this.p.bolt.start();
-    } catch (e) {
-      const code = platformError(e);
-      if (code && FATAL_APP_TOKEN.has(code)) {
-        this.status = `error: ${code}`;
-        // At start-up a wrong app token stops Klaxon with one clear line; later it is logged.
-        if (first) throw new Error(`SLACK_APP_TOKEN: Slack refused the Socket Mode connection (${code})`);
-        this.p.log.error({ error: code }, 'Slack: Socket Mode refused; not retrying');
-        return;
-      }
-      const wait = RETRY_MS[Math.min(this.attempts++, RETRY_MS.length - 1)];
-      this.status = 'disconnected';
-      this.p.log.warn({ error: errorText(e), retryInMs: wait }, 'Slack: Socket Mode connection failed; retrying');
-      this.retry = setTimeout(() => void this.connectSocket(false), wait);
-      this.retry.unref();
-    }
+    if (this.p.link) await this.p.link.start();
+    this.started = true;
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.retry) clearTimeout(this.retry);
-    if (this.p.mode === 'socket') await this.p.bolt.stop().catch(() => undefined);
+    this.started = false;
+    await this.p.link?.stop().catch(() => undefined);
     this.status = 'disconnected';
   }
 
-  state(): string {
-    const base = this.p.mode === 'http' && this.status === 'connecting' && this.p.identity.current ? 'connected' : this.status;
+  /** A token refused at runtime: Slack is `failed` until someone fixes the token and restarts. */
+  refused(reason: string): void {
+    if (this.failure) return;
+    this.failure = reason;
+    this.p.log.error({ reason }, 'Slack: token refused; Slack is marked failed, everything else keeps running');
+    if (this.started) this.p.onFailed?.(reason);
+  }
+
+  fault(reason: string): void {
+    this.lastFault = reason;
+    this.p.log.error({ reason }, 'Slack: the SDK failed outside any request; kept running');
+  }
+
+  health(): ConnectionHealth {
+    const warnings: string[] = [];
+    const link = this.p.link;
+    if (link && link.strangers > 0) {
+      warnings.push(`${link.strangers} other Socket Mode connection(s) use this SLACK_APP_TOKEN: another Klaxon with its own database is splitting incidents and acks with this one`);
+    }
     const a = this.p.adapter;
-    return a.permanentFailures > 0 ? `${base}; ${a.permanentFailures} permanent delivery failure(s), last: ${a.lastPermanentError}` : base;
+    if (a.permanentFailures > 0) warnings.push(`${a.permanentFailures} permanent delivery failure(s), last: ${a.lastPermanentError}`);
+    if (this.lastFault) warnings.push(`SDK error: ${this.lastFault}`);
+    if (this.failure) return { state: 'failed', reason: this.failure, warnings };
+    if (link && link.state !== 'disconnected' && this.status !== 'disconnected') {
+      if (link.state === 'failed') return { state: 'failed', reason: link.reason, warnings };
+      return { state: link.state, reason: link.state === 'connected' ? undefined : link.reason, warnings };
+    }
+    // Over HTTP Slack comes to Klaxon: it is connected once the bot knows who it is.
+    const state = this.p.mode === 'http' && this.status === 'connecting' && this.p.identity.current ? 'connected' : this.status;
+    return { state, warnings };
+  }
+
+  state(): string {
+    return describeHealth(this.health());
   }
 }

@@ -6,8 +6,12 @@ import { platformError } from './errors.js';
 
 export type BotIdentity = { botId: string; botUserId: string; teamId?: string };
 
-/** auth.test answers that mean the token itself is wrong: start-up should stop and say so. */
-const FATAL = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', 'not_allowed_token_type']);
+/**
+ * Answers that mean the bot token itself is wrong: start-up stops and says so, and at runtime Slack
+ * is marked failed. (missing_scope is about one method, so at runtime it fails only that message.)
+ */
+export const TOKEN_REFUSED = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', 'not_allowed_token_type']);
+const FATAL = new Set([...TOKEN_REFUSED, 'missing_scope']);
 
 export function isFatalAuthError(e: unknown): string | undefined {
   const code = platformError(e);

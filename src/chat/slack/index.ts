@@ -1,7 +1,7 @@
 // Attaches Slack to a running Klaxon: a Bolt app (HTTP on Klaxon's own listener, or Socket Mode
 // when SLACK_APP_TOKEN is set), the listeners that turn Slack activity into service calls, and the
 // adapter through which the outbox posts.
-import { App, SocketModeReceiver } from '@slack/bolt';
+import { App } from '@slack/bolt';
 import type { KlaxonApp } from '../../app.js';
 import type { Env } from '../../config/env.js';
 import { registerActions } from './actions.js';
@@ -13,31 +13,55 @@ import { errorText, type SlackDeps } from './deps.js';
 import { Identity } from './identity.js';
 import { boltLogger, scrubber } from './logger.js';
 import { SlackPeople } from './people.js';
+import { announceElsewhere } from '../announce.js';
+import { fetchVia, proxyDispatcher, proxyEnv, type ProxyEnv } from '../proxy.js';
+import { SocketLink } from './socket-link.js';
 import { registerReactions } from './reactions.js';
 import { createHttpReceiver, mountEvents } from './receiver.js';
 import { registerSupport } from './support.js';
 
 export type SlackEnv = Pick<Env, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN' | 'SLACK_API_URL'>;
 
-export async function attachSlack(app: KlaxonApp, env: SlackEnv): Promise<void> {
+export type SlackOptions = {
+  /** Proxy settings; by default HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment. */
+  proxy?: ProxyEnv;
+  /** Socket Mode tuning for tests: hello timeout and the waits between failed attempts. */
+  helloTimeoutMs?: number;
+  backoffMs?: number[];
+};
+
+export async function attachSlack(app: KlaxonApp, env: SlackEnv, opts: SlackOptions = {}): Promise<void> {
   const botToken = env.SLACK_BOT_TOKEN;
   if (!botToken) throw new Error('SLACK_BOT_TOKEN: is required to connect Slack');
   const log = app.log.child({ platform: 'slack' });
   const logger = boltLogger(log, scrubber([botToken, env.SLACK_APP_TOKEN, env.SLACK_SIGNING_SECRET]));
-  const base = baseClientOptions(env.SLACK_API_URL, logger);
+  const dispatcher = proxyDispatcher(opts.proxy ?? proxyEnv());
+  const base = { ...baseClientOptions(env.SLACK_API_URL, logger), ...(dispatcher ? { fetch: fetchVia(dispatcher) } : {}) };
   const client = createClient(botToken, base);
   const identity = new Identity(client);
   const adapter = new SlackAdapter(client, log, async () => (await identity.get()).botUserId);
 
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
-  // Socket Mode's own client keeps the SDK's retries: reconnecting is its job, not the outbox's.
-  const socket = socketMode ? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN!, logger, installerOptions: { clientOptions: { ...base } } }) : undefined;
+  let connection: SlackConnection | undefined;
+  const link = socketMode
+    ? new SocketLink({
+        appToken: env.SLACK_APP_TOKEN!,
+        logger,
+        log,
+        clientOptions: base,
+        dispatcher,
+        helloTimeoutMs: opts.helloTimeoutMs,
+        backoffMs: opts.backoffMs,
+        onFatal: (code) => connection?.refused(`SLACK_APP_TOKEN refused by Slack (${code})`),
+      })
+    : undefined;
   if (!socketMode && !env.SLACK_SIGNING_SECRET) throw new Error('SLACK_SIGNING_SECRET: is required with SLACK_BOT_TOKEN over HTTP (or set SLACK_APP_TOKEN for Socket Mode)');
-  const receiver = socket ?? createHttpReceiver(env.SLACK_SIGNING_SECRET!, logger);
+  const receiver = link ?? createHttpReceiver(env.SLACK_SIGNING_SECRET!, logger);
 
   const bolt = new App({
     receiver,
-    socketMode,
+    // Klaxon's own Socket Mode receiver (socket-link.ts) stands in for Bolt's.
+    socketMode: false,
     authorize: identity.authorize(botToken),
     logger,
     clientOptions: sendingClientOptions(base),
@@ -55,5 +79,13 @@ export async function attachSlack(app: KlaxonApp, env: SlackEnv): Promise<void> 
   registerSupport(bolt, deps);
 
   if (!socketMode) mountEvents(app.http, receiver as ReturnType<typeof createHttpReceiver>, log);
-  app.addAdapter(adapter, new SlackConnection({ mode: socketMode ? 'socket' : 'http', bolt, identity, adapter, socket, log }));
+  connection = new SlackConnection({
+    mode: socketMode ? 'socket' : 'http',
+    identity,
+    adapter,
+    link,
+    log,
+    onFailed: (reason) => announceElsewhere(app, 'slack', `⚠️ Klaxon lost Slack: ${reason}. Pages and updates still go out here; fix the token and restart Klaxon to bring Slack back.`),
+  });
+  app.addAdapter(adapter, connection);
 }

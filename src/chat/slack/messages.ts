@@ -1,5 +1,5 @@
 // Reading a message a reaction or pin points at: its text and author (conversations.history, or
-// conversations.replies for a thread reply), its permalink, and a title made from it.
+// conversations.replies for a thread reply), its permalink, and its text without Slack's markup.
 import type { webApi } from '@slack/bolt';
 
 export type SlackMessage = { ts: string; text: string; user?: string; username?: string; bot_id?: string; permalink?: string };
@@ -40,16 +40,4 @@ export function plainText(text: string): string {
  */
 export function unescapeSlack(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-}
-
-const MAX_TITLE = 120;
-
-/** An incident title from a message: its first non-empty line, readable, trimmed to a title's length. */
-export function titleFromMessage(text: string | undefined): string {
-  const line = plainText(text ?? '')
-    .split('\n')
-    .map((l) => l.replace(/\s+/g, ' ').trim())
-    .find((l) => l.length > 0);
-  if (!line) return 'Declared from a Slack message';
-  return line.length <= MAX_TITLE ? line : `${line.slice(0, MAX_TITLE - 1).trimEnd()}…`;
 }

@@ -1,5 +1,5 @@
 // Replies meant for one person only (command results, errors, help): ephemeral, via response_url.
-import type { Reply } from '../../service/service.js';
+import type { Reply } from '../../service/reply.js';
 import { escapeText, renderBlocks } from './blocks.js';
 
 export type Ephemeral = { response_type: 'ephemeral'; replace_original: false; text: string; blocks?: Record<string, unknown>[] };

@@ -2,6 +2,7 @@ import { validate as validCron } from 'node-cron';
 import { KNOWN_PLACEHOLDERS, placeholdersIn } from '../../domain/templates.js';
 import { norm } from './names.js';
 import { dayName, isObj, show } from './scalars.js';
+import { checkRoles } from './roles.js';
 import type { PolicyShape } from './schema.js';
 
 // Cross references. The value may be partly invalid here (a failed field holds a zod
@@ -118,6 +119,8 @@ export function crossCheck(p: PolicyShape, report: Report): void {
   }
 
   for (const [name, tpl] of entries(p.templates)) checkPlaceholders(tpl, ['templates', name], report);
+
+  checkRoles(p, { people, schedules }, report);
 }
 
 function checkPlaceholders(tpl: unknown, path: Path, report: Report): void {

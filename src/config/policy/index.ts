@@ -3,7 +3,7 @@
 // validated.ts (the checked whole), load.ts (reading and error reports), lookups.ts,
 // summary.ts (`klaxon check-policy`).
 export type { WallDuration } from './scalars.js';
-export { ACTIONS, type Action, type EscalationPolicy, type Schedule, type SupportConfig, type Tier } from './schema.js';
+export { type EscalationPolicy, type Schedule, type SupportConfig, type Tier } from './schema.js';
 export { PolicySchema, type Policy, type Severity } from './validated.js';
 export { PolicyError, formatPath, loadPolicy, parsePolicy } from './load.js';
 export { findSeverity, policyCalendar, severityNames, severityRank } from './lookups.js';

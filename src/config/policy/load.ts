@@ -3,9 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument, type YAMLError } from 'yaml';
 import type { z } from 'zod';
+import { ACTIONS } from '../../domain/commands.js';
 import { TEMPLATE_NAMES } from '../../domain/templates.js';
 import { isObj, show } from './scalars.js';
-import { ACTIONS, PolicyObject } from './schema.js';
+import { PolicyObject } from './schema.js';
 import { PolicySchema, type Policy } from './validated.js';
 
 export class PolicyError extends Error {

@@ -1,13 +1,10 @@
 // Sections of the policy file (SPEC §7), field by field. Keys stay snake_case, as the team
 // wrote them. Cross references between sections are checked in cross-check.ts.
 import { z } from 'zod';
+import { ACTIONS, type Action } from '../../domain/commands.js';
 import { TEMPLATE_NAMES } from '../../domain/templates.js';
+import { DEFAULT_ROLES, RolesSchema, SeverityRolesSchema } from './roles.js';
 import { clock, count, date, day, defaultDuration, duration, id, list, permission, target, text, timezone, wallDuration } from './scalars.js';
-
-export const ACTIONS = [
-  'declare', 'update', 'mitigate', 'severity', 'role', 'page', 'ack', 'resolve',
-  'postmortem', 'override', 'automation', 'safe_mode',
-] as const;
 
 const BusinessHoursSchema = z.strictObject({
   days: list(day).min(1, 'needs at least one day').default(['mon', 'tue', 'wed', 'thu', 'fri']),
@@ -55,7 +52,7 @@ const SeveritySchema = z.strictObject({
   aliases: list(id).default([]),
   description: text,
   page: text.optional(),
-  targets: z.strictObject({ acknowledge: duration.optional(), resolve: duration.optional() }).optional(),
+  targets: z.strictObject({ acknowledge: duration.optional(), mitigate: duration.optional(), resolve: duration.optional() }).optional(),
   updates: z
     .strictObject({
       every: duration.optional(),
@@ -80,6 +77,11 @@ const SeveritySchema = z.strictObject({
   public: z.boolean().default(false),
   runbooks: list(text).default([]),
   checklist: list(text).default([]),
+  // Issue #16: this severity's role sources (over the top-level ones), the roles nobody may leave
+  // empty, and how long they may stay empty before the channel is nudged.
+  roles: SeverityRolesSchema.optional(),
+  required_roles: list(text).default([]),
+  role_grace: duration.optional(),
 });
 
 const SupportSchema = z.strictObject({
@@ -102,9 +104,11 @@ export const PolicyObject = z.strictObject({
   people: z.record(z.string(), PersonSchema).default({}),
   schedules: z.record(z.string(), ScheduleSchema).default({}),
   escalation_policies: z.record(z.string(), EscalationPolicySchema).default({}),
-  roles: list(text).min(1).default(['commander', 'comms', 'scribe']),
+  roles: RolesSchema.default(DEFAULT_ROLES),
+  role_grace: duration.default(() => defaultDuration('10m')),
   groups: z.record(z.string(), list(id)).default({}),
-  permissions: z.partialRecord(z.enum(ACTIONS), permission).default({}),
+  // Its keys are the commands the command table marks as guarded.
+  permissions: z.partialRecord(z.enum(ACTIONS as [Action, ...Action[]]), permission).default({}),
   severities: list(SeveritySchema).min(1, 'needs at least one severity'),
   default_severity: text.optional(),
   channels: z.strictObject({ slack: ChannelMap.optional(), discord: ChannelMap.optional() }).default({}),
@@ -129,4 +133,3 @@ export type Schedule = z.output<typeof ScheduleSchema>;
 export type EscalationPolicy = z.output<typeof EscalationPolicySchema>;
 export type Tier = z.output<typeof TierSchema>;
 export type SupportConfig = z.output<typeof SupportSchema>;
-export type Action = (typeof ACTIONS)[number];

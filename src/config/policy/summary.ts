@@ -1,4 +1,5 @@
 import { formatMs, type Duration } from '../../domain/duration.js';
+import { describeRules } from './roles.js';
 import type { Policy } from './validated.js';
 
 const showDuration = (d: Duration): string => (d.kind === 'wall' ? formatMs(d.ms) : d.text);
@@ -10,7 +11,7 @@ export function summarizePolicy(p: Policy): string {
   const lines = [
     `Policy${p.name ? ` "${p.name}"` : ''}: ${p.timezone}, business hours ${bh.days.join(',')} ${bh.start}-${bh.end}` +
       (bh.holidays.length ? `, ${plural(bh.holidays.length, 'holiday')}` : ''),
-    `People: ${Object.keys(p.people).length}; roles: ${p.roles.join(', ')}; groups: ${Object.keys(p.groups).join(', ') || 'none'}`,
+    `People: ${Object.keys(p.people).length}; roles: ${describeRules(p.role_rules)}; groups: ${Object.keys(p.groups).join(', ') || 'none'}`,
     `Schedules: ${Object.entries(p.schedules).map(([n, s]) => `${n} (${s.rotation} at ${s.handoff}, ${plural(s.members.length, 'member')})`).join('; ') || 'none'}`,
     `Escalation policies: ${Object.entries(p.escalation_policies).map(([n, e]) => `${n} (${plural(e.tiers.length, 'tier')}, repeat ${e.repeat})`).join('; ') || 'none'}`,
     `Severities (most severe first, default ${p.default_severity}):`,
@@ -19,6 +20,7 @@ export function summarizePolicy(p: Policy): string {
     const bits = [
       s.aliases.length ? `aka ${s.aliases.join(', ')}` : '',
       s.targets?.acknowledge ? `ack ${showDuration(s.targets.acknowledge)}` : '',
+      s.targets?.mitigate ? `mitigate ${showDuration(s.targets.mitigate)}` : '',
       s.targets?.resolve ? `resolve ${showDuration(s.targets.resolve)}` : '',
       s.updates?.every ? `updates every ${showDuration(s.updates.every)}` : '',
       s.updates?.by_status ? `updates by status ${Object.entries(s.updates.by_status).map(([k, d]) => `${k} ${showDuration(d as Duration)}`).join(', ')}` : '',
@@ -27,6 +29,8 @@ export function summarizePolicy(p: Policy): string {
       s.postmortem?.required ? `postmortem${s.postmortem.due ? ` due ${showDuration(s.postmortem.due)}` : ''}` : '',
       s.postmortem?.required_if_longer_than ? `postmortem if longer than ${showDuration(s.postmortem.required_if_longer_than)}` : '',
       s.public ? 'public' : '',
+      s.roles ? `roles ${describeRules(s.roles)}` : '',
+      s.required_roles.length ? `requires ${s.required_roles.join(', ')} within ${showDuration(s.role_grace ?? p.role_grace)}` : '',
     ].filter(Boolean);
     lines.push(`  ${s.id}${s.name ? ` (${s.name})` : ''}: ${bits.join('; ')}`);
   }

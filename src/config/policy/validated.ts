@@ -10,6 +10,9 @@ export const PolicySchema = PolicyObject
   .superRefine((p, ctx) => crossCheck(p, (path, message) => ctx.addIssue({ code: 'custom', path, message })), { when: () => true })
   .transform((p) => ({
     ...p,
+    // Names for the command grammar and Discord's choices; each name's sources in role_rules.
+    roles: Object.keys(p.roles),
+    role_rules: p.roles,
     default_severity: findIn(p.severities, p.default_severity ?? '')?.id ?? p.severities[p.severities.length - 1].id,
   }));
 

@@ -4,8 +4,7 @@ import { desc, eq, ne } from 'drizzle-orm';
 import type { KlaxonApp } from '../../app.js';
 import type { Actor } from '../../service/actor.js';
 import { getIncident, rolesFor, rolesOf } from '../../service/incident-view.js';
-import { requirePermission } from '../../service/permissions.js';
-import { UserError } from '../../service/errors.js';
+import type { ErrorKind } from '../../service/errors.js';
 import { incidents } from '../../store/schema.js';
 import { HttpError, readJson } from '../body.js';
 import { sendJson } from '../server.js';
@@ -15,6 +14,9 @@ import { parseOr400, queryOf } from './validate.js';
 
 /** Who the timeline says declared it: the API itself, since a token names no person. */
 export const API_ACTOR: Actor = { id: 'api', name: 'API', platform: 'api' };
+
+/** The service's refusal kinds as HTTP statuses. */
+const STATUS_OF: Record<ErrorKind, number> = { forbidden: 403, not_found: 404, invalid: 400, conflict: 409 };
 
 export const ONE_INCIDENT = /^\/api\/v1\/incidents\/[^/]+$/;
 
@@ -42,13 +44,7 @@ export function getOneIncident(app: KlaxonApp, _req: IncomingMessage, res: Serve
 
 export async function declareIncident(app: KlaxonApp, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = parseOr400(declareSchema(app.service.policy), await readJson(req), 'body');
-  try {
-    requirePermission(app.service.policy, API_ACTOR, 'declare');
-  } catch (e) {
-    if (e instanceof UserError) throw new HttpError(403, e.message);
-    throw e;
-  }
   const reply = app.service.declareFrom(API_ACTOR, { title: body.title, severity: body.severity, description: body.description, sourceLink: body.link });
-  if (!reply.ok || reply.incident === undefined) throw new HttpError(400, reply.text);
+  if (!reply.ok || reply.incident === undefined) throw new HttpError(STATUS_OF[reply.error ?? 'invalid'], reply.text);
   sendJson(res, 201, detail(app, reply.incident), { location: `/api/v1/incidents/${reply.incident}` });
 }

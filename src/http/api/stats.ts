@@ -11,8 +11,8 @@ import { parseOr400, queryOf } from './validate.js';
 
 const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 1000));
 
-function severityJson({ mttaMs, mttrMs, ...counts }: SeverityStats) {
-  return { ...counts, mttaSeconds: seconds(mttaMs), mttrSeconds: seconds(mttrMs) };
+function severityJson({ mttaMs, mttmMs, mttrMs, ...counts }: SeverityStats) {
+  return { ...counts, mttaSeconds: seconds(mttaMs), mttmSeconds: seconds(mttmMs), mttrSeconds: seconds(mttrMs) };
 }
 
 export function getStats(app: KlaxonApp, _req: IncomingMessage, res: ServerResponse, url: URL): void {

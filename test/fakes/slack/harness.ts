@@ -3,7 +3,7 @@
 import { Writable } from 'node:stream';
 import { asc } from 'drizzle-orm';
 import { KlaxonApp } from '../../../src/app.js';
-import { attachSlack } from '../../../src/chat/slack/index.js';
+import { attachSlack, type SlackOptions } from '../../../src/chat/slack/index.js';
 import { loadPolicy, parsePolicy, type Policy } from '../../../src/config/policy/index.js';
 import { createLogger } from '../../../src/log.js';
 import { FakeClock } from '../../../src/service/clock.js';
@@ -18,7 +18,7 @@ export const SECRET = 'test-signing-secret-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-111-222-klaxonbottokensecret';
 export const APP_TOKEN = 'xapp-1-A111-333-klaxonapptokensecret';
 
-export type SlackKlaxonOptions = { socket?: boolean; policy?: Policy; yaml?: string; start?: string; logLevel?: string };
+export type SlackKlaxonOptions = { socket?: boolean; policy?: Policy; yaml?: string; start?: string; logLevel?: string; slack?: SlackOptions };
 
 export async function slackKlaxon(o: SlackKlaxonOptions = {}) {
   const fake = await new FakeSlack({ bot: BOT_TOKEN, app: APP_TOKEN }).start();
@@ -57,7 +57,7 @@ export async function slackKlaxon(o: SlackKlaxonOptions = {}) {
     SLACK_API_URL: fake.apiUrl,
   };
   const app = new KlaxonApp({ env, policy, db, clock, log });
-  await attachSlack(app, env);
+  await attachSlack(app, env, { proxy: {}, backoffMs: [50, 100, 200], helloTimeoutMs: 2000, ...o.slack });
   await app.start({ loop: false });
   if (socket) await socket.connected();
   const eventsUrl = `http://127.0.0.1:${app.port}/slack/events`;

@@ -1,0 +1,176 @@
+// Incident roles: filled from the policy's role sources in the declaring transaction (or the
+// first acknowledgement's), handed over by `role`, listed by `roles`. A rota hand-off never moves
+// them: an incident keeps its holders until a person hands over.
+import { eq } from 'drizzle-orm';
+import { USAGE } from '../domain/commands.js';
+import { formatRoleSource, type RoleRule, type RoleRules, type RoleSource } from '../config/policy/roles.js';
+import type { Policy, Severity } from '../config/policy/index.js';
+import { roleAssignments } from '../store/schema.js';
+import { type Actor, personName, SYSTEM } from './actor.js';
+import type { Ctx } from './context.js';
+import { UserError } from './errors.js';
+import { formatTime, type Incident, rolesOf, severityOf } from './incident-view.js';
+import { whoIsOnCall } from './oncall.js';
+import { postToIncident, queueAction } from './outbox-writer.js';
+import type { Reply } from './reply.js';
+import { refreshSpace } from './space.js';
+import { addTimeline } from './timeline.js';
+
+/** The severity's rule for each role: the policy's defaults with the severity's overrides. */
+export function roleRules(policy: Policy, sev: Severity): RoleRules {
+  return { ...policy.role_rules, ...(sev.roles ?? {}) };
+}
+
+/** API and support escalations are declared by Klaxon or an integration, not by a person who could hold a role. */
+const isPerson = (actor: Actor): boolean => actor.platform !== 'api' && actor.platform !== 'system';
+
+/** Why someone holds a role, in the words the timeline and `roles` use. */
+function why(source: string | null): string {
+  if (!source) return 'handed over';
+  if (source.startsWith('schedule:')) return `on call for ${source.slice('schedule:'.length)}`;
+  if (source.startsWith('person:')) return 'named by the policy';
+  return source === 'declarer' ? 'declared it' : 'acknowledged first';
+}
+
+/** Who a rule names right now; `acknowledger` ends the walk, since that role waits for the acknowledgement. */
+function holderFrom(ctx: Ctx, rule: RoleRule, declarer: Actor): { person: string; source: RoleSource } | undefined {
+  for (const source of rule) {
+    if (source.kind === 'acknowledger') return undefined;
+    if (source.kind === 'person') return { person: source.name, source };
+    if (source.kind === 'declarer') {
+      if (isPerson(declarer)) return { person: declarer.id, source };
+      continue;
+    }
+    const person = whoIsOnCall(ctx.tx, ctx.policy, source.name, ctx.now).person;
+    if (person) return { person, source };
+  }
+  return undefined;
+}
+
+function take(ctx: Ctx, incidentId: number, role: string, person: string, source: string | null): void {
+  ctx.tx
+    .insert(roleAssignments)
+    .values({ incidentId, role, person, assignedAt: ctx.now, source })
+    .onConflictDoUpdate({ target: [roleAssignments.incidentId, roleAssignments.role], set: { person, assignedAt: ctx.now, source } })
+    .run();
+}
+
+export function invite(ctx: Ctx, incidentId: number, people: string[]): void {
+  const unique = [...new Set(people)];
+  if (unique.length === 0) return;
+  for (const p of ctx.platforms) queueAction(ctx, p, 'invite', 'incident', { people: unique }, { incidentId });
+}
+
+/**
+ * Fills every role whose rule names someone now, inside the declaring transaction, so the
+ * channel's first message, its topic and the invitations already carry the holders. Returns
+ * the people who took a role.
+ */
+export function fillRolesAtDeclaration(ctx: Ctx, inc: Incident, sev: Severity, declarer: Actor): string[] {
+  const people: string[] = [];
+  for (const [role, rule] of Object.entries(roleRules(ctx.policy, sev))) {
+    const h = holderFrom(ctx, rule, declarer);
+    if (!h) continue;
+    const source = formatRoleSource(h.source);
+    take(ctx, inc.id, role, h.person, source);
+    addTimeline(ctx, inc.id, 'role', 'klaxon', `${personName(ctx.policy, h.person)} is ${role} (${why(source)})`);
+    people.push(h.person);
+  }
+  return people;
+}
+
+/**
+ * After a severity change: roles still empty whose new rule names a schedule or person are
+ * filled now (a Sev 3 raised to Sev 1 gets the Sev 1 commander). `declarer` is not re-read:
+ * the declaration is over.
+ */
+export function fillEmptyRoles(ctx: Ctx, inc: Incident, sev: Severity): void {
+  const held = rolesOf(ctx.tx, inc.id);
+  const taken: [string, string][] = [];
+  for (const [role, rule] of Object.entries(roleRules(ctx.policy, sev))) {
+    if (held[role]) continue;
+    const h = holderFrom(ctx, rule.filter((s) => s.kind !== 'declarer'), SYSTEM);
+    if (!h) continue;
+    const source = formatRoleSource(h.source);
+    take(ctx, inc.id, role, h.person, source);
+    addTimeline(ctx, inc.id, 'role', 'klaxon', `${personName(ctx.policy, h.person)} is ${role} (${why(source)})`);
+    taken.push([role, h.person]);
+  }
+  if (taken.length === 0) return;
+  postToIncident(ctx, inc.id, (_p, at) => ({ text: taken.map(([role, person]) => `${at(person)} is now ${role} for #${inc.id}.`).join('\n'), tone: 'info' }));
+  invite(ctx, inc.id, taken.map(([, person]) => person));
+}
+
+/**
+ * The incident's first acknowledgement: roles whose rule waits for the acknowledger go to `by`,
+ * in the acknowledging transaction. A role someone took by hand meanwhile stays theirs.
+ */
+export function fillRolesOnAcknowledge(ctx: Ctx, inc: Incident, by: string): void {
+  const held = rolesOf(ctx.tx, inc.id);
+  const roles = Object.entries(roleRules(ctx.policy, severityOf(ctx.policy, inc)))
+    .filter(([role, rule]) => !held[role] && rule.some((s) => s.kind === 'acknowledger'))
+    .map(([role]) => role);
+  if (roles.length === 0) return;
+  for (const role of roles) {
+    take(ctx, inc.id, role, by, 'acknowledger');
+    addTimeline(ctx, inc.id, 'role', by, `${personName(ctx.policy, by)} is ${role} (${why('acknowledger')})`);
+  }
+  postToIncident(ctx, inc.id, (_p, at) => ({ text: `${at(by)} acknowledged first and is now ${roles.join(' and ')} for #${inc.id}.`, tone: 'info' }));
+  invite(ctx, inc.id, [by]);
+  refreshSpace(ctx, inc);
+}
+
+/** `role commander @bob`: hands a role over, announcing "Alice → Bob" on the timeline and in the channel. */
+export function handOver(ctx: Ctx, actor: Actor, inc: Incident, role: string, person: string): string {
+  if (inc.status === 'resolved') throw new UserError('conflict', `#${inc.id} is resolved; its roles are history now.`);
+  const names = Object.keys(roleRules(ctx.policy, severityOf(ctx.policy, inc)));
+  const match = names.find((r) => r.toLowerCase() === role.toLowerCase());
+  if (!match) throw new UserError('invalid', `Unknown role "${role}". Roles: ${names.join(', ')}.`, USAGE.role);
+  const before = rolesOf(ctx.tx, inc.id)[match];
+  const who = personName(ctx.policy, person);
+  if (before === person) throw new UserError('conflict', `${who} is already ${match} for #${inc.id}.`);
+  take(ctx, inc.id, match, person, null);
+  if (before) {
+    const was = personName(ctx.policy, before);
+    addTimeline(ctx, inc.id, 'role', actor.id, `${titleCase(match)}: ${was} → ${who} (by ${actor.name})`);
+    postToIncident(ctx, inc.id, (_p, at) => ({ text: `${titleCase(match)} for #${inc.id}: ${was} → ${at(person)} (handed over by ${actor.name}).`, tone: 'info' }));
+  } else {
+    addTimeline(ctx, inc.id, 'role', actor.id, `${who} is ${match} (set by ${actor.name})`);
+    postToIncident(ctx, inc.id, (_p, at) => ({ text: `${at(person)} is now ${match} for #${inc.id}.`, tone: 'info' }));
+  }
+  invite(ctx, inc.id, [person]);
+  refreshSpace(ctx, inc);
+  return match;
+}
+
+const titleCase = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** One line for the channel's first message: "Roles: commander Alice · comms open · scribe open". */
+export function rolesLine(ctx: Ctx, inc: Incident, sev: Severity): string {
+  const held = rolesOf(ctx.tx, inc.id);
+  const parts = Object.entries(roleRules(ctx.policy, sev)).map(([role, rule]) => {
+    if (held[role]) return `${role} ${personName(ctx.policy, held[role])}`;
+    return rule.some((s) => s.kind === 'acknowledger') ? `${role}: whoever acknowledges first` : `${role} open`;
+  });
+  return `Roles: ${parts.join(' · ')}`;
+}
+
+/** `roles [#N]`: who holds what, since when and why; open roles say how they get filled. */
+export function rolesReply(ctx: Ctx, inc: Incident): Reply {
+  const sev = severityOf(ctx.policy, inc);
+  const rules = roleRules(ctx.policy, sev);
+  const rows = ctx.tx.select().from(roleAssignments).where(eq(roleAssignments.incidentId, inc.id)).all();
+  const held = new Map(rows.map((r) => [r.role, r]));
+  const required = new Set(sev.required_roles);
+  const names = [...Object.keys(rules), ...rows.map((r) => r.role).filter((r) => !Object.hasOwn(rules, r))];
+  const lines = names.map((role) => {
+    const h = held.get(role);
+    if (h) return `${role}: ${personName(ctx.policy, h.person)} since ${formatTime(ctx.policy, h.assignedAt)} (${why(h.source)})`;
+    const rule = rules[role] ?? [];
+    const how = rule.some((s) => s.kind === 'acknowledger') ? ' — goes to whoever acknowledges first' : '';
+    return `${role}: open${required.has(role) ? ' (required)' : ''}${how}`;
+  });
+  const title = `Roles on #${inc.id} ${inc.title}`;
+  const text = [title, ...lines, `Hand one over with \`role #${inc.id} <role> @person\`.`].join('\n');
+  return { ok: true, text, body: { text, title, lines } };
+}

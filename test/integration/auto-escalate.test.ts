@@ -1,0 +1,43 @@
+// `auto_escalate`: an incident still unmitigated `after` declaring pages another policy once.
+// It runs whatever Klaxon's automation switch says: a missed mitigation must never vanish.
+import { asc } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { pageNotifications } from '../../src/store/schema.js';
+import { harness, HOUR, MINUTE } from '../helpers/harness.js';
+
+const YAML = `
+timezone: UTC
+people: { ana: { name: Ana }, lee: { name: Lee } }
+groups: { admins: [ana] }
+escalation_policies:
+  l1: { tiers: [{ targets: [person:ana], ack_timeout: 30m }] }
+  l2: { tiers: [{ targets: [person:lee], ack_timeout: 30m }] }
+severities:
+  - { id: P1, description: High, page: l1, auto_escalate: { after: 2h, page: l2 } }
+`;
+
+type H = ReturnType<typeof harness>;
+const notified = (h: H) => h.db.select().from(pageNotifications).orderBy(asc(pageNotifications.id)).all().map((n) => `${n.person}@${n.notifiedAt.toISOString().slice(11, 16)}`);
+
+describe('auto_escalate', () => {
+  it('pages L2 at 2h even with automation off', () => {
+    const h = harness({ yaml: YAML, start: '2026-03-04T10:00:00Z' });
+    expect(h.run('ana', 'automation off').ok).toBe(true);
+    h.run('ana', 'declare P1 Payments failing');
+    h.run('ana', 'ack');
+    h.advance(2 * HOUR - 1);
+    expect(notified(h)).toEqual(['ana@10:00']);
+    h.advance(1);
+    expect(notified(h)).toEqual(['ana@10:00', 'lee@12:00']);
+  });
+
+  it('does nothing once the incident was mitigated in time', () => {
+    const h = harness({ yaml: YAML, start: '2026-03-04T10:00:00Z' });
+    h.run('ana', 'declare P1 Payments failing');
+    h.run('ana', 'ack');
+    h.advance(90 * MINUTE);
+    h.run('ana', 'mitigate Switched to the backup provider');
+    h.advance(4 * HOUR);
+    expect(notified(h)).toEqual(['ana@10:00']);
+  });
+});

@@ -1,0 +1,315 @@
+// Roles from rotas (issue #16): the runbook's people take their roles without anyone typing them.
+import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import type { Platform, SpaceInfo } from '../../src/service/port.js';
+import { API_ACTOR } from '../../src/http/api/incidents.js';
+import { createLogger } from '../../src/log.js';
+import { Dispatcher } from '../../src/scheduler/dispatcher.js';
+import { rolesOf } from '../../src/service/incident-view.js';
+import { whoIsOnCall } from '../../src/service/oncall.js';
+import { timelineOf } from '../../src/service/timeline.js';
+import { timers } from '../../src/store/schema.js';
+import { harness, HOUR, MINUTE } from '../helpers/harness.js';
+import { RecordingAdapter } from '../helpers/recording-adapter.js';
+
+// On 2026-03-04 (a Wednesday) alice is primary and uma is comms lead; bob and carol take over on
+// Monday 2026-03-09 at 09:00.
+const YAML = `
+timezone: UTC
+people:
+  alice: { name: Alice, slack: U1ALICE }
+  bob: { name: Bob, slack: U1BOB }
+  carol: { name: Carol, slack: U1CAROL }
+  uma: { name: Uma, slack: U1UMA }
+  erin: { name: Erin, slack: U1ERIN }
+schedules:
+  primary: { rotation: weekly, handoff: "mon 09:00", start: "2026-01-05", members: [alice, bob] }
+  comms-lead: { rotation: weekly, handoff: "mon 09:00", start: "2026-01-05", members: [uma, carol] }
+escalation_policies:
+  default: { tiers: [{ targets: [schedule:primary], ack_timeout: 15m }] }
+roles:
+  commander: schedule:primary
+  comms: schedule:comms-lead
+  scribe: declarer
+  investigator: acknowledger
+  liaison: person:erin
+role_grace: 10m
+severities:
+  - id: sev1
+    description: Outage
+    page: default
+    roles: { commander: [declarer, schedule:primary] }
+    required_roles: [commander]
+  - id: sev2
+    description: Degraded
+    page: default
+    required_roles: [commander]
+  - id: sev3
+    description: Waits for whoever takes it
+    page: default
+    roles: { commander: acknowledger }
+    required_roles: [commander]
+  - id: sev4
+    description: Minor, pages nobody
+    roles: { commander: acknowledger }
+    required_roles: [commander]
+    role_grace: 30m
+`;
+
+function setup(start = '2026-03-04T03:00:00Z') {
+  return harness({ yaml: YAML, start });
+}
+
+type H = ReturnType<typeof setup>;
+
+const fromApi = (h: H, severity: string, title = 'Checkout errors') => {
+  const r = h.svc.declareFrom(API_ACTOR, { title, severity });
+  expect(r.ok).toBe(true);
+  return r.incident!;
+};
+
+const invited = (h: H, incidentId: number) =>
+  h.posts((r) => r.kind === 'invite' && r.incidentId === incidentId).flatMap((r) => (r.body as { people: string[] }).people);
+
+const roleNudges = (h: H) => h.texts().filter((t) => t.includes('still has no'));
+
+describe('roles from rotas', () => {
+  it('a Sev-2 declared by an integration at 03:00 has the on-call commander without anyone typing', () => {
+    const h = setup();
+    const id = fromApi(h, 'sev2');
+    // schedule: whoever is on call at declaration; person: the named one; declarer: nobody, an
+    // integration is not a person; acknowledger: waits.
+    expect(rolesOf(h.db, id)).toEqual({ commander: 'alice', comms: 'uma', liaison: 'erin' });
+    const first = h.texts('incident')[0];
+    expect(first).toContain('Assigned: Alice');
+    expect(first).toContain('Roles: commander Alice · comms Uma · scribe open · investigator: whoever acknowledges first · liaison Erin');
+    expect(timelineOf(h.db, id).map((e) => e.text)).toEqual(
+      expect.arrayContaining(['Alice is commander (on call for primary)', 'Uma is comms (on call for comms-lead)', 'Erin is liaison (named by the policy)']),
+    );
+    expect(invited(h, id).sort()).toEqual(['alice', 'api', 'erin', 'uma'].sort());
+  });
+
+  it('the incident channel opens with the holders in its topic', async () => {
+    const h = harness({ yaml: YAML, start: '2026-03-04T03:00:00Z', platforms: ['slack'] });
+    const topics: string[] = [];
+    class Spy extends RecordingAdapter {
+      override async openIncidentSpace(info: SpaceInfo) {
+        topics.push(info.topic);
+        return super.openIncidentSpace(info);
+      }
+    }
+    const slack = new Spy('slack');
+    const d = new Dispatcher(h.db, h.policy, new Map<Platform, RecordingAdapter>([['slack', slack]]), h.clock, createLogger('silent'));
+    fromApi(h, 'sev2');
+    await d.dispatch();
+    expect(topics).toEqual(['sev2 · investigating · commander Alice · comms Uma · liaison Erin']);
+    expect(slack.calls.filter((c) => c.op === 'invite').map((c) => c.text.split(',').sort())).toContainEqual(['U1ALICE', 'U1ERIN', 'U1UMA']);
+  });
+
+  it('declarer: a person who declares takes the roles that name the declarer', () => {
+    const h = setup();
+    h.run('carol', 'declare sev2 Search is slow');
+    expect(rolesOf(h.db, 1)).toMatchObject({ commander: 'alice', scribe: 'carol' });
+  });
+
+  it('a fallback list takes the first source that yields someone', () => {
+    const h = setup();
+    h.run('carol', 'declare sev1 Everything is down');
+    expect(rolesOf(h.db, 1).commander).toBe('carol');
+    const id = fromApi(h, 'sev1', 'Alert: everything is down');
+    expect(rolesOf(h.db, id).commander).toBe('alice');
+  });
+
+  it('acknowledger: whoever acknowledges the first page takes the role, in the same transaction', () => {
+    const h = setup();
+    const id = fromApi(h, 'sev3');
+    expect(rolesOf(h.db, id).commander).toBeUndefined();
+    expect(h.run('bob', `ack #${id}`).ok).toBe(true);
+    expect(rolesOf(h.db, id)).toMatchObject({ commander: 'bob', investigator: 'bob' });
+    expect(h.texts('incident')).toContain(`@bob acknowledged first and is now commander and investigator for #${id}.`);
+    expect(h.posts((r) => r.kind === 'topic').map((r) => (r.body as { text: string }).text).pop()).toContain('commander Bob');
+    // Later acknowledgements (a second page) leave the holder alone.
+    h.run('carol', `page #${id} @alice`);
+    h.run('alice', `ack #${id}`);
+    expect(rolesOf(h.db, id).commander).toBe('bob');
+  });
+
+  it('acknowledger: acknowledging an incident that paged nobody fills it too', () => {
+    const h = setup();
+    const id = fromApi(h, 'sev4');
+    h.run('carol', `ack #${id}`);
+    expect(rolesOf(h.db, id).commander).toBe('carol');
+  });
+
+  it('a role someone took by hand is not taken over by the acknowledger', () => {
+    const h = setup();
+    const id = fromApi(h, 'sev3');
+    h.run('carol', `role #${id} commander @erin`);
+    h.run('bob', `ack #${id}`);
+    expect(rolesOf(h.db, id)).toMatchObject({ commander: 'erin', investigator: 'bob' });
+  });
+
+  it('raising the severity fills roles the new severity names', () => {
+    const h = setup();
+    const id = fromApi(h, 'sev3');
+    h.run('carol', `severity #${id} sev2`);
+    expect(rolesOf(h.db, id).commander).toBe('alice');
+    expect(h.texts('incident')).toContain(`@alice is now commander for #${id}.`);
+  });
+
+  it('hand-over announces "Alice → Bob" on the timeline and in the channel', () => {
+    const h = setup();
+    const id = fromApi(h, 'sev2');
+    const r = h.run('carol', `role #${id} commander @bob`);
+    expect(r).toMatchObject({ ok: true });
+    expect(rolesOf(h.db, id).commander).toBe('bob');
+    expect(timelineOf(h.db, id).pop()!.text).toBe('Commander: Alice → Bob (by Carol)');
+    expect(h.texts('incident')).toContain(`Commander for #${id}: Alice → @bob (handed over by Carol).`);
+    expect(invited(h, id)).toContain('bob');
+  });
+
+  it('handing a role to its holder is refused and changes nothing', () => {
+    const h = setup();
+    const id = fromApi(h, 'sev2');
+    const before = h.posts().length;
+    const r = h.run('carol', `role #${id} commander @alice`);
+    expect(r).toEqual({ ok: false, error: 'conflict', text: `Alice is already commander for #${id}.` });
+    expect(h.posts().length).toBe(before);
+  });
+
+  it('`roles` lists who holds what, since when and why', () => {
+    const h = setup();
+    const id = fromApi(h, 'sev3');
+    h.clock.advance(5 * MINUTE);
+    h.run('carol', `role #${id} scribe @carol`);
+    const r = h.run('bob', `roles #${id}`);
+    expect(r.ok).toBe(true);
+    expect(r.text.split('\n')).toEqual([
+      `Roles on #${id} Checkout errors`,
+      'commander: open (required) — goes to whoever acknowledges first',
+      'comms: Uma since 2026-03-04 03:00 UTC (on call for comms-lead)',
+      'scribe: Carol since 2026-03-04 03:05 UTC (handed over)',
+      'investigator: open — goes to whoever acknowledges first',
+      'liaison: Erin since 2026-03-04 03:00 UTC (named by the policy)',
+      `Hand one over with \`role #${id} <role> @person\`.`,
+    ]);
+  });
+
+  it('a rota hand-off does not move incident roles', () => {
+    const h = setup('2026-03-08T20:00:00Z');
+    const id = fromApi(h, 'sev2');
+    h.run('alice', `ack #${id}`);
+    h.advance(14 * HOUR);
+    expect(h.run('bob', 'oncall primary').text).toMatch(/^primary: Bob/);
+    expect(rolesOf(h.db, id)).toMatchObject({ commander: 'alice', comms: 'uma' });
+  });
+
+  describe('required roles', () => {
+    it('an empty required role is nudged once after the grace, mentioning the on-call, and counted in stats', () => {
+      const h = setup();
+      const id = fromApi(h, 'sev3');
+      h.advance(10 * MINUTE - 1);
+      expect(roleNudges(h)).toEqual([]);
+      h.advance(1);
+      expect(roleNudges(h)).toEqual([
+        `⚠️ #${id} still has no commander 10m after it was declared. @alice: you are on call. Take it with \`role #${id} commander @person\`.`,
+      ]);
+      expect(timelineOf(h.db, id).filter((e) => e.kind === 'role_missed:commander')).toHaveLength(1);
+      // Once: later timers (escalation, nudges) and a severity change do not repeat it.
+      h.run('carol', `severity #${id} sev4`);
+      h.advance(3 * HOUR);
+      expect(roleNudges(h)).toHaveLength(1);
+      expect(h.run('carol', 'stats').text).toContain('required roles left empty 1');
+    });
+
+    it('the grace is per severity; with no schedule behind the role and nobody paged, nobody is mentioned', () => {
+      const h = setup();
+      const id = fromApi(h, 'sev4');
+      h.advance(29 * MINUTE);
+      expect(roleNudges(h)).toEqual([]);
+      h.advance(1 * MINUTE);
+      // sev4 pages nobody and its commander comes from no schedule: nobody to mention.
+      expect(roleNudges(h)).toEqual([`⚠️ #${id} still has no commander 30m after it was declared. Take it with \`role #${id} commander @person\`.`]);
+    });
+
+    it('no nudge when the role was taken within the grace', () => {
+      const h = setup();
+      const id = fromApi(h, 'sev3');
+      h.run('carol', `role #${id} commander @carol`);
+      h.advance(10 * MINUTE);
+      const grace = h.db.select().from(timers).where(and(eq(timers.incidentId, id), eq(timers.kind, 'role_grace'))).get();
+      expect(grace?.status).toBe('done');
+      expect(roleNudges(h)).toEqual([]);
+      expect(h.run('carol', 'stats').text).not.toContain('required roles');
+    });
+
+    it('a filled required role arms nothing worth a nudge, and resolving cancels the check', () => {
+      const h = setup();
+      const id = fromApi(h, 'sev3');
+      h.run('carol', `resolve #${id} False alarm`);
+      const grace = h.db.select().from(timers).where(and(eq(timers.incidentId, id), eq(timers.kind, 'role_grace'))).get();
+      expect(grace?.status).toBe('cancelled');
+      h.advance(HOUR);
+      expect(roleNudges(h)).toEqual([]);
+    });
+  });
+
+  it('the list form of roles keeps the declarer as commander', () => {
+    const h = harness();
+    h.run('alice', 'declare sev3 Slow search');
+    expect(rolesOf(h.db, 1)).toEqual({ commander: 'alice' });
+    h.svc.declareFrom(API_ACTOR, { title: 'Alert', severity: 'sev3' });
+    expect(rolesOf(h.db, 2)).toEqual({});
+  });
+});
+
+describe('the example policies take the runbooks\' roles', () => {
+  const at3am = '2026-03-04T03:00:00Z';
+  const cases: [string, string, Record<string, string>][] = [
+    // 000: the weekly core rota commands, the monthly Communications Lead rota speaks, the docs maintainer leads support.
+    ['examples/policies/000-support-runbook.yaml', 'sev2', { commander: 'schedule:primary', comms: 'schedule:comms', support: 'person:priya' }],
+    // 002: the primary on-call manages the incident log; the Support Ops lead from the start of a SEV-0.
+    ['examples/policies/002-on-call-escalation.yaml', 'sev2', { commander: 'schedule:primary' }],
+    ['examples/policies/002-on-call-escalation.yaml', 'sev0', { commander: 'schedule:primary', comms: 'person:sol' }],
+    // 003: the L1 on-call engineer owns the initial response.
+    ['examples/policies/003-incident-response.yaml', 'P1', { commander: 'schedule:oncall', tech_lead: 'person:tess', customer_success: 'person:cass' }],
+    // 004: the person on the rota orchestrates a support request.
+    ['examples/policies/004-support-processes.yaml', 'support', { commander: 'schedule:rota', comms: 'schedule:rota' }],
+  ];
+  it.each(cases)('%s %s declared by an integration at 03:00', (policy, severity, expected) => {
+    const h = harness({ policy, start: at3am });
+    const r = h.svc.declareFrom(API_ACTOR, { title: 'Alert: error rate above 5%', severity });
+    expect(r.ok).toBe(true);
+    const want = Object.fromEntries(
+      Object.entries(expected).map(([role, source]) => {
+        const [kind, name] = source.split(':');
+        return [role, kind === 'person' ? name : whoIsOnCall(h.db, h.policy, name, new Date(at3am)).person];
+      }),
+    );
+    expect(Object.values(want).every(Boolean)).toBe(true);
+    expect(rolesOf(h.db, r.incident!)).toEqual(want);
+  });
+
+  it('004\'s critical alarm is commanded by whoever answers it', () => {
+    const h = harness({ policy: 'examples/policies/004-support-processes.yaml', start: '2026-03-04T03:00:00Z' });
+    const id = fromApiOn(h, 'critical');
+    expect(rolesOf(h.db, id).commander).toBeUndefined();
+    h.run('lead', `ack #${id}`);
+    expect(rolesOf(h.db, id).commander).toBe('lead');
+  });
+
+  it('004\'s critical alarm nobody answers out of hours nudges the lead, who was paged, after 30m', () => {
+    const h = harness({ policy: 'examples/policies/004-support-processes.yaml', start: '2026-03-04T03:00:00Z' });
+    const id = fromApiOn(h, 'critical');
+    h.advance(30 * MINUTE);
+    expect(h.texts('incident').filter((t) => t.includes('still has no commander'))).toEqual([
+      `⚠️ #${id} still has no commander 30m after it was declared. @lead: you are on call. Take it with \`role #${id} commander @person\`.`,
+    ]);
+  });
+});
+
+function fromApiOn(h: { svc: H['svc'] }, severity: string): number {
+  const r = h.svc.declareFrom(API_ACTOR, { title: 'Alert', severity });
+  expect(r.ok).toBe(true);
+  return r.incident!;
+}
