@@ -18,6 +18,8 @@ export type AppOptions = {
   clock?: Clock;
   log?: Logger;
   events?: DispatchEvents;
+  /** Where the variables the policy names (integration tokens) are read; process.env when left out. */
+  secrets?: NodeJS.ProcessEnv;
 };
 
 export class KlaxonApp {

@@ -13,19 +13,27 @@ export class HttpError extends Error {
   }
 }
 
-export async function readJson(req: IncomingMessage): Promise<unknown> {
+/** The body as text, refused with a 413 as soon as it passes `limit` bytes. */
+export async function readText(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `body: larger than ${MAX_BODY_BYTES} bytes`);
+    if (size > limit) throw new HttpError(413, `body: larger than ${limit} bytes`);
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function parseJsonText(text: string): unknown {
   if (!text.trim()) throw new HttpError(400, 'body: expected a JSON object');
   try {
     return JSON.parse(text);
   } catch {
     throw new HttpError(400, 'body: not valid JSON');
   }
+}
+
+export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
+  return parseJsonText(await readText(req, limit));
 }

@@ -2,6 +2,7 @@
 import type { KlaxonApp } from '../app.js';
 import { mountApi } from './api/routes.js';
 import { mountHealthz } from './healthz.js';
+import { mountIntegrations } from './integrations.js';
 import { mountMetrics } from './metrics/route.js';
 import { mountStatus } from './status/routes.js';
 
@@ -10,4 +11,5 @@ export function mountHttp(app: KlaxonApp): void {
   mountMetrics(app);
   mountStatus(app);
   mountApi(app);
+  mountIntegrations(app);
 }

@@ -10,6 +10,7 @@ import { remindPostmortem } from '../service/postmortem.js';
 import { announce, ensureRotaTimers, handoff } from '../service/rota.js';
 import type { Ctx } from '../service/context.js';
 import { autoEscalate } from '../service/auto-escalate.js';
+import { armHeartbeats, heartbeatMissed } from '../service/alerts.js';
 import { checkRequiredRoles } from '../service/role-grace.js';
 import { isTransientDbError } from '../store/db-errors.js';
 import { pages } from '../store/schema.js';
@@ -31,6 +32,7 @@ const HANDLERS: Record<string, Handler> = {
   handoff: (ctx, t) => handoff(ctx, String(t.data?.schedule), t.dueAt, t.data?.regular === true),
   announce: (ctx, t) => announce(ctx, String(t.data?.schedule), t.dueAt),
   auto_escalate: (ctx, t) => autoEscalate(ctx, t.incidentId!),
+  heartbeat: (ctx, t) => heartbeatMissed(ctx, String(t.data?.integration)),
   role_grace: (ctx, t) => checkRequiredRoles(ctx, t.incidentId!),
 };
 
@@ -154,5 +156,8 @@ const STOPPED: Record<string, string> = {
 
 /** Start-up: make sure every schedule has its next hand-off and announcement armed. */
 export function bootstrapTimers(svc: Service): void {
-  svc.transact((ctx) => ensureRotaTimers(ctx));
+  svc.transact((ctx) => {
+    ensureRotaTimers(ctx);
+    armHeartbeats(ctx);
+  });
 }

@@ -12,6 +12,7 @@ export type TimerKind =
   | 'handoff'
   | 'announce'
   | 'auto_escalate'
+  | 'heartbeat'
   | 'role_grace';
 
 export function scheduleTimer(

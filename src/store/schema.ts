@@ -25,8 +25,53 @@ export const incidents = sqliteTable(
     postmortemUrl: text('postmortem_url'),
     postmortemDoneAt: at('postmortem_done_at'),
     targetsMissed: integer('targets_missed').notNull().default(0),
+    /** The policy integration that opened it (alerts, heartbeats), and its alert group key. */
+    integration: text('integration'),
+    alertGroup: text('alert_group'),
   },
-  (t) => [index('incidents_status').on(t.status), index('incidents_declared_at').on(t.declaredAt), index('incidents_source').on(t.sourceLink)],
+  (t) => [
+    index('incidents_status').on(t.status),
+    index('incidents_declared_at').on(t.declaredAt),
+    index('incidents_source').on(t.sourceLink),
+    // Dedup of alerts: one open incident per integration and group; resolved ones step aside, so
+    // the same group firing again opens a new incident.
+    uniqueIndex('incidents_open_alert_group')
+      .on(t.integration, t.alertGroup)
+      .where(sql`${t.status} <> 'resolved' and ${t.integration} is not null`),
+  ],
+);
+
+/** Every alert an integration reported on an incident, by fingerprint: what makes a repeat a repeat. */
+export const incidentAlerts = sqliteTable(
+  'incident_alerts',
+  {
+    incidentId: integer('incident_id').notNull().references(() => incidents.id),
+    fingerprint: text('fingerprint').notNull(),
+    name: text('name').notNull(),
+    status: text('status', { enum: ['firing', 'resolved'] }).notNull(),
+    firstAt: at('first_at').notNull(),
+    lastAt: at('last_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.fingerprint] }), index('incident_alerts_firing').on(t.incidentId, t.status)],
+);
+
+/**
+ * Accepted alert bodies as received (size-capped, secrets removed), stored in the transaction
+ * that processed them. One row per distinct body: an identical retry adds nothing.
+ */
+export const alertDeliveries = sqliteTable(
+  'alert_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    integration: text('integration').notNull(),
+    sha256: text('sha256').notNull(),
+    receivedAt: at('received_at').notNull(),
+    bytes: integer('bytes').notNull(),
+    body: text('body').notNull(),
+    incidentId: integer('incident_id').references(() => incidents.id),
+    outcome: text('outcome').notNull(),
+  },
+  (t) => [uniqueIndex('alert_deliveries_body').on(t.integration, t.sha256), index('alert_deliveries_at').on(t.receivedAt)],
 );
 
 /** Append-only history of an incident, shown by `timeline` and in the postmortem. */

@@ -1,5 +1,6 @@
 // A whole Klaxon app on an in-memory database, a fake clock and an ephemeral port, with the HTTP
 // surface mounted: what the HTTP and status-page tests drive with real requests.
+import type { Logger } from 'pino';
 import { KlaxonApp } from '../../src/app.js';
 import type { ChatAdapter, Connection } from '../../src/service/port.js';
 import type { Policy } from '../../src/config/policy/index.js';
@@ -21,6 +22,9 @@ export type TestAppOptions = {
   policy?: Policy;
   yaml?: string;
   adapters?: { adapter: ChatAdapter; connection?: Connection }[];
+  /** Variables the policy names (integration tokens). */
+  secrets?: NodeJS.ProcessEnv;
+  log?: Logger;
 };
 
 export async function startApp(o: TestAppOptions = {}) {
@@ -28,7 +32,7 @@ export async function startApp(o: TestAppOptions = {}) {
   const db = openDb(':memory:');
   const clock = new FakeClock(o.start ?? T0);
   const token = o.token === null ? undefined : (o.token ?? TOKEN);
-  const app = new KlaxonApp({ env: { HOST: '127.0.0.1', PORT: 0, KLAXON_TICK_SECONDS: 5, KLAXON_API_TOKEN: token }, policy, db, clock });
+  const app = new KlaxonApp({ env: { HOST: '127.0.0.1', PORT: 0, KLAXON_TICK_SECONDS: 5, KLAXON_API_TOKEN: token }, policy, db, clock, secrets: o.secrets ?? {}, log: o.log });
   for (const a of o.adapters ?? []) app.addAdapter(a.adapter, a.connection);
   mountHttp(app);
   await app.start({ loop: false });

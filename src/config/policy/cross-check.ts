@@ -1,4 +1,5 @@
 import { validate as validCron } from 'node-cron';
+import { checkIntegrations } from './integrations.js';
 import { KNOWN_PLACEHOLDERS, placeholdersIn } from '../../domain/templates.js';
 import { norm } from './names.js';
 import { dayName, isObj, show } from './scalars.js';
@@ -119,6 +120,7 @@ export function crossCheck(p: PolicyShape, report: Report): void {
   }
 
   for (const [name, tpl] of entries(p.templates)) checkPlaceholders(tpl, ['templates', name], report);
+  checkIntegrations(p.integrations, (s) => severityKeys.has(norm(s)), report);
 
   checkRoles(p, { people, schedules }, report);
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ACTIONS, type Action } from '../../domain/commands.js';
 import { TEMPLATE_NAMES } from '../../domain/templates.js';
+import { IntegrationsSchema } from './integrations.js';
 import { DEFAULT_ROLES, RolesSchema, SeverityRolesSchema } from './roles.js';
 import { clock, count, date, day, defaultDuration, duration, id, list, permission, target, text, timezone, wallDuration } from './scalars.js';
 
@@ -125,6 +126,7 @@ export const PolicyObject = z.strictObject({
       declare: list(text).default(['rotating_light']),
     })
     .default({ acknowledge: ['white_check_mark', 'eyes'], timeline: ['pushpin'], declare: ['rotating_light'] }),
+  integrations: IntegrationsSchema,
 });
 
 export type PolicyShape = z.output<typeof PolicyObject>;

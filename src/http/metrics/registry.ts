@@ -6,6 +6,7 @@ import type { KlaxonApp } from '../../app.js';
 import type { Db } from '../../store/db.js';
 import { dbHealthy } from '../../store/db.js';
 import { outboxCounts } from '../outbox-health.js';
+import { registerAlertMetrics } from './alerts.js';
 import { type BySeverity, escalationsBySeverity, incidentDurations, openBySeverity, pagesBySeverity, targetsMissedBySeverity } from './queries.js';
 
 /** Seconds: 1m … 1w, the range acknowledgement and resolution times actually span. */
@@ -124,5 +125,6 @@ export function createMetrics(app: KlaxonApp): Registry {
     failed?.(row, error, permanent);
   };
 
+  registerAlertMetrics(register, app);
   return register;
 }

@@ -1,0 +1,48 @@
+// Alert ingestion series: deliveries counted in memory by the integrations route, incidents
+// opened counted from the database (they outlive restarts). Every policy integration is always
+// present, so a dashboard sees 0 rather than no series.
+import { Counter, type Registry } from 'prom-client';
+import { count, isNotNull } from 'drizzle-orm';
+import type { KlaxonApp } from '../../app.js';
+import { alertCounters } from '../../integrations/counters.js';
+import { dbHealthy } from '../../store/db.js';
+import { incidents } from '../../store/schema.js';
+
+export function registerAlertMetrics(register: Registry, app: KlaxonApp): void {
+  const ids = Object.keys(app.service.policy.integrations);
+  const counters = alertCounters(app);
+  const fromMap = (name: string, help: string, labelNames: string[], pick: () => Map<string, number>) =>
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [register],
+      collect() {
+        this.reset();
+        if (labelNames.length === 1) for (const id of ids) this.inc({ integration: id }, 0);
+        for (const [key, n] of pick()) {
+          const values = key.split('\u0000');
+          this.inc(Object.fromEntries(labelNames.map((l, i) => [l, values[i]])), n);
+        }
+      },
+    });
+  fromMap('klaxon_alerts_received_total', 'Alerts received, by integration and alert status', ['integration', 'status'], () => counters.received);
+  fromMap('klaxon_alerts_deduplicated_total', 'Alerts that joined an incident already open instead of opening one', ['integration'], () => counters.deduplicated);
+  fromMap('klaxon_alert_calls_rejected_total', 'Integration calls refused (unauthorized, invalid, too_large, off)', ['integration', 'reason'], () => counters.rejected);
+  fromMap('klaxon_alert_calls_rate_limited_total', 'Integration calls answered 429', ['integration'], () => counters.rateLimited);
+
+  const db = app.opts.db;
+  new Counter({
+    name: 'klaxon_alert_incidents_opened_total',
+    help: 'Incidents opened by an integration (alerts, missed heartbeats, floods)',
+    labelNames: ['integration'],
+    registers: [register],
+    collect() {
+      if (!dbHealthy(db)) return;
+      const rows = db.select({ integration: incidents.integration, n: count() }).from(incidents).where(isNotNull(incidents.integration)).groupBy(incidents.integration).all();
+      this.reset();
+      for (const id of ids) this.inc({ integration: id }, 0);
+      for (const r of rows) this.inc({ integration: r.integration! }, r.n);
+    },
+  });
+}

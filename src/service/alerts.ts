@@ -1,0 +1,268 @@
+// Alerts in, incidents out (SPEC §8): the one place that decides whether an alert opens an
+// incident, joins an open one, or resolves it. Parsers (src/integrations/) turn each source's body
+// into an AlertBatch; the HTTP route authenticates and stores; everything here runs inside one
+// transaction, so a crash leaves either the whole delivery applied or none of it.
+import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
+import { findSeverity } from '../config/policy/index.js';
+import { formatMs } from '../domain/duration.js';
+import type { Integration } from '../config/policy/integrations.js';
+import { type AlertBatch, alertName, type AlertLink } from '../domain/alert.js';
+import { incidentAlerts, incidents, timers } from '../store/schema.js';
+import type { Actor } from './actor.js';
+import type { Ctx } from './context.js';
+import { getIncident, type Incident } from './incident-view.js';
+import { declare, resolve } from './incidents.js';
+import { postToIncident } from './outbox-writer.js';
+import { acknowledgePage, openPagesOf } from './paging.js';
+import { acknowledgeIncident } from './targets.js';
+import { addTimeline } from './timeline.js';
+import { cancelKeyedTimers, scheduleTimer } from './timers.js';
+
+/** What one delivery did, for the HTTP answer and the metrics. */
+export type AlertOutcome = {
+  outcome: 'opened' | 'updated' | 'repeat' | 'resolved' | 'noted' | 'acknowledged' | 'ignored' | 'flood';
+  incident?: number;
+  /** Alerts of this delivery that landed on an incident that was already open. */
+  deduplicated: number;
+};
+
+/**
+ * Who did it: the integration, by id. Its platform is "system", so declaring names no commander;
+ * a person takes the role (or, later, a role rule assigns one).
+ */
+export function integrationActor(id: string): Actor {
+  return { id: `integration:${id}`, name: id, platform: 'system' };
+}
+
+/** The group that collects alerts once an integration has `max_open` incidents open. */
+export const FLOOD_GROUP = '__flood__';
+export const HEARTBEAT_GROUP = 'heartbeat';
+const LISTED = 10;
+
+export function openAlertIncident(ctx: Ctx, integration: string, group: string): Incident | undefined {
+  return ctx.tx
+    .select()
+    .from(incidents)
+    .where(and(eq(incidents.integration, integration), eq(incidents.alertGroup, group), ne(incidents.status, 'resolved')))
+    .get();
+}
+
+function openCount(ctx: Ctx, integration: string): number {
+  return ctx.tx
+    .select({ n: count() })
+    .from(incidents)
+    .where(and(eq(incidents.integration, integration), ne(incidents.status, 'resolved'), ne(incidents.alertGroup, FLOOD_GROUP)))
+    .get()!.n;
+}
+
+/** `severity.map` (own keys only, any case), else `severity.default`, else the policy's default. */
+export function severityFor(ctx: Ctx, cfg: Integration, batch: Pick<AlertBatch, 'severity' | 'commonLabels' | 'alerts'>): string {
+  const label = cfg.severity.label;
+  const raw = batch.severity ?? batch.commonLabels[label] ?? batch.alerts.find((a) => a.status === 'firing')?.labels[label];
+  if (raw !== undefined) {
+    const key = Object.keys(cfg.severity.map).find((k) => k.toLowerCase() === raw.toLowerCase());
+    if (key !== undefined) return cfg.severity.map[key];
+  }
+  return findSeverity(ctx.policy, cfg.severity.default ?? '')?.id ?? ctx.policy.default_severity;
+}
+
+/** `commonAnnotations.summary`, else the alert name plus the group labels. */
+export function titleFor(batch: AlertBatch): string {
+  if (batch.summary?.trim()) return batch.summary.trim().slice(0, 200);
+  const name = batch.commonLabels.alertname ?? batch.alerts[0]?.labels.alertname ?? 'Alert';
+  const rest = Object.entries(batch.groupLabels).filter(([k]) => k !== 'alertname').map(([k, v]) => `${k}=${v}`);
+  return `${name}${rest.length ? ` (${rest.join(', ')})` : ''}`.slice(0, 200);
+}
+
+const pairs = (m: Record<string, string>) => Object.entries(m).map(([k, v]) => `${k}=${v}`).join(', ');
+
+/**
+ * The declared message's "Impact" text: labels, annotations and links, so the responder can act
+ * from chat without opening the monitoring tool first.
+ */
+export function detailsFor(id: string, batch: AlertBatch): string {
+  const first = batch.alerts.find((a) => a.status === 'firing') ?? batch.alerts[0];
+  const labels = Object.keys(batch.commonLabels).length ? batch.commonLabels : first.labels;
+  const annotations = { ...first.annotations, ...batch.commonAnnotations };
+  const links = new Map<string, AlertLink>();
+  for (const l of [...batch.alerts.flatMap((a) => a.links), ...batch.links]) if (!links.has(l.label)) links.set(l.label, l);
+  const firing = batch.alerts.filter((a) => a.status === 'firing').map((a) => alertName(a, batch.groupLabels));
+  const lines = [
+    `Alert from ${id}: ${firing.length} firing${firing.length ? ` (${firing.slice(0, LISTED).join(', ')}${firing.length > LISTED ? ', …' : ''})` : ''}`,
+    labels && Object.keys(labels).length ? `Labels: ${pairs(labels)}` : '',
+    Object.keys(annotations).length ? `Annotations: ${Object.entries(annotations).map(([k, v]) => `${k}: ${v}`).join('; ')}` : '',
+    links.size ? `Links: ${[...links.values()].map((l) => `${l.label} ${l.url}`).join(' · ')}` : '',
+    batch.truncatedAlerts > 0 ? `${batch.truncatedAlerts} more alert(s) were truncated by the sender.` : '',
+  ];
+  const text = lines.filter(Boolean).join('\n');
+  return text.length > 3000 ? `${text.slice(0, 3000)}…` : text;
+}
+
+function declareFor(ctx: Ctx, id: string, group: string, input: { title: string; severity: string; description: string }): Incident {
+  const inc = declare(ctx, integrationActor(id), input);
+  ctx.tx.update(incidents).set({ integration: id, alertGroup: group }).where(eq(incidents.id, inc.id)).run();
+  return getIncident(ctx.tx, inc.id)!;
+}
+
+type Recorded = { fresh: number; resolved: string[]; changed: boolean };
+
+/** Upserts each alert by fingerprint; only a change of state is a change. */
+function recordAlerts(ctx: Ctx, inc: Incident, batch: AlertBatch, prefix: string): Recorded {
+  const out: Recorded = { fresh: 0, resolved: [], changed: false };
+  for (const a of batch.alerts) {
+    const fingerprint = prefix + a.fingerprint;
+    // On the flood incident several groups meet: the name says which group each alert is from.
+    const name = prefix ? `${Object.values(batch.groupLabels).join('/') || batch.groupKey.slice(0, 40)} ${alertName(a, batch.groupLabels)}` : alertName(a, batch.groupLabels);
+    const key = and(eq(incidentAlerts.incidentId, inc.id), eq(incidentAlerts.fingerprint, fingerprint));
+    const known = ctx.tx.select({ status: incidentAlerts.status }).from(incidentAlerts).where(key).get();
+    if (!known) {
+      // A resolved alert Klaxon never saw firing says nothing new.
+      if (a.status === 'resolved') continue;
+      ctx.tx.insert(incidentAlerts).values({ incidentId: inc.id, fingerprint, name, status: 'firing', firstAt: ctx.now, lastAt: ctx.now }).run();
+      out.fresh++;
+      out.changed = true;
+    } else if (known.status !== a.status) {
+      ctx.tx.update(incidentAlerts).set({ status: a.status, lastAt: ctx.now }).where(key).run();
+      if (a.status === 'resolved') out.resolved.push(name);
+      else out.fresh++;
+      out.changed = true;
+    }
+  }
+  return out;
+}
+
+function firingOf(ctx: Ctx, incidentId: number): { n: number; names: string[] } {
+  const where = and(eq(incidentAlerts.incidentId, incidentId), eq(incidentAlerts.status, 'firing'));
+  const n = ctx.tx.select({ n: count() }).from(incidentAlerts).where(where).get()!.n;
+  const names = ctx.tx.select({ name: incidentAlerts.name }).from(incidentAlerts).where(where).orderBy(asc(incidentAlerts.firstAt), asc(incidentAlerts.name)).limit(LISTED).all();
+  return { n, names: names.map((r) => r.name) };
+}
+
+/** "3 alerts firing: web-1, web-2, web-3; resolved: web-4": one line per delivery that changed something. */
+function alertsLine(firing: { n: number; names: string[] }, r: Recorded, truncated: number): string {
+  const more = firing.n > firing.names.length ? `, and ${firing.n - firing.names.length} more` : '';
+  const parts = [`${firing.n} alert${firing.n === 1 ? '' : 's'} firing${firing.n ? `: ${firing.names.join(', ')}${more}` : ''}`];
+  if (r.resolved.length) parts.push(`resolved: ${r.resolved.slice(0, LISTED).join(', ')}${r.resolved.length > LISTED ? `, and ${r.resolved.length - LISTED} more` : ''}`);
+  if (truncated > 0) parts.push(`${truncated} more alert(s) truncated by the sender`);
+  return parts.join('; ');
+}
+
+/** Alerts of `group` that an earlier flood put on the flood incident, if it is still open. */
+function floodHolding(ctx: Ctx, id: string, group: string): Incident | undefined {
+  const flood = openAlertIncident(ctx, id, FLOOD_GROUP);
+  if (!flood) return undefined;
+  const prefix = `${group} `;
+  const hit = ctx.tx
+    .select({ f: incidentAlerts.fingerprint })
+    .from(incidentAlerts)
+    .where(and(eq(incidentAlerts.incidentId, flood.id), sql`substr(${incidentAlerts.fingerprint}, 1, ${prefix.length}) = ${prefix}`))
+    .get();
+  return hit ? flood : undefined;
+}
+
+export function handleAlerts(ctx: Ctx, id: string, cfg: Integration, batch: AlertBatch): AlertOutcome {
+  const actor = integrationActor(id);
+  let inc = openAlertIncident(ctx, id, batch.groupKey);
+  let prefix = '';
+  if (!inc) {
+    const flood = floodHolding(ctx, id, batch.groupKey);
+    if (flood) [inc, prefix] = [flood, `${batch.groupKey} `];
+  }
+
+  if (batch.action === 'acknowledge') {
+    if (!inc) return { outcome: 'ignored', deduplicated: 0 };
+    return { outcome: acknowledgeFromSource(ctx, actor, inc) ? 'acknowledged' : 'repeat', incident: inc.id, deduplicated: 0 };
+  }
+
+  const wasOpen = !!inc;
+  let outcome: AlertOutcome['outcome'] = 'updated';
+  if (!inc) {
+    // Resolved news about nothing open (a late resolve, a human already resolved it): nothing to do.
+    if (!batch.alerts.some((a) => a.status === 'firing')) return { outcome: 'ignored', deduplicated: 0 };
+    if (openCount(ctx, id) >= cfg.max_open) {
+      prefix = `${batch.groupKey} `;
+      inc = openAlertIncident(ctx, id, FLOOD_GROUP);
+      if (!inc) {
+        inc = declareFor(ctx, id, FLOOD_GROUP, {
+          title: `Alert flood from ${id}: ${cfg.max_open} incidents already open`,
+          severity: severityFor(ctx, cfg, batch),
+          description: `${id} already has ${cfg.max_open} open incidents (max_open). Further alert groups are collected here instead of paging again.\n${detailsFor(id, batch)}`,
+        });
+      }
+      outcome = 'flood';
+    } else {
+      inc = declareFor(ctx, id, batch.groupKey, { title: titleFor(batch), severity: severityFor(ctx, cfg, batch), description: detailsFor(id, batch) });
+      outcome = 'opened';
+    }
+  }
+
+  const r = recordAlerts(ctx, inc, batch, prefix);
+  const deduplicated = wasOpen ? batch.alerts.length : 0;
+  if (!r.changed && wasOpen) return { outcome: 'repeat', incident: inc.id, deduplicated };
+  const firing = firingOf(ctx, inc.id);
+  addTimeline(ctx, inc.id, 'alerts', actor.id, alertsLine(firing, r, batch.truncatedAlerts));
+
+  if (firing.n === 0 && r.resolved.length > 0) {
+    const total = ctx.tx.select({ n: count() }).from(incidentAlerts).where(eq(incidentAlerts.incidentId, inc.id)).get()!.n;
+    const summary = total === 1 ? `${id} reports the alert resolved` : `${id} reports all ${total} alerts resolved`;
+    if (cfg.resolve === 'auto') {
+      resolve(ctx, actor, inc, `${summary}.`);
+      return { outcome: 'resolved', incident: inc.id, deduplicated };
+    }
+    addTimeline(ctx, inc.id, 'source_resolved', actor.id, `${summary}; the incident stays open until someone resolves it.`);
+    postToIncident(ctx, inc.id, () => ({ text: `ℹ️ The source reports resolved: ${summary}. Resolve #${inc.id} when you are satisfied.`, tone: 'good' }));
+    return { outcome: 'noted', incident: inc.id, deduplicated };
+  }
+  return { outcome, incident: inc.id, deduplicated };
+}
+
+/** Events v2 `acknowledge`: the incident and every open page, as a person's `ack` would. */
+function acknowledgeFromSource(ctx: Ctx, actor: Actor, inc: Incident): boolean {
+  const open = openPagesOf(ctx, inc.id);
+  for (const p of open) acknowledgePage(ctx, inc, p, actor.id);
+  const incident = acknowledgeIncident(ctx, getIncident(ctx.tx, inc.id)!, actor.id);
+  return open.length > 0 || incident;
+}
+
+// ---------------------------------------------------------------------------------------
+// Heartbeats: the timer lives in the database, so a restart neither forgets nor repeats it.
+
+const heartbeatKey = (id: string) => `heartbeat:${id}`;
+
+/** A call: re-arm the deadline, and resolve the incident a missed call opened. */
+export function heartbeatCall(ctx: Ctx, id: string, cfg: Integration, message?: string): AlertOutcome {
+  cancelKeyedTimers(ctx, heartbeatKey(id));
+  scheduleTimer(ctx, 'heartbeat', new Date(ctx.now.getTime() + cfg.expect_every!), { key: heartbeatKey(id), data: { integration: id } });
+  const inc = openAlertIncident(ctx, id, HEARTBEAT_GROUP);
+  if (!inc) return { outcome: 'repeat', deduplicated: 0 };
+  const said = `${id} called again${message ? `: ${message.slice(0, 200)}` : ''}`;
+  if (cfg.resolve === 'auto') {
+    resolve(ctx, integrationActor(id), inc, `${said}.`);
+    return { outcome: 'resolved', incident: inc.id, deduplicated: 0 };
+  }
+  addTimeline(ctx, inc.id, 'source_resolved', integrationActor(id).id, `${said}; the incident stays open until someone resolves it.`);
+  postToIncident(ctx, inc.id, () => ({ text: `ℹ️ The source reports resolved: ${said}. Resolve #${inc.id} when you are satisfied.`, tone: 'good' }));
+  return { outcome: 'noted', incident: inc.id, deduplicated: 0 };
+}
+
+/** The `heartbeat` timer: no call in time opens one incident (never a second while it is open). */
+export function heartbeatMissed(ctx: Ctx, id: string): void {
+  const cfg = Object.hasOwn(ctx.policy.integrations, id) ? ctx.policy.integrations[id] : undefined;
+  if (cfg?.type !== 'heartbeat' || openAlertIncident(ctx, id, HEARTBEAT_GROUP)) return;
+  const every = formatMs(cfg.expect_every!);
+  declareFor(ctx, id, HEARTBEAT_GROUP, {
+    title: `No heartbeat from ${id} for ${every}`,
+    severity: severityFor(ctx, cfg, { commonLabels: {}, alerts: [] }),
+    description: `${id} is expected to call its heartbeat URL at least every ${every}; it has not. The next call resolves this incident.`,
+  });
+}
+
+/** Start-up: a heartbeat that has never been called still gets its first deadline. */
+export function armHeartbeats(ctx: Ctx): void {
+  for (const [id, cfg] of Object.entries(ctx.policy.integrations)) {
+    if (cfg.type !== 'heartbeat') continue;
+    const armed = ctx.tx.select({ id: timers.id }).from(timers).where(and(eq(timers.key, heartbeatKey(id)), eq(timers.status, 'pending'))).get();
+    if (armed || openAlertIncident(ctx, id, HEARTBEAT_GROUP)) continue;
+    scheduleTimer(ctx, 'heartbeat', new Date(ctx.now.getTime() + cfg.expect_every!), { key: heartbeatKey(id), data: { integration: id } });
+  }
+}
