@@ -1,20 +1,17 @@
 // Update nudges: the severity's `updates` cadence turned into one pending `nudge` timer per open
 // incident. The timer is re-armed from state after every change, so the clock always follows the
 // latest update, status and severity, and a stale timer can never nudge twice.
-import { and, desc, eq } from 'drizzle-orm';
 import type { Duration } from '../domain/duration.js';
 import { policyCalendar, type Severity } from '../config/policy/index.js';
 import { addDuration } from '../domain/business-time.js';
-import { timelineEvents } from '../store/schema.js';
 import type { Ctx } from './context.js';
+import { markedAt, setMark } from './marks.js';
 import { formatTime, getIncident, type Incident, incidentVars, rolesOf, severityOf } from './incident-view.js';
 import { render } from './messages.js';
 import { postToIncident, PRIORITY } from './outbox-writer.js';
 import { armTargets, TARGET_TIMERS } from './targets.js';
 import { cancelIncidentTimers, scheduleTimer } from './timers.js';
 import { addTimeline } from './timeline.js';
-
-// tick.ts dispatches target timers through this module.
 
 export type ChangeReason = 'declared' | 'update' | 'status' | 'severity' | 'resolved';
 
@@ -35,13 +32,8 @@ export function updateInterval(sev: Severity, status: string): Duration | undefi
  * right after a nudge, and a nudge that fires late (Klaxon was down) does not cause a burst.
  */
 function clockStart(ctx: Ctx, inc: Incident): Date {
-  const lastNudge = ctx.tx
-    .select({ at: timelineEvents.at })
-    .from(timelineEvents)
-    .where(and(eq(timelineEvents.incidentId, inc.id), eq(timelineEvents.kind, 'nudge')))
-    .orderBy(desc(timelineEvents.at), desc(timelineEvents.id))
-    .get();
-  return lastNudge && lastNudge.at > inc.lastUpdateAt ? lastNudge.at : inc.lastUpdateAt;
+  const lastNudge = markedAt(ctx, inc.id, 'nudge');
+  return lastNudge && lastNudge > inc.lastUpdateAt ? lastNudge : inc.lastUpdateAt;
 }
 
 /** When the incident channel is next nudged, or null when the severity has no cadence. */
@@ -111,5 +103,6 @@ function postNudge(ctx: Ctx, inc: Incident): void {
     },
     { priority: PRIORITY.low },
   );
+  setMark(ctx, inc.id, 'nudge');
   addTimeline(ctx, inc.id, 'nudge', 'klaxon', `Nudged for a status update (last one ${formatTime(ctx.policy, inc.lastUpdateAt)})`);
 }

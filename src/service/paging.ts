@@ -4,7 +4,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { policyCalendar, type Tier } from '../config/policy/index.js';
 import { formatMs, parseDuration } from '../domain/duration.js';
 import { isBusinessTime } from '../domain/business-time.js';
-import { incidents, pageNotifications, pages } from '../store/schema.js';
+import { incidents, pageNotifications, type PagePlan, pages } from '../store/schema.js';
 import { personName } from './actor.js';
 import type { Ctx } from './context.js';
 import { UserError } from './errors.js';
@@ -23,13 +23,19 @@ const DIRECT_PAGE_TIMEOUT = parseDuration('15m')!;
 /** A step that fires this much after it fell due was missed while Klaxon was down: say so. */
 const LATE_AFTER_MS = 60_000;
 
-export function tiersOf(ctx: Ctx, page: Pick<Page, 'policy' | 'target'>): { tiers: Tier[]; repeat: number } {
-  if (page.policy) {
-    const ep = ctx.policy.escalation_policies[page.policy];
-    if (!ep) throw new Error(`escalation policy ${page.policy} vanished from the policy`);
+/** The plan a page starts with, copied onto it: an escalation policy's tiers, or one person or schedule. */
+function planFor(ctx: Ctx, target: { policy?: string; target?: string }): PagePlan {
+  if (target.policy) {
+    const ep = ctx.policy.escalation_policies[target.policy];
+    if (!ep) throw new Error(`no escalation policy ${target.policy} in the policy`);
     return { tiers: ep.tiers, repeat: ep.repeat };
   }
-  return { tiers: [{ targets: [page.target], ack_timeout: DIRECT_PAGE_TIMEOUT } as Tier], repeat: 0 };
+  return { tiers: [{ targets: [target.target!], ack_timeout: DIRECT_PAGE_TIMEOUT } as Tier], repeat: 0 };
+}
+
+/** The page's own plan. Pages started before plans were kept read the live policy (start-up checks it still has them). */
+function planOf(ctx: Ctx, page: Pick<Page, 'policy' | 'target' | 'plan'>): PagePlan {
+  return page.plan ?? planFor(ctx, page.policy ? { policy: page.policy } : { target: page.target });
 }
 
 /** People a tier reaches at a moment: schedules resolve to whoever is on call then. */
@@ -58,7 +64,7 @@ function tierApplies(ctx: Ctx, tier: Tier, at: Date): boolean {
 
 /** The next step after (tier, cycle), skipping tiers whose `when` does not hold at `at`. */
 function nextStep(ctx: Ctx, page: Page, tier: number, cycle: number, at: Date): { tier: number; cycle: number } | null {
-  const { tiers, repeat } = tiersOf(ctx, page);
+  const { tiers, repeat } = planOf(ctx, page);
   let t = tier;
   let c = cycle;
   // Bounded: at most every tier of every remaining cycle is looked at once.
@@ -78,7 +84,17 @@ function nextStep(ctx: Ctx, page: Page, tier: number, cycle: number, at: Date): 
 export function startPage(ctx: Ctx, inc: Incident, target: { policy?: string; target?: string }, by: string): number | null {
   const row = ctx.tx
     .insert(pages)
-    .values({ incidentId: inc.id, severity: inc.severity, policy: target.policy ?? null, target: target.target ?? `policy:${target.policy}`, status: 'open', tier: -1, cycle: 0, createdAt: ctx.now })
+    .values({
+      incidentId: inc.id,
+      severity: inc.severity,
+      policy: target.policy ?? null,
+      target: target.target ?? `policy:${target.policy}`,
+      status: 'open',
+      tier: -1,
+      cycle: 0,
+      createdAt: ctx.now,
+      plan: planFor(ctx, target),
+    })
     .returning()
     .get();
   const first = nextStep(ctx, row, -1, 0, ctx.now);
@@ -100,7 +116,7 @@ export function describeTarget(page: Pick<Page, 'policy' | 'target'>): string {
 
 /** Notifies one tier and arms the timer for the next step. `due` is when the step should have happened. */
 function fireStep(ctx: Ctx, inc: Incident, page: Page, step: { tier: number; cycle: number }, due: Date): Date {
-  const { tiers } = tiersOf(ctx, page);
+  const { tiers } = planOf(ctx, page);
   const tier = tiers[step.tier];
   const lateMs = ctx.now.getTime() - due.getTime();
   const late = lateMs > LATE_AFTER_MS ? lateMs : 0;

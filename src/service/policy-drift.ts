@@ -1,6 +1,7 @@
-// A policy edited while incidents are open can drop a severity or escalation policy they still use.
-// Start-up refuses such a policy with what is missing, rather than failing later mid-escalation.
-import { and, eq, isNotNull, ne } from 'drizzle-orm';
+// A policy edited while incidents are open can drop a severity they still use. Start-up refuses
+// such a policy with what is missing. Pages carry their own plan (pages.plan), so escalation
+// policies may change freely; only pages started before plans were kept still need theirs.
+import { and, eq, isNotNull, isNull, ne } from 'drizzle-orm';
 import { findSeverity, type Policy } from '../config/policy/index.js';
 import type { Db } from '../store/db.js';
 import { incidents, pages } from '../store/schema.js';
@@ -10,7 +11,7 @@ export function policyDrift(db: Db, policy: Policy): string[] {
   for (const inc of db.select().from(incidents).where(ne(incidents.status, 'resolved')).all()) {
     if (!findSeverity(policy, inc.severity)) problems.push(`severity "${inc.severity}" is used by open incident #${inc.id}`);
   }
-  const open = db.select().from(pages).where(and(eq(pages.status, 'open'), isNotNull(pages.policy))).all();
+  const open = db.select().from(pages).where(and(eq(pages.status, 'open'), isNotNull(pages.policy), isNull(pages.plan))).all();
   for (const p of open) {
     if (!policy.escalation_policies[p.policy!]) problems.push(`escalation policy "${p.policy}" is paging for incident #${p.incidentId}`);
   }

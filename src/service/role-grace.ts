@@ -2,12 +2,13 @@
 // period after its declaration is nudged once in its channel, mentioning whoever is on call, and
 // the miss is recorded on the timeline as `role_missed:<role>`, which `stats` counts. The check
 // is a timer row, so a restart neither loses nor repeats it.
-import { and, asc, eq, like } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { formatMs } from '../domain/duration.js';
 import { policyCalendar } from '../config/policy/index.js';
 import { addDuration } from '../domain/business-time.js';
-import { pageNotifications, pages, timelineEvents } from '../store/schema.js';
+import { pageNotifications, pages } from '../store/schema.js';
 import type { Ctx } from './context.js';
+import { markedAt, setMark } from './marks.js';
 import { getIncident, type Incident, rolesOf, severityOf } from './incident-view.js';
 import { postToIncident } from './outbox-writer.js';
 import { invite, roleRules } from './roles.js';
@@ -23,11 +24,7 @@ function graceOf(ctx: Ctx, inc: Incident) {
 
 /** The nudge happens once per incident, whatever severity changes follow it. */
 function nudgedAlready(ctx: Ctx, incidentId: number): boolean {
-  return !!ctx.tx
-    .select({ id: timelineEvents.id })
-    .from(timelineEvents)
-    .where(and(eq(timelineEvents.incidentId, incidentId), like(timelineEvents.kind, `${ROLE_MISSED}%`)))
-    .get();
+  return markedAt(ctx, incidentId, 'role_nudge') !== null;
 }
 
 /** On declaration and each severity change: one pending check at declaration + grace, if the severity requires roles. */
@@ -72,6 +69,7 @@ export function checkRequiredRoles(ctx: Ctx, incidentId: number): void {
   const held = rolesOf(ctx.tx, inc.id);
   const empty = sev.required_roles.filter((r) => !held[r]);
   if (empty.length === 0) return;
+  setMark(ctx, inc.id, 'role_nudge');
   const grace = graceOf(ctx, inc);
   const graceText = grace.kind === 'wall' ? formatMs(grace.ms) : grace.text;
   for (const role of empty) {

@@ -1,14 +1,15 @@
 // Response targets (`targets.acknowledge`, `targets.mitigate`, `targets.resolve`): a timer per unmet target at its
-// deadline, counted from the declaration on the policy's calendar. A miss is recorded on the
-// timeline under `target_missed:<target>`; that record is what makes each target post once, even
+// deadline, counted from the declaration on the policy's calendar. A miss is marked
+// `target_missed:<target>` (service/marks.ts); that mark is what makes each target post once, even
 // when a severity change moves the deadline after it was already missed.
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { formatMs } from '../domain/duration.js';
 import { policyCalendar } from '../config/policy/index.js';
 import { addDuration } from '../domain/business-time.js';
-import { incidents, timelineEvents } from '../store/schema.js';
+import { incidents } from '../store/schema.js';
 import { personName } from './actor.js';
 import type { Ctx } from './context.js';
+import { markedAt, setMark } from './marks.js';
 import { getIncident, type Incident, incidentVars, rolesOf, severityOf } from './incident-view.js';
 import { render } from './messages.js';
 import { postToChannel, postToIncident } from './outbox-writer.js';
@@ -28,7 +29,7 @@ export function metAt(inc: Incident, target: TargetName): Date | null {
   return target === 'acknowledge' ? inc.acknowledgedAt : target === 'mitigate' ? inc.mitigatedAt : inc.resolvedAt;
 }
 
-export const missedKind = (target: TargetName) => `target_missed:${target}`;
+const missedKind = (target: TargetName) => `target_missed:${target}` as const;
 
 /** The deadline for a target under the incident's current severity, or null when it has none. */
 export function targetDeadline(ctx: Pick<Ctx, 'policy'>, inc: Incident, target: TargetName): Date | null {
@@ -40,13 +41,8 @@ function met(inc: Incident, target: TargetName): boolean {
   return metAt(inc, target) !== null;
 }
 
-export function alreadyMissed(ctx: Ctx, incidentId: number, target: TargetName): boolean {
-  const row = ctx.tx
-    .select({ n: sql<number>`count(*)` })
-    .from(timelineEvents)
-    .where(and(eq(timelineEvents.incidentId, incidentId), eq(timelineEvents.kind, missedKind(target))))
-    .get();
-  return (row?.n ?? 0) > 0;
+function alreadyMissed(ctx: Ctx, incidentId: number, target: TargetName): boolean {
+  return markedAt(ctx, incidentId, missedKind(target)) !== null;
 }
 
 function armTarget(ctx: Ctx, inc: Incident, target: TargetName): void {
@@ -74,6 +70,7 @@ export function checkTarget(ctx: Ctx, incidentId: number, target: TargetName): v
   const limit = sev.targets![target]!.text;
   const lateMs = ctx.now.getTime() - deadline.getTime();
   ctx.tx.update(incidents).set({ targetsMissed: sql`${incidents.targetsMissed} + 1` }).where(eq(incidents.id, inc.id)).run();
+  setMark(ctx, inc.id, missedKind(target));
   addTimeline(ctx, inc.id, missedKind(target), 'klaxon', `Missed the ${limit} ${NOUN[target]} target (${sev.name ?? sev.id})`, undefined, sev.id);
   const vars = {
     ...incidentVars(ctx.policy, inc, rolesOf(ctx.tx, inc.id)),

@@ -34,9 +34,26 @@ export function openDb(path: string, opts: { migrate?: boolean; busyTimeoutMs?: 
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   const db = drizzle(sqlite, { schema }) as Db;
-  if (opts.migrate !== false) whileBusy(() => migrate(db, { migrationsFolder: MIGRATIONS }));
+  if (opts.migrate !== false) {
+    whileBusy(() => migrate(db, { migrationsFolder: MIGRATIONS }));
+    whileBusy(() => carryTimelineMarks(sqlite));
+  }
   sqlite.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`);
   return db;
+}
+
+/**
+ * Databases from before incident_marks kept that state only on the timeline: copy it over for
+ * open incidents, so an upgrade neither nudges early nor posts a missed target or an automatic
+ * escalation twice. Idempotent (existing marks win) and cheap (open incidents only, by index).
+ */
+function carryTimelineMarks(sqlite: Database.Database): void {
+  sqlite.exec(`
+    insert or ignore into incident_marks (incident_id, mark, at)
+    select incident_id, kind, max(at) from timeline_events
+    where incident_id in (select id from incidents where status != 'resolved')
+      and kind in ('nudge', 'auto_escalate', 'target_missed:acknowledge', 'target_missed:mitigate', 'target_missed:resolve')
+    group by incident_id, kind`);
 }
 
 export function closeDb(db: Db): void {

@@ -1,6 +1,7 @@
 // The data model. Times are stored as epoch milliseconds and read back as Date.
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { Tier } from '../config/policy/index.js';
 
 const at = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
@@ -125,8 +126,32 @@ export const pages = sqliteTable(
     acknowledgedAt: at('acknowledged_at'),
     acknowledgedBy: text('acknowledged_by'),
     closedAt: at('closed_at'),
+    /**
+     * The tiers (targets, ack timeouts, `when` conditions) and repeat count copied from the policy
+     * when the page started: a policy edit applies to new pages, never to one under way. Null only
+     * for pages started before plans were kept; those read the live policy.
+     */
+    plan: text('plan', { mode: 'json' }).$type<PagePlan>(),
   },
   (t) => [index('pages_incident').on(t.incidentId, t.status)],
+);
+
+export type PagePlan = { tiers: Tier[]; repeat: number };
+
+/**
+ * Control state of an incident's automatic steps, one row per mark: `nudge` (when it was last
+ * nudged), `target_missed:<target>`, `auto_escalate`. Written in the same transaction as the step,
+ * so each step happens once. The timeline records the same events for people; nothing decides
+ * from it.
+ */
+export const incidentMarks = sqliteTable(
+  'incident_marks',
+  {
+    incidentId: integer('incident_id').notNull().references(() => incidents.id),
+    mark: text('mark').notNull(),
+    at: at('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.mark] })],
 );
 
 /** Who was told about a page, at which tier and cycle: the record that makes each step happen once. */

@@ -128,15 +128,22 @@ describe('klaxon simulate / oncall / postmortem', () => {
     }
   });
 
-  it('refuses to start with a policy that dropped what open incidents still use', () => {
+  it('refuses to start with a policy that dropped a severity open incidents still use; escalation policies may change', () => {
     const dir = tmp();
     const db = join(dir, 'k.db');
     klaxon(['start'], { env: { KLAXON_DB: db }, input: 'declare sev1 Checkout down\n' });
-    const edited = join(dir, 'edited.yaml');
-    writeFileSync(edited, readFileSync('examples/policies/default.yaml', 'utf8').replace(/^  default:$/m, '  main:').replace(/page: default/g, 'page: main'));
-    const r = klaxon(['start'], { env: { KLAXON_DB: db, KLAXON_POLICY: edited }, input: 'list\n' });
+    const policy = readFileSync('examples/policies/default.yaml', 'utf8');
+    // The open page carries its plan, so renaming the escalation policy it started from is fine.
+    const renamed = join(dir, 'renamed.yaml');
+    writeFileSync(renamed, policy.replace(/^  default:$/m, '  main:').replace(/page: default/g, 'page: main'));
+    const ok = klaxon(['start'], { env: { KLAXON_DB: db, KLAXON_POLICY: renamed }, input: 'list\n' });
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('Checkout down');
+    const noSev1 = join(dir, 'no-sev1.yaml');
+    writeFileSync(noSev1, policy.replace(/^  - id: sev1$/m, '  - id: sev0'));
+    const r = klaxon(['start'], { env: { KLAXON_DB: db, KLAXON_POLICY: noSev1 }, input: 'list\n' });
     expect(r.code).toBe(1);
-    expect(r.err.trim()).toMatch(/lacks what open incidents still use: escalation policy "default" is paging for incident #1/);
+    expect(r.err.trim()).toMatch(/lacks what open incidents still use: severity "sev1" is used by open incident #1/);
   });
 
   it('postmortem N prints the draft for a resolved incident', () => {

@@ -150,11 +150,13 @@ describe('escalation', () => {
     expect(h.db.select().from(incidents).get()!.acknowledgedAt?.toISOString()).toBe(at(180).toISOString());
   });
 
-  it('a timer that cannot run (policy edited under it) is set aside and the others still fire', () => {
+  it('a timer that cannot run (a legacy page whose policy was edited away) is set aside and the others still fire', () => {
     const h = harness({ start: T0 });
     h.run('bob', 'declare sev1 Checkout down');
     h.run('bob', 'declare sev3 Slow search');
-    // The escalation policy the sev1 page walks disappears from the policy (an edit and restart).
+    // A page from before pages kept their plan reads the live policy, and the escalation policy it
+    // walks disappears from it (an edit and restart).
+    h.db.update(pages).set({ plan: null }).where(eq(pages.incidentId, 1)).run();
     const edited = { ...h.policy, escalation_policies: {} };
     const svc = new Service({ ...h.svc.deps, policy: edited });
     h.clock.set(at(15));
