@@ -23,7 +23,7 @@ export type MessageRef = { channel: string; id: string };
 export type Destination = { channel: string } | { user: string };
 
 /** Per-attempt delivery details; `key` identifies the outbox row and is stable across attempts. */
-export type SendOptions = { key: string };
+export type SendOptions = { key?: string };
 
 /** The idempotency key of an outbox row, as adapters see it (fits Discord's 25-character nonce). */
 export const deliveryKey = (outboxId: number) => `klaxon-${outboxId}`;

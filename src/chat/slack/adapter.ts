@@ -83,7 +83,7 @@ export class SlackAdapter implements ChatAdapter {
     const replyTo = body.replyTo;
     const thread = replyTo && /^\d+\.\d+$/.test(replyTo) ? { thread_ts: replyTo } : {};
     try {
-      const metadata = send ? { metadata: deliveryMetadata(send.key) } : {};
+      const metadata = send?.key ? { metadata: deliveryMetadata(send.key) } : {};
       const r = await this.client.chat.postMessage({ channel, ...slackMessage(body), ...thread, ...metadata, unfurl_links: false, unfurl_media: false } as webApi.ChatPostMessageArguments);
       return { channel: r.channel ?? channel, id: r.ts! };
     } catch (e) {
