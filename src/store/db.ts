@@ -6,6 +6,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.js';
 import { isTransientDbError } from './db-errors.js';
+import { cacheStatements } from './statement-cache.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 /** The handle a transaction callback receives; same query API as Db. */
@@ -33,6 +34,7 @@ export function openDb(path: string, opts: { migrate?: boolean; busyTimeoutMs?: 
   whileBusy(() => sqlite.pragma('journal_mode = WAL'));
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
+  cacheStatements(sqlite);
   const db = drizzle(sqlite, { schema }) as Db;
   if (opts.migrate !== false) {
     whileBusy(() => migrate(db, { migrationsFolder: MIGRATIONS }));
