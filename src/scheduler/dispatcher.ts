@@ -22,6 +22,8 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 export const backoffMs = (attempts: number) => Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempts - 1));
 /** How long one platform call may take before it counts as failed (and possibly delivered). */
 export const CALL_TIMEOUT_MS = 20_000;
+/** Failures on this many rows in a row, with no success between, open the platform's circuit. */
+const CIRCUIT_AFTER = 2;
 /** A DB write refused (locked, disk full) is tried again this soon; the platform is not blamed. */
 const DB_RETRY_MS = 250;
 
@@ -38,9 +40,13 @@ type Outcome = { status: 'sent' | 'skipped' | 'failed'; ref?: MessageRef; error?
 class Lane {
   running: Promise<number> | null = null;
   again = false;
-  /** Consecutive platform failures, and until when the circuit stays open. */
+  /** Consecutive failures on this platform (across rows), and until when the circuit stays open. */
   failures = 0;
   openUntil = 0;
+  /** Rows that failed since the last success: if the circuit opens, they wait for it instead. */
+  readonly recentFailed = new Set<number>();
+  /** Rows held by the circuit, not by their own clock: all eligible the moment it closes. */
+  readonly circuitRows = new Set<number>();
   /** Until when the database refused our writes. */
   dbWaitUntil = 0;
   wake: NodeJS.Timeout | null = null;
@@ -165,7 +171,7 @@ export class Dispatcher {
         this.dbRefused(adapter.platform, lane, e);
         continue;
       }
-      const next = this.mostUrgentHead(queues, held, now);
+      const next = this.mostUrgentHead(queues, held, now, lane);
       if (!next) return delivered;
       const outcome = await this.deliver(adapter, lane, next);
       if (outcome === 'db') continue;
@@ -186,11 +192,11 @@ export class Dispatcher {
   }
 
   /** The head of each destination's queue that is due, most urgent first. */
-  private mostUrgentHead(queues: Map<string, OutboxRow[]>, held: Set<string>, now: number): OutboxRow | undefined {
+  private mostUrgentHead(queues: Map<string, OutboxRow[]>, held: Set<string>, now: number, lane: Lane): OutboxRow | undefined {
     let best: OutboxRow | undefined;
     for (const [key, q] of queues) {
       const head = q[0];
-      if (!head || held.has(key) || head.nextAttemptAt.getTime() > now) continue;
+      if (!head || held.has(key) || (head.nextAttemptAt.getTime() > now && !lane.circuitRows.has(head.id))) continue;
       if (!best || urgency(head) < urgency(best) || (urgency(head) === urgency(best) && head.id < best.id)) best = head;
     }
     return best;
@@ -219,7 +225,7 @@ export class Dispatcher {
     try {
       const ref = await this.withTimeout(p, this.perform(adapter, row));
       outcome = ref === 'skip' ? { status: 'skipped', row } : { status: 'sent', ref: ref ?? undefined, row };
-      this.platformOk(lane);
+      this.platformOk(lane, row);
     } catch (e) {
       const err = e instanceof DeliveryError ? e : new DeliveryError(e instanceof Error ? e.message : String(e), { maybeDelivered: true });
       if (err.opts.permanent) {
@@ -278,16 +284,20 @@ export class Dispatcher {
     this.log.warn({ err: e, platform: p }, 'outbox: the database refused a write; delivery waits for it');
   }
 
-  private platformOk(lane: Lane): void {
+  private platformOk(lane: Lane, row: OutboxRow): void {
     lane.failures = 0;
+    lane.recentFailed.clear();
+    lane.circuitRows.delete(row.id);
     lane.state = 'ok';
     lane.lastError = null;
   }
 
   /**
-   * A failure that may pass. A route-specific limit (a non-global Retry-After) holds only this row;
-   * anything else says the platform is failing, so the circuit opens for every row on it, and on
-   * recovery they all go in priority order rather than each on its own clock.
+   * A failure that may pass. A route-specific limit (a non-global Retry-After) holds only this row,
+   * and so does one failure on its own (a hung route; the next row may well go): it backs off on its
+   * own clock. A global limit, or failures on two rows in a row, say the platform is failing: one
+   * circuit opens for every row on it, and when it closes they all go in priority order rather than
+   * each on its own clock.
    */
   private retryLater(p: Platform, lane: Lane, row: OutboxRow, err: DeliveryError): void {
     const now = this.clock.now().getTime();
@@ -296,9 +306,14 @@ export class Dispatcher {
     if (routeOnly) nextAttemptAt = new Date(now + err.opts.retryAfterMs!);
     else {
       lane.failures++;
-      lane.state = 'failing';
       lane.lastError = err.message;
-      lane.openUntil = now + (err.opts.retryAfterMs ?? backoffMs(lane.failures));
+      lane.recentFailed.add(row.id);
+      if (err.opts.global || lane.failures >= CIRCUIT_AFTER) {
+        lane.state = 'failing';
+        lane.openUntil = now + (err.opts.retryAfterMs ?? backoffMs(lane.failures - 1));
+        for (const id of lane.recentFailed) lane.circuitRows.add(id);
+        lane.recentFailed.clear();
+      } else nextAttemptAt = new Date(now + backoffMs(row.attempts + 1));
     }
     // Only an attempt that may have arrived stays in flight, to be looked up before the resend.
     const status = err.opts.maybeDelivered && row.kind === 'post' ? ('sending' as const) : ('pending' as const);
@@ -308,7 +323,7 @@ export class Dispatcher {
       // Left in flight: the next attempt looks it up first, which is safe either way.
       this.dbRefused(p, lane, e);
     }
-    this.log.warn({ outbox: row.id, platform: p, attempts: row.attempts + 1, retryAt: new Date(routeOnly ? nextAttemptAt.getTime() : lane.openUntil), error: err.message }, 'delivery failed; will retry');
+    this.log.warn({ outbox: row.id, platform: p, attempts: row.attempts + 1, retryAt: new Date(Math.max(nextAttemptAt.getTime(), lane.openUntil)), error: err.message }, 'delivery failed; will retry');
     this.events.failed?.(row, err.message, false);
   }
 
