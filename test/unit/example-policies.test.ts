@@ -126,6 +126,11 @@ describe('002 on-call and escalation', () => {
     expect(sev(p, 'sev1').checklist.filter((c) => c.includes('safe_mode=true'))).toHaveLength(1);
     // Following the old wording ("here: /incident automation off") left the next Sev-1 paging nobody.
     for (const c of all) expect(c).not.toMatch(/\/incident (automation|safe-mode)/);
+    // They run the policy's actions, which call the product, with the token from the environment.
+    for (const name of ['product-safe-mode', 'product-automation-off']) {
+      expect(all.some((c) => c.includes(`/incident action ${name}`))).toBe(true);
+      expect(p.actions[name]).toMatchObject({ method: 'PUT', confirm: true, headers_env: { Authorization: 'KLAXON_PRODUCT_ADMIN_TOKEN' }, permission: ['engineering'] });
+    }
   });
 
   it('SEV-0/1 update every 15 minutes until stabilised, then every 45', () => {

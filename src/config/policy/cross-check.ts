@@ -79,6 +79,20 @@ export function crossCheck(p: PolicyShape, report: Report): void {
     }
   }
 
+  for (const [i, r] of items(p.reminders)) {
+    if (!isObj(r)) continue;
+    const cron = str(r.cron);
+    if (cron && !validCron(cron)) report(['reminders', i, 'cron'], `${show(cron)} is not a cron expression (minute hour day month weekday, e.g. "0 9 * * 1")`);
+    const channel = str(r.channel);
+    if (channel && !channels.has(channel)) report(['reminders', i, 'channel'], `unknown channel "${channel}" (define it under channels)`);
+  }
+
+  for (const [name, a] of entries(p.actions)) {
+    for (const [i, g] of items(isObj(a) ? a.permission : undefined)) {
+      if (str(g) && !groups.has(g as string)) report(['actions', name, 'permission', i], `unknown group "${g}"`);
+    }
+  }
+
   for (const [action, allowed] of entries(p.permissions)) {
     for (const [i, g] of items(allowed)) {
       if (str(g) && !groups.has(g as string)) report(['permissions', action, i], `unknown group "${g}"`);

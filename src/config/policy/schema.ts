@@ -5,7 +5,7 @@ import { ACTIONS, type Action } from '../../domain/commands.js';
 import { TEMPLATE_NAMES } from '../../domain/templates.js';
 import { IntegrationsSchema } from './integrations.js';
 import { DEFAULT_ROLES, RolesSchema, SeverityRolesSchema } from './roles.js';
-import { clock, count, date, day, defaultDuration, duration, id, list, permission, target, text, timezone, wallDuration } from './scalars.js';
+import { clock, count, date, day, defaultDuration, duration, id, list, permission, scalar, target, text, timezone, wallDuration, type WallDuration } from './scalars.js';
 
 const BusinessHoursSchema = z.strictObject({
   days: list(day).min(1, 'needs at least one day').default(['mon', 'tue', 'wed', 'thu', 'fri']),
@@ -48,6 +48,27 @@ const EscalationPolicySchema = z.strictObject({
 });
 
 const ChecklistEntry = z.union([text, z.strictObject({ use: text })]);
+
+// Runbook actions (`/incident action <name>`): HTTP calls into the team's own systems.
+const ActionSchema = z.strictObject({
+  description: text.optional(),
+  url: scalar<string>((v) => {
+    try {
+      const u = new URL(String(v));
+      if (u.protocol === 'http:' || u.protocol === 'https:') return { ok: u.toString() };
+    } catch {
+      // reported below
+    }
+    return { error: `${JSON.stringify(v)} is not an http(s) URL` };
+  }),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
+  // header name → environment variable holding its value (a token): secrets stay out of the file.
+  headers_env: z.record(z.string(), text).default({}),
+  body: z.string().optional(),
+  confirm: z.boolean().default(true),
+  permission: permission.optional(),
+  timeout: wallDuration.default(() => defaultDuration('10s') as WallDuration),
+});
 
 const SeveritySchema = z.strictObject({
   id,
@@ -130,6 +151,9 @@ export const PolicyObject = z.strictObject({
     .strictObject({ title: text, publish_after: duration.default(() => defaultDuration('30m')), url: text.optional() })
     .optional(),
   templates: z.partialRecord(z.enum(TEMPLATE_NAMES), z.string()).optional(),
+  actions: z.record(z.string(), ActionSchema).default({}),
+  // Scheduled messages that are not incidents (retention purges, weekly reports).
+  reminders: list(z.strictObject({ cron: text, channel: text, text })).default([]),
   // Shared checklists by name (`use: intake` in a severity's phase checklist).
   checklists: z.record(z.string(), list(text)).default({}),
   postmortem: z.strictObject({ sections: list(text).default([]) }).optional(),

@@ -38,6 +38,15 @@ export function summarizePolicy(p: Policy): string {
   const support = Object.entries(p.support ?? {}).filter(([, v]) => v).map(([k, v]) => `${k} (${plural(v!.channels.length, 'channel')})`);
   if (support.length) lines.push(`Support: ${support.join(', ')}`);
   if (p.status_page) lines.push(`Status page: "${p.status_page.title}", public incidents after ${showDuration(p.status_page.publish_after)}`);
+  for (const r of p.reminders) lines.push(`Reminder: "${r.text}" to ${r.channel} at cron "${r.cron}" (${p.timezone})`);
+  const actions = Object.entries(p.actions);
+  if (actions.length) {
+    lines.push(`Actions (run with /incident action <name>; Klaxon's own automation/safe-mode switches never stop pages):`);
+    for (const [name, a] of actions) {
+      const secrets = Object.values(a.headers_env);
+      lines.push(`  ${name}: ${a.method} ${a.url}${a.confirm ? ', asks to confirm' : ''}${secrets.length ? `, secret from ${secrets.join(', ')}` : ''}, timeout ${showDuration(a.timeout)}`);
+    }
+  }
   if (p.templates && Object.keys(p.templates).length) lines.push(`Templates overridden: ${Object.keys(p.templates).join(', ')}`);
   return lines.join('\n');
 }
