@@ -9,6 +9,7 @@ import { simulate, type SimulationEvent, type SimulationInput } from '../../src/
 import { bootstrapTimers } from '../../src/scheduler/tick.js';
 import { whoIsOnCall } from '../../src/service/oncall.js';
 import { harness } from '../helpers/harness.js';
+import { onCallAt } from '../../src/domain/rotation.js';
 
 const DIR = join(import.meta.dirname, '../../examples/policies');
 const MIN = 60_000;
@@ -90,6 +91,12 @@ describe('000 support runbook', () => {
     const s = sev(p, 'sev4');
     expect(s.targets?.acknowledge).toEqual(business('days', 1));
     expect(s.targets?.resolve).toBeUndefined();
+  });
+
+  it('the Communications Lead rotates monthly, handing off on the 1st at 09:00', () => {
+    expect(p.schedules.comms).toMatchObject({ rotation: 'monthly', handoff: '1st 09:00', members: ['uma', 'priya'] });
+    const on = (iso: string) => onCallAt(p.schedules.comms, new Date(iso), p.timezone).person;
+    expect([on('2026-03-31T12:00:00Z'), on('2026-04-01T09:00:00Z'), on('2026-05-01T09:00:00Z')]).toEqual(['uma', 'priya', 'uma']);
   });
 
   it('reviews within 3 business days and escalates primary → secondary after 15 minutes', () => {

@@ -23,7 +23,7 @@ const PersonSchema = z.strictObject({
 
 const ScheduleSchema = z
   .strictObject({
-    rotation: z.enum(['weekly', 'daily', 'weekdays']),
+    rotation: z.enum(['weekly', 'daily', 'weekdays', 'monthly']),
     // "mon 09:00" for weekly, "09:00" otherwise; defaulted below once rotation is known.
     handoff: text.optional(),
     start: date,
@@ -33,7 +33,7 @@ const ScheduleSchema = z
     slack_usergroup: id.optional(),
     shift_notices: z.boolean().default(true),
   })
-  .transform((s) => ({ ...s, handoff: (s.handoff ?? (s.rotation === 'weekly' ? 'mon 09:00' : '09:00')).toLowerCase() }));
+  .transform((s) => ({ ...s, handoff: (s.handoff ?? (s.rotation === 'weekly' ? 'mon 09:00' : s.rotation === 'monthly' ? '1st 09:00' : '09:00')).toLowerCase() }));
 
 const TierSchema = z.strictObject({
   targets: list(target).min(1, 'needs at least one target'),
@@ -102,6 +102,8 @@ const SeveritySchema = z.strictObject({
   auto_escalate: z.strictObject({ after: duration, page: text }).optional(),
   notify: list(text).default([]),
   public: z.boolean().default(false),
+  // Overrides status_page.publish_after for this severity.
+  publish_after: duration.optional(),
   runbooks: list(text).default([]),
   checklist: list(text).default([]),
   // Phase checklists: posted when the incident enters the phase, ticked with `/incident check <n>`.
@@ -127,6 +129,8 @@ const SupportSchema = z.strictObject({
   out_of_hours: text.optional(),
   security_keywords: list(text).default([]),
   security_severity: text.optional(),
+  // Who the in-hours reply's "the person on support is on it" means: told by DM with a link.
+  notify: target.optional(),
 });
 
 const ChannelMap = z.record(z.string(), id);

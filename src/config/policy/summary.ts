@@ -29,7 +29,7 @@ export function summarizePolicy(p: Policy): string {
       s.auto_escalate ? `pages ${s.auto_escalate.page} if unmitigated after ${showDuration(s.auto_escalate.after)}` : '',
       s.postmortem?.required ? `postmortem${s.postmortem.due ? ` due ${showDuration(s.postmortem.due)}` : ''}` : '',
       s.postmortem?.required_if_longer_than ? `postmortem if longer than ${showDuration(s.postmortem.required_if_longer_than)}` : '',
-      s.public ? 'public' : '',
+      s.public ? `public${s.publish_after ? ` after ${showDuration(s.publish_after)}` : ''}` : '',
       s.roles ? `roles ${describeRules(s.roles)}` : '',
       s.required_roles.length ? `requires ${s.required_roles.join(', ')} within ${showDuration(s.role_grace ?? p.role_grace)}` : '',
     ].filter(Boolean);
