@@ -5,7 +5,6 @@ import type { Platform } from './port.js';
 import { severityNames } from '../config/policy/index.js';
 import { type Command, isGuarded, USAGE, parseCommand, type UserRef } from '../domain/commands.js';
 import { incidents, incidentSpaces, pages, processedEvents } from '../store/schema.js';
-import type { Db } from '../store/db.js';
 import { type Actor, personName } from './actor.js';
 import { type Ctx, type ServiceDeps, writeSwitch } from './context.js';
 import { UserError } from './errors.js';
@@ -42,9 +41,9 @@ export class Service {
   }
 
   private totalChanges(): number {
-    return (this.changesStmt ??= this.deps.db.$client.prepare('select total_changes()').pluck()).get() as number;
+    // Prepared once and cached by the store (statement-cache.ts); pluck is set per use.
+    return this.deps.db.$client.prepare('select total_changes()').pluck().get() as number;
   }
-  private changesStmt?: ReturnType<Db['$client']['prepare']>;
 
   /** Parses and runs chat text such as "/incident declare sev1 API down". */
   run(actor: Actor, text: string, origin: Origin = {}): Reply {

@@ -38,6 +38,8 @@ export const incidents = sqliteTable(
     index('incidents_status').on(t.status),
     index('incidents_declared_at').on(t.declaredAt),
     index('incidents_source').on(t.sourceLink),
+    // The status page's resolved-in-the-window read.
+    index('incidents_resolved_at').on(t.resolvedAt),
     // Dedup of alerts: one open incident per integration and group; resolved ones step aside, so
     // the same group firing again opens a new incident.
     uniqueIndex('incidents_open_alert_group')
@@ -57,7 +59,8 @@ export const incidentAlerts = sqliteTable(
     firstAt: at('first_at').notNull(),
     lastAt: at('last_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.incidentId, t.fingerprint] }), index('incident_alerts_firing').on(t.incidentId, t.status)],
+  // The timeline line lists the first firing alerts in order: read off the index, never sorted.
+  (t) => [primaryKey({ columns: [t.incidentId, t.fingerprint] }), index('incident_alerts_firing').on(t.incidentId, t.status, t.firstAt)],
 );
 
 /**
@@ -97,7 +100,11 @@ export const timelineEvents = sqliteTable(
     /** The incident's severity when it happened, where a count depends on it (missed targets). */
     severity: text('severity'),
   },
-  (t) => [index('timeline_incident').on(t.incidentId, t.at)],
+  (t) => [
+    index('timeline_incident').on(t.incidentId, t.at),
+    // Missed targets (metrics, stats) without scanning every event: a small partial index.
+    index('timeline_target_missed').on(t.incidentId).where(sql`${t.kind} like 'target_missed:%'`),
+  ],
 );
 
 export const roleAssignments = sqliteTable(

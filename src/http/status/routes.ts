@@ -5,11 +5,12 @@ import type { KlaxonApp } from '../../app.js';
 import { sendJson, sendText } from '../server.js';
 import { renderAtom } from './feed.js';
 import { statusJson } from './json.js';
-import { loadStatus } from './model.js';
+import { loadStatus, type StatusModel } from './model.js';
 import { renderStatusPage } from './page.js';
 
 // Short enough that an update shows within a minute, long enough to absorb a refresh storm behind a CDN.
-const CACHE = 'public, max-age=30';
+const MAX_AGE_S = 30;
+const CACHE = `public, max-age=${MAX_AGE_S}`;
 
 /** The public address of /status: the policy's `status_page.url`, else this request's host. */
 function statusUrl(app: KlaxonApp, req: IncomingMessage): string {
@@ -17,10 +18,26 @@ function statusUrl(app: KlaxonApp, req: IncomingMessage): string {
 }
 
 export function mountStatus(app: KlaxonApp): void {
-  const model = () => loadStatus(app.opts.db, app.service.policy, app.clock.now());
+  // One model serves every request for up to the pages' max-age, and is rebuilt sooner when
+  // anything was written since (this process is the database's one writer, so its change count
+  // moves with every commit): a refresh storm costs one read, and a new update shows at once.
+  let kept: { model: StatusModel; at: number; version: number } | undefined;
+  const version = () => app.opts.db.$client.prepare('select total_changes()').pluck().get() as number;
+  const model = (): StatusModel => {
+    const now = app.clock.now();
+    const v = version();
+    const age = kept ? now.getTime() - kept.at : Infinity;
+    if (!kept || kept.version !== v || age < 0 || age >= MAX_AGE_S * 1000) kept = { model: loadStatus(app.opts.db, app.service.policy, now), at: now.getTime(), version: v };
+    return kept.model;
+  };
+  // The page's HTML is rendered once per model too (the 90-day strip is most of the work).
+  const pages = new WeakMap<StatusModel, string>();
   app.http.route('GET', '/status', (_req, res) => {
     res.setHeader('cache-control', CACHE);
-    sendText(res, 200, renderStatusPage(model()), 'text/html; charset=utf-8');
+    const m = model();
+    let html = pages.get(m);
+    if (html === undefined) pages.set(m, (html = renderStatusPage(m)));
+    sendText(res, 200, html, 'text/html; charset=utf-8');
   });
   app.http.route('GET', '/status.json', (_req, res) => {
     sendJson(res, 200, statusJson(model()), { 'cache-control': CACHE, 'access-control-allow-origin': '*' });
