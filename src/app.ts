@@ -188,6 +188,7 @@ export class KlaxonApp {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.pending) clearImmediate(this.pending);
+    this.dispatcher.stop();
     await this.dispatcher.dispatch().catch(() => undefined);
     for (const c of this.connections.values()) await c.stop().catch(() => undefined);
     if (this.http.server.listening) await this.http.close();

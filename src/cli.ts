@@ -13,6 +13,7 @@ import { PolicyDriftError } from './service/policy-drift.js';
 import { closeDb } from './store/db.js';
 import { namesVariable, openDbAt } from './cli/startup-errors.js';
 import { existsSync } from 'node:fs';
+import { LeaseHeldError } from './store/lease.js';
 
 // One usage text per command: `klaxon <command> --help` prints it, and so does a bad option.
 const COMMANDS: Record<string, string> = {
@@ -110,7 +111,7 @@ main(process.argv.slice(2)).then(
       process.exit(2);
     }
     // Start-up problems name the variable to fix: one line and status 1; LOG_LEVEL=debug adds the stack.
-    if (e instanceof EnvError || e instanceof PolicyError || e instanceof PolicyDriftError || namesVariable(e)) {
+    if (e instanceof EnvError || e instanceof PolicyError || e instanceof PolicyDriftError || e instanceof LeaseHeldError || namesVariable(e)) {
       console.error(e.message);
       if (/^(debug|trace)$/i.test(process.env.LOG_LEVEL ?? '') && e.stack) console.error(e.stack);
     } else console.error(e);
