@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX `incidents_open_source_link` ON `incidents` (`source_link`) WHERE "incidents"."status" <> 'resolved' and "incidents"."source_link" is not null;
