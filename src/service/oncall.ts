@@ -5,7 +5,7 @@ import { overrides } from '../store/schema.js';
 import type { Policy } from '../config/policy/index.js';
 import { UserError } from './errors.js';
 
-export function activeOverrides(tx: Tx | Db, at: Date): Override[] {
+function activeOverrides(tx: Tx | Db, at: Date): Override[] {
   return tx
     .select()
     .from(overrides)
