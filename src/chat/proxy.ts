@@ -29,15 +29,3 @@ export type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Respo
 export function fetchVia(dispatcher: Dispatcher): FetchLike {
   return ((url: string | URL, init?: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher })) as unknown as FetchLike;
 }
-
-/** Where a proxy URL points, without any credentials in it (for logs and health). */
-export function proxyLabel(p: ProxyEnv): string | undefined {
-  const raw = p.HTTPS_PROXY ?? p.HTTP_PROXY;
-  if (!raw) return undefined;
-  try {
-    const u = new URL(raw);
-    return `${u.protocol}//${u.host}`;
-  } catch {
-    return 'set (unparseable URL)';
-  }
-}

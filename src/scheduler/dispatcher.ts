@@ -141,7 +141,7 @@ export class Dispatcher {
     const dm = row.destination.startsWith('dm:') ? row.destination.slice(3) : undefined;
     const channel = dm ? undefined : await this.channelOf(a, row);
     if (row.kind === 'post') {
-      const ref = await a.post(dm ? { user: dm } : { channel: channel! }, await this.linkIncident(a, row, body as MessageBody));
+      const ref = await a.post(dm ? { user: dm } : { channel: channel! }, await this.linkIncident(a, row, body as MessageBody), { key: `outbox:${row.id}:${row.createdAt.getTime()}` });
       return ref;
     }
     if (!channel) return 'skip';

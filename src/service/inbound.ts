@@ -13,6 +13,7 @@ import type { Reply } from './reply.js';
 import type { Service } from './service.js';
 import { handleSupportMessage, securityKeyword, supportConfig, type SupportPlatform, type SupportReply } from './support.js';
 import { addTimeline } from './timeline.js';
+import { rememberPageCopy } from './open-platform-items.js';
 
 export type InboundPlatform = SupportPlatform;
 
@@ -50,6 +51,11 @@ export type ReactionEvent = {
   message(): Promise<InboundMessage | undefined>;
   /** The message's link, when `message()` did not give one. */
   link(): Promise<string | undefined>;
+  /**
+   * For an acknowledge on a message Klaxon has no record of: the page this message is a copy of
+   * (its Acknowledge button names it), if it is one. A copy whose send answer was lost still acks.
+   */
+  pageOfCopy?(): Promise<number | null>;
 };
 
 export type PinEvent = Omit<ReactionEvent, 'emoji' | 'byKlaxon'>;
@@ -95,7 +101,14 @@ export async function onReaction(svc: Service, ev: ReactionEvent): Promise<Reply
 
   if (meaning === 'acknowledge') {
     if (!svc.firstDelivery(ev.platform, ev.deliveryId)) return null;
-    const reply = reactToDelivered(svc, await ev.actor(), ev.platform, { channel: ev.channel, id: ev.messageId }, ev.emoji);
+    const actor = await ev.actor();
+    let reply = reactToDelivered(svc, actor, ev.platform, { channel: ev.channel, id: ev.messageId }, ev.emoji);
+    const copyOf = reply === null && ev.pageOfCopy ? await ev.pageOfCopy() : null;
+    if (copyOf !== null) {
+      // Remembered first, so the acknowledgement edits this copy along with the known ones.
+      rememberPageCopy(svc.deps.db, ev.platform, copyOf, { channel: ev.channel, id: ev.messageId });
+      reply = svc.acknowledgePageById(actor, copyOf);
+    }
     return reply && !reply.ok ? reply : null;
   }
   if (meaning === 'timeline') {

@@ -42,7 +42,11 @@ export interface ChatAdapter {
   /** Creates the incident's channel (Slack) or thread (Discord) and returns where it lives. */
   openIncidentSpace(info: SpaceInfo): Promise<{ channel: string; name: string }>;
   /** Posts to a channel, or to a user's DM when `to.user` is given. */
-  post(to: { channel: string } | { user: string }, body: MessageBody): Promise<MessageRef>;
+  /**
+   * `key` is the same on every attempt at one outbox message: a platform that can (Discord's
+   * nonce with enforce_nonce) uses it so a retry after a lost answer does not post a second copy.
+   */
+  post(to: { channel: string } | { user: string }, body: MessageBody, opts?: { key?: string }): Promise<MessageRef>;
   edit(ref: MessageRef, body: MessageBody): Promise<void>;
   setTopic(channel: string, text: string): Promise<void>;
   invite(channel: string, users: string[]): Promise<void>;

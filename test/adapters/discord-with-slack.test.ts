@@ -90,3 +90,18 @@ it('an incident declared in Slack pages a Discord-only person on Discord', async
   expect(discord.messages.get(page.id)?.components).toEqual([]);
   expect(slack.botMessages(slackChannel.id).some((m) => /acknowledged/i.test(m.text))).toBe(true);
 });
+
+it('a Discord token refused while running: Discord is failed, Slack hears it once and keeps paging', async () => {
+  discord.rest.failNext('POST', /^\/users\/@me\/channels$/, { status: 401, body: { message: '401: Unauthorized', code: 0 } }, 5);
+  discord.rest.failNext('POST', /^\/channels\/\d+\/threads$/, { status: 401, body: { message: '401: Unauthorized', code: 0 } }, 5);
+  const body = form(slashCommand('declare sev1 Payments failing', { user: 'U01ALICE', responseUrl: slack.responseUrl('r1') }));
+  await postSigned(`http://127.0.0.1:${app.port}/slack/events`, body, { secret: SECRET });
+  await discord.waitFor(() => getIncident(app.opts.db, 1), 3000, 'the incident');
+  await app.tick();
+  expect(app.connections.get('discord')!.state()).toMatch(/^failed \(DISCORD_TOKEN refused by Discord \(401\)\)/);
+  await app.tick();
+  const notes = slack.botMessages('C01ANNOUNCE').filter((m) => /lost Discord/.test(m.text));
+  expect(notes).toHaveLength(1);
+  // Slack itself carried on: the incident channel and its messages are there.
+  expect(slack.channelByName('inc-1-payments-failing')).toBeDefined();
+});

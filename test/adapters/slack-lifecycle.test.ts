@@ -48,3 +48,25 @@ describe('Slack start-up', () => {
     expect(app.connections.get('slack')?.state()).toBe('connecting');
   });
 });
+
+describe('Slack start-up: every fatal token answer stops with one line naming the variable', () => {
+  for (const code of ['invalid_auth', 'token_revoked', 'account_inactive', 'missing_scope', 'not_allowed_token_type']) {
+    it(`bot token: ${code}`, async () => {
+      const fake = await new FakeSlack({ bot: 'xoxb-good' }).start();
+      cleanups.push(() => fake.stop());
+      fake.fail({ method: 'auth.test', error: code });
+      const app = await build({ SLACK_BOT_TOKEN: 'xoxb-good', SLACK_SIGNING_SECRET: 's3cret-s3cret', SLACK_API_URL: fake.apiUrl });
+      await expect(app.start({ loop: false })).rejects.toThrow(`SLACK_BOT_TOKEN: Slack rejected the token (${code})`);
+    });
+
+    it(`app token: ${code}`, async () => {
+      const fake = await new FakeSlack({ bot: 'xoxb-good', app: 'xapp-good' }).start();
+      const socket = await new FakeSocketMode().start(fake);
+      cleanups.push(() => fake.stop(), () => socket.stop());
+      fake.fail({ method: 'apps.connections.open', error: code });
+      const app = await build({ SLACK_BOT_TOKEN: 'xoxb-good', SLACK_APP_TOKEN: 'xapp-good', SLACK_API_URL: fake.apiUrl });
+      await expect(app.start({ loop: false })).rejects.toThrow(`SLACK_APP_TOKEN: Slack refused the Socket Mode connection (${code})`);
+      expect(fake.calls.filter((c) => c.method === 'apps.connections.open')).toHaveLength(1);
+    });
+  }
+});

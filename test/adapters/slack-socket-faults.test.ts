@@ -66,6 +66,17 @@ describe('Socket Mode refresh and drops', () => {
     expectEachAckedOnce();
   });
 
+  it('health says reconnecting from the moment the socket closes until the next one is up', async () => {
+    k = await slackKlaxon({ socket: true });
+    k.fake.fail({ method: 'apps.connections.open', delayMs: 300, times: 1 });
+    const before = k.socket!.connections;
+    k.socket!.reset();
+    await waitFor(() => state() !== 'connected', 'health to change');
+    expect(state()).toBe('reconnecting');
+    await k.socket!.connectedAfter(before);
+    await waitFor(() => state() === 'connected', 'health to be connected again');
+  });
+
   it('a close frame with the TCP connection kept open is noticed without waiting for ping timeouts', async () => {
     k = await slackKlaxon({ socket: true });
     const before = k.socket!.connections;
@@ -88,6 +99,24 @@ describe('Socket Mode refresh and drops', () => {
     expect(tries.at(-1)!.at - tries.at(-2)!.at).toBeGreaterThanOrEqual(950);
     await probe();
     expectEachAckedOnce();
+  });
+});
+
+describe('a firewall refusing the WebSocket host', () => {
+  it('Slack is down with the reason and retried with backoff; it connects once the host answers', async () => {
+    k = await slackKlaxon({ socket: true });
+    const working = k.fake.socketUrl!;
+    k.fake.socketUrl = () => 'ws://127.0.0.1:9/link/';
+    const before = k.socket!.connections;
+    k.socket!.reset();
+    await waitFor(() => state().startsWith('down'), 'Slack to be down');
+    expect(state()).toMatch(/^down \(WebSocket to 127\.0\.0\.1:9: /);
+    const failed = () => k.fake.calls.filter((c) => c.method === 'apps.connections.open').length;
+    const tries = failed();
+    await waitFor(() => failed() > tries, 'another attempt');
+    k.fake.socketUrl = working;
+    await k.socket!.connectedAfter(before);
+    await waitFor(() => state() === 'connected', 'Slack to be connected');
   });
 });
 

@@ -2,13 +2,16 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Platform, SpaceInfo } from '../../src/service/port.js';
+import { simulate } from '../../src/cli/simulate.js';
+import { parsePolicy } from '../../src/config/policy/index.js';
 import { API_ACTOR } from '../../src/http/api/incidents.js';
 import { createLogger } from '../../src/log.js';
 import { Dispatcher } from '../../src/scheduler/dispatcher.js';
 import { rolesOf } from '../../src/service/incident-view.js';
 import { whoIsOnCall } from '../../src/service/oncall.js';
 import { timelineOf } from '../../src/service/timeline.js';
-import { timers } from '../../src/store/schema.js';
+import { incidents, timers } from '../../src/store/schema.js';
+import { handleSupportMessage } from '../../src/service/support.js';
 import { harness, HOUR, MINUTE } from '../helpers/harness.js';
 import { RecordingAdapter } from '../helpers/recording-adapter.js';
 
@@ -290,6 +293,23 @@ describe('the example policies take the runbooks\' roles', () => {
     expect(rolesOf(h.db, r.incident!)).toEqual(want);
   });
 
+  it('000\'s support-channel security report, raised as a Sev 1 at 03:00, has the rota\'s commander and comms lead', () => {
+    const h = harness({ policy: 'examples/policies/000-support-runbook.yaml', start: at3am, platforms: ['discord'] });
+    const r = handleSupportMessage(h.svc, {
+      platform: 'discord', channel: '500000000000000004', user: '900000000000000001', userName: 'dana', isBot: false,
+      text: 'I think I found an XSS vulnerability', link: 'https://discord.com/channels/1/2/3', messageId: '3',
+    });
+    expect(r).not.toBeNull();
+    const [inc] = h.db.select().from(incidents).all();
+    expect(inc.severity).toBe('sev1');
+    const now = new Date(at3am);
+    expect(rolesOf(h.db, inc.id)).toEqual({
+      commander: whoIsOnCall(h.db, h.policy, 'primary', now).person,
+      comms: whoIsOnCall(h.db, h.policy, 'comms', now).person,
+      support: 'priya',
+    });
+  });
+
   it('004\'s critical alarm is commanded by whoever answers it', () => {
     const h = harness({ policy: 'examples/policies/004-support-processes.yaml', start: '2026-03-04T03:00:00Z' });
     const id = fromApiOn(h, 'critical');
@@ -313,3 +333,21 @@ function fromApiOn(h: { svc: H['svc'] }, severity: string): number {
   expect(r.ok).toBe(true);
   return r.incident!;
 }
+
+describe('klaxon simulate', () => {
+  it('shows who would hold each role at the simulated time, and the acknowledger taking theirs', () => {
+    const policy = parsePolicy(YAML);
+    const r = simulate({ policy, severity: 'sev3', start: new Date('2026-03-04T03:00:00Z'), ackAfterMs: 5 * MINUTE });
+    expect(r.roles).toEqual([
+      'commander: open (required) — goes to whoever acknowledges first',
+      'comms: Uma since 2026-03-04 03:00 UTC (on call for comms-lead)',
+      'scribe: open',
+      'investigator: open — goes to whoever acknowledges first',
+      'liaison: Erin since 2026-03-04 03:00 UTC (named by the policy)',
+    ]);
+    expect(r.events.map((e) => `${e.offset} ${e.text}`)).toContain('+5m Alice is commander (acknowledged first)');
+    // A week later Bob is on call: the same simulation names him.
+    const later = simulate({ policy: policy, severity: 'sev2', start: new Date('2026-03-11T03:00:00Z') });
+    expect(later.roles[0]).toBe('commander: Bob since 2026-03-11 03:00 UTC (on call for primary)');
+  });
+});

@@ -2,6 +2,7 @@
 // are discord.js's to honour (short waits inside REST; long ones come back as DeliveryError with
 // retryAfterMs). An incident lives in a public thread of `channels.discord.incidents`; its name
 // carries severity and status because threads have no topic.
+import { createHash } from 'node:crypto';
 import { ChannelType, DiscordAPIError, RateLimitError, type REST, Routes } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Policy } from '../../config/policy/index.js';
@@ -10,7 +11,7 @@ import { type ChatAdapter, DeliveryError, type MessageBody, type MessageRef, typ
 import { hasCode, toDeliveryError } from './errors.js';
 import { renderMessage } from './render.js';
 
-type ApiChannel = { id: string; type: number; name?: string; topic?: string | null };
+type ApiChannel = { id: string; type: number; name?: string; topic?: string | null; guild_id?: string; parent_id?: string | null; owner_id?: string };
 
 const THREAD_TYPES: number[] = [ChannelType.PublicThread, ChannelType.PrivateThread, ChannelType.AnnouncementThread];
 const NAME_LIMIT = 100;
@@ -26,6 +27,11 @@ export function threadName(base: string, topic: string): string {
 
 const baseOf = (name: string) => name.split(SEP)[0];
 
+/** Discord's nonce is at most 25 characters: a digest of the outbox message's key. */
+export function nonceFor(key: string): string {
+  return createHash('sha256').update(key).digest('base64url').slice(0, 25);
+}
+
 export class DiscordAdapter implements ChatAdapter {
   readonly platform = 'discord' as const;
   private readonly dmChannels = new Map<string, string>();
@@ -40,6 +46,8 @@ export class DiscordAdapter implements ChatAdapter {
     private readonly rest: REST,
     private readonly policy: Policy,
     private readonly log: Logger,
+    /** The bot's own user id once known, to recognise threads it opened itself. */
+    private readonly botId: () => string | undefined = () => undefined,
   ) {}
 
   async openIncidentSpace(info: SpaceInfo): Promise<{ channel: string; name: string }> {
@@ -48,6 +56,13 @@ export class DiscordAdapter implements ChatAdapter {
       throw this.record(new DeliveryError('channels.discord.incidents is not set in the policy, so there is no channel to open incident threads in', { permanent: true }));
     }
     const base = incidentChannelName(info.number, info.title, 60);
+    // An earlier attempt may have opened the thread and lost the answer (a crash, a timeout, a
+    // 500 after the create): the incident's number in its name finds it again.
+    const earlier = await this.threadNamed(parent, base);
+    if (earlier) {
+      this.log.info({ thread: earlier.id, name: base }, 'Discord: reusing the incident thread an earlier attempt opened');
+      return { channel: earlier.id, name: base };
+    }
     const thread = (await this.call(`open thread in ${parent}`, () =>
       this.rest.post(Routes.threads(parent), {
         body: { name: threadName(base, `${info.severity}${SEP}${info.status}`), type: ChannelType.PublicThread, auto_archive_duration: ARCHIVE_MINUTES },
@@ -57,10 +72,13 @@ export class DiscordAdapter implements ChatAdapter {
     return { channel: thread.id, name: base };
   }
 
-  async post(to: { channel: string } | { user: string }, body: MessageBody): Promise<MessageRef> {
+  async post(to: { channel: string } | { user: string }, body: MessageBody, opts: { key?: string } = {}): Promise<MessageRef> {
     const channel = 'user' in to ? await this.dmChannel(to.user) : to.channel;
+    // Every attempt at one outbox message carries the same nonce, and Discord answers a repeat
+    // with the message it already stored: a retry after a 500 or a timeout posts no second copy.
+    const once = opts.key ? { nonce: nonceFor(opts.key), enforce_nonce: true } : {};
     const msg = (await this.call(`post to ${'user' in to ? `DM ${to.user}` : channel}`, () =>
-      this.rest.post(Routes.channelMessages(channel), { body: renderMessage(body) }),
+      this.rest.post(Routes.channelMessages(channel), { body: { ...renderMessage(body), ...once } }),
     )) as { id: string };
     return { channel, id: msg.id };
   }
@@ -106,6 +124,15 @@ export class DiscordAdapter implements ChatAdapter {
     if (added === 0 && last) throw last;
   }
 
+
+  /** An active thread under `parent` that the bot opened for this incident (its name starts with `base`). */
+  private async threadNamed(parent: string, base: string): Promise<ApiChannel | undefined> {
+    const guild = this.policy.channels.discord?.guild ?? (await this.channel(parent)).guild_id;
+    if (!guild) return undefined;
+    const { threads } = (await this.call(`list active threads of ${guild}`, () => this.rest.get(Routes.guildActiveThreads(guild)))) as { threads: ApiChannel[] };
+    const me = this.botId();
+    return threads.find((t) => t.parent_id === parent && baseOf(t.name ?? '') === base && (!me || !t.owner_id || t.owner_id === me));
+  }
 
   /** Cancels deferred renames (on shutdown). */
   dispose(): void {

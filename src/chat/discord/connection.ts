@@ -22,8 +22,8 @@ export type DiscordConnectionOptions = {
   retryMs?: number[];
   /** Called once when Discord refuses the token after start-up. */
   onFailed?: (reason: string) => void;
-  /** Called on every new gateway session after the first (not on resumes): catch up on what was missed. */
-  onNewSession?: () => void;
+  /** Called on every new gateway session (not on resumes); `first` is the one after start-up. */
+  onSession?: (first: boolean) => void;
 };
 
 export class DiscordConnection implements Connection {
@@ -48,7 +48,7 @@ export class DiscordConnection implements Connection {
       this.set('connected');
       this.attempts = 0;
       // READY is a new session: events sent while there was none are not replayed.
-      if (this.sessions++ > 0) this.opts.onNewSession?.();
+      this.opts.onSession?.(this.sessions++ === 0);
     });
     client.on(Events.ShardResume, (_id, replayed) => {
       this.set('connected');
@@ -115,7 +115,8 @@ export class DiscordConnection implements Connection {
     if (this.retry) clearTimeout(this.retry);
     this.retry = null;
     this.adapter.dispose();
-    await this.client.destroy();
+    // A gateway that never answered can leave discord.js waiting on its socket: do not wait long.
+    await Promise.race([this.client.destroy().catch(() => undefined), new Promise((r) => setTimeout(r, 2_000).unref())]);
     this.set('disconnected');
   }
 

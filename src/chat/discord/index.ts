@@ -8,6 +8,9 @@ import { DiscordAdapter } from './adapter.js';
 import { type ClientOptions, createClient } from './client.js';
 import { DiscordConnection } from './connection.js';
 import { announceElsewhere } from '../announce.js';
+import { proxyEnv } from '../proxy.js';
+import { isSupportChannel } from '../../service/support.js';
+import { DiscordCatchUp } from './catch-up.js';
 import { onInteraction } from './interactions.js';
 import { onMessage } from './messages.js';
 import { onReactionPacket, type ReactionPacket } from './reactions.js';
@@ -17,8 +20,8 @@ export type DiscordOptions = Omit<ClientOptions, 'api'> & { startWaitMs?: number
 export async function attachDiscord(app: KlaxonApp, env: Env, opts: DiscordOptions = {}): Promise<void> {
   if (!env.DISCORD_TOKEN) throw new Error('DISCORD_TOKEN is not set');
   const log = app.log.child({ platform: 'discord' });
-  const client = createClient({ ...opts, api: env.DISCORD_API_URL });
-  const adapter = new DiscordAdapter(client.rest, app.service.policy, log);
+  const client = createClient({ ...opts, proxy: opts.proxy ?? proxyEnv(), api: env.DISCORD_API_URL });
+  const adapter = new DiscordAdapter(client.rest, app.service.policy, log, () => client.user?.id);
   const svc = app.service;
 
   // Handlers never throw into discord.js: a failure is logged and the next event still runs.
@@ -31,7 +34,11 @@ export async function attachDiscord(app: KlaxonApp, env: Env, opts: DiscordOptio
     }
   };
   client.on(Events.InteractionCreate, (i) => guard('interaction', () => onInteraction(svc, log, i)));
-  client.on(Events.MessageCreate, (m) => guard('message', () => onMessage(svc, client, m)));
+  const catchUp = new DiscordCatchUp(svc, client, adapter, log);
+  client.on(Events.MessageCreate, (m) => {
+    if (isSupportChannel(svc.policy, 'discord', m.channelId)) catchUp.seen(m.channelId, m.id);
+    guard('message', () => onMessage(svc, client, m));
+  });
   client.on(Events.Raw, (packet: GatewayDispatchPayload) => {
     if (packet.t === 'MESSAGE_REACTION_ADD') guard('reaction', () => onReactionPacket(svc, client, adapter, log, packet.d as ReactionPacket));
   });
@@ -39,6 +46,8 @@ export async function attachDiscord(app: KlaxonApp, env: Env, opts: DiscordOptio
   const connection = new DiscordConnection(client, env.DISCORD_TOKEN, adapter, log, {
     startWaitMs: opts.startWaitMs,
     retryMs: opts.retryMs,
+    // The first session marks where support channels stand; a later new session reads back what it missed.
+    onSession: (first) => guard('catch-up', () => (first ? catchUp.mark() : catchUp.run())),
     onFailed: (reason) => announceElsewhere(app, 'discord', `⚠️ Klaxon lost Discord: ${reason}. Pages and updates still go out here; fix it and restart Klaxon to bring Discord back.`),
   });
   app.addAdapter(adapter, connection);

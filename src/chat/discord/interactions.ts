@@ -12,6 +12,7 @@ import { discordActor, needsMemberLookup, resolveActor } from './members.js';
 import { commandFromOptions } from '../../domain/commands.js';
 import { readerFor } from './options.js';
 import { chunks, pageIdFromCustomId } from './render.js';
+import { rememberPageCopy } from '../../service/open-platform-items.js';
 
 /** Past this age a reply might miss Discord's 3-second window, so the interaction is deferred first. */
 export const DEFER_AFTER_MS = 2000;
@@ -25,6 +26,8 @@ export async function onInteraction(svc: Service, log: Logger, i: Interaction): 
     const slow = needsMemberLookup(svc.policy, i.member);
     return answer(svc, log, i, slow, async () => {
       const actor = await resolveActor(i.client, svc.policy, i.user.id, i.member, i.user.username);
+      // The pressed message may be a copy Klaxon has no record of: remember it so it is edited too.
+      rememberPageCopy(svc.deps.db, 'discord', pageId, { channel: i.channelId, id: i.message.id });
       return svc.acknowledgePageById(actor, pageId).text;
     });
   }

@@ -10,6 +10,7 @@ import type { Service } from '../../service/service.js';
 import type { DiscordAdapter } from './adapter.js';
 import { emojiName } from './emoji.js';
 import { resolveActor } from './members.js';
+import { pageIdFromCustomId } from './render.js';
 
 export type ReactionPacket = {
   user_id: string;
@@ -18,9 +19,16 @@ export type ReactionPacket = {
   guild_id?: string;
   emoji: { id: string | null; name: string | null };
   member?: { roles?: string[]; nick?: string | null; user?: { username?: string; global_name?: string | null } };
+  /** Who wrote the message reacted to (Discord sends it on reaction events). */
+  message_author_id?: string;
 };
 
-type ApiMessage = { content: string; author: { id: string; username: string; global_name?: string | null; bot?: boolean }; webhook_id?: string };
+type ApiMessage = {
+  content: string;
+  author: { id: string; username: string; global_name?: string | null; bot?: boolean };
+  webhook_id?: string;
+  components?: { components?: { custom_id?: string }[] }[];
+};
 
 const link = (p: ReactionPacket) => `https://discord.com/channels/${p.guild_id ?? '@me'}/${p.channel_id}/${p.message_id}`;
 
@@ -41,7 +49,17 @@ export async function onReactionPacket(svc: Service, client: Client, adapter: Di
       return { text: m.content, author: m.author.global_name ?? m.author.username, from, link: link(p) };
     },
     link: async () => link(p),
+    pageOfCopy: () => pageOfCopy(client, p),
   });
   // A reaction has no ephemeral answer; a refusal goes to the person by DM instead.
   if (reply && !reply.ok) await adapter.post({ user: p.user_id }, { text: reply.text }).catch((e) => log.warn({ err: e, user: p.user_id }, 'could not DM a reaction refusal'));
+}
+
+/** The page an Acknowledge button on this bot message names, if it has one (only Klaxon's own messages are read). */
+async function pageOfCopy(client: Client, p: ReactionPacket): Promise<number | null> {
+  if (p.message_author_id && p.message_author_id !== client.user?.id) return null;
+  const m = (await client.rest.get(Routes.channelMessage(p.channel_id, p.message_id)).catch(() => null)) as ApiMessage | null;
+  if (!m || m.author.id !== client.user?.id) return null;
+  for (const row of m.components ?? []) for (const c of row.components ?? []) if (c.custom_id) return pageIdFromCustomId(c.custom_id);
+  return null;
 }

@@ -39,7 +39,7 @@ export type SocketLinkOptions = {
 
 type Conn = { n: number; client: SocketModeClient; retiring: boolean; closed: boolean };
 type SlackEventArgs = { ack: (r?: Record<string, unknown>) => Promise<void>; body: Record<string, unknown>; retry_num?: number; retry_reason?: string };
-type Internals = { onWebSocketMessage: (data: unknown, isBinary: boolean) => Promise<void>; websocket?: { readyState?: number } };
+type Internals = { onWebSocketMessage: (data: unknown, isBinary: boolean) => Promise<void>; websocket?: { readyState?: number }; connectionResponse?: { url?: string } };
 
 export class SocketLink implements Receiver {
   state: LinkState = 'disconnected';
@@ -101,6 +101,10 @@ export class SocketLink implements Receiver {
     this.opening = (async () => {
       try {
         const conn = await this.connect();
+        if (this.stopped) {
+          await this.close(conn);
+          return;
+        }
         this.attempts = 0;
         this.reason = undefined;
         this.state = 'connected';
@@ -160,7 +164,11 @@ export class SocketLink implements Receiver {
     });
     client.on('slack_event', (args: SlackEventArgs) => void this.deliver(args));
     client.on('disconnected', () => this.onClosed(conn));
-    client.on('error', () => undefined); // the SDK logs socket errors itself; the close follows
+    // The SDK logs socket errors itself and the close follows; the error says why for health.
+    let socketError: unknown;
+    client.on('error', (e: { original?: unknown }) => {
+      socketError = e?.original ?? e;
+    });
     this.conns.add(conn);
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -176,7 +184,9 @@ export class SocketLink implements Receiver {
       conn.closed = true;
       this.conns.delete(conn);
       void client.disconnect().catch(() => undefined);
-      throw e ?? new Error('Socket Mode connection closed before hello');
+      const host = hostOf(internals.connectionResponse?.url);
+      const why = socketError ? `WebSocket to ${host}: ${describeSocketError(socketError)}` : 'Socket Mode connection closed before hello';
+      throw e ?? new Error(why);
     } finally {
       clearTimeout(timer);
     }
@@ -248,6 +258,21 @@ export class SocketLink implements Receiver {
       const ackAnyway = await defaultProcessEventErrorHandler({ error: error as Error, logger: this.o.logger, event }).catch(() => false);
       if (ackAnyway) await ack().catch(() => undefined);
     }
+  }
+}
+
+/** undici's WebSocket errors often carry an empty message; the cause's code (ECONNREFUSED…) says more. */
+function describeSocketError(e: unknown): string {
+  const err = e as { message?: string; code?: string; cause?: { code?: string; message?: string } };
+  return err.message || err.code || err.cause?.code || err.cause?.message || 'connection failed';
+}
+
+/** Host and port only: the URL's query is a one-time ticket. */
+function hostOf(url: string | undefined): string {
+  try {
+    return url ? new URL(url).host : 'Slack';
+  } catch {
+    return 'Slack';
   }
 }
 

@@ -24,6 +24,12 @@ export class FakeGateway {
   readonly received: { op: number; d: unknown }[] = [];
   private live: WebSocket | null = null;
   private session: { id: string; log: Dispatch[]; seq: number } | null = null;
+  /** Events that happened while no session existed: Discord never delivers them. */
+  readonly lost: { t: string; d: unknown }[] = [];
+  /** Say nothing on connect (no HELLO), as a gateway that accepts TCP but never answers. */
+  silent = false;
+  /** Say HELLO but never answer IDENTIFY with READY. */
+  noReady = false;
 
   constructor(private readonly hooks: GatewayHooks) {
     this.wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
@@ -51,7 +57,10 @@ export class FakeGateway {
 
   /** Sends (or, while disconnected, keeps for the resume) one event. Returns its sequence number. */
   dispatch(t: string, d: unknown): number {
-    if (!this.session) throw new Error('no gateway session: the client has not identified');
+    if (!this.session) {
+      this.lost.push({ t, d });
+      return -1;
+    }
     const event = { s: ++this.session.seq, t, d };
     this.session.log.push(event);
     if (this.connected) this.send({ op: 0, ...event });
@@ -68,6 +77,29 @@ export class FakeGateway {
   /** Drops the connection from the server side, as a network blip or a Discord restart would. */
   drop(code = 4000): void {
     this.live?.close(code, 'fake gateway dropped the connection');
+    this.live = null;
+  }
+
+  /**
+   * Ends the session as an outage longer than Discord keeps one does: the connection drops with
+   * `code` and the session is forgotten, so a RESUME gets op 9 and the client identifies anew.
+   * Events until then are lost.
+   */
+  endSession(code = 4009): void {
+    this.session = null;
+    this.live?.close(code, 'session ended');
+    this.live = null;
+  }
+
+  /** Invalidates the session on a live connection (op 9, not resumable). */
+  invalidate(): void {
+    this.session = null;
+    this.send({ op: 9, d: false });
+  }
+
+  /** The TCP connection dies without a close frame: the client sees 1006 and resumes. */
+  kill(): void {
+    this.live?.terminate();
     this.live = null;
   }
 
@@ -89,6 +121,7 @@ export class FakeGateway {
     this.live?.terminate();
     this.live = ws;
     ws.on('message', (raw) => this.onFrame(ws, JSON.parse(String(raw)) as { op: number; d: any }));
+    if (this.silent) return;
     ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: this.hooks.heartbeatInterval ?? 41_250 } }));
   }
 
@@ -101,6 +134,7 @@ export class FakeGateway {
         return;
       case 2: {
         // identify
+        if (this.noReady) return;
         if (frame.d?.token !== this.hooks.token) {
           ws.close(4004, 'Authentication failed');
           return;

@@ -54,7 +54,7 @@ export async function discordKlaxon(o: DiscordKlaxonOptions = {}) {
   const db = openDb(o.dbPath ?? ':memory:');
   const clock = new FakeClock(o.start ?? WED_11);
   const app = new KlaxonApp({ env, policy, db, clock, log: createLogger('debug', sink) });
-  await attachDiscord(app, env, { maxRateLimitWaitMs: 1000, requestTimeoutMs: 3000, ...o.discord });
+  await attachDiscord(app, env, { requestTimeoutMs: 3000, proxy: {}, identifySpacing: false, ...o.discord });
   await app.start({ http: false, loop: false });
 
   const h = {

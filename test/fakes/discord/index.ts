@@ -99,6 +99,13 @@ export class FakeDiscord {
 
   /** A user reacts with a unicode emoji (MESSAGE_REACTION_ADD), as Discord sends it: no message body. */
   react(channelId: string, messageId: string, userId: string, emoji: string): void {
+    const msg = this.messages.get(messageId);
+    if (msg) {
+      msg.reactions ??= new Map();
+      const users = msg.reactions.get(emoji) ?? new Set<string>();
+      users.add(userId);
+      msg.reactions.set(emoji, users);
+    }
     const ch = this.channels.get(channelId);
     const guild = ch?.guild_id;
     const member = this.members.get(userId);
@@ -261,11 +268,36 @@ export class FakeDiscord {
       const ch = this.channel(id);
       if ('status' in ch) return ch;
       if (ch.type === CHANNEL.DM && ch.recipients?.some((u) => this.closedDms.has(u.id))) return apiError(403, 50007, 'Cannot send messages to this user');
+      // enforce_nonce: a message with the same nonce from the same author in the last minutes is answered again, not stored twice.
+      const nonce = req.body?.nonce as string | undefined;
+      if (nonce && req.body?.enforce_nonce) {
+        const earlier = [...this.messages.values()].find((x) => x.channel_id === id && x.author.id === this.bot.id && x.nonce === nonce);
+        if (earlier) return ok(messageObject(earlier));
+      }
       const m = this.store(id, this.bot, req.body ?? {});
+      if (nonce) m.nonce = nonce;
       // Discord echoes the bot's own messages over the gateway; the bot must ignore them.
       this.gateway.dispatch('MESSAGE_CREATE', this.messageEvent(m));
       return ok(messageObject(m));
     });
+
+    r.route('GET', /^\/channels\/(\d+)\/messages$/, (req, [id]) => {
+      const after = req.query.get('after');
+      const limit = Number(req.query.get('limit') ?? 50);
+      // Newest first, as Discord lists them.
+      const all = [...this.messages.values()].filter((m) => m.channel_id === id && (!after || BigInt(m.id) > BigInt(after)));
+      all.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? 1 : -1));
+      return ok((after ? all.slice(-limit) : all.slice(0, limit)).map(messageObject));
+    });
+
+    r.route('GET', /^\/channels\/(\d+)\/messages\/(\d+)\/reactions\/([^/]+)$/, (_req, [id, mid, emoji]) => {
+      const m = this.messages.get(mid);
+      if (!m || m.channel_id !== id) return apiError(404, 10008, 'Unknown Message');
+      const users = [...(m.reactions?.get(decodeURIComponent(emoji)) ?? [])];
+      return ok(users.map((u) => userObject(this.members.get(u)?.user ?? { id: u, username: u })));
+    });
+
+    r.route('GET', /^\/guilds\/(\d+)\/threads\/active$/, () => ok({ threads: this.threads().map((t) => ({ ...channelObject(t), owner_id: t.owner_id })), members: [] }));
 
     r.route('GET', /^\/channels\/(\d+)\/messages\/(\d+)$/, (_req, [id, mid]) => {
       const m = this.messages.get(mid);
@@ -286,7 +318,7 @@ export class FakeDiscord {
     r.route('POST', /^\/channels\/(\d+)\/threads$/, (req, [id]) => {
       const parent = this.channel(id);
       if ('status' in parent) return parent;
-      const thread: FakeChannel = { id: snowflake(), type: req.body?.type ?? CHANNEL.PrivateThread, name: req.body?.name, parent_id: id, guild_id: parent.guild_id };
+      const thread: FakeChannel = { id: snowflake(), type: req.body?.type ?? CHANNEL.PrivateThread, name: req.body?.name, parent_id: id, guild_id: parent.guild_id, owner_id: this.bot.id };
       this.channels.set(thread.id, thread);
       this.threadMembers.set(thread.id, new Set([this.bot.id]));
       this.gateway.dispatch('THREAD_CREATE', { ...channelObject(thread), owner_id: this.bot.id, newly_created: true });

@@ -1,6 +1,6 @@
 // API object shapes the fake hands to discord.js: complete enough for its structures to build.
 export type FakeUser = { id: string; username: string; bot?: boolean };
-export type FakeChannel = { id: string; type: number; name?: string; topic?: string | null; parent_id?: string | null; guild_id?: string; recipients?: FakeUser[] };
+export type FakeChannel = { id: string; type: number; name?: string; topic?: string | null; parent_id?: string | null; guild_id?: string; recipients?: FakeUser[]; owner_id?: string };
 export type FakeMessage = {
   id: string;
   channel_id: string;
@@ -13,6 +13,9 @@ export type FakeMessage = {
   allowed_mentions?: unknown;
   timestamp: string;
   edited_timestamp: string | null;
+  nonce?: string;
+  /** emoji → who reacted with it. */
+  reactions?: Map<string, Set<string>>;
 };
 
 export const CHANNEL = { GuildText: 0, DM: 1, PublicThread: 11, PrivateThread: 12 } as const;
@@ -48,5 +51,7 @@ export function messageObject(m: FakeMessage) {
     timestamp: m.timestamp, edited_timestamp: m.edited_timestamp, tts: false, mention_everyone: false, mentions: [],
     mention_roles: [], attachments: [], embeds: m.embeds, components: m.components, pinned: false, type: m.message_reference ? 19 : 0,
     flags: 0, ...(m.message_reference ? { message_reference: { type: 0, ...m.message_reference } } : {}),
+    ...(m.nonce ? { nonce: m.nonce } : {}),
+    ...(m.reactions?.size ? { reactions: [...m.reactions].map(([name, users]) => ({ emoji: { id: null, name }, count: users.size, me: false })) } : {}),
   };
 }

@@ -8,12 +8,16 @@ export type Recorded = { method: string; path: string; query: URLSearchParams; b
 export type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
 export type RouteHandler = (req: Recorded, params: string[]) => Answer;
 type Failure = { method: string; path: RegExp; times: number; answer: Answer };
+/** What happens after a matching request was carried out: another answer, a late one, or none. */
+export type Aftermath = { answer?: Answer; delayMs?: number; hang?: boolean };
+type After = { method: string; path: RegExp; times: number; then: Aftermath };
 
 export class FakeRest {
   readonly server: Server;
   readonly requests: Recorded[] = [];
   private readonly routes: { method: string; path: RegExp; handler: RouteHandler; auth: boolean }[] = [];
   private readonly failures: Failure[] = [];
+  private readonly afters: After[] = [];
   url = '';
 
   constructor(private readonly token: string) {
@@ -28,6 +32,14 @@ export class FakeRest {
 
   failNext(method: string, path: RegExp, answer: Answer, times = 1): void {
     this.failures.push({ method, path, times, answer });
+  }
+
+  /**
+   * The next matching requests are carried out (a message is stored) and then: answered with
+   * `answer` instead (a 500 after the store), answered `delayMs` late, or never answered (`hang`).
+   */
+  afterNext(method: string, path: RegExp, then: Aftermath, times = 1): void {
+    this.afters.push({ method, path, times, then });
   }
 
   async listen(): Promise<string> {
@@ -64,13 +76,25 @@ export class FakeRest {
     if (!hit) return this.answer(res, { status: 404, body: { message: '404: Not Found', code: 0 } });
     if (hit.r.auth && rec.auth !== `Bot ${this.token}`) return this.answer(res, { status: 401, body: { message: '401: Unauthorized', code: 0 } });
     try {
-      this.answer(res, hit.r.handler(rec, hit.m!.slice(1)));
+      const result = hit.r.handler(rec, hit.m!.slice(1));
+      const after = this.afters.find((f) => f.method === rec.method && f.path.test(rec.path) && f.times > 0);
+      if (after) {
+        after.times--;
+        if (after.then.hang) return;
+        if (after.then.delayMs) {
+          setTimeout(() => this.answer(res, after.then.answer ?? result), after.then.delayMs).unref();
+          return;
+        }
+        if (after.then.answer) return this.answer(res, after.then.answer);
+      }
+      this.answer(res, result);
     } catch (e) {
       this.answer(res, { status: 500, body: { message: String(e), code: 0 } });
     }
   }
 
   private answer(res: ServerResponse, a: Answer): void {
+    if (res.destroyed || res.writableEnded) return;
     // A 204 must carry no JSON content-type: discord.js would try to parse the empty body.
     if (a.status === 204 || a.body === undefined) {
       res.writeHead(a.status, a.headers ?? {});

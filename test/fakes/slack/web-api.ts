@@ -19,6 +19,8 @@ export type FaultRule = {
   retryAfter?: number;
   /** Answer 200 {ok:false, error} instead of an HTTP error. */
   error?: string;
+  /** Answer normally, but this much later (no status or error given). */
+  delayMs?: number;
 };
 
 export const BOT_USER = 'UKLAXONBOT';
@@ -133,7 +135,10 @@ export class FakeSlack {
     this.calls.push(call);
 
     const fault = this.faults.find((f) => f.left > 0 && matches(f.method, method) && (!f.when || f.when(args)));
-    if (fault) {
+    if (fault?.delayMs && !fault.error && !fault.status) {
+      fault.left--;
+      await new Promise((r) => setTimeout(r, fault.delayMs));
+    } else if (fault) {
       fault.left--;
       if (fault.error) return this.answer(res, call, { ok: false, error: fault.error });
       call.status = fault.status ?? 500;
