@@ -76,7 +76,7 @@ export function titleFromMessage(platform: InboundPlatform, text: string | undef
 }
 
 /** Which reaction names mean what, from the policy (the schema fills in the SPEC's defaults). */
-function reactionMeaning(svc: Service, emoji: string): 'acknowledge' | 'timeline' | 'declare' | null {
+export function reactionMeaning(svc: Service, emoji: string): 'acknowledge' | 'timeline' | 'declare' | null {
   const r = svc.policy.reactions;
   if (r.acknowledge.includes(emoji)) return 'acknowledge';
   if (r.timeline.includes(emoji)) return 'timeline';

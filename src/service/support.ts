@@ -52,6 +52,11 @@ export function supportConfig(policy: Policy, platform: SupportPlatform): Suppor
   return policy.support?.[platform];
 }
 
+/** True when `channel` is one of the platform's configured support channels. */
+export function isSupportChannel(policy: Policy, platform: SupportPlatform, channel: string): boolean {
+  return supportConfig(policy, platform)?.channels.includes(channel) ?? false;
+}
+
 /**
  * Handles one message seen in a chat channel. Returns the reply that was queued (it goes out
  * through the outbox as a reply in the same channel), or null when Klaxon stays silent.
