@@ -18,7 +18,7 @@ export async function start(opts: { console?: boolean } = {}): Promise<number> {
   const db = openDb(env.KLAXON_DB);
   assertNoDrift(db, policy, env.policyPath);
   const app = new KlaxonApp({ env, policy, db, log });
-  mountHttp(app);
+  mountHttp(app.httpDeps());
   await attachPlatforms(app, env);
   installSafetyNet({ connections: app.connections, log });
   const withConsole = opts.console ?? (!slackEnabled(env) && !discordEnabled(env));

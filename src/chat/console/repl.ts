@@ -2,12 +2,12 @@
 // "declare ..."), plus console-only verbs: /as NAME, /react N EMOJI, /quit.
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { KlaxonApp } from '../../app.js';
+import type { ChatHost } from '../host.js';
 import { actorFor } from '../../service/actor.js';
 import { reactToDelivered } from '../../service/inbound.js';
 import type { ConsoleAdapter } from './console-adapter.js';
 
-export async function runConsole(app: KlaxonApp, adapter: ConsoleAdapter, io: { input: Readable; output: Writable; interactive: boolean }): Promise<void> {
+export async function runConsole(app: ChatHost, adapter: ConsoleAdapter, io: { input: Readable; output: Writable; interactive: boolean }): Promise<void> {
   const policy = app.service.policy;
   let me = Object.keys(policy.people)[0] ?? 'you';
   const say = (s: string) => io.output.write(`${s}\n`);

@@ -1,7 +1,7 @@
 // The public status surface: /status, /status.json and /status/feed.atom. No login; only what
 // the visibility rule allows ever leaves the model, so nothing internal can reach these routes.
 import type { IncomingMessage } from 'node:http';
-import type { KlaxonApp } from '../../app.js';
+import type { HttpDeps } from '../deps.js';
 import { sendJson, sendText } from '../server.js';
 import { renderAtom } from './feed.js';
 import { statusJson } from './json.js';
@@ -12,21 +12,21 @@ import { renderStatusPage } from './page.js';
 const CACHE = 'public, max-age=30';
 
 /** The public address of /status: the policy's `status_page.url`, else this request's host. */
-function statusUrl(app: KlaxonApp, req: IncomingMessage): string {
-  return app.service.policy.status_page?.url ?? `http://${req.headers.host ?? `${app.opts.env.HOST}:${app.port}`}/status`;
+function statusUrl(deps: HttpDeps, req: IncomingMessage): string {
+  return deps.service.policy.status_page?.url ?? `http://${req.headers.host ?? `${deps.env.HOST}:${deps.port()}`}/status`;
 }
 
-export function mountStatus(app: KlaxonApp): void {
-  const model = () => loadStatus(app.opts.db, app.service.policy, app.clock.now());
-  app.http.route('GET', '/status', (_req, res) => {
+export function mountStatus(deps: HttpDeps): void {
+  const model = () => loadStatus(deps.db, deps.service.policy, deps.clock.now());
+  deps.http.route('GET', '/status', (_req, res) => {
     res.setHeader('cache-control', CACHE);
     sendText(res, 200, renderStatusPage(model()), 'text/html; charset=utf-8');
   });
-  app.http.route('GET', '/status.json', (_req, res) => {
+  deps.http.route('GET', '/status.json', (_req, res) => {
     sendJson(res, 200, statusJson(model()), { 'cache-control': CACHE, 'access-control-allow-origin': '*' });
   });
-  app.http.route('GET', '/status/feed.atom', (req, res) => {
+  deps.http.route('GET', '/status/feed.atom', (req, res) => {
     res.setHeader('cache-control', CACHE);
-    sendText(res, 200, renderAtom(model(), statusUrl(app, req)), 'application/atom+xml; charset=utf-8');
+    sendText(res, 200, renderAtom(model(), statusUrl(deps, req)), 'application/atom+xml; charset=utf-8');
   });
 }
