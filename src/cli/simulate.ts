@@ -18,7 +18,7 @@ import { ArgError, parseArgs, parseInstant } from './args.js';
 import { and, asc } from 'drizzle-orm';
 
 export type SimulationEvent = { at: string; offset: string; offsetMs: number; kind: string; text: string };
-export type SimulationInput = { policy: Policy; severity: string; start: Date; ackAfterMs?: number; resolveAfterMs?: number; horizonMs?: number };
+export type SimulationInput = { policy: Policy; severity: string; start: Date; ackAfterMs?: number; mitigateAfterMs?: number; resolveAfterMs?: number; horizonMs?: number };
 
 /** Plays an incident forward through every timer it arms; returns its timeline. */
 export function simulate(input: SimulationInput): { events: SimulationEvent[]; roles: string[]; postmortemDue: string | null } {
@@ -40,16 +40,21 @@ export function simulate(input: SimulationInput): { events: SimulationEvent[]; r
     const horizon = start + (input.horizonMs ?? 7 * 86400_000);
     const ackAt = input.ackAfterMs !== undefined ? start + input.ackAfterMs : Infinity;
     const resolveAt = input.resolveAfterMs !== undefined ? start + input.resolveAfterMs : Infinity;
+    const mitigateAt = input.mitigateAfterMs !== undefined ? start + input.mitigateAfterMs : Infinity;
     let acked = false;
+    let mitigated = false;
     for (let guard = 0; guard < 10_000; guard++) {
       const next = db.select().from(timers).where(and(eq(timers.status, 'pending'), eq(timers.incidentId, id))).orderBy(asc(timers.dueAt)).get();
       const nextAt = next ? next.dueAt.getTime() : Infinity;
-      const moment = Math.min(nextAt, acked ? Infinity : ackAt, resolveAt);
+      const moment = Math.min(nextAt, acked ? Infinity : ackAt, mitigated ? Infinity : mitigateAt, resolveAt);
       if (moment === Infinity || moment > horizon) break;
       clock.set(new Date(moment));
       if (!acked && moment === ackAt) {
         acked = true;
         svc.run(lastPaged(svc), `ack #${id}`);
+      } else if (!mitigated && moment === mitigateAt) {
+        mitigated = true;
+        svc.run(declarer, `mitigate #${id} Simulated mitigation`);
       } else if (moment === resolveAt) {
         svc.run(declarer, `resolve #${id} Simulated resolution`);
         break;
@@ -74,7 +79,7 @@ function lastPaged(svc: Service): Actor {
 
 export async function simulateCommand(args: string[]): Promise<number> {
   try {
-    const { opts } = parseArgs(args, { values: ['policy', 'severity', 'ack-after', 'resolve-after', 'at'], flags: ['json'] });
+    const { opts } = parseArgs(args, { values: ['policy', 'severity', 'ack-after', 'mitigate-after', 'resolve-after', 'at'], flags: ['json'] });
     if (typeof opts.severity !== 'string') throw new ArgError('--severity is required');
     const dur = (name: string) => {
       const v = opts[name];
@@ -86,7 +91,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
     const policyPath = typeof opts.policy === 'string' ? opts.policy : loadEnv().policyPath;
     const policy = loadPolicy(policyPath);
     const start = typeof opts.at === 'string' ? parseInstant(opts.at, '--at') : new Date();
-    const result = simulate({ policy, severity: opts.severity, start, ackAfterMs: dur('ack-after'), resolveAfterMs: dur('resolve-after') });
+    const result = simulate({ policy, severity: opts.severity, start, ackAfterMs: dur('ack-after'), mitigateAfterMs: dur('mitigate-after'), resolveAfterMs: dur('resolve-after') });
     if (opts.json) console.log(JSON.stringify(result, null, 2));
     else {
       console.log(`Simulating ${opts.severity} from ${formatTime(policy, start)} with ${policyPath}`);

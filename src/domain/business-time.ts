@@ -108,8 +108,53 @@ export function addBusinessTime(start: Date, d: { unit: 'hours' | 'days'; amount
   throw new Error('calendar has no business days');
 }
 
+/**
+ * "end of business day" / "next business day" / "by 17:00 on the next business day".
+ * `this`: the close of the business day `start` falls in, or of the next business day when
+ * `start` is after closing or on a day off. `next`: the first business day whose date is after
+ * `start`'s local date (Monday 08:00 → Tuesday), at closing time or at `at`.
+ */
+export function calendarDeadline(start: Date, d: { day: 'this' | 'next'; at?: string }, cal: Calendar): Date {
+  const r = resolve(cal);
+  const t0 = start.getTime();
+  let day = DateTime.fromMillis(t0, { zone: r.zone }).startOf('day');
+  if (d.day === 'next') day = day.plus({ days: 1 });
+  for (let i = 0; i < MAX_DAYS_SCANNED; i++, day = day.plus({ days: 1 })) {
+    const iv = intervalOn(day, r);
+    if (!iv || (d.day === 'this' && t0 >= iv.end)) continue;
+    return new Date(d.at ? atMinutes(day, parseClock(d.at), r.zone).toMillis() : iv.end);
+  }
+  throw new Error('calendar has no business days');
+}
+
+/**
+ * Fixed update times ("10:00", "16:00") on business days (`businessDaysOnly`) or every day: the
+ * first such instant strictly after `after`, in the calendar's time zone.
+ */
+export function nextFixedTime(after: Date, times: readonly string[], businessDaysOnly: boolean, cal: Calendar): Date {
+  const r = resolve(cal);
+  const t0 = after.getTime();
+  const minutes = [...times].map(parseClock).sort((a, b) => a - b);
+  if (minutes.length === 0) throw new Error('no fixed times given');
+  let day = DateTime.fromMillis(t0, { zone: r.zone }).startOf('day');
+  for (let i = 0; i < MAX_DAYS_SCANNED; i++, day = day.plus({ days: 1 })) {
+    if (businessDaysOnly && !intervalOn(day, r)) continue;
+    for (const m of minutes) {
+      const at = atMinutes(day, m, r.zone).toMillis();
+      if (at > t0) return new Date(at);
+    }
+  }
+  throw new Error('calendar has no business days');
+}
+
+/** The first fixed time at or after `at` (the slot an update posted at `at` counts for). */
+export function fixedTimeCovering(at: Date, times: readonly string[], businessDaysOnly: boolean, cal: Calendar): Date {
+  return nextFixedTime(new Date(at.getTime() - 1), times, businessDaysOnly, cal);
+}
+
 /** Deadline after a policy duration: wall-clock durations ignore the calendar, business ones use it. */
 export function addDuration(start: Date, d: Duration, cal: Calendar): Date {
   if (d.kind === 'wall') return new Date(start.getTime() + d.ms);
+  if (d.kind === 'calendar') return calendarDeadline(start, d, cal);
   return addBusinessTime(start, d, cal);
 }

@@ -26,7 +26,10 @@ export type Command =
       target: { type: 'user'; user: UserRef } | { type: 'schedule' | 'policy' | 'any'; name: string };
     }
   | { kind: 'ack'; incident?: number }
-  | { kind: 'resolve'; incident?: number; summary: string }
+  | { kind: 'resolve'; incident?: number; summary: string; cause?: string }
+  | { kind: 'eta'; incident?: number; when: string }
+  | { kind: 'cause'; incident?: number; text: string }
+  | { kind: 'check'; incident?: number; item: number }
   | { kind: 'status'; incident?: number }
   | { kind: 'list' }
   | { kind: 'timeline'; incident?: number }
@@ -252,11 +255,59 @@ export const COMMANDS = {
     permission: true,
     parse(a) {
       const incident = takeIncident(a, 'resolve');
-      return { kind: 'resolve', incident, summary: need(a.rest(), 'summary', 'resolve') };
+      // "resolve Rolled back --cause a bad config push": the root cause rides along.
+      const [summary, cause] = a.rest().split(/(?:^|\s+)--cause(?:\s+|$)/, 2);
+      if (cause !== undefined && !cause.trim()) throw new UsageError('--cause needs the root cause after it', 'resolve');
+      return { kind: 'resolve', incident, summary: need(summary.trim(), 'summary', 'resolve'), ...(cause ? { cause: cause.trim() } : {}) };
     },
     discord: {
-      options: [text('summary', 'What fixed it', true), INCIDENT],
-      read: (o) => ({ kind: 'resolve', incident: o.incident, summary: o.text('summary') }),
+      options: [text('summary', 'What fixed it', true), text('cause', 'Root cause, if known'), INCIDENT],
+      read: (o) => ({ kind: 'resolve', incident: o.incident, summary: o.text('summary'), ...(o.text('cause') ? { cause: o.text('cause') } : {}) }),
+    },
+  },
+  eta: {
+    words: ['eta'],
+    usage: 'eta [#N] <when: 15:30, 2h, end of business day, or words>',
+    summary: 'say when a fix is expected ({eta} in updates)',
+    permission: true,
+    parse(a) {
+      const incident = takeIncident(a, 'eta');
+      return { kind: 'eta', incident, when: need(a.rest(), 'when', 'eta') };
+    },
+    discord: {
+      options: [text('when', 'A time (15:30), a duration (2h) or words', true), INCIDENT],
+      read: (o) => ({ kind: 'eta', incident: o.incident, when: o.text('when') }),
+    },
+  },
+  check: {
+    words: ['check', 'tick'],
+    usage: 'check [#N] <item number>',
+    summary: 'tick an item of the incident checklist',
+    permission: true,
+    parse(a) {
+      const incident = takeIncident(a, 'check');
+      const word = need(a.next() ?? '', 'item number', 'check');
+      if (!/^\d{1,3}$/.test(word) || Number(word) < 1) throw new UsageError(`"${word}" is not an item number (the number shown before it, e.g. 2)`, 'check');
+      noMore(a, 'check');
+      return { kind: 'check', incident, item: Number(word) };
+    },
+    discord: {
+      options: [{ type: 'integer', name: 'item', description: 'Item number, as shown in the checklist', required: true, minValue: 1 }, INCIDENT],
+      read: (o) => ({ kind: 'check', incident: o.incident, item: o.integer('item') ?? 0 }),
+    },
+  },
+  cause: {
+    words: ['cause', 'root-cause'],
+    usage: 'cause [#N] <root cause>',
+    summary: 'record the root cause ({root_cause}, postmortem)',
+    permission: true,
+    parse(a) {
+      const incident = takeIncident(a, 'cause');
+      return { kind: 'cause', incident, text: need(a.rest(), 'root cause', 'cause') };
+    },
+    discord: {
+      options: [text('text', 'The root cause', true), INCIDENT],
+      read: (o) => ({ kind: 'cause', incident: o.incident, text: o.text('text') }),
     },
   },
   status: {

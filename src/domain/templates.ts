@@ -30,6 +30,8 @@ const SYNONYMS: Record<string, readonly string[]> = {
   time: ['next_update'],
 };
 
+// A placeholder with no value inside other text reads as a dash; a line whose every placeholder
+// is empty ("ETA: {eta}" before anyone gave one) is left out instead of printing "ETA: —".
 const MISSING = '—';
 
 /**
@@ -77,15 +79,25 @@ export const DEFAULT_TEMPLATES: Record<TemplateName, string> = {
 // in a template stays literal text.
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
-export function renderTemplate(tpl: string, vars: Record<string, string | number | undefined>): string {
-  return tpl.replace(PLACEHOLDER, (_whole, name: string) => {
-    const synonyms = Object.hasOwn(SYNONYMS, name) ? SYNONYMS[name] : [];
-    for (const key of [name, ...synonyms]) {
-      const value = Object.hasOwn(vars, key) ? vars[key] : undefined;
-      if (value !== undefined && value !== '') return String(value);
-    }
-    return MISSING;
-  });
+type Vars = Record<string, string | number | undefined>;
+
+function valueOf(name: string, vars: Vars): string | undefined {
+  const synonyms = Object.hasOwn(SYNONYMS, name) ? SYNONYMS[name] : [];
+  for (const key of [name, ...synonyms]) {
+    const value = Object.hasOwn(vars, key) ? vars[key] : undefined;
+    if (value !== undefined && value !== '') return String(value);
+  }
+  return undefined;
+}
+
+export function renderTemplate(tpl: string, vars: Vars): string {
+  const lines: string[] = [];
+  for (const line of tpl.split('\n')) {
+    const names = placeholdersIn(line);
+    if (names.length > 0 && names.every((n) => valueOf(n, vars) === undefined)) continue;
+    lines.push(line.replace(PLACEHOLDER, (_whole, name: string) => valueOf(name, vars) ?? MISSING));
+  }
+  return lines.join('\n');
 }
 
 /** Placeholder names in order of first appearance, without duplicates. */

@@ -3,7 +3,7 @@
 // latest update, status and severity, and a stale timer can never nudge twice.
 import type { Duration } from '../domain/duration.js';
 import { policyCalendar, type Severity } from '../config/policy/index.js';
-import { addDuration } from '../domain/business-time.js';
+import { addDuration, fixedTimeCovering, nextFixedTime } from '../domain/business-time.js';
 import type { Ctx } from './context.js';
 import { markedAt, setMark } from './marks.js';
 import { formatTime, getIncident, type Incident, incidentVars, rolesOf, severityOf } from './incident-view.js';
@@ -32,15 +32,39 @@ function updateInterval(sev: Severity, status: string): Duration | undefined {
  * right after a nudge, and a nudge that fires late (Klaxon was down) does not cause a burst.
  */
 function clockStart(ctx: Ctx, inc: Incident): Date {
-  const lastNudge = markedAt(ctx, inc.id, 'nudge');
+  const lastNudge = lastNudgeAt(ctx, inc);
   return lastNudge && lastNudge > inc.lastUpdateAt ? lastNudge : inc.lastUpdateAt;
+}
+
+function lastNudgeAt(ctx: Ctx, inc: Incident): Date | undefined {
+  return markedAt(ctx, inc.id, 'nudge') ?? undefined;
 }
 
 /** When the incident channel is next nudged, or null when the severity has no cadence. */
 function nextNudgeAt(ctx: Ctx, inc: Incident): Date | null {
   if (inc.status === 'resolved') return null;
-  const every = updateInterval(severityOf(ctx.policy, inc), inc.status);
-  return every ? after(ctx, clockStart(ctx, inc), every) : null;
+  const sev = severityOf(ctx.policy, inc);
+  const every = updateInterval(sev, inc.status);
+  if (every) return after(ctx, clockStart(ctx, inc), every);
+  return sev.updates?.at ? nextFixedNudge(ctx, inc, sev.updates.at, sev.updates.days === 'business') : null;
+}
+
+/**
+ * `updates: { at: ["10:00", "16:00"] }`: each fixed time wants one update. An update counts for the
+ * first fixed time at or after it (a 09:50 update is the 10:00 one); the declaration counts for
+ * none, so an incident declared at 04:30 is first nudged at 10:00 (never at 04:30). A nudge
+ * covers its own fixed time, so one that fired late does not fire again.
+ */
+function nextFixedNudge(ctx: Ctx, inc: Incident, times: readonly string[], businessDaysOnly: boolean): Date {
+  const cal = policyCalendar(ctx.policy);
+  let from = inc.declaredAt;
+  if (inc.lastUpdateAt > inc.declaredAt) {
+    const covered = fixedTimeCovering(inc.lastUpdateAt, times, businessDaysOnly, cal);
+    if (covered > from) from = covered;
+  }
+  const nudged = lastNudgeAt(ctx, inc);
+  if (nudged && nudged > from) from = nudged;
+  return nextFixedTime(from, times, businessDaysOnly, cal);
 }
 
 /** When the next status update is expected, for the update template's {next_update}. */

@@ -1,6 +1,7 @@
 import { asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import { findSeverity, type Policy, type Severity } from '../config/policy/index.js';
 import { incidentChannelName } from '../domain/slug.js';
+import { inChunks } from '../store/chunks.js';
 import type { Db, Tx } from '../store/db.js';
 import { incidents, roleAssignments } from '../store/schema.js';
 import { personName } from './actor.js';
@@ -45,7 +46,7 @@ export function rolesOf(tx: Tx | Db, incidentId: number): Record<string, string>
 export function rolesFor(tx: Tx | Db, ids: number[]): Map<number, Record<string, string>> {
   const out = new Map<number, Record<string, string>>();
   if (ids.length === 0) return out;
-  for (const r of tx.select().from(roleAssignments).where(inArray(roleAssignments.incidentId, ids)).all()) {
+  for (const r of inChunks(ids, (slice) => tx.select().from(roleAssignments).where(inArray(roleAssignments.incidentId, slice)).all())) {
     out.set(r.incidentId, { ...(out.get(r.incidentId) ?? {}), [r.role]: r.person });
   }
   return out;
@@ -127,6 +128,9 @@ export function incidentVars(policy: Policy, inc: Incident, roles: Record<string
     engineer: commander,
     declarer: personName(policy, inc.declaredBy),
     link: inc.sourceLink ?? '',
+    // Empty until given: a template line holding only these is left out rather than showing "—".
+    eta: inc.eta ?? '',
+    root_cause: inc.rootCause ?? '',
   };
 }
 

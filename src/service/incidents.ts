@@ -11,6 +11,7 @@ import type { Ctx } from './context.js';
 import { UserError } from './errors.js';
 import { channelName, getIncident, type Incident, incidentVars, rolesOf, severityLabel, severityOf } from './incident-view.js';
 import { announcementBody, declaredBody, resolvedBody, updateBody } from './messages.js';
+import { openPhase, postPhase } from './checklists.js';
 import { directMessage, postToChannel, postToIncident } from './outbox-writer.js';
 import { cancelPages, openPagesOf, startPage } from './paging.js';
 import { armAutoEscalation } from './auto-escalate.js';
@@ -67,7 +68,8 @@ export function declare(ctx: Ctx, actor: Actor, input: DeclareInput): Incident {
   const holders = fillRolesAtDeclaration(ctx, inc, sev, actor);
   const vars = incidentVars(ctx.policy, inc, rolesOf(ctx.tx, inc.id));
   const roles = rolesLine(ctx, inc, sev);
-  postToIncident(ctx, inc.id, () => declaredBody(ctx.policy, vars, sev, roles));
+  const checklist = openPhase(ctx, inc, sev, 'declared');
+  postToIncident(ctx, inc.id, () => declaredBody(ctx.policy, vars, sev, roles, checklist));
   invite(ctx, inc.id, [actor.id, ...holders]);
   postToChannel(ctx, 'announcements', (p) => announcementBody(vars, spaceLink(p, inc)), { incidentId: inc.id });
   notify(ctx, sev, (p) => announcementBody(vars, spaceLink(p, inc)), inc.id);
@@ -116,7 +118,8 @@ export function update(ctx: Ctx, actor: Actor, inc: Incident, status: Status | u
   const statusNote = newStatus !== inc.status ? ` (${inc.status} → ${newStatus})` : '';
   addTimeline(ctx, inc.id, 'update', actor.id, `${actor.name}${statusNote}: ${text}`, shownIf(sev, text, newStatus));
   const vars = { ...incidentVars(ctx.policy, next, rolesOf(ctx.tx, inc.id)), text, details: text, next_update: nextUpdateText(ctx, next) };
-  postToIncident(ctx, inc.id, () => updateBody(ctx.policy, vars));
+  postToIncident(ctx, inc.id, () => updateBody(ctx.policy, vars, sev));
+  if (patch.mitigatedAt) postPhase(ctx, next, sev, 'mitigated');
   if (newStatus !== inc.status) refreshSpace(ctx, next);
   afterChange(ctx, next, newStatus !== inc.status ? 'status' : 'update');
   return next;
@@ -174,7 +177,8 @@ export function resolve(ctx: Ctx, actor: Actor, inc: Incident, summary: string):
     total_time: duration,
     postmortem: pmDue ? `due ${formatDue(ctx, pmDue)}` : 'not required',
   };
-  postToIncident(ctx, inc.id, () => resolvedBody(ctx.policy, vars));
+  postToIncident(ctx, inc.id, () => resolvedBody(ctx.policy, vars, sev));
+  postPhase(ctx, next, sev, 'resolved');
   if (pmDue) postPostmortemDraft(ctx, next);
   postToChannel(ctx, 'announcements', () => ({ text: `✅ Resolved: #${inc.id} ${inc.title} after ${duration}. ${summary}`, tone: 'good' }), { incidentId: inc.id });
   refreshSpace(ctx, next);

@@ -5,20 +5,25 @@ import { DEFAULT_TEMPLATES, renderTemplate, type TemplateName } from '../domain/
 
 type Vars = Record<string, string | number | undefined>;
 
-export function template(policy: Policy, name: TemplateName): string {
-  return (policy.templates as Record<string, string> | undefined)?.[name] ?? DEFAULT_TEMPLATES[name];
+/** The severity's own template (`severities[].templates`), else the policy's, else the default. */
+export function template(policy: Policy, name: TemplateName, sev?: Severity): string {
+  const own = (sev?.templates as Record<string, string> | undefined)?.[name];
+  return own ?? (policy.templates as Record<string, string> | undefined)?.[name] ?? DEFAULT_TEMPLATES[name];
 }
 
-export function render(policy: Policy, name: TemplateName, vars: Vars): string {
-  return renderTemplate(template(policy, name), vars);
+export function render(policy: Policy, name: TemplateName, vars: Vars, sev?: Severity): string {
+  return renderTemplate(template(policy, name, sev), vars);
 }
 
-/** `roles` is the holders line ("Roles: commander Alice · comms open"), shown first under the template. */
-export function declaredBody(policy: Policy, vars: Vars, sev: Severity, roles?: string): MessageBody {
+/**
+ * `roles` is the holders line ("Roles: commander Alice · comms open"), shown first under the template;
+ * `checklist` the declared phase's numbered items ("☐ 1. Name a commander").
+ */
+export function declaredBody(policy: Policy, vars: Vars, sev: Severity, roles?: string, checklist: string[] = []): MessageBody {
   const lines: string[] = roles ? [roles] : [];
   if (sev.runbooks.length) lines.push(`Runbooks: ${sev.runbooks.join(' · ')}`);
-  for (const item of sev.checklist) lines.push(`☐ ${item}`);
-  const text = render(policy, 'declared', vars);
+  lines.push(...checklist);
+  const text = render(policy, 'declared', vars, sev);
   return { text: lines.length ? `${text}\n${lines.join('\n')}` : text, title: `#${vars.number} ${vars.title}`, lines, tone: 'alert' };
 }
 
@@ -30,12 +35,12 @@ export function announcementBody(vars: Vars, where: string): MessageBody {
   };
 }
 
-export function updateBody(policy: Policy, vars: Vars): MessageBody {
-  return { text: render(policy, 'update', vars), title: `Update on #${vars.number}`, tone: 'info' };
+export function updateBody(policy: Policy, vars: Vars, sev?: Severity): MessageBody {
+  return { text: render(policy, 'update', vars, sev), title: `Update on #${vars.number}`, tone: 'info' };
 }
 
-export function resolvedBody(policy: Policy, vars: Vars): MessageBody {
-  return { text: render(policy, 'resolved', vars), title: `Resolved #${vars.number}`, tone: 'good' };
+export function resolvedBody(policy: Policy, vars: Vars, sev?: Severity): MessageBody {
+  return { text: render(policy, 'resolved', vars, sev), title: `Resolved #${vars.number}`, tone: 'good' };
 }
 
 export function pageBody(policy: Policy, vars: Vars, pageId: number, tierCount: number, late: boolean): MessageBody {

@@ -11,6 +11,7 @@ import { personName } from './actor.js';
 import { formatTime, type Incident, severityLabel, severityOf } from './incident-view.js';
 import { metAt, TARGET_NAMES } from './targets.js';
 import { timelineOf } from './timeline.js';
+import { checklistLines } from './checklists.js';
 
 /** Runbook 004's four questions, for a policy that lists no sections of its own. */
 export const DEFAULT_SECTIONS = ['What happened?', 'What went well?', "What didn't go well?", 'Action items'];
@@ -101,8 +102,11 @@ class Facts {
       `- **Mitigated:** ${this.since(inc.mitigatedAt)}`,
       `- **Resolved:** ${this.since(inc.resolvedAt)}`,
       `- **Resolution:** ${inc.summary ?? 'not yet resolved'}`,
+      `- **Root cause:** ${inc.rootCause ?? '_to be written_ (record it with \`cause #' + inc.id + ' <text>\`)'}`,
       ...this.targets(),
     ];
+    const checklist = checklistLines(this.tx, this.policy, inc.id);
+    if (checklist.length) lines.push(`- **Checklist:** ${checklist.filter((l) => l.startsWith('☑')).length} of ${checklist.length} ticked`, ...checklist.map((l) => `  - ${l}`));
     if (inc.postmortemDueAt) lines.push(`- **Postmortem due:** ${this.time(inc.postmortemDueAt)}`);
     if (inc.postmortemDoneAt) lines.push(`- **Postmortem done:** ${this.time(inc.postmortemDoneAt)} ${inc.postmortemUrl ?? ''}`.trimEnd());
     if (inc.sourceLink) lines.push(`- **Source:** ${inc.sourceLink}`);

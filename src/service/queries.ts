@@ -9,6 +9,7 @@ import { whoIsOnCall } from './oncall.js';
 import type { Reply } from './reply.js';
 import { formatStats, statsReport } from './stats-report.js';
 import { timelineOf } from './timeline.js';
+import { checklistLines } from './checklists.js';
 
 export function status(ctx: Ctx, inc: Incident): Reply {
   const roles = rolesOf(ctx.tx, inc.id);
@@ -20,11 +21,14 @@ export function status(ctx: Ctx, inc: Incident): Reply {
     { label: 'Acknowledged', value: formatTime(ctx.policy, inc.acknowledgedAt) },
     { label: 'Mitigated', value: formatTime(ctx.policy, inc.mitigatedAt) },
     { label: 'Resolved', value: formatTime(ctx.policy, inc.resolvedAt) },
+    ...(inc.eta ? [{ label: 'ETA', value: inc.eta }] : []),
+    ...(inc.rootCause ? [{ label: 'Root cause', value: inc.rootCause }] : []),
     ...Object.entries(roles).map(([role, p]) => ({ label: role, value: personName(ctx.policy, p) })),
   ];
   const title = `#${inc.id} ${inc.title}`;
-  const text = [title, ...fields.map((f) => `${f.label}: ${f.value}`)].join('\n');
-  return { ok: true, text, body: { text, title, fields, tone: inc.status === 'resolved' ? 'good' : 'alert' } };
+  const checklist = checklistLines(ctx.tx, ctx.policy, inc.id);
+  const text = [title, ...fields.map((f) => `${f.label}: ${f.value}`), ...checklist].join('\n');
+  return { ok: true, text, body: { text, title, fields, ...(checklist.length ? { lines: checklist } : {}), tone: inc.status === 'resolved' ? 'good' : 'alert' } };
 }
 
 export function list(ctx: Ctx): Reply {

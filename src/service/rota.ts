@@ -1,6 +1,7 @@
 // Rota upkeep driven by timers: hand-off notices to the people coming on and going off shift,
 // Slack on-call user groups, and channel-topic announcements on a cron.
 import { and, eq } from 'drizzle-orm';
+import { DateTime } from 'luxon';
 import { mentionOn } from './mention.js';
 import { parseCron, nextCron } from '../domain/cron.js';
 import { handoffsBetween } from '../domain/rotation.js';
@@ -74,11 +75,23 @@ export function handoff(ctx: Ctx, schedule: string, at: Date, regular: boolean):
   if (next) scheduleTimer(ctx, 'handoff', next, { key: handoffKey(schedule), data: { schedule, regular: true } });
 }
 
+/**
+ * Who "On support today" names: the person on at today's hand-off when one is still to come today
+ * (runbook 004 posts at 08:00 for a 09:00 hand-off: that is the day's person, not yesterday's),
+ * else whoever is on now. Overrides at that moment count.
+ */
+function onForTheDay(ctx: Ctx, schedule: string): string | undefined {
+  const s = ctx.policy.schedules[schedule];
+  const endOfDay = DateTime.fromJSDate(ctx.now, { zone: ctx.policy.timezone }).endOf('day').toJSDate();
+  const later = handoffsBetween(s, ctx.now, endOfDay, ctx.policy.timezone)[0];
+  return whoIsOnCall(ctx.tx, ctx.policy, schedule, later ?? ctx.now).person ?? undefined;
+}
+
 /** Sets the schedule's announce channel topic to its current on-call ("On support today: @alice"). */
 export function announce(ctx: Ctx, schedule: string, at: Date): void {
   const s = ctx.policy.schedules[schedule];
   if (!s?.announce) return;
-  const who = whoIsOnCall(ctx.tx, ctx.policy, schedule, ctx.now).person;
+  const who = onForTheDay(ctx, schedule);
   // A topic is posted automatically outside incident channels, which safe mode silences.
   if (!readSwitches(ctx.tx).safeMode) {
     for (const p of ctx.platforms) {

@@ -5,7 +5,6 @@ import type { Platform } from './port.js';
 import { severityNames } from '../config/policy/index.js';
 import { type Command, isGuarded, USAGE, parseCommand, type UserRef } from '../domain/commands.js';
 import { incidents, incidentSpaces, pages, processedEvents } from '../store/schema.js';
-import type { Db } from '../store/db.js';
 import { type Actor, personName } from './actor.js';
 import { type Ctx, type ServiceDeps, writeSwitch } from './context.js';
 import { UserError } from './errors.js';
@@ -19,6 +18,8 @@ import { requirePermission } from './permissions.js';
 import { rolesReply } from './roles.js';
 import * as queries from './queries.js';
 import { createOverride } from './overrides.js';
+import { setCause, setEta } from './eta-cause.js';
+import { checkItem } from './checklists.js';
 
 
 export class Service {
@@ -39,9 +40,9 @@ export class Service {
   }
 
   private totalChanges(): number {
-    return (this.changesStmt ??= this.deps.db.$client.prepare('select total_changes()').pluck()).get() as number;
+    // Prepared once and cached by the store (statement-cache.ts); pluck is set per use.
+    return this.deps.db.$client.prepare('select total_changes()').pluck().get() as number;
   }
-  private changesStmt?: ReturnType<Db['$client']['prepare']>;
 
   /** Parses and runs chat text such as "/incident declare sev1 API down". */
   run(actor: Actor, text: string, origin: Origin = {}): Reply {
@@ -95,8 +96,23 @@ export class Service {
       case 'ack':
         return this.ack(ctx, actor, incident(cmd.incident));
       case 'resolve': {
-        const inc = resolve(ctx, actor, incident(cmd.incident), cmd.summary);
+        let target = incident(cmd.incident);
+        // Recorded first (and quietly: the resolution message shows it) so {root_cause} has it.
+        if (cmd.cause && target.status !== 'resolved') target = setCause(ctx, actor, target, cmd.cause, true);
+        const inc = resolve(ctx, actor, target, cmd.summary);
         return { ok: true, text: `Resolved #${inc.id}.` };
+      }
+      case 'eta': {
+        const inc = setEta(ctx, actor, incident(cmd.incident), cmd.when);
+        return { ok: true, text: `ETA for #${inc.id}: ${inc.eta}.` };
+      }
+      case 'check': {
+        const item = checkItem(ctx, actor, incident(cmd.incident), cmd.item);
+        return { ok: true, text: `Ticked ${item.n}. ${item.text}` };
+      }
+      case 'cause': {
+        const inc = setCause(ctx, actor, incident(cmd.incident), cmd.text);
+        return { ok: true, text: `Recorded the root cause of #${inc.id}.` };
       }
       case 'status':
         return queries.status(ctx, incident(cmd.incident));

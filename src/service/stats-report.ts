@@ -1,38 +1,63 @@
-// `stats [30d]`: loads the window's incidents, computes runbook 003's KPIs (domain/stats.ts) and
-// writes them for chat. `statsReport` is the structured form, for anything that wants JSON.
-import { and, gte, inArray, like, or } from 'drizzle-orm';
+// `stats [30d]`: runbook 003's KPIs by severity for the incidents declared in a window, and the
+// text for chat. `statsReport` is the structured form, for anything that wants JSON. The figures
+// are the ones domain/stats.ts defines, aggregated by SQLite in one pass over the window: a year
+// of 100k incidents is never loaded into memory, and no list of ids is ever bound as parameters.
+import { sql } from 'drizzle-orm';
 import { formatMs, type Duration } from '../domain/duration.js';
 import { findSeverity, type Policy } from '../config/policy/index.js';
-import { computeStats, computeTotal, type IncidentFacts, type SeverityStats } from '../domain/stats.js';
+import type { SeverityStats } from '../domain/stats.js';
 import type { Db, Tx } from '../store/db.js';
-import { incidents, timelineEvents } from '../store/schema.js';
 import { formatTime, severityLabel } from './incident-view.js';
 import { ROLE_MISSED } from './role-grace.js';
 
 export type StatsReport = { rows: SeverityStats[]; total: SeverityStats; from: Date; to: Date; window: string };
 
-/** Figures for incidents declared in the `windowMs` up to `now`. */
+type Row = Omit<SeverityStats, 'severity'> & { severity: string | null };
+
+/** One row per severity (and one for all when `bySeverity` is false) of incidents declared in [from, to). */
+function aggregate(tx: Tx | Db, from: number, to: number, now: number, bySeverity: boolean): Row[] {
+  const missed = (name: string) =>
+    sql`sum(exists (select 1 from timeline_events e where e.incident_id = i.id and e.kind like 'target_missed:%' and e.kind = ${`target_missed:${name}`}))`;
+  return tx.all<Row>(sql`
+    select ${bySeverity ? sql`i.severity` : sql`null`} as severity,
+      count(*) as incidents,
+      count(*) - count(i.resolved_at) as open,
+      count(i.acknowledged_at) as acknowledged,
+      count(i.resolved_at) as resolved,
+      avg(i.acknowledged_at - i.declared_at) as mttaMs,
+      avg(i.mitigated_at - i.declared_at) as mttmMs,
+      avg(i.resolved_at - i.declared_at) as mttrMs,
+      coalesce(sum(i.targets_missed), 0) as targetsMissed,
+      coalesce(${missed('acknowledge')}, 0) as acknowledgeMissed,
+      coalesce(${missed('mitigate')}, 0) as mitigateMissed,
+      coalesce(${missed('resolve')}, 0) as resolveMissed,
+      coalesce(sum((select count(*) from timeline_events e where e.incident_id = i.id and e.kind like ${`${ROLE_MISSED}%`})), 0) as rolesMissed,
+      count(i.postmortem_due_at) as postmortemsRequired,
+      coalesce(sum(i.postmortem_done_at <= i.postmortem_due_at), 0) as postmortemsOnTime,
+      coalesce(sum(i.postmortem_done_at > i.postmortem_due_at), 0) as postmortemsLate,
+      coalesce(sum(i.postmortem_done_at is null and ${now} > i.postmortem_due_at), 0) as postmortemsOverdue,
+      coalesce(sum(i.postmortem_done_at is null and ${now} <= i.postmortem_due_at), 0) as postmortemsPending
+    from incidents i
+    where i.declared_at >= ${from} and i.declared_at < ${to}
+    ${bySeverity ? sql`group by i.severity` : sql``}`);
+}
+
+const EMPTY: Omit<SeverityStats, 'severity'> = {
+  incidents: 0, open: 0, acknowledged: 0, resolved: 0, mttaMs: null, mttmMs: null, mttrMs: null, targetsMissed: 0, acknowledgeMissed: 0, mitigateMissed: 0, resolveMissed: 0, rolesMissed: 0,
+  postmortemsRequired: 0, postmortemsOnTime: 0, postmortemsLate: 0, postmortemsOverdue: 0, postmortemsPending: 0,
+};
+
+/** Figures for incidents declared in the window up to `now`. */
 export function statsReport(tx: Tx | Db, policy: Policy, now: Date, window: Extract<Duration, { kind: 'wall' }>): StatsReport {
   const from = new Date(now.getTime() - window.ms);
   // The window includes an incident declared this very millisecond.
-  const to = new Date(now.getTime() + 1);
-  const rows = tx.select().from(incidents).where(gte(incidents.declaredAt, from)).all();
-  const missed = new Map<number, string[]>();
-  const roles = new Map<number, string[]>();
-  if (rows.length) {
-    const events = tx
-      .select({ incidentId: timelineEvents.incidentId, kind: timelineEvents.kind })
-      .from(timelineEvents)
-      .where(and(inArray(timelineEvents.incidentId, rows.map((r) => r.id)), or(like(timelineEvents.kind, 'target_missed:%'), like(timelineEvents.kind, `${ROLE_MISSED}%`))))
-      .all();
-    for (const e of events) {
-      const [into, prefix] = e.kind.startsWith(ROLE_MISSED) ? [roles, ROLE_MISSED] : [missed, 'target_missed:'];
-      into.set(e.incidentId, [...(into.get(e.incidentId) ?? []), e.kind.slice(prefix.length)]);
-    }
-  }
-  const facts: IncidentFacts[] = rows.map((r) => ({ ...r, missedTargets: missed.get(r.id) ?? [], missedRoles: roles.get(r.id) ?? [] }));
-  const rowsBySeverity = computeStats(facts, policy.severities.map((s) => s.id), from, to, now);
-  return { rows: rowsBySeverity, total: computeTotal(facts, from, to, now), from, to: now, window: window.text };
+  const to = now.getTime() + 1;
+  const found = new Map(aggregate(tx, from.getTime(), to, now.getTime(), true).map((r) => [r.severity!, r]));
+  // Policy severities in order (most severe first), then any seen in the data but since removed.
+  const ids = policy.severities.map((s) => s.id);
+  const rows = [...ids, ...[...found.keys()].filter((k) => !ids.includes(k))].map((severity) => ({ ...EMPTY, ...found.get(severity), severity }));
+  const [all] = aggregate(tx, from.getTime(), to, now.getTime(), false);
+  return { rows, total: { ...EMPTY, ...all, severity: 'all' }, from, to: now, window: window.text };
 }
 
 const fmt = (ms: number | null) => (ms === null ? '—' : formatMs(Math.round(ms)));

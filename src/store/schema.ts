@@ -21,6 +21,10 @@ export const incidents = sqliteTable(
     resolvedAt: at('resolved_at'),
     lastUpdateAt: at('last_update_at').notNull(),
     summary: text('summary'),
+    /** `/incident eta`: what responders said, as shown in `{eta}` (a time, or their words). */
+    eta: text('eta'),
+    /** `/incident cause` or `resolve … --cause`: shown in `{root_cause}` and the postmortem. */
+    rootCause: text('root_cause'),
     sourceLink: text('source_link'),
     postmortemDueAt: at('postmortem_due_at'),
     postmortemUrl: text('postmortem_url'),
@@ -34,6 +38,8 @@ export const incidents = sqliteTable(
     index('incidents_status').on(t.status),
     index('incidents_declared_at').on(t.declaredAt),
     index('incidents_source').on(t.sourceLink),
+    // The status page's resolved-in-the-window read.
+    index('incidents_resolved_at').on(t.resolvedAt),
     // Dedup of alerts: one open incident per integration and group; resolved ones step aside, so
     // the same group firing again opens a new incident.
     uniqueIndex('incidents_open_alert_group')
@@ -93,7 +99,11 @@ export const timelineEvents = sqliteTable(
     /** The incident's severity when it happened, where a count depends on it (missed targets). */
     severity: text('severity'),
   },
-  (t) => [index('timeline_incident').on(t.incidentId, t.at)],
+  (t) => [
+    index('timeline_incident').on(t.incidentId, t.at),
+    // Missed targets (metrics, stats) without scanning every event: a small partial index.
+    index('timeline_target_missed').on(t.incidentId).where(sql`${t.kind} like 'target_missed:%'`),
+  ],
 );
 
 export const roleAssignments = sqliteTable(
@@ -152,6 +162,23 @@ export const incidentMarks = sqliteTable(
     at: at('at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.incidentId, t.mark] })],
+);
+
+/**
+ * Phase checklists (`checklists: { declared, mitigated, resolved }`): one row per item, numbered
+ * across the incident in the order posted, so `/incident check 4` names one item for good.
+ */
+export const checklistItems = sqliteTable(
+  'checklist_items',
+  {
+    incidentId: integer('incident_id').notNull().references(() => incidents.id),
+    n: integer('n').notNull(),
+    phase: text('phase').notNull(),
+    text: text('text').notNull(),
+    checkedAt: at('checked_at'),
+    checkedBy: text('checked_by'),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.n] })],
 );
 
 /** Who was told about a page, at which tier and cycle: the record that makes each step happen once. */

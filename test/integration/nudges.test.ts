@@ -175,12 +175,13 @@ describe('update nudges across severity changes (default policy: sev1 30m, sev2 
 });
 
 describe('daily and business-time cadences', () => {
-  it("runbook 000's Sev 3: an update a day", () => {
-    const h = harness({ policy: 'examples/policies/000-support-runbook.yaml' });
+  it("runbook 000's Sev 3: an update a day, at 10:00 on business days", () => {
+    const h = harness({ policy: 'examples/policies/000-support-runbook.yaml' }); // Wednesday 10:00
     const t0 = h.clock.now().getTime();
     h.run('maya', 'declare sev3 Example app broken');
-    h.advance(3 * 24 * HOUR);
-    expect(nudgeMinutes(h, t0)).toEqual([24 * 60, 48 * 60, 72 * 60]);
+    h.advance(6 * 24 * HOUR);
+    // Thursday, Friday, (weekend), Monday, Tuesday at 10:00.
+    expect(nudgeMinutes(h, t0)).toEqual([24 * 60, 48 * 60, 120 * 60, 144 * 60]);
   });
 
   it('a business-time cadence waits over the weekend and the holiday', () => {
@@ -206,5 +207,48 @@ severities:
     expect(at[0]).toBe('2026-12-29T11:00:00.000Z');
     // Then every 4 business hours: Tue 15:00, Wed 11:00, Wed 15:00.
     expect(at.slice(1, 4)).toEqual(['2026-12-29T15:00:00.000Z', '2026-12-30T11:00:00.000Z', '2026-12-30T15:00:00.000Z']);
+  });
+});
+
+describe('updates at fixed times ("twice daily")', () => {
+  // Europe/London, business days Mon–Fri. 2026-03-04 is a Wednesday (GMT).
+  const yaml = (updates: string) => `
+timezone: Europe/London
+people: { ana: { name: Ana } }
+severities:
+  - { id: sev3, description: Degraded, updates: ${updates} }
+`;
+  const nudgedAt = (h: H) =>
+    h.posts((r) => r.kind === 'post' && r.destination === 'incident' && String((r.body as { title?: string }).title).startsWith('Update due')).map((r) => r.createdAt.toISOString().slice(5, 16));
+
+  it('declared at 04:30: no nudge at 04:30 or overnight, first at 10:00, then 16:00, skipping the weekend', () => {
+    const h = harness({ yaml: yaml('{ at: ["10:00", "16:00"], days: business }'), start: '2026-03-05T04:30:00Z' }); // Thursday
+    h.run('ana', 'declare sev3 Exports slow');
+    h.advance(10 * MINUTE);
+    expect(nudgedAt(h)).toEqual([]);
+    h.advance(4 * 24 * HOUR + 6 * HOUR); // to Monday 10:40
+    expect(nudgedAt(h)).toEqual(['03-05T10:00', '03-05T16:00', '03-06T10:00', '03-06T16:00', '03-09T10:00']);
+  });
+
+  it('an update before a fixed time counts for it; the next nudge is the following fixed time', () => {
+    const h = harness({ yaml: yaml('{ at: ["10:00", "16:00"] }'), start: '2026-03-04T08:00:00Z' });
+    h.run('ana', 'declare sev3 Exports slow');
+    h.advance(90 * MINUTE); // 09:30
+    h.run('ana', 'update Found the slow query');
+    expect(h.texts('incident').at(-1)).toContain('Next Update: 2026-03-04 16:00 GMT');
+    h.advance(7 * HOUR); // 16:30
+    expect(nudgedAt(h)).toEqual(['03-04T16:00']);
+  });
+
+  it('days: all nudges on the weekend too', () => {
+    const h = harness({ yaml: yaml('{ at: ["10:00"], days: all }'), start: '2026-03-06T12:00:00Z' }); // Friday
+    h.run('ana', 'declare sev3 Exports slow');
+    h.advance(2 * 24 * HOUR);
+    expect(nudgedAt(h)).toEqual(['03-07T10:00', '03-08T10:00']);
+  });
+
+  it('check-policy refuses every and at together, and a bad time of day', () => {
+    expect(() => harness({ yaml: yaml('{ every: 1h, at: ["10:00"] }') })).toThrow(/severities\[0\]\.updates\.at: give either every \(an interval\) or at \(fixed times of day\), not both/);
+    expect(() => harness({ yaml: yaml('{ at: ["25:00"] }') })).toThrow(/severities\[0\]\.updates\.at\[0\]: "25:00" is not a time of day/);
   });
 });

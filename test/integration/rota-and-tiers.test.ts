@@ -106,6 +106,10 @@ describe('hand-offs and overrides', () => {
     bootstrapTimers(h.svc);
     h.advance(2 * MINUTE);
     const topics = h.posts((r) => r.kind === 'topic' && r.destination === 'channel:general');
-    expect(topics.map((t) => (t.body as { text: string }).text)).toEqual(['On rota today: @abigail']);
+    // The 08:00 post names the person on from today's 09:00 hand-off, not yesterday's (still on at 08:00).
+    expect(h.run('abigail', 'oncall rota').text).toMatch(/Abigail/);
+    expect(topics.map((t) => (t.body as { text: string }).text)).toEqual(['On rota today: @ben']);
+    h.advance(HOUR);
+    expect(h.run('abigail', 'oncall rota').text).toMatch(/Ben/);
   });
 });

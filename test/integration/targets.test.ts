@@ -183,3 +183,22 @@ severities:
     expect(renderPostmortem(h.db, h.policy, getIncident(h.db, 1)!, h.clock.now())).toContain('- **Mitigate target (1h):** met');
   });
 });
+
+describe('calendar-deadline targets', () => {
+  it('"next business day" declared Monday 08:00 is missed at Tuesday 17:00, not Monday 17:00', () => {
+    const h = harness({
+      start: '2026-01-12T08:00:00Z',
+      yaml: `
+timezone: Europe/London
+business_hours: { start: "09:00", end: "17:00" }
+people: { ana: { name: Ana } }
+severities:
+  - { id: sev4, description: Minor, targets: { acknowledge: next business day, resolve: by 12:00 on the next business day } }
+`,
+    });
+    h.run('ana', 'declare sev4 Typo on the pricing page');
+    h.advance(3 * 24 * HOUR);
+    expect(missedAt(h)).toEqual(['2026-01-13T12:00:00.000Z', '2026-01-13T17:00:00.000Z']);
+    expect(missedIn(h, 'incident')[1]).toContain('missed its next business day acknowledgement target');
+  });
+});

@@ -8,6 +8,7 @@ import {
   nextBusinessStart,
   type Calendar,
 } from '../../src/domain/business-time.js';
+import { parseDuration } from '../../src/domain/duration.js';
 
 const LONDON: Calendar = {
   timezone: 'Europe/London',
@@ -108,5 +109,45 @@ describe('businessHoursLength and nextBusinessStart', () => {
     expect(nextBusinessStart(local('2026-01-09T17:00'), LONDON)).toEqual(utc('2026-01-12T09:00:00Z'));
     expect(nextBusinessStart(local('2026-01-07T11:00'), LONDON)).toEqual(local('2026-01-07T11:00'));
     expect(nextBusinessStart(local('2026-03-28T12:00'), LONDON)).toEqual(utc('2026-03-30T08:00:00Z'));
+  });
+});
+
+describe('calendar deadlines (runbook words)', () => {
+  const due = (text: string, from: Date, cal: Calendar = LONDON) => addDuration(from, parseDuration(text)!, cal);
+
+  it('parses the words people write, and refuses a bad time of day', () => {
+    expect(parseDuration('next business day')).toEqual({ kind: 'calendar', day: 'next', text: 'next business day' });
+    expect(parseDuration('By the end of the next business day')).toMatchObject({ kind: 'calendar', day: 'next' });
+    expect(parseDuration('end of business day')).toMatchObject({ kind: 'calendar', day: 'this' });
+    expect(parseDuration('EOD')).toMatchObject({ kind: 'calendar', day: 'this' });
+    expect(parseDuration('by 17:00 on the next business day')).toMatchObject({ kind: 'calendar', day: 'next', at: '17:00' });
+    expect(parseDuration('next business day at 9:30')).toMatchObject({ kind: 'calendar', day: 'next', at: '09:30' });
+    expect(parseDuration('by 25:00 on the next business day')).toBeNull();
+    expect(parseDuration('next buisness day')).toBeNull();
+  });
+
+  // 2026-01-12 is a Monday (GMT).
+  it('"next business day" from Monday 08:00 is Tuesday 17:00, where "1 business day" is Monday 17:00', () => {
+    expect(due('next business day', local('2026-01-12T08:00'))).toEqual(utc('2026-01-13T17:00:00Z'));
+    expect(due('1 business day', local('2026-01-12T08:00'))).toEqual(utc('2026-01-12T17:00:00Z'));
+  });
+
+  it('"next business day" skips the weekend and holidays', () => {
+    expect(due('next business day', local('2026-01-09T16:00'))).toEqual(utc('2026-01-12T17:00:00Z')); // Fri → Mon
+    expect(due('next business day', local('2026-01-10T11:00'))).toEqual(utc('2026-01-12T17:00:00Z')); // Sat → Mon
+    const xmas = { ...LONDON, holidays: ['2026-12-25', '2026-12-28'] };
+    expect(due('next business day', local('2026-12-24T10:00'), xmas)).toEqual(utc('2026-12-29T17:00:00Z'));
+  });
+
+  it('"end of business day" is today\'s close, or the next business day\'s after hours', () => {
+    expect(due('end of business day', local('2026-01-12T08:00'))).toEqual(utc('2026-01-12T17:00:00Z'));
+    expect(due('end of business day', local('2026-01-12T16:59'))).toEqual(utc('2026-01-12T17:00:00Z'));
+    expect(due('end of business day', local('2026-01-12T17:00'))).toEqual(utc('2026-01-13T17:00:00Z'));
+    expect(due('end of business day', local('2026-01-10T12:00'))).toEqual(utc('2026-01-12T17:00:00Z')); // Saturday
+  });
+
+  it('"by 10:00 on the next business day" keeps its time of day across a DST change', () => {
+    // London moves to BST on Sunday 2026-03-29: Friday 27th 15:00 GMT → Monday 30th 10:00 BST = 09:00 UTC.
+    expect(due('by 10:00 on the next business day', local('2026-03-27T15:00'))).toEqual(utc('2026-03-30T09:00:00Z'));
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkPolicy } from '../../src/cli/check-policy.js';
+import { DURATION_FORMS } from '../../src/domain/duration.js';
 import {
   findSeverity, loadPolicy, parsePolicy, policyCalendar, PolicyError, severityNames, severityRank, summarizePolicy,
 } from '../../src/config/policy/index.js';
@@ -96,7 +97,11 @@ describe('parsePolicy: valid files', () => {
 describe('parsePolicy: errors name their path', () => {
   it('reports a misspelt duration at its path (the spec example)', () => {
     const bad = BASE.replace('targets: { resolve: 3 business days }', 'targets: { resolve: 3 buisness days }');
-    expect(errorsOf(bad)).toEqual(['severities[1].targets.resolve: "3 buisness days" is not a duration']);
+    expect(errorsOf(bad)).toEqual([`severities[1].targets.resolve: "3 buisness days" is not a duration (accepted: ${DURATION_FORMS})`]);
+    // The accepted words are spelled out, calendar deadlines included.
+    expect(DURATION_FORMS).toContain('next business day');
+    expect(DURATION_FORMS).toContain('end of business day');
+    expect(DURATION_FORMS).toContain('by 17:00 on the next business day');
   });
 
   it('reports an unknown schedule in a tier (the brief example)', () => {
@@ -112,7 +117,7 @@ describe('parsePolicy: errors name their path', () => {
     const issues = errorsOf(bad);
     expect(issues).toEqual(expect.arrayContaining([
       'timezone: "Europe/Londn" is not an IANA time zone (e.g. Europe/London)',
-      'severities[1].targets.resolve: "3 buisness days" is not a duration',
+      `severities[1].targets.resolve: "3 buisness days" is not a duration (accepted: ${DURATION_FORMS})`,
       expect.stringMatching(/^escalation_policies\.default\.tiers\[2\]\.ack_timeout: "2 business hours" is business time/),
       'schedules.primary.members[1]: unknown person "dave"',
     ]));
@@ -277,7 +282,7 @@ describe('loadPolicy and checkPolicy', () => {
     expect(r.ok).toBe(false);
     expect(r.output.split('\n')).toEqual([
       `✗ ${file}: 2 problems`,
-      '  severities[1].targets.resolve: "3 buisness days" is not a duration',
+      `  severities[1].targets.resolve: "3 buisness days" is not a duration (accepted: ${DURATION_FORMS})`,
       '  escalation_policies.default.tiers[2].targets[0]: unknown person "zoe"',
     ]);
   });

@@ -38,9 +38,18 @@ describe('renderTemplate', () => {
     expect(out).toBe('🚨 INCIDENT: SEV1 - API down\nDetected: 2026-03-02 10:00 GMT\nImpact: All requests fail\nAssigned: Alice\nIncident: #12\nStatus: Investigating');
   });
 
-  it('writes an em dash for missing, empty or unknown variables', () => {
+  it('writes an em dash for missing, empty or unknown variables beside given ones', () => {
     expect(renderTemplate('{title}|{commander}|{nonsense}', { title: 'X', commander: '' })).toBe('X|—|—');
-    expect(renderTemplate('{a}', { a: undefined })).toBe('—');
+  });
+
+  it('leaves out a line whose every field is empty, instead of printing "ETA: —"', () => {
+    const tpl = 'UPDATE: {title}\nETA: {eta}\nRoot Cause: {root_cause}\nNext Update: {next_update}';
+    expect(renderTemplate(tpl, { title: 'API down', eta: '', next_update: '11:00' })).toBe('UPDATE: API down\nNext Update: 11:00');
+    expect(renderTemplate(tpl, { title: 'API down', eta: '12:30 GMT', root_cause: 'bad deploy', next_update: '11:00' })).toBe(
+      'UPDATE: API down\nETA: 12:30 GMT\nRoot Cause: bad deploy\nNext Update: 11:00',
+    );
+    // A synonym still fills it: runbook 003 writes {estimate} and {brief_cause}.
+    expect(renderTemplate('ETA: {estimate}\nRoot Cause: {brief_cause}', { eta: '2h' })).toBe('ETA: 2h');
   });
 
   it('renders numbers, including zero', () => {
@@ -57,7 +66,7 @@ describe('renderTemplate', () => {
   });
 
   it('leaves non-placeholder braces alone and does not read inherited keys', () => {
-    expect(renderTemplate('{"a": 1} {scheduled/not_required} {constructor}', {})).toBe('{"a": 1} {scheduled/not_required} —');
+    expect(renderTemplate('{title} {"a": 1} {scheduled/not_required} {constructor}', { title: 'X' })).toBe('X {"a": 1} {scheduled/not_required} —');
   });
 });
 

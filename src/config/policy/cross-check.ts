@@ -98,6 +98,18 @@ export function crossCheck(p: PolicyShape, report: Report): void {
     }
     const page = str(s.page);
     if (page && !policies.has(page)) report(['severities', i, 'page'], `unknown escalation policy "${page}"`);
+    if (isObj(s.updates) && s.updates.every !== undefined && s.updates.at !== undefined) {
+      report(['severities', i, 'updates', 'at'], 'give either every (an interval) or at (fixed times of day), not both');
+    }
+    for (const [phase, entriesOf] of entries(s.checklists)) {
+      for (const [j, e] of items(entriesOf)) {
+        const use = isObj(e) ? str(e.use) : undefined;
+        if (use && !(isObj(p.checklists) && Object.hasOwn(p.checklists, use))) {
+          report(['severities', i, 'checklists', phase, j, 'use'], `unknown checklist "${use}" (define it under the top-level checklists)`);
+        }
+      }
+    }
+    for (const [name, tpl] of entries(s.templates)) checkPlaceholders(tpl, ['severities', i, 'templates', name], report);
     const auto = isObj(s.auto_escalate) ? str(s.auto_escalate.page) : undefined;
     if (auto && !policies.has(auto)) report(['severities', i, 'auto_escalate', 'page'], `unknown escalation policy "${auto}"`);
     for (const [j, n] of items(s.notify)) {

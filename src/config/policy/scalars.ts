@@ -2,7 +2,7 @@
 // readable message.
 import { IANAZone, DateTime } from 'luxon';
 import { z } from 'zod';
-import { parseDuration, type Duration } from '../../domain/duration.js';
+import { DURATION_FORMS, parseDuration, type Duration } from '../../domain/duration.js';
 
 export type WallDuration = Extract<Duration, { kind: 'wall' }>;
 
@@ -44,9 +44,9 @@ export const count = scalar<number>((v) => {
 });
 
 export const duration = scalar<Duration>((v) => {
-  if (typeof v !== 'string') return { error: `${show(v)} is not a duration (give a unit, e.g. 15m, 4h, 3 business days)` };
+  if (typeof v !== 'string') return { error: `${show(v)} is not a duration (give a unit; accepted: ${DURATION_FORMS})` };
   const d = parseDuration(v);
-  return d ? { ok: d } : { error: `${show(v)} is not a duration` };
+  return d ? { ok: d } : { error: `${show(v)} is not a duration (accepted: ${DURATION_FORMS})` };
 });
 
 // Escalation timers fire on the clock; "2 business hours" would silently stall a page overnight.
@@ -54,7 +54,7 @@ export const wallDuration = scalar<WallDuration>((v) => {
   if (typeof v !== 'string') return { error: `${show(v)} is not a duration (give a unit, e.g. 15m)` };
   const d = parseDuration(v);
   if (!d) return { error: `${show(v)} is not a duration` };
-  if (d.kind !== 'wall') return { error: `${show(v)} is business time; this must be wall-clock (e.g. 15m)` };
+  if (d.kind !== 'wall') return { error: `${show(v)} is ${d.kind === 'calendar' ? 'a calendar deadline' : 'business time'}; this must be wall-clock (e.g. 15m)` };
   return { ok: d };
 });
 

@@ -48,6 +48,8 @@ const EscalationPolicySchema = z.strictObject({
   tiers: list(TierSchema).min(1, 'needs at least one tier'),
 });
 
+const ChecklistEntry = z.union([text, z.strictObject({ use: text })]);
+
 const SeveritySchema = z.strictObject({
   id,
   name: text.optional(),
@@ -58,6 +60,9 @@ const SeveritySchema = z.strictObject({
   updates: z
     .strictObject({
       every: duration.optional(),
+      // "twice daily", "daily at 10:00": nudges at these local times instead of after an interval.
+      at: list(clock).min(1, 'needs at least one time').optional(),
+      days: z.enum(['business', 'all']).default('business'),
       // Cadence that relaxes once stabilised (runbook 002: 15m, then 30–60m).
       by_status: z
         .strictObject({ investigating: duration.optional(), identified: duration.optional(), monitoring: duration.optional() })
@@ -79,6 +84,13 @@ const SeveritySchema = z.strictObject({
   public: z.boolean().default(false),
   runbooks: list(text).default([]),
   checklist: list(text).default([]),
+  // Phase checklists: posted when the incident enters the phase, ticked with `/incident check <n>`.
+  // An entry is an item, or `{ use: name }` for a shared list under the top-level `checklists`.
+  checklists: z
+    .strictObject({ declared: list(ChecklistEntry).optional(), mitigated: list(ChecklistEntry).optional(), resolved: list(ChecklistEntry).optional() })
+    .optional(),
+  // Runbook 003 words its resolution differently per severity; overrides `templates` for this one.
+  templates: z.partialRecord(z.enum(TEMPLATE_NAMES), z.string()).optional(),
   // Issue #16: this severity's role sources (over the top-level ones), the roles nobody may leave
   // empty, and how long they may stay empty before the channel is nudged.
   roles: SeverityRolesSchema.optional(),
@@ -119,6 +131,8 @@ export const PolicyObject = z.strictObject({
     .strictObject({ title: text, publish_after: duration.default(() => defaultDuration('30m')), url: text.optional() })
     .optional(),
   templates: z.partialRecord(z.enum(TEMPLATE_NAMES), z.string()).optional(),
+  // Shared checklists by name (`use: intake` in a severity's phase checklist).
+  checklists: z.record(z.string(), list(text)).default({}),
   postmortem: z.strictObject({ sections: list(text).default([]) }).optional(),
   reactions: z
     .strictObject({

@@ -23,6 +23,7 @@ export function summarizePolicy(p: Policy): string {
       s.targets?.mitigate ? `mitigate ${showDuration(s.targets.mitigate)}` : '',
       s.targets?.resolve ? `resolve ${showDuration(s.targets.resolve)}` : '',
       s.updates?.every ? `updates every ${showDuration(s.updates.every)}` : '',
+      s.updates?.at ? `updates at ${s.updates.at.join(', ')} ${s.updates.days === 'business' ? 'on business days' : 'every day'}` : '',
       s.updates?.by_status ? `updates by status ${Object.entries(s.updates.by_status).map(([k, d]) => `${k} ${showDuration(d as Duration)}`).join(', ')}` : '',
       s.page ? `pages ${s.page}` : 'no paging',
       s.auto_escalate ? `pages ${s.auto_escalate.page} if unmitigated after ${showDuration(s.auto_escalate.after)}` : '',

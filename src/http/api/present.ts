@@ -6,6 +6,7 @@ import { findSeverity } from '../../config/policy/index.js';
 import { personName } from '../../service/actor.js';
 import type { Incident } from '../../service/incident-view.js';
 import { timelineOf } from '../../service/timeline.js';
+import { inChunks } from '../../store/chunks.js';
 import type { Db } from '../../store/db.js';
 import { pageNotifications, pages } from '../../store/schema.js';
 import { iso } from '../json.js';
@@ -41,9 +42,10 @@ export function timelineJson(db: Db, incidentId: number) {
 
 export function pagesJson(db: Db, incidentId: number) {
   const rows = db.select().from(pages).where(eq(pages.incidentId, incidentId)).orderBy(asc(pages.id)).all();
-  const notes = rows.length
-    ? db.select().from(pageNotifications).where(inArray(pageNotifications.pageId, rows.map((p) => p.id))).orderBy(asc(pageNotifications.id)).all()
-    : [];
+  const notes = inChunks(
+    rows.map((p) => p.id),
+    (slice) => db.select().from(pageNotifications).where(inArray(pageNotifications.pageId, slice)).all(),
+  ).sort((a, b) => a.id - b.id);
   return rows.map((p) => ({
     id: p.id,
     policy: p.policy,

@@ -53,17 +53,18 @@ export function targetsMissedBySeverity(db: Db): BySeverity {
     .all();
 }
 
-export type Durations = { severity: string; toAckMs: number | null; toResolveMs: number | null }[];
+/** Cumulative bucket counts, sum and count of one duration per severity, as a histogram exposes them. */
+export type DurationBuckets = { severity: string; buckets: number[]; sum: number; count: number }[];
 
-/** Time to first acknowledgement and to resolution of every incident, for the MTTA/MTTR histograms. */
-export function incidentDurations(db: Db): Durations {
-  return db
-    .select({ severity: incidents.severity, declaredAt: incidents.declaredAt, acknowledgedAt: incidents.acknowledgedAt, resolvedAt: incidents.resolvedAt })
-    .from(incidents)
-    .all()
-    .map((r) => ({
-      severity: r.severity,
-      toAckMs: r.acknowledgedAt ? r.acknowledgedAt.getTime() - r.declaredAt.getTime() : null,
-      toResolveMs: r.resolvedAt ? r.resolvedAt.getTime() - r.declaredAt.getTime() : null,
-    }));
+/**
+ * A histogram of `end - declared_at` (seconds) over every incident where `end` is set, by severity,
+ * counted by SQLite in one pass: the history is never loaded into memory.
+ */
+export function durationBuckets(db: Db, end: 'acknowledged_at' | 'resolved_at', upperBounds: number[]): DurationBuckets {
+  const d = sql.raw(`(${end} - declared_at)`);
+  const cols = upperBounds.map((b, i) => sql`, coalesce(sum(${d} <= ${b * 1000}), 0) as ${sql.raw(`b${i}`)}`);
+  const rows = db.all<Record<string, number | string>>(sql`
+    select severity, count(${sql.raw(end)}) as n, coalesce(sum(${d}), 0) / 1000.0 as total ${sql.join(cols, sql``)}
+    from incidents where ${sql.raw(end)} is not null group by severity`);
+  return rows.map((r) => ({ severity: String(r.severity), buckets: upperBounds.map((_, i) => Number(r[`b${i}`])), sum: Number(r.total), count: Number(r.n) }));
 }

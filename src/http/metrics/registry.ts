@@ -1,13 +1,14 @@
 // Klaxon's Prometheus metrics, one Registry per app so two apps in one process (tests) never
 // share series. Gauges and DB-backed counters are recomputed from SQLite on each scrape; outbox
 // deliveries are counted from the dispatcher's events because attempts leave no row of their own.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { HttpDeps } from '../deps.js';
 import type { Db } from '../../store/db.js';
 import { dbHealthy } from '../../store/db.js';
 import { outboxCounts } from '../outbox-health.js';
 import { registerAlertMetrics } from './alerts.js';
-import { type BySeverity, escalationsBySeverity, incidentDurations, openBySeverity, pagesBySeverity, targetsMissedBySeverity } from './queries.js';
+import { type BySeverity, durationBuckets, escalationsBySeverity, openBySeverity, pagesBySeverity, targetsMissedBySeverity } from './queries.js';
+import { sqlHistogram } from './sql-histogram.js';
 
 /** Seconds: 1m … 1w, the range acknowledgement and resolution times actually span. */
 const ACK_BUCKETS = [60, 300, 600, 900, 1800, 3600, 7200, 14400, 43200, 86400];
@@ -19,13 +20,23 @@ export function createMetrics(deps: HttpDeps): Registry {
   const register = new Registry();
   collectDefaultMetrics({ register });
 
-  /** Runs a DB read unless the database is gone; a scrape then keeps the last values and says db_up 0. */
+  /**
+   * Runs a DB read unless the database is gone; a scrape then keeps the last values and says db_up 0.
+   * Each read runs once per scrape however many series share it (a scrape collects every metric
+   * in one turn of the event loop; the memo is dropped on the next).
+   */
+  const memo = new Map<(db: Db) => unknown, unknown>();
   const read = <T>(fn: (db: Db) => T): T | null => {
+    if (memo.has(fn)) return memo.get(fn) as T | null;
+    if (memo.size === 0) setImmediate(() => memo.clear());
+    let out: T | null;
     try {
-      return dbHealthy(db) ? fn(db) : null;
+      out = dbHealthy(db) ? fn(db) : null;
     } catch {
-      return null;
+      out = null;
     }
+    memo.set(fn, out);
+    return out;
   };
 
   new Gauge({
@@ -72,23 +83,24 @@ export function createMetrics(deps: HttpDeps): Registry {
   dbCounter('klaxon_pages_exhausted_total', 'Pages that ran out of tiers with nobody acknowledging', (d) => pagesBySeverity(d, 'exhausted'));
   dbCounter('klaxon_targets_missed_total', 'Acknowledge and resolve targets missed', targetsMissedBySeverity);
 
-  const durationHistogram = (name: string, help: string, buckets: number[], pick: 'toAckMs' | 'toResolveMs') =>
-    new Histogram({
-      name,
-      help,
-      labelNames: ['severity'],
-      buckets,
-      registers: [register],
-      collect() {
-        const rows = read(incidentDurations);
-        if (!rows) return;
-        this.reset();
-        for (const s of severities) this.zero({ severity: s });
-        for (const r of rows) if (r[pick] !== null) this.observe({ severity: r.severity }, r[pick]! / 1000);
-      },
-    });
-  durationHistogram('klaxon_time_to_acknowledge_seconds', 'Declaration to first acknowledgement; MTTA is _sum / _count', ACK_BUCKETS, 'toAckMs');
-  durationHistogram('klaxon_time_to_resolve_seconds', 'Declaration to resolution; MTTR is _sum / _count', RESOLVE_BUCKETS, 'toResolveMs');
+  // MTTA/MTTR histograms bucketed by SQLite (queries.ts) rather than observed row by row in memory.
+  const queries = {
+    acknowledged_at: (d: Db) => durationBuckets(d, 'acknowledged_at', ACK_BUCKETS),
+    resolved_at: (d: Db) => durationBuckets(d, 'resolved_at', RESOLVE_BUCKETS),
+  };
+  const durationHistogram = (name: string, help: string, upperBounds: number[], end: keyof typeof queries) =>
+    register.registerMetric(
+      sqlHistogram(name, help, upperBounds, () => {
+        const rows = read(queries[end]);
+        if (!rows) return null;
+        // Every policy severity is present (zeros when none), as prom-client's `zero` would give.
+        const found = new Map(rows.map((r) => [r.severity, r]));
+        for (const sev of severities) if (!found.has(sev)) found.set(sev, { severity: sev, buckets: upperBounds.map(() => 0), sum: 0, count: 0 });
+        return [...found.values()];
+      }),
+    );
+  durationHistogram('klaxon_time_to_acknowledge_seconds', 'Declaration to first acknowledgement; MTTA is _sum / _count', ACK_BUCKETS, 'acknowledged_at');
+  durationHistogram('klaxon_time_to_resolve_seconds', 'Declaration to resolution; MTTR is _sum / _count', RESOLVE_BUCKETS, 'resolved_at');
 
   const outboxGauge = (name: string, help: string, status: 'pending' | 'failed') =>
     new Gauge({

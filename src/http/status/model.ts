@@ -1,9 +1,12 @@
-// What the public may see right now, read once per request and shared by /status, /status.json
-// and the Atom feed so the three can never disagree.
-import { and, desc, eq, gte, inArray, ne, or } from 'drizzle-orm';
+// What the public may see right now, shared by /status, /status.json and the Atom feed so the
+// three can never disagree (routes.ts keeps one for the pages' max-age).
+import { and, desc, eq, gte, inArray } from 'drizzle-orm';
 import { findSeverity, type Policy, severityRank } from '../../config/policy/index.js';
+import { inChunks } from '../../store/chunks.js';
 import type { Db } from '../../store/db.js';
 import { incidents, timelineEvents } from '../../store/schema.js';
+
+type TimelineEvent = typeof timelineEvents.$inferSelect;
 import { type Day, dayBars, historyStart } from './days.js';
 import { publicText, type Status } from './public-text.js';
 import { isPubliclyVisible } from './visibility.js';
@@ -55,42 +58,67 @@ function publicUpdates(events: { id: number; at: Date; kind: string; text: strin
   return out.reverse();
 }
 
+/**
+ * The newest resolved incidents shown (page, JSON and feed): a long history must not make every
+ * request bigger. The 90-day strip still counts every public incident of each day.
+ */
+export const RESOLVED_SHOWN = 50;
+
 export function loadStatus(db: Db, policy: Policy, now: Date): StatusModel {
   const from = historyStart(now, policy.timezone);
-  const candidates = db
-    .select()
-    .from(incidents)
-    .where(or(ne(incidents.status, 'resolved'), gte(incidents.resolvedAt, from)))
-    .all()
-    .filter((i) => isPubliclyVisible(policy, i, now));
-
-  const ids = candidates.map((i) => i.id);
-  const events = ids.length
-    ? db
-        .select()
-        .from(timelineEvents)
-        .where(and(inArray(timelineEvents.incidentId, ids), eq(timelineEvents.public, true)))
-        .orderBy(desc(timelineEvents.at), desc(timelineEvents.id))
-        .all()
+  const publicIds = policy.severities.filter((s) => s.public).map((s) => s.id);
+  const span = { id: incidents.id, title: incidents.title, severity: incidents.severity, status: incidents.status, declaredAt: incidents.declaredAt, resolvedAt: incidents.resolvedAt };
+  // Open ones by the status index, resolved ones in the window by the resolved_at index: neither
+  // reads the whole history. Only public severities, a short constant list.
+  const candidates = publicIds.length
+    ? [
+        ...db.select(span).from(incidents).where(and(inArray(incidents.status, ['investigating', 'identified', 'monitoring']), inArray(incidents.severity, publicIds))).all(),
+        ...db.select(span).from(incidents).where(and(gte(incidents.resolvedAt, from), inArray(incidents.severity, publicIds))).all(),
+      ].filter((i) => isPubliclyVisible(policy, i, now))
     : [];
 
-  const shown: PublicIncident[] = candidates.map((i) => ({
+  const open = candidates.filter((i) => i.status !== 'resolved');
+  const resolved = candidates
+    .filter((i) => i.status === 'resolved')
+    .sort((a, b) => b.resolvedAt!.getTime() - a.resolvedAt!.getTime())
+    .slice(0, RESOLVED_SHOWN);
+  // Updates only for the incidents shown, each incident's by the timeline index.
+  const events = new Map<number, TimelineEvent[]>();
+  for (const e of inChunks([...open, ...resolved].map((i) => i.id), (slice) =>
+    db
+      .select()
+      .from(timelineEvents)
+      .where(and(inArray(timelineEvents.incidentId, slice), eq(timelineEvents.public, true)))
+      .orderBy(desc(timelineEvents.at), desc(timelineEvents.id))
+      .all(),
+  )) {
+    const list = events.get(e.incidentId) ?? [];
+    list.push(e);
+    events.set(e.incidentId, list);
+  }
+  const shown = (i: (typeof candidates)[number]): PublicIncident => ({
     number: i.id,
     title: i.title,
     severity: publicSeverity(policy, i.severity),
     status: i.status,
     declaredAt: i.declaredAt,
     resolvedAt: i.resolvedAt,
-    updates: publicUpdates(events.filter((e) => e.incidentId === i.id)),
-  }));
+    updates: publicUpdates(events.get(i.id) ?? []),
+  });
 
-  const open = shown.filter((i) => i.status !== 'resolved').sort((a, b) => a.severity.rank - b.severity.rank || a.declaredAt.getTime() - b.declaredAt.getTime());
-  const resolved = shown.filter((i) => i.status === 'resolved').sort((a, b) => b.resolvedAt!.getTime() - a.resolvedAt!.getTime());
   const days = dayBars(
-    shown.map((i) => ({ number: i.number, severityRank: i.severity.rank, declaredAt: i.declaredAt, resolvedAt: i.resolvedAt })),
+    candidates.map((i) => ({ number: i.id, severityRank: severityRank(policy, i.severity), declaredAt: i.declaredAt, resolvedAt: i.resolvedAt })),
     now,
     policy.timezone,
   );
   const severities = policy.severities.filter((s) => s.public).map((s) => publicSeverity(policy, s.id));
-  return { title: statusTitle(policy), now, timezone: policy.timezone, open, resolved, days, severities };
+  return {
+    title: statusTitle(policy),
+    now,
+    timezone: policy.timezone,
+    open: open.map(shown).sort((a, b) => a.severity.rank - b.severity.rank || a.declaredAt.getTime() - b.declaredAt.getTime()),
+    resolved: resolved.map(shown),
+    days,
+    severities,
+  };
 }

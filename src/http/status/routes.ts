@@ -5,11 +5,12 @@ import type { HttpDeps } from '../deps.js';
 import { sendJson, sendText } from '../server.js';
 import { renderAtom } from './feed.js';
 import { statusJson } from './json.js';
-import { loadStatus } from './model.js';
+import { loadStatus, type StatusModel } from './model.js';
 import { renderStatusPage } from './page.js';
 
 // Short enough that an update shows within a minute, long enough to absorb a refresh storm behind a CDN.
-const CACHE = 'public, max-age=30';
+const MAX_AGE_S = 30;
+const CACHE = `public, max-age=${MAX_AGE_S}`;
 
 /** The public address of /status: the policy's `status_page.url`, else this request's host. */
 function statusUrl(deps: HttpDeps, req: IncomingMessage): string {
@@ -17,7 +18,18 @@ function statusUrl(deps: HttpDeps, req: IncomingMessage): string {
 }
 
 export function mountStatus(deps: HttpDeps): void {
-  const model = () => loadStatus(deps.db, deps.service.policy, deps.clock.now());
+  // One model serves every request for up to the pages' max-age, and is rebuilt sooner when
+  // anything was written since (this process is the database's one writer, so its change count
+  // moves with every commit): a refresh storm costs one read, and a new update shows at once.
+  let kept: { model: StatusModel; at: number; version: number } | undefined;
+  const version = () => deps.db.$client.prepare('select total_changes()').pluck().get() as number;
+  const model = (): StatusModel => {
+    const now = deps.clock.now();
+    const v = version();
+    const age = kept ? now.getTime() - kept.at : Infinity;
+    if (!kept || kept.version !== v || age < 0 || age >= MAX_AGE_S * 1000) kept = { model: loadStatus(deps.db, deps.service.policy, now), at: now.getTime(), version: v };
+    return kept.model;
+  };
   deps.http.route('GET', '/status', (_req, res) => {
     res.setHeader('cache-control', CACHE);
     sendText(res, 200, renderStatusPage(model()), 'text/html; charset=utf-8');

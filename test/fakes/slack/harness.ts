@@ -62,6 +62,11 @@ export async function slackKlaxon(o: SlackKlaxonOptions = {}) {
   if (socket) await socket.connected();
   const eventsUrl = `http://127.0.0.1:${app.port}/slack/events`;
   let responses = 0;
+  /** What each slash command's ack carried (Klaxon answers inside the ack), by its response_url. */
+  const acked = new Map<string, Record<string, unknown>>();
+  const keepAck = (url: string, body: unknown) => {
+    if (body && typeof body === 'object' && Object.keys(body).length) acked.set(new URL(url).pathname, body as Record<string, unknown>);
+  };
 
   const h = {
     fake,
@@ -81,10 +86,11 @@ export async function slackKlaxon(o: SlackKlaxonOptions = {}) {
       const fields = slashCommand(text, { ...u, responseUrl });
       const started = performance.now();
       if (socket) {
-        await socket.send('slash_commands', fields);
+        keepAck(responseUrl, await socket.send('slash_commands', fields));
         return { status: 200, ms: performance.now() - started, responseUrl, fields };
       }
       const r = await postSigned(eventsUrl, form(fields), { secret: SECRET });
+      if (r.body.startsWith('{')) keepAck(responseUrl, JSON.parse(r.body));
       return { ...r, responseUrl, fields };
     },
 
@@ -108,10 +114,10 @@ export async function slackKlaxon(o: SlackKlaxonOptions = {}) {
       return postSigned(eventsUrl, interactionForm(payload), { secret: SECRET });
     },
 
-    /** What Klaxon answered at a response_url. */
+    /** What Klaxon answered to the command that carried this response_url: in its ack, or later at the URL. */
     answerAt(url: string): Record<string, unknown> | undefined {
       const path = new URL(url).pathname;
-      return fake.responded.find((r) => r.path === path)?.body;
+      return acked.get(path) ?? fake.responded.find((r) => r.path === path)?.body;
     },
 
     async answer(url: string): Promise<Record<string, unknown>> {

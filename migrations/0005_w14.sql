@@ -1,0 +1,2 @@
+CREATE INDEX `incidents_resolved_at` ON `incidents` (`resolved_at`);--> statement-breakpoint
+CREATE INDEX `timeline_target_missed` ON `timeline_events` (`incident_id`) WHERE "timeline_events"."kind" like 'target_missed:%';

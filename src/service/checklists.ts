@@ -1,0 +1,76 @@
+// Phase checklists (runbook 003's "Detection & triage", "Initial response", "Resolution" steps):
+// posted when the incident enters a phase, ticked with `/incident check <n>`, shown by `status`
+// and in the postmortem draft. Items are numbered across the incident so a number never changes.
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Policy, Severity } from '../config/policy/index.js';
+import { USAGE } from '../domain/commands.js';
+import { checklistItems } from '../store/schema.js';
+import type { Db, Tx } from '../store/db.js';
+import { type Actor, personName } from './actor.js';
+import type { Ctx } from './context.js';
+import { UserError } from './errors.js';
+import { formatTime, type Incident } from './incident-view.js';
+import { postToIncident } from './outbox-writer.js';
+import { addTimeline } from './timeline.js';
+
+export type Phase = 'declared' | 'mitigated' | 'resolved';
+const HEADING: Record<Phase, string> = { declared: 'Checklist', mitigated: 'Mitigated: next steps', resolved: 'Resolved: wrap-up' };
+
+/** The items a severity lists for a phase, shared lists (`use: intake`) spelled out in place. */
+export function phaseItems(policy: Policy, sev: Severity, phase: Phase): string[] {
+  const own = sev.checklists?.[phase] ?? [];
+  const items = own.flatMap((e) => (typeof e === 'string' ? [e] : (policy.checklists[e.use] ?? [])));
+  // `checklist` (SPEC §7) is the declared phase's list too.
+  return phase === 'declared' ? [...sev.checklist, ...items] : items;
+}
+
+type Item = typeof checklistItems.$inferSelect;
+
+export function itemsOf(tx: Tx | Db, incidentId: number): Item[] {
+  return tx.select().from(checklistItems).where(eq(checklistItems.incidentId, incidentId)).orderBy(asc(checklistItems.n)).all();
+}
+
+const line = (policy: Policy, i: Item) =>
+  i.checkedAt ? `☑ ${i.n}. ${i.text} (${personName(policy, i.checkedBy)}, ${formatTime(policy, i.checkedAt)})` : `☐ ${i.n}. ${i.text}`;
+
+/** Every item with its state, for `status` and the postmortem draft. */
+export function checklistLines(tx: Tx | Db, policy: Policy, incidentId: number): string[] {
+  return itemsOf(tx, incidentId).map((i) => line(policy, i));
+}
+
+/**
+ * Stores the phase's items (once: entering a phase again adds nothing) and returns their lines.
+ * The caller decides where they are shown (the declaration message carries the first list).
+ */
+export function openPhase(ctx: Ctx, inc: Incident, sev: Severity, phase: Phase): string[] {
+  const texts = phaseItems(ctx.policy, sev, phase);
+  if (texts.length === 0) return [];
+  const already = ctx.tx.select({ n: sql<number>`count(*)` }).from(checklistItems).where(and(eq(checklistItems.incidentId, inc.id), eq(checklistItems.phase, phase))).get();
+  if ((already?.n ?? 0) > 0) return [];
+  const last = ctx.tx.select({ n: sql<number>`coalesce(max(${checklistItems.n}), 0)` }).from(checklistItems).where(eq(checklistItems.incidentId, inc.id)).get();
+  let n = last?.n ?? 0;
+  const rows = texts.map((text) => ({ incidentId: inc.id, n: ++n, phase, text }));
+  ctx.tx.insert(checklistItems).values(rows).run();
+  return rows.map((r) => `☐ ${r.n}. ${r.text}`);
+}
+
+/** Entering `mitigated` or `resolved`: posts that phase's list, with how to tick it. */
+export function postPhase(ctx: Ctx, inc: Incident, sev: Severity, phase: Exclude<Phase, 'declared'>): void {
+  const lines = openPhase(ctx, inc, sev, phase);
+  if (lines.length === 0) return;
+  const text = [`${HEADING[phase]} for #${inc.id} (tick with \`check #${inc.id} <n>\`):`, ...lines].join('\n');
+  postToIncident(ctx, inc.id, () => ({ text, title: `${HEADING[phase]} #${inc.id}`, lines, tone: 'info' }));
+}
+
+export function checkItem(ctx: Ctx, actor: Actor, inc: Incident, n: number): Item {
+  const item = ctx.tx.select().from(checklistItems).where(and(eq(checklistItems.incidentId, inc.id), eq(checklistItems.n, n))).get();
+  if (!item) {
+    const count = itemsOf(ctx.tx, inc.id).length;
+    throw new UserError('invalid', count ? `#${inc.id} has no checklist item ${n} (items 1–${count}).` : `#${inc.id} has no checklist.`, USAGE.check);
+  }
+  if (item.checkedAt) throw new UserError('invalid', `Item ${n} of #${inc.id} was ticked already by ${personName(ctx.policy, item.checkedBy)}.`);
+  ctx.tx.update(checklistItems).set({ checkedAt: ctx.now, checkedBy: actor.id }).where(and(eq(checklistItems.incidentId, inc.id), eq(checklistItems.n, n))).run();
+  addTimeline(ctx, inc.id, 'check', actor.id, `${actor.name} ticked ${n}. ${item.text}`);
+  postToIncident(ctx, inc.id, () => ({ text: `☑ ${n}. ${item.text} (${actor.name})`, tone: 'good' }));
+  return { ...item, checkedAt: ctx.now, checkedBy: actor.id };
+}

@@ -1,0 +1,108 @@
+// A long history: more incidents than SQLite binds parameters in one statement (32,766), and the
+// SQL aggregation of `stats` checked against the pure definition in domain/stats.ts.
+import { describe, expect, it } from 'vitest';
+import { parseDuration } from '../../src/domain/duration.js';
+import { computeStats, computeTotal, type IncidentFacts } from '../../src/domain/stats.js';
+import { loadStatus, RESOLVED_SHOWN } from '../../src/http/status/model.js';
+import { rolesFor } from '../../src/service/incident-view.js';
+import { statsReport } from '../../src/service/stats-report.js';
+import type { Db } from '../../src/store/db.js';
+import { harness } from '../helpers/harness.js';
+
+const DAY = 86400_000;
+const NOW = Date.parse('2026-03-04T10:00:00Z');
+
+/** A deterministic pseudo-random sequence, so a failure reproduces. */
+function prng(seed: number) {
+  return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+}
+
+/** Writes incidents straight into the tables (the service would take minutes for 33k). */
+function write(db: Db, facts: (IncidentFacts & { id: number })[]): void {
+  const c = db.$client;
+  const inc = c.prepare(
+    "insert into incidents (id, title, severity, status, declared_at, declared_by, last_update_at, acknowledged_at, mitigated_at, resolved_at, targets_missed, postmortem_due_at, postmortem_done_at) values (?, ?, ?, ?, ?, 'alice', ?, ?, ?, ?, ?, ?, ?)",
+  );
+  const ev = c.prepare("insert into timeline_events (incident_id, at, kind, actor, text, public, public_text, status) values (?, ?, ?, 'klaxon', ?, ?, ?, ?)");
+  const role = c.prepare("insert into role_assignments (incident_id, role, person, assigned_at) values (?, 'commander', 'alice', ?)");
+  const ms = (d: Date | null) => d?.getTime() ?? null;
+  c.transaction(() => {
+    for (const f of facts) {
+      const d = f.declaredAt.getTime();
+      inc.run(f.id, `Incident ${f.id}`, f.severity, f.resolvedAt ? 'resolved' : 'investigating', d, d, ms(f.acknowledgedAt), ms(f.mitigatedAt ?? null), ms(f.resolvedAt), f.targetsMissed, ms(f.postmortemDueAt), ms(f.postmortemDoneAt));
+      role.run(f.id, d);
+      ev.run(f.id, d, 'declared', `Declared #${f.id}`, 1, 'Investigating', 'investigating');
+      for (const role of f.missedRoles ?? []) ev.run(f.id, d + 120_000, `role_missed:${role}`, `Nobody was ${role}`, 0, null, null);
+      for (const t of f.missedTargets ?? []) ev.run(f.id, d + 60_000, `target_missed:${t}`, `Missed ${t}`, 0, null, null);
+      if (f.resolvedAt) ev.run(f.id, f.resolvedAt.getTime(), 'resolved', 'Resolved', 1, 'Fixed', 'resolved');
+    }
+  })();
+}
+
+function randomFacts(n: number, spanDays: number, seed: number): (IncidentFacts & { id: number })[] {
+  const r = prng(seed);
+  const sevs = ['sev1', 'sev2', 'sev3', 'sev0-retired'];
+  return Array.from({ length: n }, (_, i) => {
+    const declared = NOW - Math.floor(r() * spanDays * DAY);
+    const pick = <T>(p: number, v: () => T) => (r() < p ? v() : null);
+    const missed = ['acknowledge', 'mitigate', 'resolve'].filter(() => r() < 0.2);
+    const due = pick(0.4, () => new Date(declared + Math.floor(r() * 10 * DAY)));
+    return {
+      id: i + 1,
+      severity: sevs[Math.floor(r() * sevs.length)],
+      declaredAt: new Date(declared),
+      acknowledgedAt: pick(0.7, () => new Date(declared + Math.floor(r() * 3600_000))),
+      mitigatedAt: pick(0.6, () => new Date(declared + Math.floor(r() * 7200_000))),
+      resolvedAt: pick(0.8, () => new Date(declared + Math.floor(r() * DAY))),
+      targetsMissed: missed.length,
+      missedTargets: missed,
+      missedRoles: ['scribe', 'comms'].filter(() => r() < 0.15),
+      postmortemDueAt: due,
+      postmortemDoneAt: due ? pick(0.6, () => new Date(due.getTime() + Math.floor((r() - 0.5) * 4 * DAY))) : null,
+    };
+  });
+}
+
+describe('stats aggregated in SQL', () => {
+  it('agrees with the pure definition on a random history, per severity and in total', () => {
+    const h = harness({ start: new Date(NOW).toISOString() });
+    const facts = randomFacts(600, 60, 7);
+    write(h.db, facts);
+    const window = parseDuration('30d') as Extract<ReturnType<typeof parseDuration>, { kind: 'wall' }>;
+    const r = statsReport(h.db, h.policy, new Date(NOW), window);
+    const from = new Date(NOW - window.ms);
+    const to = new Date(NOW + 1);
+    const order = h.policy.severities.map((s) => s.id);
+    const round = (s: object) => JSON.parse(JSON.stringify(s, (_k, v) => (typeof v === 'number' ? Math.round(v) : v)));
+    expect(round(r.rows)).toEqual(round(computeStats(facts, order, from, to, new Date(NOW))));
+    expect(round(r.total)).toEqual(round(computeTotal(facts, from, to, new Date(NOW))));
+    // The window really cut the history: some incidents are outside it.
+    expect(r.total.incidents).toBeGreaterThan(100);
+    expect(r.total.incidents).toBeLessThan(600);
+  });
+});
+
+describe('more incidents than SQLite binds in one statement', () => {
+  const N = 33_000;
+  const h = harness({ start: new Date(NOW).toISOString() });
+  write(h.db, randomFacts(N, 300, 11));
+
+  it('`stats 365d` counts every one of them', () => {
+    const reply = h.run('alice', 'stats 365d');
+    expect(reply.ok, reply.text).toBe(true);
+    expect(reply.text).toMatch(new RegExp(`All: ${N} incidents`));
+  });
+
+  it('the status page model and the roles of many incidents load', () => {
+    const model = loadStatus(h.db, h.policy, new Date(NOW));
+    // The page lists the newest resolved ones only; its 90-day strip still counts every one.
+    expect(model.resolved).toHaveLength(RESOLVED_SHOWN);
+    expect(new Set(model.days.flatMap((d) => d.incidents)).size).toBeGreaterThan(RESOLVED_SHOWN * 10);
+    const newest = Math.max(...model.resolved.map((i) => i.resolvedAt!.getTime()));
+    expect(model.resolved[0].resolvedAt!.getTime()).toBe(newest);
+    const ids = Array.from({ length: N }, (_, i) => i + 1);
+    const roles = rolesFor(h.db, ids);
+    expect(roles.size).toBe(N);
+    expect(roles.get(N)).toEqual({ commander: 'alice' });
+  });
+});
