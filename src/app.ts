@@ -73,6 +73,7 @@ export class KlaxonApp {
       events: this.events,
       platforms: () => [...this.adapters.keys()],
       connectionState: (p) => this.connections.get(p)?.state() ?? 'ok',
+      lastTick: () => ({ at: this.lastTickAt, error: this.lastTickError }),
       port: () => this.port,
     });
   }

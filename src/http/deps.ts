@@ -21,7 +21,7 @@ export type HttpDeps = {
   readonly db: Db;
   readonly clock: Clock;
   readonly log: Logger;
-  readonly env: Pick<Env, 'HOST'> & Partial<Env>;
+  readonly env: Pick<Env, 'HOST' | 'KLAXON_TICK_SECONDS'> & Partial<Env>;
   /** Where the variables the policy names (integration tokens) are read. */
   readonly secrets: NodeJS.ProcessEnv;
   readonly events: DeliveryHooks;
@@ -29,6 +29,8 @@ export type HttpDeps = {
   platforms(): Platform[];
   /** A platform connection's state ("connected", "reconnecting", …); "ok" for one without a connection. */
   connectionState(platform: Platform): string;
+  /** When the scheduler last completed a step, and why the last one did not (for readiness). */
+  lastTick(): { at: Date | null; error: string | null };
   /** The port the listener got (0 before it listens). */
   port(): number;
 };
