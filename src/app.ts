@@ -4,13 +4,21 @@ import type { ChatAdapter, Connection, Platform } from './service/port.js';
 import type { Env } from './config/env.js';
 import type { Policy } from './config/policy/index.js';
 import { createLogger } from './log.js';
-import { bootstrapTimers, tickDetailed } from './scheduler/tick.js';
+import { bootstrapTimers, earliestDue, tickDetailed } from './scheduler/tick.js';
 import { Dispatcher, type DispatchEvents } from './scheduler/dispatcher.js';
 import { type Clock, systemClock } from './service/clock.js';
 import { Service } from './service/service.js';
 import type { Db } from './store/db.js';
 import type { HttpDeps } from './http/deps.js';
 import { HttpServer } from './http/server.js';
+import { pruneOnce, PRUNE_BATCH } from './store/retention.js';
+
+const DEFAULT_RETENTION_MS = 30 * 86_400_000;
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+/** How soon a step retries a timer still due after the last step (it met a passing DB failure). */
+const RETRY_WAIT_MS = 250;
+const JUST_DUE_MS = 50;
 
 export type AppOptions = {
   env: Pick<Env, 'HOST' | 'PORT' | 'KLAXON_TICK_SECONDS'> & Partial<Env>;
@@ -35,6 +43,9 @@ export class KlaxonApp {
   readonly events: DispatchEvents;
   private readonly platforms: Platform[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** performance.now() at which the pending step is due. */
+  private wakeAt = 0;
+  private nextPruneAt = 0;
   private pending: NodeJS.Immediate | null = null;
   private stopping = false;
   /** When the scheduler last completed a step, and why the last one did not (for /readyz). */
@@ -87,6 +98,7 @@ export class KlaxonApp {
 
   /** Delivers soon after a commit, coalescing bursts of commits into one pass. */
   private kick(): void {
+    this.rearm();
     if (this.pending) return;
     this.pending = setImmediate(() => {
       this.pending = null;
@@ -99,6 +111,7 @@ export class KlaxonApp {
    * is logged and the next one runs on time; what it queued goes out on the dispatcher's own loop.
    */
   step(): void {
+    this.prune();
     try {
       const r = tickDetailed(this.service);
       this.lastTickAt = this.clock.now();
@@ -108,6 +121,25 @@ export class KlaxonApp {
       this.log.error({ err: e }, 'tick failed');
     }
     this.kick();
+  }
+
+  /**
+   * Deletes delivered messages and finished timers older than KLAXON_RETENTION: every few minutes,
+   * and at every step while a backlog remains (each pass is a bounded slice). Never fatal.
+   */
+  private prune(): void {
+    let now = this.nextPruneAt;
+    try {
+      now = this.clock.now().getTime();
+      if (now < this.nextPruneAt) return;
+      const n = pruneOnce(this.opts.db, now - (this.opts.env.KLAXON_RETENTION ?? DEFAULT_RETENTION_MS));
+      const more = n.outbox === PRUNE_BATCH || n.timers === PRUNE_BATCH || n.events === PRUNE_BATCH;
+      this.nextPruneAt = more ? now : now + PRUNE_EVERY_MS;
+      if (n.outbox + n.timers + n.events > 0) this.log.debug(n, 'pruned rows past retention');
+    } catch (e) {
+      this.nextPruneAt = now + PRUNE_EVERY_MS;
+      this.log.warn({ err: e }, 'pruning past retention failed; will try again');
+    }
   }
 
   /** A scheduler step, then one delivery pass awaited (start-up, tests, the console). */
@@ -132,13 +164,44 @@ export class KlaxonApp {
     }
   }
 
-  /** Chains steps with setTimeout so they never overlap, and one failing step cannot end the chain. */
+  /**
+   * Chains steps with setTimeout so they never overlap, and one failing step cannot end the chain.
+   * Each wait ends at the earliest pending timer's due time (so an escalation fires on time whatever
+   * KLAXON_TICK_SECONDS says), or after KLAXON_TICK_SECONDS at most: the step re-reads the timers
+   * table, so the database stays the only record of what is due.
+   */
   private scheduleStep(): void {
+    const wait = this.nextWait();
+    this.wakeAt = performance.now() + wait;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.step();
       if (!this.stopping) this.scheduleStep();
-    }, this.opts.env.KLAXON_TICK_SECONDS * 1000);
+    }, wait);
+  }
+
+  /** Milliseconds until the next step: the earliest due timer, capped by the polling interval. */
+  private nextWait(): number {
+    const every = this.opts.env.KLAXON_TICK_SECONDS * 1000;
+    try {
+      const next = earliestDue(this.opts.db);
+      if (next === null) return every;
+      const wait = next - this.clock.now().getTime();
+      if (wait > 0) return Math.min(every, wait);
+      // Due just now (the timer woke a hair early): go again at once. Due a while ago and still
+      // pending after a step: it waits for a retry (the database refused it), so do not spin.
+      return Math.min(every, -wait < JUST_DUE_MS ? 1 : RETRY_WAIT_MS);
+    } catch {
+      return every;
+    }
+  }
+
+  /** A commit may have armed a timer due before the current wait ends: wake for it instead. */
+  private rearm(): void {
+    if (!this.timer || this.stopping) return;
+    if (performance.now() + this.nextWait() >= this.wakeAt - 1) return;
+    clearTimeout(this.timer);
+    this.scheduleStep();
   }
 
   async stop(): Promise<void> {

@@ -1,5 +1,6 @@
 // `klaxon <command>`: the package's command line.
 import { checkPolicy } from './cli/check-policy.js';
+import { integrationsCommand } from './cli/integrations.js';
 import { oncallCommand } from './cli/oncall.js';
 import { postmortemCommand } from './cli/postmortem.js';
 import { simulateCommand } from './cli/simulate.js';
@@ -19,6 +20,8 @@ const USAGE = `Usage: klaxon <command>
   oncall [SCHEDULE] [--at ISO-TIME]
   migrate                     apply database migrations and exit
   postmortem N                print incident N's postmortem draft
+  integrations [--url BASE] [--policy FILE]
+                              each alert integration's URL and a ready-to-paste sender config
   register-discord-commands [--guild ID] [--global] [--print]
                               register /incident with Discord (choices come from the policy)`;
 
@@ -50,6 +53,8 @@ async function main(argv: string[]): Promise<number> {
       return postmortemCommand(args);
     case 'simulate':
       return simulateCommand(args);
+    case 'integrations':
+      return integrationsCommand(args);
     case 'register-discord-commands':
       // Loaded on demand: discord.js takes half a second to import, which every other command would pay.
       return (await import('./cli/register-discord.js')).registerDiscordCommandsCommand(args);

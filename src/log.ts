@@ -5,6 +5,8 @@ export const REDACT = [
   'token', '*.token', 'botToken', '*.botToken', 'appToken', '*.appToken', 'signingSecret', '*.signingSecret',
   'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_TOKEN', 'KLAXON_API_TOKEN',
   '*.SLACK_BOT_TOKEN', '*.SLACK_APP_TOKEN', '*.SLACK_SIGNING_SECRET', '*.DISCORD_TOKEN', '*.KLAXON_API_TOKEN',
+  // Events v2 senders put their integration token in the body.
+  'routing_key', '*.routing_key',
   'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization', 'req.headers.authorization',
   'headers["x-slack-signature"]', '*.headers["x-slack-signature"]',
   // Discord's API errors carry the request URL, which holds interaction and webhook tokens.

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseDuration } from '../domain/duration.js';
 
 // The bundled policy ships inside the package so `npm start` works with no configuration at all.
 export const BUNDLED_POLICY = fileURLToPath(new URL('../../examples/policies/default.yaml', import.meta.url));
@@ -21,6 +22,18 @@ export const EnvSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     KLAXON_API_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
     KLAXON_TICK_SECONDS: z.coerce.number().min(0.05).max(3600).default(5),
+    // How long delivered messages and finished timers are kept (incidents and timelines forever).
+    KLAXON_RETENTION: z
+      .string()
+      .default('30d')
+      .transform((v, ctx) => {
+        const d = parseDuration(v);
+        if (!d || d.kind !== 'wall' || d.ms < 3600_000) {
+          ctx.addIssue({ code: 'custom', message: 'must be a wall-clock duration of at least 1h, such as 30d or 12w' });
+          return z.NEVER;
+        }
+        return d.ms;
+      }),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SLACK_BOT_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xoxb-'), 'must start with xoxb-'),
     SLACK_SIGNING_SECRET: optionalText,

@@ -31,7 +31,41 @@ export function parseClock(text: string): number {
 
 type Resolved = { zone: string; days: Set<number>; startMin: number; endMin: number; holidays: Set<string> };
 
-function resolve(cal: Calendar): Resolved {
+/** One business day: its interval (null when closed) and the next local midnight. */
+type DayEntry = { iv: { start: number; end: number } | null; next: number };
+type Cached = Resolved & { dayCache: Map<number, DayEntry> };
+
+// Deadlines are computed on every declaration, update and fired timer: a calendar is resolved
+// once, and each local day's business interval computed once (zoned luxon dates are the cost).
+const resolvedCalendars = new WeakMap<Calendar, Cached>();
+const MAX_CACHED_DAYS = 4000;
+
+function resolve(cal: Calendar): Cached {
+  let r = resolvedCalendars.get(cal);
+  if (!r) {
+    r = { ...resolveUncached(cal), dayCache: new Map() };
+    resolvedCalendars.set(cal, r);
+  }
+  return r;
+}
+
+/** The business day starting at local midnight `midnight` (epoch ms), computed once. */
+function dayAt(r: Cached, midnight: number): DayEntry {
+  let e = r.dayCache.get(midnight);
+  if (!e) {
+    const day = DateTime.fromMillis(midnight, { zone: r.zone });
+    e = { iv: intervalOn(day, r), next: day.plus({ days: 1 }).toMillis() };
+    if (r.dayCache.size >= MAX_CACHED_DAYS) r.dayCache.clear();
+    r.dayCache.set(midnight, e);
+  }
+  return e;
+}
+
+function midnightOf(t: number, r: Resolved): number {
+  return DateTime.fromMillis(t, { zone: r.zone }).startOf('day').toMillis();
+}
+
+function resolveUncached(cal: Calendar): Resolved {
   const startMin = parseClock(cal.start);
   const endMin = parseClock(cal.end);
   // Overnight business hours are not supported; refuse rather than compute nonsense.
@@ -64,7 +98,7 @@ function intervalOn(day: DateTime, r: Resolved): { start: number; end: number } 
 export function isBusinessTime(at: Date, cal: Calendar): boolean {
   const r = resolve(cal);
   const t = at.getTime();
-  const iv = intervalOn(DateTime.fromMillis(t, { zone: r.zone }), r);
+  const { iv } = dayAt(r, midnightOf(t, r));
   return iv !== null && t >= iv.start && t < iv.end;
 }
 
@@ -78,10 +112,11 @@ export function businessHoursLength(cal: Calendar): number {
 export function nextBusinessStart(at: Date, cal: Calendar): Date {
   const r = resolve(cal);
   const t = at.getTime();
-  let day = DateTime.fromMillis(t, { zone: r.zone }).startOf('day');
-  for (let i = 0; i < MAX_DAYS_SCANNED; i++, day = day.plus({ days: 1 })) {
-    const iv = intervalOn(day, r);
+  let midnight = midnightOf(t, r);
+  for (let i = 0; i < MAX_DAYS_SCANNED; i++) {
+    const { iv, next } = dayAt(r, midnight);
     if (iv && t < iv.end) return new Date(Math.max(t, iv.start));
+    midnight = next;
   }
   throw new Error('calendar has no business days');
 }
@@ -96,9 +131,10 @@ export function addBusinessTime(start: Date, d: { unit: 'hours' | 'days'; amount
   let remaining = d.unit === 'days' ? d.amount * (r.endMin - r.startMin) * 60_000 : d.amount * HOUR_MS;
   const t0 = start.getTime();
   if (!(remaining > 0)) return new Date(t0);
-  let day = DateTime.fromMillis(t0, { zone: r.zone }).startOf('day');
-  for (let i = 0; i < MAX_DAYS_SCANNED; i++, day = day.plus({ days: 1 })) {
-    const iv = intervalOn(day, r);
+  let midnight = midnightOf(t0, r);
+  for (let i = 0; i < MAX_DAYS_SCANNED; i++) {
+    const { iv, next } = dayAt(r, midnight);
+    midnight = next;
     if (!iv || t0 >= iv.end) continue;
     const from = Math.max(t0, iv.start);
     const available = iv.end - from;

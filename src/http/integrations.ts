@@ -2,7 +2,7 @@
 // Order matters: an unknown or wrong token is refused before the body is read, so a stranger
 // costs nothing and nothing of theirs is stored; only then size, rate and shape are checked.
 // Tokens never reach a log line: errors are logged with the integration id, never the path.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpDeps } from './deps.js';
 import type { Integration } from '../config/policy/integrations.js';
@@ -10,11 +10,12 @@ import { alertCounters, bump, labelKey } from '../integrations/counters.js';
 import { heartbeatMessage, HeartbeatBody } from '../integrations/heartbeat.js';
 import { ALERT_SOURCES } from '../integrations/parse.js';
 import { RateLimiter } from '../integrations/rate-limit.js';
-import { type AlertOutcome, handleAlerts, heartbeatCall } from '../service/alerts.js';
-import { alertDeliveries } from '../store/schema.js';
+import type { AlertOutcome } from '../service/alerts.js';
+import { onAlerts, onHeartbeat } from '../service/inbound.js';
 import { HttpError, parseJsonText, readText } from './body.js';
 import { sendJson } from './server.js';
 import { parseOr400 } from './api/validate.js';
+import { bearerToken, digest, tokenMatches } from './api/auth.js';
 import { dedupKeyOf, type EventsV2Body } from '../integrations/events-v2.js';
 
 /** Alertmanager groups can be large; a body past this is refused (413) before it is parsed. */
@@ -24,12 +25,6 @@ export const STORED_BODY_BYTES = 64 * 1024;
 
 export const INTEGRATION_ROUTE = /^\/integrations\/v1\/([^/]+)(?:\/([^/]+))?\/?$/;
 
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-const sameToken = (given: string, expected: Buffer) => timingSafeEqual(digest(given), expected);
-
-function bearer(req: IncomingMessage): string | undefined {
-  return /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(req.headers.authorization ?? '')?.[1];
-}
 
 function pathToken(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
@@ -84,23 +79,23 @@ export function mountIntegrations(deps: HttpDeps): void {
   });
 
   async function receive(deps: HttpDeps, res: ServerResponse, req: IncomingMessage, id: string, cfg: Integration, key: Buffer, inPath: string | undefined) {
-    const given = bearer(req) ?? inPath;
+    const given = bearerToken(req) ?? inPath;
     // Events v2 senders put the token in the body as routing_key; everyone else must show it first.
     if (given === undefined && cfg.type !== 'events_v2') throw new HttpError(401, 'missing token: send Authorization: Bearer <token> or POST to /integrations/v1/<id>/<token>');
-    if (given !== undefined && !sameToken(given, key)) throw new HttpError(401, 'wrong token');
+    if (given !== undefined && !tokenMatches(given, key)) throw new HttpError(401, 'wrong token');
     if (given !== undefined && !admit(res, id, cfg)) return;
 
     const text = await readText(req, MAX_ALERT_BODY_BYTES);
     const json = cfg.type === 'heartbeat' && !text.trim() ? null : parseJsonText(text);
     if (given === undefined) {
       const rk = (json as { routing_key?: unknown } | null)?.routing_key;
-      if (typeof rk !== 'string' || !sameToken(rk, key)) throw new HttpError(401, 'missing or wrong token: send it as routing_key, a Bearer token or in the path');
+      if (typeof rk !== 'string' || !tokenMatches(rk, key)) throw new HttpError(401, 'missing or wrong token: send it as routing_key, a Bearer token or in the path');
       if (!admit(res, id, cfg)) return;
     }
 
     if (cfg.type === 'heartbeat') {
       const body = parseOr400(HeartbeatBody, json, 'body');
-      const out = deps.service.transact((ctx) => heartbeatCall(ctx, id, cfg, heartbeatMessage(body)));
+      const out = onHeartbeat(deps.service, id, cfg, heartbeatMessage(body));
       bump(counters.received, labelKey(id, 'heartbeat'));
       return accepted(res, out);
     }
@@ -109,15 +104,7 @@ export function mountIntegrations(deps: HttpDeps): void {
     const body = parseOr400(src.schema, json, 'body');
     const batch = src.toBatch(body);
     const sha256 = createHash('sha256').update(text).digest('hex');
-    const out = deps.service.transact((ctx) => {
-      const r = handleAlerts(ctx, id, cfg, batch);
-      ctx.tx
-        .insert(alertDeliveries)
-        .values({ integration: id, sha256, receivedAt: ctx.now, bytes: Buffer.byteLength(text), body: storedCopy(text, json), incidentId: r.incident ?? null, outcome: r.outcome })
-        .onConflictDoNothing()
-        .run();
-      return r;
-    });
+    const out = onAlerts(deps.service, cfg, { integration: id, sha256, bytes: Buffer.byteLength(text), stored: storedCopy(text, json) }, batch);
     for (const a of batch.alerts) bump(counters.received, labelKey(id, batch.action === 'acknowledge' ? 'acknowledge' : a.status));
     bump(counters.deduplicated, id, out.deduplicated);
     // PagerDuty's own answer, so Events v2 senders that read it find the dedup_key they expect.

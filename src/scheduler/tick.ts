@@ -2,6 +2,7 @@
 // transaction that marks it done, so a crash at any point neither loses nor repeats it.
 import { and, asc, eq, lte } from 'drizzle-orm';
 import type { Service } from '../service/service.js';
+import type { Db } from '../store/db.js';
 import { timers } from '../store/schema.js';
 import { escalate } from '../service/paging.js';
 import { nudge } from '../service/cadence.js';
@@ -79,45 +80,90 @@ export function tickDetailed(svc: Service, opts: { crashBeforeCommit?: (t: Timer
       .orderBy(asc(timers.dueAt), asc(timers.id))
       .limit(BATCH)
       .all();
-    let tried = 0;
+    const ready: Timer[] = [];
     for (const t of due) {
       const backoff = waiting.get(t.id);
-      if (backoff && backoff.at > now.getTime()) {
-        deferred++;
-        continue;
-      }
-      tried++;
-      try {
-        if (runTimer(svc, t, opts)) fired++;
-        waiting.delete(t.id);
-      } catch (e) {
-        if (e instanceof InjectedCrash) throw e;
-        if (isTransientDbError(e)) {
-          const attempts = (backoff?.attempts ?? 0) + 1;
-          const wait = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempts - 1));
-          waiting.set(t.id, { attempts, at: svc.deps.clock.now().getTime() + wait });
-          svc.deps.log.warn({ err: e, timer: t.id, kind: t.kind, incident: t.incidentId, attempts, retryInMs: wait }, 'timer hit a passing database failure; will retry');
-          // The database is refusing work right now: the timers behind this one would fail the same way.
-          return { fired, deferred: deferred + 1 };
-        }
+      if (backoff && backoff.at > now.getTime()) deferred++;
+      else ready.push(t);
+    }
+    const tried = ready.length;
+    // The usual case: the whole batch in one transaction (one commit, one WAL write), each timer in
+    // its own savepoint so a timer that fails rolls back alone and the rest still fire.
+    const batch = tried ? runBatch(svc, ready, opts) : { fired: 0, failed: [] };
+    if (batch) {
+      fired += batch.fired;
+      for (const { t, e } of batch.failed) {
         waiting.delete(t.id);
         setAside(svc, t, e);
+      }
+      for (const t of ready) waiting.delete(t.id);
+    } else {
+      // The database refused the batch (locked, I/O, full): timer by timer, with the backoff below.
+      for (const t of ready) {
+        const backoff = waiting.get(t.id);
+        try {
+          if (runTimer(svc, t, opts)) fired++;
+          waiting.delete(t.id);
+        } catch (e) {
+          if (e instanceof InjectedCrash) throw e;
+          if (isTransientDbError(e)) {
+            const attempts = (backoff?.attempts ?? 0) + 1;
+            const wait = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempts - 1));
+            waiting.set(t.id, { attempts, at: svc.deps.clock.now().getTime() + wait });
+            svc.deps.log.warn({ err: e, timer: t.id, kind: t.kind, incident: t.incidentId, attempts, retryInMs: wait }, 'timer hit a passing database failure; will retry');
+            // The database is refusing work right now: the timers behind this one would fail the same way.
+            return { fired, deferred: deferred + 1 };
+          }
+          waiting.delete(t.id);
+          setAside(svc, t, e);
+        }
       }
     }
     if (due.length < BATCH || tried === 0) return { fired, deferred };
   }
 }
 
-function runTimer(svc: Service, t: Timer, opts: { crashBeforeCommit?: (t: Timer) => boolean }): boolean {
-  return svc.transact((ctx) => {
-    const claimed = ctx.tx.update(timers).set({ status: 'done', firedAt: ctx.now }).where(and(eq(timers.id, t.id), eq(timers.status, 'pending'))).run();
-    if (claimed.changes !== 1) return false;
-    const handler = HANDLERS[t.kind];
-    if (handler) handler(ctx, t);
-    else ctx.log.warn({ kind: t.kind, id: t.id }, 'timer of unknown kind dropped');
-    if (opts.crashBeforeCommit?.(t)) throw new InjectedCrash(`injected crash before committing timer ${t.id}`);
-    return true;
-  });
+type FireOpts = { crashBeforeCommit?: (t: Timer) => boolean };
+
+/** Claims a timer and runs its step inside the caller's transaction; false when already claimed. */
+function fire(ctx: Ctx, t: Timer, opts: FireOpts): boolean {
+  const claimed = ctx.tx.update(timers).set({ status: 'done', firedAt: ctx.now }).where(and(eq(timers.id, t.id), eq(timers.status, 'pending'))).run();
+  if (claimed.changes !== 1) return false;
+  const handler = HANDLERS[t.kind];
+  if (handler) handler(ctx, t);
+  else ctx.log.warn({ kind: t.kind, id: t.id }, 'timer of unknown kind dropped');
+  if (opts.crashBeforeCommit?.(t)) throw new InjectedCrash(`injected crash before committing timer ${t.id}`);
+  return true;
+}
+
+function runTimer(svc: Service, t: Timer, opts: FireOpts): boolean {
+  return svc.transact((ctx) => fire(ctx, t, opts));
+}
+
+/**
+ * Fires `ready` in one transaction, a savepoint per timer. A timer whose step fails for good is
+ * rolled back to its savepoint and returned to be set aside; the others commit together. A passing
+ * database failure (or an injected crash) abandons the whole batch: null, nothing written.
+ */
+function runBatch(svc: Service, ready: Timer[], opts: FireOpts): { fired: number; failed: { t: Timer; e: unknown }[] } | null {
+  try {
+    return svc.transact((ctx) => {
+      let fired = 0;
+      const failed: { t: Timer; e: unknown }[] = [];
+      for (const t of ready) {
+        try {
+          if (ctx.tx.transaction((sp) => fire({ ...ctx, tx: sp }, t, opts))) fired++;
+        } catch (e) {
+          if (e instanceof InjectedCrash || isTransientDbError(e)) throw e;
+          failed.push({ t, e });
+        }
+      }
+      return { fired, failed };
+    });
+  } catch (e) {
+    if (isTransientDbError(e)) return null;
+    throw e;
+  }
 }
 
 /**
@@ -153,6 +199,11 @@ const STOPPED: Record<string, string> = {
   postmortem_reminder: 'The postmortem reminder',
   auto_escalate: 'Automatic escalation',
 };
+
+/** Due time (ms) of the earliest pending timer, or null: the scheduler loop sleeps until then. */
+export function earliestDue(db: Db): number | null {
+  return db.$client.prepare("select min(due_at) from timers where status = 'pending'").pluck().get() as number | null;
+}
 
 /** Start-up: make sure every schedule has its next hand-off and announcement armed. */
 export function bootstrapTimers(svc: Service): void {

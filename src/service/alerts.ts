@@ -2,14 +2,16 @@
 // incident, joins an open one, or resolves it. Parsers (src/integrations/) turn each source's body
 // into an AlertBatch; the HTTP route authenticates and stores; everything here runs inside one
 // transaction, so a crash leaves either the whole delivery applied or none of it.
-import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
+import { and, count, eq, ne, sql } from 'drizzle-orm';
 import { findSeverity } from '../config/policy/index.js';
 import { formatMs } from '../domain/duration.js';
 import type { Integration } from '../config/policy/integrations.js';
 import { type AlertBatch, alertName, type AlertLink } from '../domain/alert.js';
-import { incidentAlerts, incidents, timers } from '../store/schema.js';
+import { alertDeliveries, incidentAlerts, incidents, timers } from '../store/schema.js';
 import type { Actor } from './actor.js';
 import type { Ctx } from './context.js';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Db } from '../store/db.js';
 import { getIncident, type Incident } from './incident-view.js';
 import { declare, resolve } from './incidents.js';
 import { postToIncident } from './outbox-writer.js';
@@ -106,23 +108,47 @@ function declareFor(ctx: Ctx, id: string, group: string, input: { title: string;
 
 type Recorded = { fresh: number; resolved: string[]; changed: boolean };
 
+type Statement = BetterSqlite3.Statement<unknown[], unknown>;
+const statements = new WeakMap<Db['$client'], Record<'known' | 'insert' | 'setStatus' | 'firingCount' | 'firingNames', Statement>>();
+
+/**
+ * The per-alert statements, prepared once per database: a storm is thousands of these a second,
+ * and building each query anew cost more than running it.
+ */
+function alertStatements(ctx: Ctx) {
+  const client = ctx.db.$client;
+  let s = statements.get(client);
+  if (!s) {
+    s = {
+      known: client.prepare('select status from incident_alerts where incident_id = ? and fingerprint = ?').pluck(),
+      insert: client.prepare("insert into incident_alerts (incident_id, fingerprint, name, status, first_at, last_at) values (?, ?, ?, 'firing', ?, ?)"),
+      setStatus: client.prepare('update incident_alerts set status = ?, last_at = ? where incident_id = ? and fingerprint = ?'),
+      firingCount: client.prepare("select count(*) from incident_alerts where incident_id = ? and status = 'firing'").pluck(),
+      firingNames: client.prepare("select name from incident_alerts where incident_id = ? and status = 'firing' order by first_at limit ?").pluck(),
+    };
+    statements.set(client, s);
+  }
+  return s;
+}
+
 /** Upserts each alert by fingerprint; only a change of state is a change. */
 function recordAlerts(ctx: Ctx, inc: Incident, batch: AlertBatch, prefix: string): Recorded {
   const out: Recorded = { fresh: 0, resolved: [], changed: false };
+  const st = alertStatements(ctx);
+  const now = ctx.now.getTime();
   for (const a of batch.alerts) {
     const fingerprint = prefix + a.fingerprint;
     // On the flood incident several groups meet: the name says which group each alert is from.
     const name = prefix ? `${Object.values(batch.groupLabels).join('/') || batch.groupKey.slice(0, 40)} ${alertName(a, batch.groupLabels)}` : alertName(a, batch.groupLabels);
-    const key = and(eq(incidentAlerts.incidentId, inc.id), eq(incidentAlerts.fingerprint, fingerprint));
-    const known = ctx.tx.select({ status: incidentAlerts.status }).from(incidentAlerts).where(key).get();
+    const known = st.known.get(inc.id, fingerprint) as 'firing' | 'resolved' | undefined;
     if (!known) {
       // A resolved alert Klaxon never saw firing says nothing new.
       if (a.status === 'resolved') continue;
-      ctx.tx.insert(incidentAlerts).values({ incidentId: inc.id, fingerprint, name, status: 'firing', firstAt: ctx.now, lastAt: ctx.now }).run();
+      st.insert.run(inc.id, fingerprint, name, now, now);
       out.fresh++;
       out.changed = true;
-    } else if (known.status !== a.status) {
-      ctx.tx.update(incidentAlerts).set({ status: a.status, lastAt: ctx.now }).where(key).run();
+    } else if (known !== a.status) {
+      st.setStatus.run(a.status, now, inc.id, fingerprint);
       if (a.status === 'resolved') out.resolved.push(name);
       else out.fresh++;
       out.changed = true;
@@ -132,10 +158,8 @@ function recordAlerts(ctx: Ctx, inc: Incident, batch: AlertBatch, prefix: string
 }
 
 function firingOf(ctx: Ctx, incidentId: number): { n: number; names: string[] } {
-  const where = and(eq(incidentAlerts.incidentId, incidentId), eq(incidentAlerts.status, 'firing'));
-  const n = ctx.tx.select({ n: count() }).from(incidentAlerts).where(where).get()!.n;
-  const names = ctx.tx.select({ name: incidentAlerts.name }).from(incidentAlerts).where(where).orderBy(asc(incidentAlerts.firstAt), asc(incidentAlerts.name)).limit(LISTED).all();
-  return { n, names: names.map((r) => r.name) };
+  const st = alertStatements(ctx);
+  return { n: st.firingCount.get(incidentId) as number, names: st.firingNames.all(incidentId, LISTED) as string[] };
 }
 
 /** "3 alerts firing: web-1, web-2, web-3; resolved: web-4": one line per delivery that changed something. */
@@ -214,6 +238,18 @@ export function handleAlerts(ctx: Ctx, id: string, cfg: Integration, batch: Aler
     return { outcome: 'noted', incident: inc.id, deduplicated };
   }
   return { outcome, incident: inc.id, deduplicated };
+}
+
+/** A delivery as received: kept (once per distinct body) beside what it did, for debugging a sender. */
+export type AlertDelivery = { integration: string; sha256: string; bytes: number; stored: string };
+
+export function recordDelivery(ctx: Ctx, d: AlertDelivery, r: AlertOutcome): void {
+  ctx.tx
+    .insert(alertDeliveries)
+    .values({ integration: d.integration, sha256: d.sha256, receivedAt: ctx.now, bytes: d.bytes, body: d.stored, incidentId: r.incident ?? null, outcome: r.outcome })
+    // An identical retry adds nothing.
+    .onConflictDoNothing()
+    .run();
 }
 
 /** Events v2 `acknowledge`: the incident and every open page, as a person's `ack` would. */

@@ -3,7 +3,8 @@
 // what, where a pin or a declaration counts, whose messages are ignored, the title taken from a
 // message, and how a redelivered event is handled once. Adapters only fetch and map fields
 // (platform markup to plain text, platform authors to `from`); they show the returned Reply in
-// their own way. Alert ingestion is meant to be its third client.
+// their own way. Alert ingestion (POST /integrations/v1) is its third client: the route
+// authenticates and parses; onAlerts and onHeartbeat decide and store (service/alerts.ts).
 import { and, desc, eq } from 'drizzle-orm';
 import { outbox, processedEvents } from '../store/schema.js';
 import type { Actor } from './actor.js';
@@ -13,6 +14,9 @@ import type { Reply } from './reply.js';
 import type { Service } from './service.js';
 import { handleSupportMessage, securityKeyword, supportConfig, type SupportPlatform, type SupportReply } from './support.js';
 import { addTimeline } from './timeline.js';
+import type { Integration } from '../config/policy/integrations.js';
+import type { AlertBatch } from '../domain/alert.js';
+import { type AlertDelivery, type AlertOutcome, handleAlerts, heartbeatCall, recordDelivery } from './alerts.js';
 import { rememberPageCopy } from './open-platform-items.js';
 
 export type InboundPlatform = SupportPlatform;
@@ -254,4 +258,22 @@ export async function supportMessage(svc: Service, ev: SupportEvent): Promise<Su
     link,
     messageId: ev.messageId,
   });
+}
+
+/**
+ * An integration's alerts: decided (open / dedupe / resolve) and the body stored in one
+ * transaction, so a delivery is either applied and kept or neither, and a crash mid-way lets the
+ * sender's retry start afresh.
+ */
+export function onAlerts(svc: Service, config: Integration, delivery: AlertDelivery, batch: AlertBatch): AlertOutcome {
+  return svc.transact((ctx) => {
+    const r = handleAlerts(ctx, delivery.integration, config, batch);
+    recordDelivery(ctx, delivery, r);
+    return r;
+  });
+}
+
+/** A heartbeat call: re-arms its deadline and resolves what a missed one opened. */
+export function onHeartbeat(svc: Service, integration: string, config: Integration, message?: string): AlertOutcome {
+  return svc.transact((ctx) => heartbeatCall(ctx, integration, config, message));
 }

@@ -1,7 +1,8 @@
-import { asc, desc, eq, inArray, ne } from 'drizzle-orm';
+import { asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { findSeverity, type Policy, type Severity } from '../config/policy/index.js';
 import { incidentChannelName } from '../domain/slug.js';
 import { inChunks } from '../store/chunks.js';
+import { prepared } from '../store/prepared.js';
 import type { Db, Tx } from '../store/db.js';
 import { incidents, roleAssignments } from '../store/schema.js';
 import { personName } from './actor.js';
@@ -9,16 +10,21 @@ import { UserError } from './errors.js';
 
 export type Incident = typeof incidents.$inferSelect;
 
+const byId = prepared((tx) => tx.select().from(incidents).where(eq(incidents.id, sql.placeholder('id'))).prepare());
+const open = prepared((tx) => tx.select().from(incidents).where(ne(incidents.status, 'resolved')).orderBy(asc(incidents.id)).prepare());
+const recent = prepared((tx) => tx.select().from(incidents).orderBy(desc(incidents.id)).limit(sql.placeholder('limit')).prepare());
+const rolesById = prepared((tx) => tx.select().from(roleAssignments).where(eq(roleAssignments.incidentId, sql.placeholder('id'))).prepare());
+
 export function getIncident(tx: Tx | Db, number: number): Incident | undefined {
-  return tx.select().from(incidents).where(eq(incidents.id, number)).get();
+  return byId(tx).get({ id: number });
 }
 
 export function openIncidents(tx: Tx | Db): Incident[] {
-  return tx.select().from(incidents).where(ne(incidents.status, 'resolved')).orderBy(asc(incidents.id)).all();
+  return open(tx).all();
 }
 
 export function recentIncidents(tx: Tx | Db, limit = 20): Incident[] {
-  return tx.select().from(incidents).orderBy(desc(incidents.id)).limit(limit).all();
+  return recent(tx).all({ limit });
 }
 
 /**
@@ -39,7 +45,7 @@ export function resolveIncident(tx: Tx, named: number | undefined, fromChannel: 
 }
 
 export function rolesOf(tx: Tx | Db, incidentId: number): Record<string, string> {
-  const rows = tx.select().from(roleAssignments).where(eq(roleAssignments.incidentId, incidentId)).all();
+  const rows = rolesById(tx).all({ id: incidentId });
   return Object.fromEntries(rows.map((r) => [r.role, r.person]));
 }
 

@@ -1,8 +1,9 @@
 // Queues outgoing messages inside the caller's transaction: if the state change rolls back, so do
 // its messages, and once it commits the dispatcher delivers them even across a crash.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { mentionOn } from './mention.js';
 import type { MessageBody, Platform } from './port.js';
+import { prepared } from '../store/prepared.js';
 import { outbox } from '../store/schema.js';
 import { platformUserId } from './actor.js';
 import { readSwitches, type Ctx } from './context.js';
@@ -23,23 +24,38 @@ function mentioner(ctx: Ctx, platform: Platform): (person: string) => string {
   };
 }
 
-function insert(ctx: Ctx, platform: Platform, kind: typeof outbox.$inferInsert.kind, destination: string, body: object, o: Opts & { editOf?: number }) {
-  return ctx.tx
+const p = (name: string) => sql.placeholder(name);
+const insertRow = prepared((tx) =>
+  tx
     .insert(outbox)
     .values({
-      platform,
-      kind,
-      destination,
-      body: body as Record<string, unknown>,
-      priority: o.priority ?? PRIORITY.normal,
-      incidentId: o.incidentId,
-      pageId: o.pageId,
-      editOf: o.editOf,
-      nextAttemptAt: ctx.now,
-      createdAt: ctx.now,
+      platform: p('platform'),
+      kind: p('kind'),
+      destination: p('destination'),
+      body: p('body'),
+      priority: p('priority'),
+      incidentId: p('incidentId'),
+      pageId: p('pageId'),
+      editOf: p('editOf'),
+      nextAttemptAt: p('now'),
+      createdAt: p('now'),
     })
     .returning({ id: outbox.id })
-    .get().id;
+    .prepare(),
+);
+
+function insert(ctx: Ctx, platform: Platform, kind: typeof outbox.$inferInsert.kind, destination: string, body: object, o: Opts & { editOf?: number }) {
+  return insertRow(ctx.tx).get({
+    platform,
+    kind,
+    destination,
+    body,
+    priority: o.priority ?? PRIORITY.normal,
+    incidentId: o.incidentId ?? null,
+    pageId: o.pageId ?? null,
+    editOf: o.editOf ?? null,
+    now: ctx.now,
+  })!.id;
 }
 
 /** Posts in the incident's own channel or thread on every platform. */

@@ -1,5 +1,6 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../store/db.js';
+import { prepared } from '../store/prepared.js';
 import { timelineEvents } from '../store/schema.js';
 import type { Ctx } from './context.js';
 
@@ -10,11 +11,25 @@ export type TimelineEvent = typeof timelineEvents.$inferSelect;
  * records the incident's severity at that moment for counts that must not move later (metrics).
  */
 export function addTimeline(ctx: Ctx, incidentId: number, kind: string, actor: string | null, text: string, shown?: { text: string; status?: string }, severity?: string): void {
-  ctx.tx
-    .insert(timelineEvents)
-    .values({ incidentId, at: ctx.now, kind, actor, text, public: !!shown, publicText: shown?.text ?? null, status: shown?.status ?? null, severity: severity ?? null })
-    .run();
+  insertEvent(ctx.tx).run({ incidentId, at: ctx.now, kind, actor, text, public: !!shown, publicText: shown?.text ?? null, status: shown?.status ?? null, severity: severity ?? null });
 }
+
+const insertEvent = prepared((tx) =>
+  tx
+    .insert(timelineEvents)
+    .values({
+      incidentId: sql.placeholder('incidentId'),
+      at: sql.placeholder('at'),
+      kind: sql.placeholder('kind'),
+      actor: sql.placeholder('actor'),
+      text: sql.placeholder('text'),
+      public: sql.placeholder('public'),
+      publicText: sql.placeholder('publicText'),
+      status: sql.placeholder('status'),
+      severity: sql.placeholder('severity'),
+    })
+    .prepare(),
+);
 
 export function timelineOf(tx: Tx | Db, incidentId: number): TimelineEvent[] {
   return tx.select().from(timelineEvents).where(eq(timelineEvents.incidentId, incidentId)).orderBy(asc(timelineEvents.at), asc(timelineEvents.id)).all();

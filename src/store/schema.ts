@@ -59,7 +59,8 @@ export const incidentAlerts = sqliteTable(
     firstAt: at('first_at').notNull(),
     lastAt: at('last_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.incidentId, t.fingerprint] }), index('incident_alerts_firing').on(t.incidentId, t.status)],
+  // The timeline line lists the first firing alerts in order: read off the index, never sorted.
+  (t) => [primaryKey({ columns: [t.incidentId, t.fingerprint] }), index('incident_alerts_firing').on(t.incidentId, t.status, t.firstAt)],
 );
 
 /**

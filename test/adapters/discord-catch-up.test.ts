@@ -91,6 +91,19 @@ describe('a resumed session (1006: the connection died without a close frame)', 
   });
 });
 
+describe('a token reset while running', () => {
+  it('the gateway refuses the next IDENTIFY (4004): Discord is failed with the reason and not retried', async () => {
+    k = await discordKlaxon();
+    k.fake.gateway.resetToken();
+    k.fake.gateway.endSession(4009);
+    await k.fake.waitFor(() => k.health()?.startsWith('failed'), 5000, 'Discord to be failed');
+    expect(k.health()).toMatch(/^failed \(DISCORD_TOKEN refused by the gateway \(4004/);
+    expect(k.logLines.some((l) => /Discord refused Klaxon/.test(l))).toBe(true);
+    // Failed stays failed: a later close does not turn it into "reconnecting".
+    expect(k.app.connections.get('discord')!.health!().state).toBe('failed');
+  });
+});
+
 describe('start-up', () => {
   for (const [how, mute] of [
     ['never says HELLO', (f: FakeDiscord) => (f.gateway.silent = true)],

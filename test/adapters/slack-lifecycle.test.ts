@@ -6,6 +6,7 @@ import { attachSlack } from '../../src/chat/slack/index.js';
 import { loadPolicy } from '../../src/config/policy/index.js';
 import { createLogger } from '../../src/log.js';
 import { openDb } from '../../src/store/db.js';
+import { waitFor } from '../fakes/slack/harness.js';
 import { FakeSocketMode } from '../fakes/slack/socket-mode.js';
 import { FakeSlack } from '../fakes/slack/web-api.js';
 
@@ -14,11 +15,11 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
 });
 
-async function build(env: { SLACK_BOT_TOKEN: string; SLACK_SIGNING_SECRET?: string; SLACK_APP_TOKEN?: string; SLACK_API_URL: string }) {
+async function build(env: { SLACK_BOT_TOKEN: string; SLACK_SIGNING_SECRET?: string; SLACK_APP_TOKEN?: string; SLACK_API_URL: string }, opts: { retryMs?: number[] } = {}) {
   const db = openDb(':memory:');
   const full = { HOST: '127.0.0.1', PORT: 0, KLAXON_TICK_SECONDS: 5, KLAXON_API_TOKEN: undefined, SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: undefined, ...env };
   const app = new KlaxonApp({ env: full, policy: loadPolicy('examples/policies/default.yaml'), db, log: createLogger('silent') });
-  await attachSlack(app, full);
+  await attachSlack(app, full, { proxy: {}, backoffMs: opts.retryMs });
   cleanups.push(async () => {
     await app.stop();
     db.$client.close();
@@ -42,10 +43,15 @@ describe('Slack start-up', () => {
     await expect(app.start({ loop: false })).rejects.toThrow(/SLACK_APP_TOKEN: Slack refused the Socket Mode connection \(invalid_auth\)/);
   });
 
-  it('Slack unreachable at start: Klaxon starts anyway and says it is still connecting', async () => {
-    const app = await build({ SLACK_BOT_TOKEN: 'xoxb-any', SLACK_SIGNING_SECRET: 's3cret-s3cret', SLACK_API_URL: 'http://127.0.0.1:9/api/' });
+  it('Slack unreachable at start: Klaxon starts anyway, Slack is down and asked again until it answers', async () => {
+    const fake = await new FakeSlack({ bot: 'xoxb-good' }).start();
+    cleanups.push(() => fake.stop());
+    fake.fail({ method: 'auth.test', status: 503, times: 2 });
+    const app = await build({ SLACK_BOT_TOKEN: 'xoxb-good', SLACK_SIGNING_SECRET: 's3cret-s3cret', SLACK_API_URL: fake.apiUrl }, { retryMs: [20, 40] });
     await app.start({ loop: false });
-    expect(app.connections.get('slack')?.state()).toBe('connecting');
+    expect(app.connections.get('slack')?.state()).toMatch(/^down \(Slack unreachable: /);
+    await waitFor(() => app.connections.get('slack')?.state() === 'connected', 'Slack to answer auth.test again');
+    expect(fake.calls.filter((c) => c.method === 'auth.test')).toHaveLength(3);
   });
 });
 

@@ -3,7 +3,7 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
-import { MAX_ALERT_BODY_BYTES } from '../../src/http/integrations.js';
+import { MAX_ALERT_BODY_BYTES, STORED_BODY_BYTES } from '../../src/http/integrations.js';
 import { parsePrometheus, sample } from '../http/prometheus.js';
 import { alertmanagerBody, TOKENS } from './fixtures.js';
 import { alertApp, type AlertApp } from './helpers.js';
@@ -68,6 +68,22 @@ describe('POST /integrations/v1 guards', () => {
     const r = await t.post('/integrations/v1/prometheus', huge, bearer);
     expect(r.status).toBe(413);
     expect(t.snapshot()).toMatchObject({ incidents: 0, deliveries: 0 });
+  });
+
+  it('stores an accepted body once, capped at 64 KiB, and processes every alert in it', async () => {
+    t = await alertApp();
+    const body = alertmanagerBody({ hosts: Array.from({ length: 300 }, (_, i) => `web-${i}`) });
+    body.alerts.forEach((a) => (a.annotations.description = 'd'.repeat(300)));
+    const text = JSON.stringify(body);
+    expect(text.length).toBeGreaterThan(STORED_BODY_BYTES);
+    expect((await t.post('/integrations/v1/prometheus', text, bearer)).status).toBe(202);
+    expect((await t.post('/integrations/v1/prometheus', text, bearer)).status).toBe(202);
+    const stored = t.db.$client.prepare('select body, bytes from alert_deliveries').all() as { body: string; bytes: number }[];
+    expect(stored).toHaveLength(1);
+    expect(stored[0].bytes).toBe(Buffer.byteLength(text));
+    expect(stored[0].body.length).toBeLessThanOrEqual(STORED_BODY_BYTES + 20);
+    expect(stored[0].body.endsWith('…[truncated]')).toBe(true);
+    expect(t.timeline(1).filter((e) => e.kind === 'alerts').map((e) => e.text)).toEqual([expect.stringMatching(/^300 alerts firing: web-0, /)]);
   });
 
   it('answers 429 past rate_limit calls a minute per token, with Retry-After, until the bucket refills', async () => {

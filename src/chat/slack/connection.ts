@@ -17,13 +17,20 @@ export type ConnectionParts = {
   log: Logger;
   /** Called once when Slack refuses a token after start-up (to tell people on the other platform). */
   onFailed?: (reason: string) => void;
+  /** Waits between auth.test attempts while Slack is unreachable. */
+  retryMs?: number[];
 };
+
+const IDENTITY_RETRY_MS = [2_000, 5_000, 15_000, 30_000, 60_000];
 
 export class SlackConnection implements Connection {
   private status: LinkState = 'disconnected';
   private failure: string | undefined;
   private lastFault: string | undefined;
   private started = false;
+  private reason: string | undefined;
+  private identityRetry: NodeJS.Timeout | undefined;
+  private identityAttempts = 0;
 
   constructor(private readonly p: ConnectionParts) {
     p.adapter.onTokenRefused = (code) => this.refused(`SLACK_BOT_TOKEN refused by Slack (${code})`);
@@ -38,14 +45,40 @@ export class SlackConnection implements Connection {
     } catch (e) {
       const fatal = isFatalAuthError(e);
       if (fatal) throw new Error(`SLACK_BOT_TOKEN: Slack rejected the token (${fatal})`);
-      // Slack unreachable at start: keep going; the first event or delivery will try again.
-      this.p.log.warn({ error: errorText(e) }, 'Slack: auth.test failed; continuing and retrying on demand');
+      // Slack unreachable at start: keep going, down, and ask again in the background.
+      this.unreachable(e);
     }
     if (this.p.link) await this.p.link.start();
     this.started = true;
   }
 
+  /** auth.test could not reach Slack: `down` with the reason, asked again with capped backoff. */
+  private unreachable(e: unknown): void {
+    const steps = this.p.retryMs ?? IDENTITY_RETRY_MS;
+    const wait = steps[Math.min(this.identityAttempts++, steps.length - 1)];
+    this.status = 'down';
+    this.reason = `Slack unreachable: ${errorText(e)}`;
+    this.p.log.warn({ error: errorText(e), retryInMs: wait }, 'Slack: auth.test failed; continuing and trying again');
+    clearTimeout(this.identityRetry);
+    this.identityRetry = setTimeout(() => {
+      this.p.identity
+        .get()
+        .then((me) => {
+          this.p.log.info({ botUserId: me.botUserId, team: me.teamId, mode: this.p.mode }, 'Slack: signed in');
+          if (this.status === 'down') this.status = 'connecting';
+          this.reason = undefined;
+        })
+        .catch((err: unknown) => {
+          const fatal = isFatalAuthError(err);
+          if (fatal) this.refused(`SLACK_BOT_TOKEN refused by Slack (${fatal})`);
+          else if (this.status !== 'disconnected') this.unreachable(err);
+        });
+    }, wait);
+    this.identityRetry.unref();
+  }
+
   async stop(): Promise<void> {
+    clearTimeout(this.identityRetry);
     this.started = false;
     await this.p.link?.stop().catch(() => undefined);
     this.status = 'disconnected';
@@ -80,7 +113,7 @@ export class SlackConnection implements Connection {
     }
     // Over HTTP Slack comes to Klaxon: it is connected once the bot knows who it is.
     const state = this.p.mode === 'http' && this.status === 'connecting' && this.p.identity.current ? 'connected' : this.status;
-    return { state, warnings };
+    return { state, reason: state === 'connected' ? undefined : this.reason, warnings };
   }
 
   state(): string {

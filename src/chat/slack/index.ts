@@ -25,7 +25,7 @@ export type SlackEnv = Pick<Env, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'S
 export type SlackOptions = {
   /** Proxy settings; by default HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment. */
   proxy?: ProxyEnv;
-  /** Socket Mode tuning for tests: hello timeout and the waits between failed attempts. */
+  /** Tuning for tests: the Socket Mode hello timeout, and the waits between failed attempts (Socket Mode and auth.test). */
   helloTimeoutMs?: number;
   backoffMs?: number[];
 };
@@ -85,6 +85,7 @@ export async function attachSlack(app: ChatHost, env: SlackEnv, opts: SlackOptio
     adapter,
     link,
     log,
+    retryMs: opts.backoffMs,
     onFailed: (reason) => announceElsewhere(app, 'slack', `⚠️ Klaxon lost Slack: ${reason}. Pages and updates still go out here; fix the token and restart Klaxon to bring Slack back.`),
   });
   app.addAdapter(adapter, connection);

@@ -24,7 +24,15 @@ export function severityNames(p: Policy): string[] {
   return p.severities.flatMap((s) => [s.id, ...s.aliases]);
 }
 
+// One Calendar object per policy, so business-time.ts can keep its resolved form and day cache.
+const calendars = new WeakMap<Policy, Calendar>();
+
 export function policyCalendar(p: Policy): Calendar {
-  const bh = p.business_hours;
-  return { timezone: p.timezone, days: [...bh.days], start: bh.start, end: bh.end, holidays: [...bh.holidays] };
+  let cal = calendars.get(p);
+  if (!cal) {
+    const bh = p.business_hours;
+    cal = Object.freeze({ timezone: p.timezone, days: Object.freeze([...bh.days]), start: bh.start, end: bh.end, holidays: Object.freeze([...bh.holidays]) }) as Calendar;
+    calendars.set(p, cal);
+  }
+  return cal;
 }

@@ -4,12 +4,19 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { type Handler, sendJson } from '../server.js';
 
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+export const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/** Constant-time comparison of a presented token with the digest of the expected one. */
+export const tokenMatches = (given: string, expected: Buffer): boolean => timingSafeEqual(digest(given), expected);
+
+/** The token of an `Authorization: Bearer <token>` header, if there is one. */
+export function bearerToken(req: IncomingMessage): string | undefined {
+  return /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(req.headers.authorization ?? '')?.[1];
+}
 
 export function bearerMatches(req: IncomingMessage, expected: Buffer): boolean {
-  const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(req.headers.authorization ?? '');
-  if (!m) return false;
-  return timingSafeEqual(digest(m[1]), expected);
+  const token = bearerToken(req);
+  return token !== undefined && tokenMatches(token, expected);
 }
 
 /**

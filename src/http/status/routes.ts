@@ -30,9 +30,14 @@ export function mountStatus(deps: HttpDeps): void {
     if (!kept || kept.version !== v || age < 0 || age >= MAX_AGE_S * 1000) kept = { model: loadStatus(deps.db, deps.service.policy, now), at: now.getTime(), version: v };
     return kept.model;
   };
+  // The page's HTML is rendered once per model too (the 90-day strip is most of the work).
+  const pages = new WeakMap<StatusModel, string>();
   deps.http.route('GET', '/status', (_req, res) => {
     res.setHeader('cache-control', CACHE);
-    sendText(res, 200, renderStatusPage(model()), 'text/html; charset=utf-8');
+    const m = model();
+    let html = pages.get(m);
+    if (html === undefined) pages.set(m, (html = renderStatusPage(m)));
+    sendText(res, 200, html, 'text/html; charset=utf-8');
   });
   deps.http.route('GET', '/status.json', (_req, res) => {
     sendJson(res, 200, statusJson(model()), { 'cache-control': CACHE, 'access-control-allow-origin': '*' });

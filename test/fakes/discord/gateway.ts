@@ -31,7 +31,7 @@ export class FakeGateway {
   /** Say HELLO but never answer IDENTIFY with READY. */
   noReady = false;
 
-  constructor(private readonly hooks: GatewayHooks) {
+  constructor(private hooks: GatewayHooks) {
     this.wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     this.wss.on('connection', (ws) => this.onConnection(ws));
   }
@@ -95,6 +95,11 @@ export class FakeGateway {
   invalidate(): void {
     this.session = null;
     this.send({ op: 9, d: false });
+  }
+
+  /** The bot token is reset in the Developer Portal: the next IDENTIFY is refused with 4004. */
+  resetToken(): void {
+    this.hooks = { ...this.hooks, token: `${this.hooks.token}-reset` };
   }
 
   /** The TCP connection dies without a close frame: the client sees 1006 and resumes. */

@@ -1,0 +1,58 @@
+// KLAXON_RETENTION: delivered messages and finished timers older than it are deleted by the
+// scheduler; incidents, timelines and whatever open incidents still need are kept.
+import { describe, expect, it } from 'vitest';
+import { KlaxonApp } from '../../src/app.js';
+import { loadEnv } from '../../src/config/env.js';
+import { actorFor } from '../../src/service/actor.js';
+import { FakeClock } from '../../src/service/clock.js';
+import { closeDb, openDb } from '../../src/store/db.js';
+import { incidents, outbox, processedEvents, timelineEvents, timers } from '../../src/store/schema.js';
+import { testPolicy } from '../helpers/harness.js';
+import { RecordingAdapter } from '../helpers/recording-adapter.js';
+
+const DAY = 86_400_000;
+const T0 = Date.parse('2026-03-04T10:00:00Z');
+
+describe('retention', () => {
+  it('deletes old delivered messages and finished timers of resolved incidents, keeps history and open incidents', async () => {
+    const policy = testPolicy({});
+    const db = openDb(':memory:');
+    const clock = new FakeClock(new Date(T0));
+    const app = new KlaxonApp({ env: { HOST: '127.0.0.1', PORT: 0, KLAXON_TICK_SECONDS: 5, KLAXON_RETENTION: loadEnv({ KLAXON_RETENTION: '30d' }).KLAXON_RETENTION }, policy, db, clock });
+    app.addAdapter(new RecordingAdapter('console'));
+    const run = (text: string) => expect(app.service.run(actorFor(policy, 'console', 'alice'), text).ok).toBe(true);
+    run('declare sev3 Old and done');
+    run('resolve #1 Fixed');
+    run('declare sev3 Still open');
+    db.update(outbox).set({ status: 'sent' }).run();
+    app.service.firstDelivery('slack', 'Ev-old-retry');
+    app.service.firstDelivery('slack', 'pin:C1:1.0001');
+    const before = { timeline: db.select().from(timelineEvents).all().length, open: db.select().from(outbox).all().filter((r) => r.incidentId === 2).map((r) => r.id) };
+    expect(db.select().from(outbox).all().filter((r) => r.incidentId === 1).length).toBeGreaterThan(0);
+
+    // 29 days on: nothing is old enough yet.
+    clock.set(new Date(T0 + 29 * DAY));
+    app.step();
+    expect(db.select().from(outbox).all().filter((r) => r.incidentId === 1).length).toBeGreaterThan(0);
+
+    clock.set(new Date(T0 + 31 * DAY));
+    app.step();
+    expect(db.select().from(outbox).all().filter((r) => r.incidentId === 1)).toEqual([]);
+    expect(db.select().from(timers).all().filter((t) => t.incidentId === 1)).toEqual([]);
+    // The open incident's messages stay (edits and reactions refer to them), and so does all history.
+    expect(before.open.length).toBeGreaterThan(0);
+    expect(db.select().from(outbox).all().filter((r) => before.open.includes(r.id)).map((r) => r.id)).toEqual(before.open);
+    expect(db.select().from(timelineEvents).all().length).toBeGreaterThanOrEqual(before.timeline);
+    expect(db.select().from(incidents).all().map((i) => i.id)).toEqual([1, 2]);
+    // A platform retry's marker goes; a pin's marker stays, so a message is pinned once ever.
+    expect(db.select().from(processedEvents).all().map((e) => e.eventId)).toEqual(['pin:C1:1.0001']);
+    await app.stop();
+    closeDb(db);
+  });
+
+  it('refuses a retention that is not a wall-clock duration of at least an hour', () => {
+    expect(() => loadEnv({ KLAXON_RETENTION: '10m' })).toThrow(/^KLAXON_RETENTION: must be a wall-clock duration of at least 1h/);
+    expect(() => loadEnv({ KLAXON_RETENTION: '3 business days' })).toThrow(/^KLAXON_RETENTION/);
+    expect(loadEnv({}).KLAXON_RETENTION).toBe(30 * DAY);
+  });
+});
