@@ -85,6 +85,7 @@ export class KlaxonApp {
       platforms: () => [...this.adapters.keys()],
       connectionState: (p) => this.connections.get(p)?.state() ?? 'ok',
       lastTick: () => ({ at: this.lastTickAt, error: this.lastTickError }),
+      deliveryLanes: () => this.dispatcher.laneStates(),
       port: () => this.port,
     });
   }
@@ -209,6 +210,7 @@ export class KlaxonApp {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.pending) clearImmediate(this.pending);
+    this.dispatcher.stop();
     await this.dispatcher.dispatch().catch(() => undefined);
     for (const c of this.connections.values()) await c.stop().catch(() => undefined);
     if (this.http.server.listening) await this.http.close();

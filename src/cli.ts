@@ -11,6 +11,7 @@ import { ArgError } from './cli/args.js';
 import { UserError } from './service/errors.js';
 import { PolicyDriftError } from './service/policy-drift.js';
 import { closeDb, openDb } from './store/db.js';
+import { LeaseHeldError } from './store/lease.js';
 
 const USAGE = `Usage: klaxon <command>
   start                       run the bot (default): console, Slack and Discord as configured
@@ -77,7 +78,7 @@ main(process.argv.slice(2)).then(
       console.error(e.message);
       process.exit(2);
     }
-    if (e instanceof EnvError || e instanceof PolicyError || e instanceof PolicyDriftError) console.error(e.message);
+    if (e instanceof EnvError || e instanceof PolicyError || e instanceof PolicyDriftError || e instanceof LeaseHeldError) console.error(e.message);
     else console.error(e);
     process.exit(1);
   },

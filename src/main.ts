@@ -5,7 +5,9 @@ import { discordEnabled, loadEnv, slackEnabled, type Env } from './config/env.js
 import { loadPolicy } from './config/policy/index.js';
 import { KlaxonApp } from './app.js';
 import { createLogger } from './log.js';
-import { closeDb, openDb } from './store/db.js';
+import { closeDb, openDb, type Db } from './store/db.js';
+import { acquireWriterLease, HEARTBEAT_MS, type Lease } from './store/lease.js';
+import { systemClock } from './service/clock.js';
 import { assertNoDrift } from './service/policy-drift.js';
 import { mountHttp } from './http/routes.js';
 import { attachPlatforms } from './chat/platforms.js';
@@ -16,6 +18,8 @@ export async function start(opts: { console?: boolean } = {}): Promise<number> {
   const policy = loadPolicy(env.policyPath);
   const log = createLogger(env.LOG_LEVEL);
   const db = openDb(env.KLAXON_DB);
+  // Before anything is written: a second Klaxon on this file stops here, naming the first.
+  const lease = takeLease(db, env.KLAXON_DB);
   assertNoDrift(db, policy, env.policyPath);
   const app = new KlaxonApp({ env, policy, db, log });
   mountHttp(app.httpDeps());
@@ -27,8 +31,25 @@ export async function start(opts: { console?: boolean } = {}): Promise<number> {
   await app.start();
   process.stdout.write(banner(env, app, withConsole));
 
+  let lost: (() => void) | undefined;
+  const heartbeat = setInterval(() => {
+    try {
+      if (lease.heartbeat()) return;
+      log.fatal('another process took over this database; stopping so that nothing is sent twice');
+      lost?.();
+    } catch (e) {
+      log.warn({ err: e }, 'could not refresh the database lease; will try again');
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
   const stop = async () => {
+    clearInterval(heartbeat);
     await app.stop();
+    try {
+      lease.release();
+    } catch {
+      // A lease left behind is taken over by the next start (same host) or expires (another host).
+    }
     closeDb(db);
   };
   if (withConsole) {
@@ -36,12 +57,13 @@ export async function start(opts: { console?: boolean } = {}): Promise<number> {
     await stop();
     return 0;
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  const code = await new Promise<number>((resolve) => {
+    process.once('SIGINT', () => resolve(0));
+    process.once('SIGTERM', () => resolve(0));
+    lost = () => resolve(1);
   });
   await stop();
-  return 0;
+  return code;
 }
 
 function banner(env: Env, app: KlaxonApp, withConsole: boolean): string {
@@ -57,4 +79,13 @@ function banner(env: Env, app: KlaxonApp, withConsole: boolean): string {
   if (!discordEnabled(env)) lines.push('  Discord:  off — set DISCORD_TOKEN and DISCORD_APPLICATION_ID to connect');
   if (withConsole) lines.push('', 'Type /incident help. Try: /incident declare sev1 Checkout down');
   return lines.join('\n') + '\n';
+}
+
+function takeLease(db: Db, path: string): Lease {
+  try {
+    return acquireWriterLease(db, systemClock, { path });
+  } catch (e) {
+    closeDb(db);
+    throw e;
+  }
 }

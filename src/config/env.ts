@@ -22,6 +22,8 @@ export const EnvSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     KLAXON_API_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
     KLAXON_TICK_SECONDS: z.coerce.number().min(0.05).max(3600).default(5),
+    /** /readyz turns 503 when a page has waited this long for delivery. */
+    KLAXON_PAGE_STUCK_SECONDS: z.coerce.number().int().min(1).max(86400).default(120),
     // How long delivered messages and finished timers are kept (incidents and timelines forever).
     KLAXON_RETENTION: z
       .string()

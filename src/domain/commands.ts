@@ -30,6 +30,7 @@ export type Command =
   | { kind: 'eta'; incident?: number; when: string }
   | { kind: 'cause'; incident?: number; text: string }
   | { kind: 'check'; incident?: number; item: number }
+  | { kind: 'action'; incident?: number; name: string; confirm: boolean }
   | { kind: 'status'; incident?: number }
   | { kind: 'list' }
   | { kind: 'timeline'; incident?: number }
@@ -294,6 +295,23 @@ export const COMMANDS = {
     discord: {
       options: [{ type: 'integer', name: 'item', description: 'Item number, as shown in the checklist', required: true, minValue: 1 }, INCIDENT],
       read: (o) => ({ kind: 'check', incident: o.incident, item: o.integer('item') ?? 0 }),
+    },
+  },
+  action: {
+    words: ['action'],
+    usage: 'action [#N] <name> [confirm]',
+    summary: "run one of the policy's actions (an HTTP call into your own systems)",
+    parse(a) {
+      const incident = takeIncident(a, 'action');
+      const name = need(a.next() ?? '', 'action name', 'action');
+      const rest = a.next();
+      if (rest !== undefined && rest.toLowerCase() !== 'confirm') throw new UsageError(`"${rest}" after the action name: only "confirm" goes there`, 'action');
+      noMore(a, 'action');
+      return { kind: 'action', incident, name, confirm: rest !== undefined };
+    },
+    discord: {
+      options: [text('name', 'Action name, as in the policy', true), { ...text('confirm', 'Type confirm to run it'), choices: ['confirm'] }, INCIDENT],
+      read: (o) => ({ kind: 'action', incident: o.incident, name: o.text('name'), confirm: o.text('confirm') === 'confirm' }),
     },
   },
   cause: {

@@ -1,4 +1,4 @@
-// Who is on call: rotations (weekly / daily / weekdays) plus overrides. Pure; time is an argument.
+// Who is on call: rotations (weekly / daily / weekdays / monthly) plus overrides. Pure; time is an argument.
 //
 // Every hand-off is a local wall-clock time in the policy's time zone, built with luxon from
 // calendar fields (never by adding 24h/168h of milliseconds), so a London rota handing off
@@ -14,7 +14,7 @@ import { DateTime } from 'luxon';
 import { parseClock, weekdayNumber } from './business-time.js';
 
 /** The rotations a schedule can have; the policy schema accepts these. */
-export const ROTATIONS = ['weekly', 'daily', 'weekdays'] as const;
+export const ROTATIONS = ['weekly', 'daily', 'weekdays', 'monthly'] as const;
 
 /** The rota fields of a policy schedule (the policy's Schedule has these and more). */
 export type Schedule = { rotation: (typeof ROTATIONS)[number]; handoff: string; start: string; members: readonly string[] };
@@ -28,7 +28,7 @@ type DayNum = number;
 type Rota = {
   zone: string;
   rotation: Schedule['rotation'];
-  handoffDay: number; // luxon weekday, used by weekly only
+  handoffDay: number; // luxon weekday (weekly) or day of the month 1–28 (monthly)
   handoffMin: number; // minutes after local midnight
   anchor: DayNum; // date of shift 0's opening hand-off
 };
@@ -60,8 +60,17 @@ function handoffAt(n: DayNum, r: Rota): number {
   return DateTime.fromObject({ ...base, hour, minute: r.handoffMin % 60 }, { zone: r.zone }).toMillis();
 }
 
+/** Calendar fields of a day number. */
+function ymd(n: DayNum): { y: number; m: number; d: number } {
+  const t = new Date(n * 86_400_000);
+  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
+}
+
+const dayNum = (y: number, m: number, d: number): DayNum => Math.round(Date.UTC(y, m - 1, d) / 86_400_000);
+
 function isHandoffDate(n: DayNum, r: Rota): boolean {
   if (r.rotation === 'daily') return true;
+  if (r.rotation === 'monthly') return ymd(n).d === r.handoffDay;
   const wd = weekdayOf(n);
   if (r.rotation === 'weekdays') return wd <= 5;
   return wd === r.handoffDay;
@@ -71,6 +80,10 @@ function isHandoffDate(n: DayNum, r: Rota): boolean {
 function handoffDateOnOrBefore(n: DayNum, r: Rota): DayNum {
   if (r.rotation === 'daily') return n;
   if (r.rotation === 'weekly') return n - ((weekdayOf(n) - r.handoffDay + 7) % 7);
+  if (r.rotation === 'monthly') {
+    const { y, m, d } = ymd(n);
+    return d >= r.handoffDay ? dayNum(y, m, r.handoffDay) : dayNum(m === 1 ? y - 1 : y, m === 1 ? 12 : m - 1, r.handoffDay);
+  }
   const wd = weekdayOf(n);
   return wd <= 5 ? n : n - (wd - 5); // Sat/Sun -> Friday
 }
@@ -98,14 +111,21 @@ function shiftDateAt(t: number, r: Rota): DayNum {
 function shiftIndex(n: DayNum, r: Rota): number {
   if (r.rotation === 'daily') return n - r.anchor;
   if (r.rotation === 'weekly') return Math.round((n - r.anchor) / 7);
+  if (r.rotation === 'monthly') {
+    const a = ymd(r.anchor);
+    const b = ymd(n);
+    return b.y * 12 + b.m - (a.y * 12 + a.m);
+  }
   return weekdayOrdinal(n) - weekdayOrdinal(r.anchor);
 }
 
-/** "mon 09:00" (weekly) or "09:00"; a weekly hand-off without a day defaults to Monday. */
+/** "mon 09:00" (weekly), "1st 09:00" (monthly) or "09:00"; a weekly hand-off without a day defaults to Monday. */
 function parseHandoff(text: string): { day: number; minutes: number } {
   const parts = text.trim().split(/\s+/);
   const clock = parts.pop() ?? '';
   const dayName = parts.join(' ');
+  const dom = /^(\d{1,2})(?:st|nd|rd|th)?$/i.exec(dayName);
+  if (dom) return { day: Number(dom[1]), minutes: parseClock(clock) };
   const day = dayName ? weekdayNumber(dayName) : 1;
   if (day === undefined) throw new Error(`bad hand-off day "${dayName}"`);
   return { day, minutes: parseClock(clock) };

@@ -31,6 +31,8 @@ export type HttpDeps = {
   connectionState(platform: Platform): string;
   /** When the scheduler last completed a step, and why the last one did not (for readiness). */
   lastTick(): { at: Date | null; error: string | null };
+  /** Each platform's delivery lane: failing after repeated errors, with the last one. */
+  deliveryLanes(): Record<string, { state: 'ok' | 'failing'; failures: number; retryAt: Date | null; lastError: string | null }>;
   /** The port the listener got (0 before it listens). */
   port(): number;
 };

@@ -1,9 +1,11 @@
-// GET /healthz: liveness for load balancers and humans. 503 only when the database is unusable,
+// GET /healthz: liveness for load balancers and humans (its body says ok or degraded); GET /readyz:
+// whether Klaxon can page right now (readiness.ts). 503 only when the database is unusable,
 // because that is the one failure Klaxon cannot ride out; adapters reconnect and the outbox retries.
 import type { HttpDeps } from './deps.js';
 import { dbHealthy } from '../store/db.js';
 import { type OutboxHealth, outboxHealth } from './outbox-health.js';
 import { sendJson } from './server.js';
+import { readiness, type Readiness } from './readiness.js';
 
 export function mountHealthz(deps: HttpDeps): void {
   deps.http.route('GET', '/healthz', (_req, res) => {
@@ -17,6 +19,20 @@ export function mountHealthz(deps: HttpDeps): void {
       sendJson(res, 503, { status: 'error', db: 'unusable', adapters }, headers);
       return;
     }
-    sendJson(res, 200, { status: 'ok', db: 'ok', adapters, outbox }, headers);
+    const ready = readiness(deps);
+    sendJson(res, 200, { status: ready.degraded ? 'degraded' : 'ok', db: 'ok', adapters, outbox, ...(ready.degraded ? { reasons: ready.reasons } : {}) }, headers);
+  });
+
+  // Readiness: 200 only when Klaxon can page now; 503 with the reasons otherwise.
+  deps.http.route('GET', '/readyz', (_req, res) => {
+    let r: Readiness;
+    try {
+      r = readiness(deps);
+    } catch (e) {
+      sendJson(res, 503, { status: 'not ready', reasons: [`the database is unusable: ${e instanceof Error ? e.message : String(e)}`] }, { 'cache-control': 'no-store' });
+      return;
+    }
+    const { ready, degraded: _degraded, ...checks } = r;
+    sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', ...checks }, { 'cache-control': 'no-store' });
   });
 }

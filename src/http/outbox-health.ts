@@ -14,18 +14,19 @@ export function outboxCounts(db: Db): { platform: string; status: string; n: num
   return db
     .select({ platform: outbox.platform, status: outbox.status, n: sql<number>`count(*)` })
     .from(outbox)
-    .where(inArray(outbox.status, ['pending', 'failed']))
+    .where(inArray(outbox.status, ['pending', 'sending', 'failed']))
     .groupBy(outbox.platform, outbox.status)
     .all();
 }
 
 export function outboxHealth(db: Db): OutboxHealth {
   const counts = outboxCounts(db);
-  const total = (status: string) => counts.filter((c) => c.status === status).reduce((n, c) => n + c.n, 0);
+  // A row in flight is still waiting as far as anyone reading this cares.
+  const total = (status: string) => counts.filter((c) => c.status === status || (status === 'pending' && c.status === 'sending')).reduce((n, c) => n + c.n, 0);
   const lastFailures = db
     .select({ platform: outbox.platform, destination: outbox.destination, error: outbox.lastError })
     .from(outbox)
-    .where(and(isNotNull(outbox.lastError), inArray(outbox.status, ['pending', 'failed'])))
+    .where(and(isNotNull(outbox.lastError), inArray(outbox.status, ['pending', 'sending', 'failed'])))
     .orderBy(desc(outbox.id))
     .limit(LAST_FAILURES)
     .all()

@@ -1,9 +1,13 @@
-// Delivers the outbox through the adapters. Per platform: one destination's messages go out in
-// order, pages before everything else, a 429 pauses the platform for Retry-After, transient
-// failures back off, permanent ones are recorded and given up.
-import { and, asc, eq, gt } from 'drizzle-orm';
+// Delivers the outbox through the adapters, one independent lane per platform, so a slow or failing
+// platform never delays another and never delays the scheduler. Within a lane: one destination's
+// messages go out in order; the most urgent head goes next (pages, then incident channels, then the
+// rest); every call has a timeout. Failures are a property of the platform, not of a row: a 5xx, a
+// timeout or a global 429 opens the lane's circuit; when it closes, everything waiting goes at once
+// in priority order. A row is marked in flight in its own committed write before it is handed to
+// the platform, and what the platform accepted is never sent again because a later DB write failed.
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { DeliveryError, type ChatAdapter, type MessageBody, type Platform } from '../service/port.js';
+import { deliveryKey, DeliveryError, type ChatAdapter, type Destination, type MessageBody, type MessageRef, type Platform } from '../service/port.js';
 import type { Policy } from '../config/policy/index.js';
 import { platformUserId } from '../service/actor.js';
 import type { Clock } from '../service/clock.js';
@@ -16,16 +20,46 @@ export type OutboxRow = typeof outbox.$inferSelect;
 
 const MAX_BACKOFF_MS = 5 * 60_000;
 export const backoffMs = (attempts: number) => Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempts - 1));
+/** How long one platform call may take before it counts as failed (and possibly delivered). */
+export const CALL_TIMEOUT_MS = 20_000;
+/** Failures on this many rows in a row, with no success between, open the platform's circuit. */
+const CIRCUIT_AFTER = 2;
+/** A DB write refused (locked, disk full) is tried again this soon; the platform is not blamed. */
+const DB_RETRY_MS = 250;
 
 export type DispatchEvents = {
   sent?: (row: OutboxRow) => void;
   failed?: (row: OutboxRow, error: string, permanent: boolean) => void;
 };
 
+export type DispatcherOptions = { callTimeoutMs?: number };
+
+type Outcome = { status: 'sent' | 'skipped' | 'failed'; ref?: MessageRef; error?: string; row: OutboxRow };
+
+/** What one platform's lane knows that is not (yet) in the database. */
+class Lane {
+  running: Promise<number> | null = null;
+  again = false;
+  /** Consecutive failures on this platform (across rows), and until when the circuit stays open. */
+  failures = 0;
+  openUntil = 0;
+  /** Rows that failed since the last success: if the circuit opens, they wait for it instead. */
+  readonly recentFailed = new Set<number>();
+  /** Rows held by the circuit, not by their own clock: all eligible the moment it closes. */
+  readonly circuitRows = new Set<number>();
+  /** Until when the database refused our writes. */
+  dbWaitUntil = 0;
+  wake: NodeJS.Timeout | null = null;
+  /** The platform's answer to rows whose DB write failed: recorded later, never sent again. */
+  readonly unrecorded = new Map<number, Outcome>();
+  state: 'ok' | 'failing' = 'ok';
+  lastError: string | null = null;
+}
+
 export class Dispatcher {
-  private blockedUntil = new Map<Platform, number>();
-  private running: Promise<number> | null = null;
-  private again = false;
+  private readonly lanes = new Map<Platform, Lane>();
+  private readonly callTimeoutMs: number;
+  private stopped = false;
 
   constructor(
     private readonly db: Db,
@@ -34,28 +68,75 @@ export class Dispatcher {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly events: DispatchEvents = {},
-  ) {}
+    opts: DispatcherOptions = {},
+  ) {
+    this.callTimeoutMs = opts.callTimeoutMs ?? CALL_TIMEOUT_MS;
+  }
 
-  /** Runs one pass; calls while a pass runs coalesce into one more pass afterwards. */
+  /**
+   * Wakes every platform's lane; resolves when each has delivered what it can now. Lanes do not wait
+   * for each other: a caller that does not await this (the app after a commit) delays nothing.
+   */
   dispatch(): Promise<number> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
+    return Promise.all([...this.adapters.keys()].map((p) => this.runLane(p))).then((n) => n.reduce((x, y) => x + y, 0));
+  }
+
+  /** How each platform's delivery is doing, for /readyz and /metrics. */
+  laneStates(): Record<string, { state: 'ok' | 'failing'; failures: number; retryAt: Date | null; lastError: string | null }> {
+    const out: ReturnType<Dispatcher['laneStates']> = {};
+    for (const p of this.adapters.keys()) {
+      const l = this.lane(p);
+      out[p] = { state: l.state, failures: l.failures, retryAt: l.openUntil > this.clock.now().getTime() ? new Date(l.openUntil) : null, lastError: l.lastError };
     }
-    this.running = (async () => {
+    return out;
+  }
+
+  /** Stops wake-up timers (the app is shutting down). */
+  stop(): void {
+    this.stopped = true;
+    for (const l of this.lanes.values()) if (l.wake) clearTimeout(l.wake);
+  }
+
+  private lane(p: Platform): Lane {
+    let l = this.lanes.get(p);
+    if (!l) this.lanes.set(p, (l = new Lane()));
+    return l;
+  }
+
+  /** Runs one platform's lane; calls while it runs coalesce into one more run afterwards. */
+  private runLane(p: Platform): Promise<number> {
+    const lane = this.lane(p);
+    if (lane.running) {
+      lane.again = true;
+      return lane.running;
+    }
+    const run = async () => {
       let total = 0;
       try {
         do {
-          this.again = false;
-          const counts = await Promise.all([...this.adapters.values()].map((a) => this.platformPass(a)));
-          total += counts.reduce((x, y) => x + y, 0);
-        } while (this.again);
+          lane.again = false;
+          total += await this.platformPass(this.adapters.get(p)!, lane);
+        } while (lane.again);
       } finally {
-        this.running = null;
+        lane.running = null;
       }
       return total;
-    })();
-    return this.running;
+    };
+    // Assigned before it can settle: a synchronous failure must not leave a settled promise behind.
+    lane.running = Promise.resolve().then(run);
+    return lane.running;
+  }
+
+  /** Runs the lane again once its circuit or DB wait is over (real time, as adapters are real). */
+  private wakeAt(p: Platform, lane: Lane, at: number): void {
+    if (this.stopped) return;
+    if (lane.wake) clearTimeout(lane.wake);
+    const ms = Math.max(10, at - this.clock.now().getTime());
+    lane.wake = setTimeout(() => {
+      lane.wake = null;
+      void this.runLane(p).catch((e) => this.log.error({ err: e, platform: p }, 'delivery lane failed'));
+    }, ms);
+    lane.wake.unref();
   }
 
   /**
@@ -64,7 +145,7 @@ export class Dispatcher {
    * which keeps every channel in order); before each delivery only rows newer than those already
    * read are fetched, so a page queued mid-drain still goes next, and a backlog drains in linear time.
    */
-  private async platformPass(adapter: ChatAdapter): Promise<number> {
+  private async platformPass(adapter: ChatAdapter, lane: Lane): Promise<number> {
     const queues = new Map<string, OutboxRow[]>();
     /** Queues whose head failed in this pass: it waits for its retry, and so does the rest. */
     const held = new Set<string>();
@@ -72,38 +153,51 @@ export class Dispatcher {
     let delivered = 0;
     for (;;) {
       const now = this.clock.now().getTime();
-      if ((this.blockedUntil.get(adapter.platform) ?? 0) > now) return delivered;
-      for (const row of this.pendingAfter(adapter.platform, seen)) {
-        const q = queues.get(this.queueOf(row)) ?? [];
-        q.push(row);
-        queues.set(this.queueOf(row), q);
-        seen = row.id;
+      const blocked = Math.max(lane.openUntil, lane.dbWaitUntil);
+      if (blocked > now) {
+        this.wakeAt(adapter.platform, lane, blocked);
+        return delivered;
       }
-      const next = this.mostUrgentHead(queues, held, now);
+      try {
+        this.recordLate(lane);
+        for (const row of this.waitingAfter(adapter.platform, seen)) {
+          seen = row.id;
+          if (lane.unrecorded.has(row.id)) continue;
+          const q = queues.get(this.queueOf(row)) ?? [];
+          q.push(row);
+          queues.set(this.queueOf(row), q);
+        }
+      } catch (e) {
+        this.dbRefused(adapter.platform, lane, e);
+        continue;
+      }
+      const next = this.mostUrgentHead(queues, held, now, lane);
       if (!next) return delivered;
-      const outcome = await this.deliver(adapter, next);
+      const outcome = await this.deliver(adapter, lane, next);
+      if (outcome === 'db') continue;
       if (outcome === 'retry') held.add(this.queueOf(next));
       else queues.get(this.queueOf(next))!.shift();
       if (outcome === 'sent') delivered++;
     }
   }
 
-  private pendingAfter(platform: Platform, id: number): OutboxRow[] {
+  /** Rows still to deliver: pending, and in flight when a crash or a lost answer interrupted them. */
+  private waitingAfter(platform: Platform, id: number): OutboxRow[] {
     return this.db
       .select()
       .from(outbox)
-      .where(and(eq(outbox.status, 'pending'), eq(outbox.platform, platform), gt(outbox.id, id)))
+      .where(and(inArray(outbox.status, ['pending', 'sending']), eq(outbox.platform, platform), gt(outbox.id, id)))
       .orderBy(asc(outbox.id))
       .all();
   }
 
   /** The head of each destination's queue that is due, most urgent first. */
-  private mostUrgentHead(queues: Map<string, OutboxRow[]>, held: Set<string>, now: number): OutboxRow | undefined {
+  private mostUrgentHead(queues: Map<string, OutboxRow[]>, held: Set<string>, now: number, lane: Lane): OutboxRow | undefined {
     let best: OutboxRow | undefined;
     for (const [key, q] of queues) {
       const head = q[0];
-      if (!head || held.has(key) || head.nextAttemptAt.getTime() > now) continue;
-      if (!best || head.priority < best.priority || (head.priority === best.priority && head.id < best.id)) best = head;
+      if (!head || held.has(key) || (head.nextAttemptAt.getTime() > now && !lane.circuitRows.has(head.id))) continue;
+      if (!best || urgency(head) < urgency(best) || (urgency(head) === urgency(best) && head.id < best.id)) best = head;
     }
     return best;
   }
@@ -113,24 +207,133 @@ export class Dispatcher {
     return row.destination === 'incident' ? `incident:${row.incidentId}` : row.destination;
   }
 
-  private async deliver(adapter: ChatAdapter, row: OutboxRow): Promise<'sent' | 'retry' | 'failed'> {
+  private async deliver(adapter: ChatAdapter, lane: Lane, row: OutboxRow): Promise<'sent' | 'retry' | 'failed' | 'db'> {
+    const p = adapter.platform;
     try {
-      const ref = await this.perform(adapter, row);
-      if (ref === 'skip') this.finish(row, 'skipped');
-      else this.finish(row, 'sent', ref ?? undefined);
-      this.events.sent?.(row);
-      return 'sent';
+      // Its own committed write: after a crash, a row found in flight is checked before a resend.
+      const marked = this.db
+        .update(outbox)
+        .set({ status: 'sending', attempts: row.attempts + 1 })
+        .where(and(eq(outbox.id, row.id), inArray(outbox.status, ['pending', 'sending'])))
+        .run();
+      if (marked.changes !== 1) return 'failed';
     } catch (e) {
-      return this.fail(adapter.platform, row, e) ? 'failed' : 'retry';
+      this.dbRefused(p, lane, e);
+      return 'db';
+    }
+    let outcome: Outcome;
+    try {
+      const ref = await this.withTimeout(p, this.perform(adapter, row));
+      outcome = ref === 'skip' ? { status: 'skipped', row } : { status: 'sent', ref: ref ?? undefined, row };
+      this.platformOk(lane, row);
+    } catch (e) {
+      const err = e instanceof DeliveryError ? e : new DeliveryError(e instanceof Error ? e.message : String(e), { maybeDelivered: true });
+      if (err.opts.permanent) {
+        outcome = { status: 'failed', error: err.message, row };
+        this.log.error({ outbox: row.id, platform: p, destination: row.destination, error: err.message }, 'delivery failed permanently');
+      } else {
+        this.retryLater(p, lane, row, err);
+        return 'retry';
+      }
+    }
+    this.record(lane, outcome);
+    if (outcome.status === 'failed') {
+      this.events.failed?.(row, outcome.error!, true);
+      return 'failed';
+    }
+    this.events.sent?.(row);
+    return 'sent';
+  }
+
+  /** Calls the platform, giving up after the timeout; a timed-out post may still have arrived. */
+  private withTimeout<T>(p: Platform, call: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DeliveryError(`${p}: no answer within ${this.callTimeoutMs / 1000}s`, { maybeDelivered: true })), this.callTimeoutMs);
+    });
+    return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  /** Stores what the platform did; if the DB refuses, it is kept in memory and stored later. */
+  private record(lane: Lane, o: Outcome): void {
+    try {
+      this.write(o);
+    } catch (e) {
+      lane.unrecorded.set(o.row.id, o);
+      this.log.warn({ err: e, outbox: o.row.id }, 'delivered, but the database refused the record; will store it later, not resend');
     }
   }
 
-  private async perform(a: ChatAdapter, row: OutboxRow): Promise<{ channel: string; id: string } | null | 'skip'> {
+  private recordLate(lane: Lane): void {
+    for (const [id, o] of lane.unrecorded) {
+      this.write(o);
+      lane.unrecorded.delete(id);
+    }
+  }
+
+  private write(o: Outcome): void {
+    const set =
+      o.status === 'failed'
+        ? { status: 'failed' as const, lastError: o.error }
+        : { status: o.status, sentAt: this.clock.now(), refChannel: o.ref?.channel, refId: o.ref?.id };
+    this.db.update(outbox).set(set).where(eq(outbox.id, o.row.id)).run();
+  }
+
+  private dbRefused(p: Platform, lane: Lane, e: unknown): void {
+    lane.dbWaitUntil = this.clock.now().getTime() + DB_RETRY_MS;
+    this.log.warn({ err: e, platform: p }, 'outbox: the database refused a write; delivery waits for it');
+  }
+
+  private platformOk(lane: Lane, row: OutboxRow): void {
+    lane.failures = 0;
+    lane.recentFailed.clear();
+    lane.circuitRows.delete(row.id);
+    lane.state = 'ok';
+    lane.lastError = null;
+  }
+
+  /**
+   * A failure that may pass. A route-specific limit (a non-global Retry-After) holds only this row,
+   * and so does one failure on its own (a hung route; the next row may well go): it backs off on its
+   * own clock. A global limit, or failures on two rows in a row, say the platform is failing: one
+   * circuit opens for every row on it, and when it closes they all go in priority order rather than
+   * each on its own clock.
+   */
+  private retryLater(p: Platform, lane: Lane, row: OutboxRow, err: DeliveryError): void {
+    const now = this.clock.now().getTime();
+    const routeOnly = err.opts.retryAfterMs !== undefined && !err.opts.global;
+    let nextAttemptAt = row.nextAttemptAt;
+    if (routeOnly) nextAttemptAt = new Date(now + err.opts.retryAfterMs!);
+    else {
+      lane.failures++;
+      lane.lastError = err.message;
+      lane.recentFailed.add(row.id);
+      if (err.opts.global || lane.failures >= CIRCUIT_AFTER) {
+        lane.state = 'failing';
+        lane.openUntil = now + (err.opts.retryAfterMs ?? backoffMs(lane.failures - 1));
+        for (const id of lane.recentFailed) lane.circuitRows.add(id);
+        lane.recentFailed.clear();
+      } else nextAttemptAt = new Date(now + backoffMs(row.attempts + 1));
+    }
+    // Only an attempt that may have arrived stays in flight, to be looked up before the resend.
+    const status = err.opts.maybeDelivered && row.kind === 'post' ? ('sending' as const) : ('pending' as const);
+    try {
+      this.db.update(outbox).set({ status, lastError: err.message, nextAttemptAt }).where(eq(outbox.id, row.id)).run();
+    } catch (e) {
+      // Left in flight: the next attempt looks it up first, which is safe either way.
+      this.dbRefused(p, lane, e);
+    }
+    this.log.warn({ outbox: row.id, platform: p, attempts: row.attempts + 1, retryAt: new Date(Math.max(nextAttemptAt.getTime(), lane.openUntil)), error: err.message }, 'delivery failed; will retry');
+    this.events.failed?.(row, err.message, false);
+  }
+
+  private async perform(a: ChatAdapter, row: OutboxRow): Promise<MessageRef | null | 'skip'> {
     const body = row.body as Record<string, unknown>;
     if (row.kind === 'edit') {
       const original = this.db.select().from(outbox).where(eq(outbox.id, row.editOf!)).get();
-      if (!original?.refId || !original.refChannel) return 'skip';
-      await a.edit({ channel: original.refChannel, id: original.refId }, body as MessageBody);
+      const ref = this.lane(a.platform).unrecorded.get(row.editOf!)?.ref ?? (original?.refId && original.refChannel ? { channel: original.refChannel, id: original.refId } : undefined);
+      if (!ref) return 'skip';
+      await a.edit(ref, body as MessageBody);
       return null;
     }
     if (row.kind === 'usergroup') {
@@ -141,8 +344,24 @@ export class Dispatcher {
     const dm = row.destination.startsWith('dm:') ? row.destination.slice(3) : undefined;
     const channel = dm ? undefined : await this.channelOf(a, row);
     if (row.kind === 'post') {
-      const ref = await a.post(dm ? { user: dm } : { channel: channel! }, await this.linkIncident(a, row, body as MessageBody), { key: `outbox:${row.id}:${row.createdAt.getTime()}` });
-      return ref;
+      const to: Destination = dm ? { user: dm } : { channel: channel! };
+      const key = deliveryKey(row.id);
+      // Found in flight (a crash, or an answer that never came): it may already be there.
+      if (row.status === 'sending' && a.findDelivered) {
+        const found = await a.findDelivered(to, key, row.createdAt).catch((e: unknown) => {
+          // A lookup the platform refuses for good (a missing scope) must not lose the message: send it.
+          if (e instanceof DeliveryError && e.opts.permanent) {
+            this.log.warn({ outbox: row.id, platform: a.platform, error: e.message }, 'could not check whether an interrupted post arrived; sending it again');
+            return null;
+          }
+          throw e;
+        });
+        if (found) {
+          this.log.info({ outbox: row.id, platform: a.platform }, 'already delivered before the interruption; recorded, not sent again');
+          return found;
+        }
+      }
+      return a.post(to, await this.linkIncident(a, row, body as MessageBody), { key });
     }
     if (!channel) return 'skip';
     if (row.kind === 'topic') await a.setTopic(channel, String(body.text));
@@ -182,31 +401,9 @@ export class Dispatcher {
     this.db.insert(incidentSpaces).values({ incidentId, platform: a.platform, channelId: space.channel, name: space.name ?? channelName(inc) }).onConflictDoNothing().run();
     return space.channel;
   }
+}
 
-  private finish(row: OutboxRow, status: 'sent' | 'skipped', ref?: { channel: string; id: string }): void {
-    this.db
-      .update(outbox)
-      .set({ status, sentAt: this.clock.now(), attempts: row.attempts + 1, refChannel: ref?.channel, refId: ref?.id })
-      .where(eq(outbox.id, row.id))
-      .run();
-  }
-
-  /** Records a failed attempt; true when it was permanent and the row is given up. */
-  private fail(platform: Platform, row: OutboxRow, e: unknown): boolean {
-    const err = e instanceof DeliveryError ? e : new DeliveryError(e instanceof Error ? e.message : String(e));
-    const attempts = row.attempts + 1;
-    const now = this.clock.now().getTime();
-    if (err.opts.permanent) {
-      this.db.update(outbox).set({ status: 'failed', attempts, lastError: err.message }).where(eq(outbox.id, row.id)).run();
-      this.log.error({ outbox: row.id, platform, destination: row.destination, error: err.message }, 'delivery failed permanently');
-      this.events.failed?.(row, err.message, true);
-      return true;
-    }
-    const wait = err.opts.retryAfterMs ?? backoffMs(attempts);
-    if (err.opts.retryAfterMs !== undefined && err.opts.global) this.blockedUntil.set(platform, now + wait);
-    this.db.update(outbox).set({ attempts, lastError: err.message, nextAttemptAt: new Date(now + wait) }).where(eq(outbox.id, row.id)).run();
-    this.log.warn({ outbox: row.id, platform, attempts, retryInMs: wait, error: err.message }, 'delivery failed; will retry');
-    this.events.failed?.(row, err.message, false);
-    return false;
-  }
+/** Pages first, then the incident's own channel, then everything else; lower goes first. */
+function urgency(row: OutboxRow): number {
+  return row.priority * 2 + (row.destination === 'incident' ? 0 : 1);
 }

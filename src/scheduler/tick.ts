@@ -11,6 +11,7 @@ import { remindPostmortem } from '../service/postmortem.js';
 import { announce, ensureRotaTimers, handoff } from '../service/rota.js';
 import type { Ctx } from '../service/context.js';
 import { autoEscalate } from '../service/auto-escalate.js';
+import { ensureReminderTimers, remind } from '../service/reminders.js';
 import { armHeartbeats, heartbeatMissed } from '../service/alerts.js';
 import { checkRequiredRoles } from '../service/role-grace.js';
 import { isTransientDbError } from '../store/db-errors.js';
@@ -33,6 +34,7 @@ const HANDLERS: Record<string, Handler> = {
   handoff: (ctx, t) => handoff(ctx, String(t.data?.schedule), t.dueAt, t.data?.regular === true),
   announce: (ctx, t) => announce(ctx, String(t.data?.schedule), t.dueAt),
   auto_escalate: (ctx, t) => autoEscalate(ctx, t.incidentId!),
+  reminder: (ctx, t) => remind(ctx, Number(t.data?.index), String(t.data?.cron), t.dueAt),
   heartbeat: (ctx, t) => heartbeatMissed(ctx, String(t.data?.integration)),
   role_grace: (ctx, t) => checkRequiredRoles(ctx, t.incidentId!),
 };
@@ -195,6 +197,7 @@ const STOPPED: Record<string, string> = {
   escalate: 'Escalation of this page: the next tier',
   nudge: 'The update reminder',
   target_acknowledge: 'The acknowledge target check',
+  target_mitigate: 'The mitigate target check',
   target_resolve: 'The resolve target check',
   postmortem_reminder: 'The postmortem reminder',
   auto_escalate: 'Automatic escalation',
@@ -210,5 +213,6 @@ export function bootstrapTimers(svc: Service): void {
   svc.transact((ctx) => {
     ensureRotaTimers(ctx);
     armHeartbeats(ctx);
+    ensureReminderTimers(ctx);
   });
 }

@@ -20,18 +20,28 @@ export type MessageBody = {
 
 export type MessageRef = { channel: string; id: string };
 
+export type Destination = { channel: string } | { user: string };
+
+/** Per-attempt delivery details; `key` identifies the outbox row and is stable across attempts. */
+export type SendOptions = { key?: string };
+
+/** The idempotency key of an outbox row, as adapters see it (fits Discord's 25-character nonce). */
+export const deliveryKey = (outboxId: number) => `klaxon-${outboxId}`;
+
 export type SpaceInfo = { number: number; title: string; severity: string; status: string; topic: string };
 
 /**
  * Thrown by adapters; the dispatcher retries unless `permanent`, waiting at least `retryAfterMs`.
  * `global` marks a limit on the whole platform connection (Slack's per-app limits, Discord's global
  * limit): everything on that platform waits. Without it only this message waits, so a slow route
- * (a Discord thread rename) never holds up a page.
+ * (a Discord thread rename) never holds up a page. `maybeDelivered` says the platform may have
+ * acted although no answer came (a dropped connection, a timeout): a post is then looked up with
+ * `findDelivered` before it is sent again.
  */
 export class DeliveryError extends Error {
   constructor(
     message: string,
-    readonly opts: { permanent?: boolean; retryAfterMs?: number; global?: boolean } = {},
+    readonly opts: { permanent?: boolean; retryAfterMs?: number; global?: boolean; maybeDelivered?: boolean } = {},
   ) {
     super(message);
   }
@@ -41,12 +51,18 @@ export interface ChatAdapter {
   readonly platform: Platform;
   /** Creates the incident's channel (Slack) or thread (Discord) and returns where it lives. */
   openIncidentSpace(info: SpaceInfo): Promise<{ channel: string; name: string }>;
-  /** Posts to a channel, or to a user's DM when `to.user` is given. */
   /**
-   * `key` is the same on every attempt at one outbox message: a platform that can (Discord's
-   * nonce with enforce_nonce) uses it so a retry after a lost answer does not post a second copy.
+   * Posts to a channel, or to a user's DM when `to.user` is given. `send.key` is the same on every
+   * attempt of one outbox row: a platform that can refuse a repeat (Discord's nonce with
+   * enforce_nonce) or label the message (Slack's metadata) should use it.
    */
-  post(to: { channel: string } | { user: string }, body: MessageBody, opts?: { key?: string }): Promise<MessageRef>;
+  post(to: Destination, body: MessageBody, send?: SendOptions): Promise<MessageRef>;
+  /**
+   * Optional: finds a post made with this `key` since `since` (after a crash, or an attempt whose
+   * answer was lost), so it is recorded instead of sent twice. Null when it did not arrive.
+   * Without it, such a post is sent again: at-least-once for that platform.
+   */
+  findDelivered?(to: Destination, key: string, since: Date): Promise<MessageRef | null>;
   edit(ref: MessageRef, body: MessageBody): Promise<void>;
   setTopic(channel: string, text: string): Promise<void>;
   invite(channel: string, users: string[]): Promise<void>;

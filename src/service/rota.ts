@@ -20,10 +20,10 @@ function hasPending(ctx: Ctx, key: string): boolean {
   return !!ctx.tx.select({ id: timers.id }).from(timers).where(and(eq(timers.key, key), eq(timers.status, 'pending'))).get();
 }
 
-/** The next regular hand-off after `from` (looking up to 8 days ahead covers every rotation). */
+/** The next regular hand-off after `from` (looking up to 32 days ahead covers every rotation, monthly too). */
 function nextHandoff(ctx: Ctx, schedule: string, from: Date): Date | undefined {
   const s = ctx.policy.schedules[schedule];
-  return handoffsBetween(s, from, new Date(from.getTime() + 8 * 86400_000), ctx.policy.timezone)[0];
+  return handoffsBetween(s, from, new Date(from.getTime() + 32 * 86400_000), ctx.policy.timezone)[0];
 }
 
 /** Arms each schedule's next hand-off and announcement if none is pending (start-up, policy change). */

@@ -20,6 +20,7 @@ import * as queries from './queries.js';
 import { createOverride } from './overrides.js';
 import { setCause, setEta } from './eta-cause.js';
 import { checkItem } from './checklists.js';
+import { type ActionCall, callAction, prepareAction, recordOutcome } from './actions.js';
 
 
 export class Service {
@@ -52,18 +53,41 @@ export class Service {
   }
 
   execute(actor: Actor, cmd: Command, origin: Origin = {}): Reply {
+    const calls: ActionCall[] = [];
     try {
-      return this.transact((ctx) => {
+      const reply = this.transact((ctx) => {
         if (isGuarded(cmd.kind)) requirePermission(ctx.policy, actor, cmd.kind);
-        return this.apply(ctx, actor, cmd, origin);
+        return this.apply(ctx, actor, cmd, origin, calls);
       });
+      // Only after the commit: a refused or rolled-back command calls nothing.
+      for (const call of calls) this.startAction(call);
+      return reply;
     } catch (e) {
       if (e instanceof UserError) return refusal(e);
       throw e;
     }
   }
 
-  private apply(ctx: Ctx, actor: Actor, cmd: Command, origin: Origin): Reply {
+  private readonly actionsInFlight = new Set<Promise<void>>();
+
+  /** Runs a prepared action's HTTP call, then records its outcome in its own transaction. */
+  private startAction(call: ActionCall): void {
+    const done = callAction(call)
+      .then((outcome) => {
+        this.deps.log.info({ action: call.name, incident: call.incidentId, ok: outcome.ok }, 'action finished');
+        this.transact((ctx) => recordOutcome(ctx, call, outcome));
+      })
+      .catch((err: unknown) => this.deps.log.error({ err, action: call.name }, 'action outcome not recorded'))
+      .finally(() => this.actionsInFlight.delete(done));
+    this.actionsInFlight.add(done);
+  }
+
+  /** Resolves once every action started so far has recorded its outcome (tests, graceful stop). */
+  async actionsSettled(): Promise<void> {
+    while (this.actionsInFlight.size) await Promise.all([...this.actionsInFlight]);
+  }
+
+  private apply(ctx: Ctx, actor: Actor, cmd: Command, origin: Origin, calls: ActionCall[] = []): Reply {
     const incident = (n?: number) => resolveIncident(ctx.tx, n, origin.incident);
     switch (cmd.kind) {
       case 'declare': {
@@ -105,6 +129,11 @@ export class Service {
       case 'eta': {
         const inc = setEta(ctx, actor, incident(cmd.incident), cmd.when);
         return { ok: true, text: `ETA for #${inc.id}: ${inc.eta}.` };
+      }
+      case 'action': {
+        const { call, text } = prepareAction(ctx, actor, incident(cmd.incident), cmd.name, cmd.confirm);
+        if (call) calls.push(call);
+        return { ok: true, text };
       }
       case 'check': {
         const item = checkItem(ctx, actor, incident(cmd.incident), cmd.item);

@@ -12,7 +12,8 @@ import { SYSTEM } from './actor.js';
 import { readSwitches, type Ctx } from './context.js';
 import { declare } from './incidents.js';
 import { render } from './messages.js';
-import { postRaw } from './outbox-writer.js';
+import { directMessage, postRaw } from './outbox-writer.js';
+import { whoIsOnCall } from './oncall.js';
 import type { Service } from './service.js';
 
 export type SupportPlatform = Extract<Platform, 'slack' | 'discord'>;
@@ -43,6 +44,8 @@ export type SupportReply = {
   text: string;
   /** The incident a security/privacy report was raised as. */
   incident?: number;
+  /** Who was told about it (`support.<platform>.notify`), by DM. */
+  told?: string;
 };
 
 /** The escalation marker shares the reply table under its own key, so both survive a restart. */
@@ -87,8 +90,24 @@ export function handleSupportMessage(svc: Service, msg: SupportMessage): Support
     const reply = replyText(ctx, config, incident);
     const body: MessageBody = { text: reply.text, tone: incident ? 'alert' : 'info', replyTo: msg.messageId };
     postRaw(ctx, msg.platform, msg.channel, body);
-    return { ok: true, ...reply, incident };
+    const told = reply.kind === 'in_hours' ? tellSupportPerson(ctx, config, msg) : undefined;
+    return { ok: true, ...reply, incident, ...(told ? { told } : {}) };
   });
+}
+
+/**
+ * Makes the in-hours reply true: "the person on support is on it" only holds when that person
+ * knows. `notify` names them (a schedule's current on-call, or a person); they get a DM with a
+ * link to the message. Returns who was told.
+ */
+function tellSupportPerson(ctx: Ctx, config: SupportConfig, msg: SupportMessage): string | undefined {
+  if (!config.notify) return undefined;
+  const [kind, ref] = config.notify.split(/:(.*)/s);
+  const person = kind === 'schedule' ? whoIsOnCall(ctx.tx, ctx.policy, ref, ctx.now).person : ref;
+  if (!person) return undefined;
+  const where = msg.link ?? (msg.platform === 'discord' ? `<#${msg.channel}>` : `<#${msg.channel}>`);
+  const text = `📨 ${msg.userName} wrote in a support channel and was told someone is on it: ${where}`;
+  return directMessage(ctx, person, () => ({ text, tone: 'info' })) > 0 ? person : undefined;
 }
 
 /** Records the delivery; false when this message was handled before (gateway replay, Slack retry). */

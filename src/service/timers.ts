@@ -12,6 +12,7 @@ export type TimerKind =
   | 'handoff'
   | 'announce'
   | 'auto_escalate'
+  | 'reminder'
   | 'heartbeat'
   | 'role_grace';
 

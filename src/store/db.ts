@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.js';
+import { isTransientDbError } from './db-errors.js';
 import { cacheStatements } from './statement-cache.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -30,14 +31,14 @@ export function openDb(path: string, opts: { migrate?: boolean; busyTimeoutMs?: 
   // the write lock); the busy timeout rides out a lock held for a moment.
   // Start-up may wait: another process may be migrating the same file at this moment.
   sqlite.pragma(`busy_timeout = ${STARTUP_BUSY_TIMEOUT_MS}`);
-  sqlite.pragma('journal_mode = WAL');
+  whileBusy(() => sqlite.pragma('journal_mode = WAL'));
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   cacheStatements(sqlite);
   const db = drizzle(sqlite, { schema }) as Db;
   if (opts.migrate !== false) {
-    migrate(db, { migrationsFolder: MIGRATIONS });
-    carryTimelineMarks(sqlite);
+    whileBusy(() => migrate(db, { migrationsFolder: MIGRATIONS }));
+    whileBusy(() => carryTimelineMarks(sqlite));
   }
   sqlite.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`);
   return db;
@@ -68,5 +69,22 @@ export function dbHealthy(db: Db): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Start-up only: retries while another process holds the file (two Klaxons or `klaxon migrate`
+ * migrating one fresh file at once). Each retry re-reads which migrations are applied, so the
+ * second process skips what the first committed instead of failing on CREATE TABLE.
+ */
+function whileBusy<T>(fn: () => T, budgetMs = STARTUP_BUSY_TIMEOUT_MS): T {
+  const end = Date.now() + budgetMs;
+  for (let wait = 20; ; wait = Math.min(wait * 2, 500)) {
+    try {
+      return fn();
+    } catch (e) {
+      if (!isTransientDbError(e) || Date.now() > end) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
+    }
   }
 }

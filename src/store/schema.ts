@@ -236,7 +236,7 @@ export const outbox = sqliteTable(
     incidentId: integer('incident_id').references(() => incidents.id),
     pageId: integer('page_id').references(() => pages.id),
     editOf: integer('edit_of'),
-    status: text('status', { enum: ['pending', 'sent', 'failed', 'skipped'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed', 'skipped'] }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: at('next_attempt_at').notNull(),
     lastError: text('last_error'),
@@ -308,3 +308,16 @@ export const supportReplies = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.platform, t.channel, t.user] })],
 );
+
+/**
+ * Who writes to this database file: one running Klaxon at a time. The holder refreshes
+ * `heartbeatAt`; a second process refuses to start while the lease is live (see store/lease.ts).
+ */
+export const leases = sqliteTable('leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  pid: integer('pid').notNull(),
+  host: text('host').notNull(),
+  startedAt: at('started_at').notNull(),
+  heartbeatAt: at('heartbeat_at').notNull(),
+});

@@ -43,7 +43,7 @@ describe('crash safety (a real process on a real database file)', () => {
   it('SIGKILL mid-escalation: after a restart each step is notified exactly once and late steps say so', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'klaxon-crash-'));
     // 1 real second = 10 simulated minutes: tier 2 at +15m is 1.5 s in, tier 3 at +30m is 3 s in.
-    const env = { KLAXON_DB: join(dir, 'k.db'), CLOCK_T0: '2026-03-04T10:00:00Z', CLOCK_REAL0: String(Date.now()), CLOCK_FACTOR: '600' };
+    const env = { KLAXON_DB: join(dir, 'k.db'), PLATFORM_LOG: join(dir, 'platform.jsonl'), CLOCK_T0: '2026-03-04T10:00:00Z', CLOCK_REAL0: String(Date.now()), CLOCK_FACTOR: '600' };
     const first = startBot({ ...env, DECLARE: 'declare sev1 Checkout down' });
     await first.waitFor((l) => paged(l, 'alice')); // tier 2 reached
     first.child.kill('SIGKILL');

@@ -30,11 +30,13 @@ describe('/healthz', () => {
     t = await startApp({ adapters: [{ adapter: adapter('slack'), connection: connection('connected') }, { adapter: adapter('discord'), connection: connection('connecting') }] });
     const r = await t.get('/healthz');
     expect(r.status).toBe(200);
+    // Still live (200), but a platform that is not connected yet makes it degraded, and says why.
     expect(await r.json()).toEqual({
-      status: 'ok',
+      status: 'degraded',
       db: 'ok',
       adapters: { slack: 'connected', discord: 'connecting' },
       outbox: { pending: 0, failed: 0, lastFailures: [] },
+      reasons: ['discord: connecting'],
     });
   });
 

@@ -192,3 +192,32 @@ describe('helpers', () => {
     expect(hoursText(p, p.support!.discord!)).toBe('Mon, Wed, Fri 09:00–17:00 UTC');
   });
 });
+
+describe('the in-hours reply tells the person on support (runbook 004)', () => {
+  const P004 = join(import.meta.dirname, '../../examples/policies/004-support-processes.yaml');
+  const slackMessage = (over: Partial<SupportMessage> = {}) =>
+    message({ platform: 'slack', channel: 'C04CLIENTA', user: 'U09CLIENT', userName: 'Casey (client)', link: 'https://pixie.slack.com/archives/C04CLIENTA/p1', ...over });
+  const dms = () => db.select().from(outbox).all().filter((r) => r.destination.startsWith('dm:')).map((r) => `${r.destination} ${(r.body as { text: string }).text}`);
+
+  it("in hours, today's rota person gets a DM with a link to the message; out of hours nobody is woken", () => {
+    const svc = service(loadPolicy(P004), ['slack']);
+    // Wednesday 11:00 London: the rota's person for the day is on.
+    const r = handleSupportMessage(svc, slackMessage());
+    expect(r?.kind).toBe('in_hours');
+    expect(r?.text).toContain('the person on support today is on it');
+    const person = svc.run({ id: 'lead', name: 'Lou', platform: 'console' }, 'oncall rota').text;
+    expect(r?.told).toBeDefined();
+    expect(person).toContain(loadPolicy(P004).people[r!.told!].name);
+    expect(dms()).toEqual([`dm:${loadPolicy(P004).people[r!.told!].slack} 📨 Casey (client) wrote in a support channel and was told someone is on it: https://pixie.slack.com/archives/C04CLIENTA/p1`]);
+    clock.set('2026-03-04T20:00:00Z');
+    const night = handleSupportMessage(svc, slackMessage({ user: 'U09OTHER' }));
+    expect(night?.kind).toBe('out_of_hours');
+    expect(dms()).toHaveLength(1);
+  });
+
+  it('check-policy names an unknown notify target', async () => {
+    const { readFileSync } = await import('node:fs');
+    const yaml = readFileSync(P004, 'utf8').replace('notify: schedule:rota #', 'notify: schedule:rotaa #');
+    expect(() => parsePolicy(yaml)).toThrow(/support\.slack\.notify: unknown schedule "rotaa"/);
+  });
+});

@@ -9,6 +9,7 @@ import { simulate, type SimulationEvent, type SimulationInput } from '../../src/
 import { bootstrapTimers } from '../../src/scheduler/tick.js';
 import { whoIsOnCall } from '../../src/service/oncall.js';
 import { harness } from '../helpers/harness.js';
+import { onCallAt } from '../../src/domain/rotation.js';
 
 const DIR = join(import.meta.dirname, '../../examples/policies');
 const MIN = 60_000;
@@ -92,6 +93,12 @@ describe('000 support runbook', () => {
     expect(s.targets?.resolve).toBeUndefined();
   });
 
+  it('the Communications Lead rotates monthly, handing off on the 1st at 09:00', () => {
+    expect(p.schedules.comms).toMatchObject({ rotation: 'monthly', handoff: '1st 09:00', members: ['uma', 'priya'] });
+    const on = (iso: string) => onCallAt(p.schedules.comms, new Date(iso), p.timezone).person;
+    expect([on('2026-03-31T12:00:00Z'), on('2026-04-01T09:00:00Z'), on('2026-05-01T09:00:00Z')]).toEqual(['uma', 'priya', 'uma']);
+  });
+
   it('reviews within 3 business days and escalates primary → secondary after 15 minutes', () => {
     expect(sev(p, 'sev1').postmortem).toMatchObject({ required: true, due: business('days', 3) });
     const tiers = p.escalation_policies.default.tiers;
@@ -126,6 +133,11 @@ describe('002 on-call and escalation', () => {
     expect(sev(p, 'sev1').checklist.filter((c) => c.includes('safe_mode=true'))).toHaveLength(1);
     // Following the old wording ("here: /incident automation off") left the next Sev-1 paging nobody.
     for (const c of all) expect(c).not.toMatch(/\/incident (automation|safe-mode)/);
+    // They run the policy's actions, which call the product, with the token from the environment.
+    for (const name of ['product-safe-mode', 'product-automation-off']) {
+      expect(all.some((c) => c.includes(`/incident action ${name}`))).toBe(true);
+      expect(p.actions[name]).toMatchObject({ method: 'PUT', confirm: true, headers_env: { Authorization: 'KLAXON_PRODUCT_ADMIN_TOKEN' }, permission: ['engineering'] });
+    }
   });
 
   it('SEV-0/1 update every 15 minutes until stabilised, then every 45', () => {

@@ -254,6 +254,28 @@ describe('severity lookups', () => {
     expect(text).toMatch(/sev1: aka critical, Sev 1; ack 15m; resolve 4h; updates every 30m; pages default; postmortem due 3 business days/);
     expect(text).toMatch(/default \(3 tiers, repeat 1\)/);
   });
+
+  it('explains each runbook word: mitigate target, fixed-time updates, checklists, public after, actions, reminders', () => {
+    const text = summarizePolicy(parsePolicy(`
+timezone: UTC
+channels: { slack: { ops: C1 } }
+checklists: { intake: [a, b] }
+actions: { flip: { url: "https://admin.example.com/flip", headers_env: { Authorization: FLIP_TOKEN } } }
+reminders: [{ cron: "0 9 * * 1", channel: ops, text: Purge }]
+severities:
+  - id: sev1
+    description: x
+    public: true
+    publish_after: 5m
+    targets: { acknowledge: 15m, mitigate: 1h, resolve: next business day }
+    updates: { at: ["10:00", "16:00"] }
+    checklist: [one]
+    checklists: { declared: [{ use: intake }], resolved: [close] }
+`));
+    expect(text).toContain('sev1: ack 15m; mitigate 1h; resolve next business day; updates at 10:00, 16:00 on business days; no paging; public after 5m; checklists declared 3, resolved 1');
+    expect(text).toContain('  flip: POST https://admin.example.com/flip, asks to confirm, secret from FLIP_TOKEN, timeout 10s');
+    expect(text).toContain('Reminder: "Purge" to ops at cron "0 9 * * 1" (UTC)');
+  });
 });
 
 describe('loadPolicy and checkPolicy', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import type { Schedule } from '../../src/config/policy/index.js';
+import { parsePolicy, type Schedule } from '../../src/config/policy/index.js';
 import { handoffsBetween, onCallAt, type Override } from '../../src/domain/rotation.js';
 
 const LONDON = 'Europe/London';
@@ -177,5 +177,41 @@ describe('handoffsBetween', () => {
       expect(after.since).toEqual(h);
       expect(after.person).not.toBe(before.person);
     }
+  });
+});
+
+describe('monthly rotation (runbook 000: the Communications Lead "rotates monthly")', () => {
+  const monthly = (handoff?: string) =>
+    parsePolicy(`
+timezone: Europe/London
+people: { uma: { name: Uma }, vic: { name: Vic }, wes: { name: Wes } }
+schedules:
+  comms: { rotation: monthly, ${handoff ? `handoff: "${handoff}", ` : ''}start: "2026-01-01", members: [uma, vic, wes] }
+severities: [{ id: sev1, description: x }]
+`).schedules.comms;
+  const who = (iso: string, s = monthly('1st 09:00')) => onCallAt(s, new Date(iso), 'Europe/London').person;
+
+  it('hands off on the 1st at 09:00 local, whatever the month length, and across DST', () => {
+    expect(who('2026-01-15T12:00:00Z')).toBe('uma');
+    expect(who('2026-02-01T08:59:00Z')).toBe('uma');
+    expect(who('2026-02-01T09:00:00Z')).toBe('vic');
+    expect(who('2026-03-31T12:00:00Z')).toBe('wes');
+    // 1 April 09:00 BST is 08:00 UTC.
+    expect(who('2026-04-01T07:59:00Z')).toBe('wes');
+    expect(who('2026-04-01T08:00:00Z')).toBe('uma');
+    expect(onCallAt(monthly('1st 09:00'), new Date('2026-02-10T00:00:00Z'), 'Europe/London').until).toEqual(new Date('2026-03-01T09:00:00Z'));
+  });
+
+  it('defaults to "1st 09:00"; a later day of the month works; check-policy refuses the 31st', () => {
+    expect(monthly().handoff).toBe('1st 09:00');
+    expect(who('2026-02-14T12:00:00Z', monthly('15th 09:00'))).toBe('vic');
+    expect(who('2026-02-15T12:00:00Z', monthly('15th 09:00'))).toBe('wes');
+    expect(() => monthly('31st 09:00')).toThrow(/schedules\.comms\.handoff: "31st 09:00" is not a monthly hand-off \(like "1st 09:00", a day from 1 to 28\)/);
+  });
+
+  it('lists hand-offs a month apart', () => {
+    expect(handoffsBetween(monthly('1st 09:00'), new Date('2026-01-01T12:00:00Z'), new Date('2026-04-15T00:00:00Z'), 'Europe/London').map((d) => d.toISOString())).toEqual([
+      '2026-02-01T09:00:00.000Z', '2026-03-01T09:00:00.000Z', '2026-04-01T08:00:00.000Z',
+    ]);
   });
 });

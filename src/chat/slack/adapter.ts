@@ -3,10 +3,11 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { incidentChannelName } from '../../domain/slug.js';
-import type { ChatAdapter, MessageBody, MessageRef, SpaceInfo } from '../../service/port.js';
+import type { ChatAdapter, Destination, MessageBody, MessageRef, SendOptions, SpaceInfo } from '../../service/port.js';
 import { DeliveryError } from '../../service/port.js';
 import { slackMessage } from './blocks.js';
 import { platformError, toDeliveryError } from './errors.js';
+import { deliveryMetadata, findDelivered } from './delivered.js';
 import { TOKEN_REFUSED } from './identity.js';
 
 const MAX_NAME = 80;
@@ -74,7 +75,7 @@ export class SlackAdapter implements ChatAdapter {
     return undefined;
   }
 
-  async post(to: { channel: string } | { user: string }, body: MessageBody): Promise<MessageRef> {
+  async post(to: Destination, body: MessageBody, send?: SendOptions): Promise<MessageRef> {
     // Posting to a user ID lands in the bot's DM with them; Slack answers with the D… channel,
     // which is what a reaction on that DM later names, so that is what gets stored.
     const channel = 'user' in to ? to.user : to.channel;
@@ -82,10 +83,19 @@ export class SlackAdapter implements ChatAdapter {
     const replyTo = body.replyTo;
     const thread = replyTo && /^\d+\.\d+$/.test(replyTo) ? { thread_ts: replyTo } : {};
     try {
-      const r = await this.client.chat.postMessage({ channel, ...slackMessage(body), ...thread, unfurl_links: false, unfurl_media: false } as webApi.ChatPostMessageArguments);
+      const metadata = send?.key ? { metadata: deliveryMetadata(send.key) } : {};
+      const r = await this.client.chat.postMessage({ channel, ...slackMessage(body), ...thread, ...metadata, unfurl_links: false, unfurl_media: false } as webApi.ChatPostMessageArguments);
       return { channel: r.channel ?? channel, id: r.ts! };
     } catch (e) {
       throw this.failure(e, 'chat.postMessage');
+    }
+  }
+
+  async findDelivered(to: Destination, key: string, since: Date): Promise<MessageRef | null> {
+    try {
+      return await findDelivered(this.client, to, key, since);
+    } catch (e) {
+      throw this.failure(e, 'conversations.history');
     }
   }
 

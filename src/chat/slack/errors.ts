@@ -47,7 +47,8 @@ export function toDeliveryError(e: unknown, method: string): DeliveryError {
       return new DeliveryError(`slack ${method}: HTTP ${status}`, { permanent: status > 0 && status < 500 && status !== 408 });
     }
     case ErrorCode.RequestError:
-      return new DeliveryError(`slack ${method}: network error: ${err.original?.message ?? 'request failed'}`);
+      // The request may have reached Slack before the connection failed.
+      return new DeliveryError(`slack ${method}: network error: ${err.original?.message ?? 'request failed'}`, { maybeDelivered: true });
     default:
       // Unknown failures are retried with backoff rather than losing the message.
       return new DeliveryError(`slack ${method}: ${e instanceof Error ? e.message : String(e)}`);

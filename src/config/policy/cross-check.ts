@@ -42,11 +42,14 @@ export function crossCheck(p: PolicyShape, report: Report): void {
     }
     const handoff = str(s.handoff);
     if (handoff && str(s.rotation)) {
-      const ok = s.rotation === 'weekly' ? /^(?:([a-z]+)\s+)?\d{1,2}:\d{2}$/i : /^\d{1,2}:\d{2}$/;
+      const monthly = s.rotation === 'monthly';
+      const ok = s.rotation === 'weekly' ? /^(?:([a-z]+)\s+)?\d{1,2}:\d{2}$/i : monthly ? /^(\d{1,2})(?:st|nd|rd|th)?\s+\d{1,2}:\d{2}$/i : /^\d{1,2}:\d{2}$/;
       const m = ok.exec(handoff.trim());
       const clockOk = m && /^([01]?\d|2[0-3]):[0-5]\d$/.test(handoff.trim().split(/\s+/).pop() ?? '');
-      if (!m || !clockOk || (m[1] && !dayName(m[1]))) {
-        const form = s.rotation === 'weekly' ? '"mon 09:00"' : '"09:00"';
+      // A monthly hand-off day must exist in every month: the 1st to the 28th.
+      const dayOk = monthly ? !!m && Number(m[1]) >= 1 && Number(m[1]) <= 28 : !(m?.[1] && !dayName(m[1]));
+      if (!m || !clockOk || !dayOk) {
+        const form = s.rotation === 'weekly' ? '"mon 09:00"' : monthly ? '"1st 09:00", a day from 1 to 28' : '"09:00"';
         report(['schedules', name, 'handoff'], `${show(handoff)} is not a ${s.rotation} hand-off (like ${form})`);
       }
     }
@@ -76,6 +79,20 @@ export function crossCheck(p: PolicyShape, report: Report): void {
       // "api" stands for integrations declaring through POST /api/v1/incidents.
       if (!ref || ref === 'api' || GROUP_PREFIXES.some((pre) => ref.startsWith(pre) && ref.length > pre.length)) continue;
       if (!people.has(ref)) report(['groups', name, i], `unknown person "${ref}" (or use api, discord-role:ID or slack-usergroup:ID)`);
+    }
+  }
+
+  for (const [i, r] of items(p.reminders)) {
+    if (!isObj(r)) continue;
+    const cron = str(r.cron);
+    if (cron && !validCron(cron)) report(['reminders', i, 'cron'], `${show(cron)} is not a cron expression (minute hour day month weekday, e.g. "0 9 * * 1")`);
+    const channel = str(r.channel);
+    if (channel && !channels.has(channel)) report(['reminders', i, 'channel'], `unknown channel "${channel}" (define it under channels)`);
+  }
+
+  for (const [name, a] of entries(p.actions)) {
+    for (const [i, g] of items(isObj(a) ? a.permission : undefined)) {
+      if (str(g) && !groups.has(g as string)) report(['actions', name, 'permission', i], `unknown group "${g}"`);
     }
   }
 
@@ -128,6 +145,9 @@ export function crossCheck(p: PolicyShape, report: Report): void {
     if (!sev && Array.isArray(sup.security_keywords) && sup.security_keywords.length > 0) {
       report(['support', platform, 'security_severity'], 'required when security_keywords are set');
     }
+    const [kind, ref] = (str(sup.notify) ?? '').split(/:(.*)/s);
+    if (kind === 'schedule' && !schedules.has(ref)) report(['support', platform, 'notify'], `unknown schedule "${ref}"`);
+    if (kind === 'person' && !people.has(ref)) report(['support', platform, 'notify'], `unknown person "${ref}"`);
     for (const key of ['in_hours', 'out_of_hours', 'hours_text'] as const) checkPlaceholders(sup[key], ['support', platform, key], report);
   }
 

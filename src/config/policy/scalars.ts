@@ -10,7 +10,7 @@ export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 type Parsed<T> = { ok: T } | { error: string };
 
-function scalar<T>(parse: (v: unknown) => Parsed<T>) {
+export function scalar<T>(parse: (v: unknown) => Parsed<T>) {
   return z.unknown().transform((v, ctx): T => {
     if (v === undefined) {
       ctx.addIssue({ code: 'custom', message: 'required' });

@@ -6,7 +6,7 @@ import { ROTATIONS } from '../../domain/rotation.js';
 import { TEMPLATE_NAMES } from '../../domain/templates.js';
 import { IntegrationsSchema } from './integrations.js';
 import { DEFAULT_ROLES, RolesSchema, SeverityRolesSchema } from './roles.js';
-import { clock, count, date, day, defaultDuration, duration, id, list, permission, target, text, timezone, wallDuration } from './scalars.js';
+import { clock, count, date, day, defaultDuration, duration, id, list, permission, scalar, target, text, timezone, wallDuration, type WallDuration } from './scalars.js';
 
 const BusinessHoursSchema = z.strictObject({
   days: list(day).min(1, 'needs at least one day').default(['mon', 'tue', 'wed', 'thu', 'fri']),
@@ -34,7 +34,7 @@ const ScheduleSchema = z
     slack_usergroup: id.optional(),
     shift_notices: z.boolean().default(true),
   })
-  .transform((s) => ({ ...s, handoff: (s.handoff ?? (s.rotation === 'weekly' ? 'mon 09:00' : '09:00')).toLowerCase() }));
+  .transform((s) => ({ ...s, handoff: (s.handoff ?? (s.rotation === 'weekly' ? 'mon 09:00' : s.rotation === 'monthly' ? '1st 09:00' : '09:00')).toLowerCase() }));
 
 const TierSchema = z.strictObject({
   targets: list(target).min(1, 'needs at least one target'),
@@ -49,6 +49,27 @@ const EscalationPolicySchema = z.strictObject({
 });
 
 const ChecklistEntry = z.union([text, z.strictObject({ use: text })]);
+
+// Runbook actions (`/incident action <name>`): HTTP calls into the team's own systems.
+const ActionSchema = z.strictObject({
+  description: text.optional(),
+  url: scalar<string>((v) => {
+    try {
+      const u = new URL(String(v));
+      if (u.protocol === 'http:' || u.protocol === 'https:') return { ok: u.toString() };
+    } catch {
+      // reported below
+    }
+    return { error: `${JSON.stringify(v)} is not an http(s) URL` };
+  }),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
+  // header name → environment variable holding its value (a token): secrets stay out of the file.
+  headers_env: z.record(z.string(), text).default({}),
+  body: z.string().optional(),
+  confirm: z.boolean().default(true),
+  permission: permission.optional(),
+  timeout: wallDuration.default(() => defaultDuration('10s') as WallDuration),
+});
 
 const SeveritySchema = z.strictObject({
   id,
@@ -82,6 +103,8 @@ const SeveritySchema = z.strictObject({
   auto_escalate: z.strictObject({ after: duration, page: text }).optional(),
   notify: list(text).default([]),
   public: z.boolean().default(false),
+  // Overrides status_page.publish_after for this severity.
+  publish_after: duration.optional(),
   runbooks: list(text).default([]),
   checklist: list(text).default([]),
   // Phase checklists: posted when the incident enters the phase, ticked with `/incident check <n>`.
@@ -107,6 +130,8 @@ const SupportSchema = z.strictObject({
   out_of_hours: text.optional(),
   security_keywords: list(text).default([]),
   security_severity: text.optional(),
+  // Who the in-hours reply's "the person on support is on it" means: told by DM with a link.
+  notify: target.optional(),
 });
 
 const ChannelMap = z.record(z.string(), id);
@@ -131,6 +156,9 @@ export const PolicyObject = z.strictObject({
     .strictObject({ title: text, publish_after: duration.default(() => defaultDuration('30m')), url: text.optional() })
     .optional(),
   templates: z.partialRecord(z.enum(TEMPLATE_NAMES), z.string()).optional(),
+  actions: z.record(z.string(), ActionSchema).default({}),
+  // Scheduled messages that are not incidents (retention purges, weekly reports).
+  reminders: list(z.strictObject({ cron: text, channel: text, text })).default([]),
   // Shared checklists by name (`use: intake` in a severity's phase checklist).
   checklists: z.record(z.string(), list(text)).default({}),
   postmortem: z.strictObject({ sections: list(text).default([]) }).optional(),

@@ -29,15 +29,38 @@ export function summarizePolicy(p: Policy): string {
       s.auto_escalate ? `pages ${s.auto_escalate.page} if unmitigated after ${showDuration(s.auto_escalate.after)}` : '',
       s.postmortem?.required ? `postmortem${s.postmortem.due ? ` due ${showDuration(s.postmortem.due)}` : ''}` : '',
       s.postmortem?.required_if_longer_than ? `postmortem if longer than ${showDuration(s.postmortem.required_if_longer_than)}` : '',
-      s.public ? 'public' : '',
+      s.public ? `public${s.publish_after ? ` after ${showDuration(s.publish_after)}` : ''}` : '',
+      checklistSummary(p, s),
       s.roles ? `roles ${describeRules(s.roles)}` : '',
       s.required_roles.length ? `requires ${s.required_roles.join(', ')} within ${showDuration(s.role_grace ?? p.role_grace)}` : '',
     ].filter(Boolean);
     lines.push(`  ${s.id}${s.name ? ` (${s.name})` : ''}: ${bits.join('; ')}`);
   }
-  const support = Object.entries(p.support ?? {}).filter(([, v]) => v).map(([k, v]) => `${k} (${plural(v!.channels.length, 'channel')})`);
+  const support = Object.entries(p.support ?? {})
+    .filter(([, v]) => v)
+    .map(([k, v]) => `${k} (${plural(v!.channels.length, 'channel')}${v!.notify ? `; in-hours replies tell ${v!.notify}` : ''})`);
   if (support.length) lines.push(`Support: ${support.join(', ')}`);
   if (p.status_page) lines.push(`Status page: "${p.status_page.title}", public incidents after ${showDuration(p.status_page.publish_after)}`);
+  for (const r of p.reminders) lines.push(`Reminder: "${r.text}" to ${r.channel} at cron "${r.cron}" (${p.timezone})`);
+  const actions = Object.entries(p.actions);
+  if (actions.length) {
+    lines.push(`Actions (run with /incident action <name>; Klaxon's own automation/safe-mode switches never stop pages):`);
+    for (const [name, a] of actions) {
+      const secrets = Object.values(a.headers_env);
+      lines.push(`  ${name}: ${a.method} ${a.url}${a.confirm ? ', asks to confirm' : ''}${secrets.length ? `, secret from ${secrets.join(', ')}` : ''}, timeout ${showDuration(a.timeout)}`);
+    }
+  }
   if (p.templates && Object.keys(p.templates).length) lines.push(`Templates overridden: ${Object.keys(p.templates).join(', ')}`);
   return lines.join('\n');
+}
+
+/** "checklists declared 3, mitigated 1, resolved 2": items per phase, shared lists spelled out. */
+function checklistSummary(p: Policy, s: Policy['severities'][number]): string {
+  const count = (phase: 'declared' | 'mitigated' | 'resolved') => {
+    const own = s.checklists?.[phase] ?? [];
+    const n = own.reduce((sum, e) => sum + (typeof e === 'string' ? 1 : (p.checklists[e.use]?.length ?? 0)), 0);
+    return phase === 'declared' ? n + s.checklist.length : n;
+  };
+  const parts = (['declared', 'mitigated', 'resolved'] as const).map((ph) => [ph, count(ph)] as const).filter(([, n]) => n > 0);
+  return parts.length ? `checklists ${parts.map(([ph, n]) => `${ph} ${n}`).join(', ')}` : '';
 }

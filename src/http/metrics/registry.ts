@@ -7,6 +7,7 @@ import type { Db } from '../../store/db.js';
 import { dbHealthy } from '../../store/db.js';
 import { outboxCounts } from '../outbox-health.js';
 import { registerAlertMetrics } from './alerts.js';
+import { registerReadinessMetrics } from './readiness.js';
 import { type BySeverity, durationBuckets, escalationsBySeverity, openBySeverity, pagesBySeverity, targetsMissedBySeverity } from './queries.js';
 import { sqlHistogram } from './sql-histogram.js';
 
@@ -113,7 +114,8 @@ export function createMetrics(deps: HttpDeps): Registry {
         if (!rows) return;
         this.reset();
         for (const p of deps.platforms()) this.set({ platform: p }, 0);
-        for (const r of rows) if (r.status === status) this.set({ platform: r.platform }, Number(r.n));
+        // A row in flight is still part of the backlog.
+        for (const r of rows) if (r.status === status || (status === 'pending' && r.status === 'sending')) this.inc({ platform: r.platform }, Number(r.n));
       },
     });
   outboxGauge('klaxon_outbox_pending', 'Messages waiting to be delivered (the backlog)', 'pending');
@@ -137,6 +139,7 @@ export function createMetrics(deps: HttpDeps): Registry {
     failed?.(row, error, permanent);
   };
 
+  registerReadinessMetrics(register, deps);
   registerAlertMetrics(register, deps);
   return register;
 }

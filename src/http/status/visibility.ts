@@ -9,13 +9,15 @@ const DEFAULT_PUBLISH_AFTER = parseDuration('30m')!;
 
 export type VisibilityFacts = { severity: string; declaredAt: Date; resolvedAt: Date | null };
 
-export function publishAfter(policy: Policy): Duration {
-  return policy.status_page?.publish_after ?? DEFAULT_PUBLISH_AFTER;
+/** The severity's own `publish_after` (runbook 003 publishes Critical/High sooner), else the status page's. */
+export function publishAfter(policy: Policy, severity?: string): Duration {
+  const own = severity ? findSeverity(policy, severity)?.publish_after : undefined;
+  return own ?? policy.status_page?.publish_after ?? DEFAULT_PUBLISH_AFTER;
 }
 
 /** When the incident becomes publishable if it is still open (publish_after may be business time). */
-export function publishableAt(policy: Policy, inc: Pick<VisibilityFacts, 'declaredAt'>): Date {
-  return addDuration(inc.declaredAt, publishAfter(policy), policyCalendar(policy));
+export function publishableAt(policy: Policy, inc: Pick<VisibilityFacts, 'declaredAt' | 'severity'>): Date {
+  return addDuration(inc.declaredAt, publishAfter(policy, inc.severity), policyCalendar(policy));
 }
 
 /**

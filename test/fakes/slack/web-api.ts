@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FakeMessage = { ts: string; text: string; user?: string; bot_id?: string; blocks?: unknown[]; thread_ts?: string };
+export type FakeMessage = { ts: string; text: string; user?: string; bot_id?: string; blocks?: unknown[]; thread_ts?: string; metadata?: { event_type: string; event_payload: Record<string, unknown> } };
 export type FakeChannel = { id: string; name: string; topic: string; members: Set<string>; messages: FakeMessage[]; creator?: string };
 export type Call = { method: string; args: Record<string, unknown>; status: number; error?: string; at: number };
 export type Responded = { path: string; body: Record<string, unknown>; at: number };
@@ -180,6 +180,8 @@ export class FakeSlack {
         const ch = this.channelOrDm(String(a.channel));
         const msg: FakeMessage = { ts: this.nextTs(), text: String(a.text ?? ''), user: BOT_USER, bot_id: BOT_ID, blocks: a.blocks as unknown[] | undefined };
         if (a.thread_ts) msg.thread_ts = String(a.thread_ts);
+        // Message metadata as Slack keeps it: returned by history only with include_all_metadata.
+        if (a.metadata && typeof a.metadata === 'object') msg.metadata = a.metadata as FakeMessage['metadata'];
         ch.messages.push(msg);
         return { ok: true, channel: ch.id, ts: msg.ts, message: msg };
       }
@@ -236,8 +238,19 @@ export class FakeSlack {
         const latest = a.latest ? Number(a.latest) : Infinity;
         const inclusive = a.inclusive === 'true' || a.inclusive === true;
         const top = ch.messages.filter((x) => !x.thread_ts || x.thread_ts === x.ts);
-        const hits = top.filter((x) => Number(x.ts) < latest || (inclusive && Number(x.ts) === latest)).reverse();
+        const oldest = a.oldest ? Number(a.oldest) : -Infinity;
+        const withMetadata = a.include_all_metadata === 'true' || a.include_all_metadata === true;
+        const hits = top
+          .filter((x) => Number(x.ts) < latest || (inclusive && Number(x.ts) === latest))
+          .filter((x) => Number(x.ts) > oldest || (inclusive && Number(x.ts) === oldest))
+          .reverse()
+          .map(({ metadata, ...rest }) => (withMetadata && metadata ? { ...rest, metadata } : rest));
         return { ok: true, messages: hits.slice(0, Number(a.limit ?? 100)), has_more: false };
+      }
+      case 'conversations.open': {
+        // The bot's DM with one user (what chat.postMessage to a U… ID lands in).
+        const dm = this.channelOrDm(String(a.users ?? '').split(',')[0]);
+        return { ok: true, channel: { id: dm.id } };
       }
       case 'conversations.replies': {
         const ch = this.channel(String(a.channel));

@@ -1,0 +1,48 @@
+// /readyz's checks as gauges, computed once per scrape (the DB check is a real write).
+import { Gauge, type Registry } from 'prom-client';
+import type { HttpDeps } from '../deps.js';
+import { readiness, type Readiness } from '../readiness.js';
+
+export function registerReadinessMetrics(register: Registry, deps: HttpDeps): void {
+  let last: { at: number; r: Readiness | null } = { at: 0, r: null };
+  const current = (): Readiness | null => {
+    if (Date.now() - last.at > 500) {
+      let r: Readiness | null = null;
+      try {
+        r = readiness(deps);
+      } catch {
+        r = null;
+      }
+      last = { at: Date.now(), r };
+    }
+    return last.r;
+  };
+  const gauge = (name: string, help: string, value: (r: Readiness) => number | null) =>
+    new Gauge({
+      name,
+      help,
+      registers: [register],
+      collect() {
+        const r = current();
+        const v = r ? value(r) : null;
+        if (v === null) this.reset();
+        else this.set(v);
+      },
+    });
+  gauge('klaxon_ready', '1 when /readyz answers 200: Klaxon can page now', (r) => (r.ready ? 1 : 0));
+  gauge('klaxon_db_writable', '1 when the database took a write just now', (r) => (r.db.writable ? 1 : 0));
+  gauge('klaxon_scheduler_last_step_age_seconds', 'Seconds since the scheduler last completed a step', (r) => r.scheduler.ageSeconds);
+  gauge('klaxon_oldest_pending_page_seconds', 'Seconds the oldest undelivered page has waited (0 when none)', (r) => r.pages.oldestPendingSeconds ?? 0);
+  new Gauge({
+    name: 'klaxon_platform_up',
+    help: '1 when the platform is connected and its deliveries are not failing',
+    labelNames: ['platform'],
+    registers: [register],
+    collect() {
+      const r = current();
+      this.reset();
+      if (!r) return;
+      for (const [p, a] of Object.entries(r.adapters)) this.set({ platform: p }, a.ok && a.delivery === 'ok' ? 1 : 0);
+    },
+  });
+}

@@ -1,0 +1,80 @@
+// Is Klaxon able to page right now? /readyz answers 200 or 503 with the reasons; /healthz stays a
+// liveness check but says "degraded" in its body; /metrics exposes the same checks.
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { HttpDeps } from './deps.js';
+import { PRIORITY } from '../service/outbox-writer.js';
+import { outbox, settings } from '../store/schema.js';
+
+/** The scheduler is stale when it has not completed a step for this many ticks (at least 30 s). */
+const STALE_TICKS = 3;
+const MIN_STALE_MS = 30_000;
+export const DEFAULT_PAGE_STUCK_SECONDS = 120;
+
+export type Readiness = {
+  ready: boolean;
+  /** Not ready, or a platform's deliveries are failing: /healthz says "degraded". */
+  degraded: boolean;
+  reasons: string[];
+  scheduler: { lastTickAt: string | null; ageSeconds: number | null; ok: boolean; error?: string };
+  pages: { oldestPendingSeconds: number | null; thresholdSeconds: number; ok: boolean };
+  db: { writable: boolean; error?: string };
+  adapters: Record<string, { state: string; delivery: string; ok: boolean }>;
+};
+
+export function readiness(deps: HttpDeps): Readiness {
+  const now = deps.clock.now().getTime();
+  const reasons: string[] = [];
+
+  const staleMs = Math.max(MIN_STALE_MS, STALE_TICKS * deps.env.KLAXON_TICK_SECONDS * 1000);
+  const tick = deps.lastTick();
+  const age = tick.at ? now - tick.at.getTime() : null;
+  const schedulerOk = age !== null && age <= staleMs;
+  if (!schedulerOk) reasons.push(age === null ? 'the scheduler has not completed a step yet' : `the scheduler last completed a step ${Math.round(age / 1000)}s ago`);
+
+  const thresholdSeconds = deps.env.KLAXON_PAGE_STUCK_SECONDS ?? DEFAULT_PAGE_STUCK_SECONDS;
+  let oldest: number | null = null;
+  let db: Readiness['db'] = { writable: true };
+  try {
+    const row = deps.db
+      .select({ createdAt: outbox.createdAt })
+      .from(outbox)
+      .where(and(eq(outbox.priority, PRIORITY.page), inArray(outbox.status, ['pending', 'sending'])))
+      .orderBy(asc(outbox.createdAt))
+      .limit(1)
+      .get();
+    oldest = row ? Math.max(0, Math.round((now - row.createdAt.getTime()) / 1000)) : null;
+    // A real write: a read works on a locked or full database, paging does not.
+    deps.db
+      .insert(settings)
+      .values({ key: 'readyz_probe', value: new Date(now).toISOString(), updatedAt: new Date(now) })
+      .onConflictDoUpdate({ target: settings.key, set: { value: new Date(now).toISOString(), updatedAt: new Date(now) } })
+      .run();
+  } catch (e) {
+    db = { writable: false, error: e instanceof Error ? e.message : String(e) };
+    reasons.push(`the database is not writable: ${db.error}`);
+  }
+  const pagesOk = oldest === null || oldest <= thresholdSeconds;
+  if (!pagesOk) reasons.push(`a page has waited ${oldest}s for delivery (threshold ${thresholdSeconds}s)`);
+
+  const lanes = deps.deliveryLanes();
+  const adapters: Readiness['adapters'] = {};
+  for (const p of deps.platforms()) {
+    const state = deps.connectionState(p);
+    const lane = lanes[p];
+    const delivery = lane?.state === 'failing' ? `failing (${lane.failures} in a row: ${lane.lastError})` : 'ok';
+    // A failing delivery lane shows here and makes /healthz "degraded"; a stuck page makes it 503.
+    const ok = /^(ok|connected)\b/.test(state);
+    adapters[p] = { state, delivery, ok };
+    if (!ok) reasons.push(`${p}: ${state}`);
+  }
+
+  return {
+    ready: reasons.length === 0,
+    degraded: reasons.length > 0 || Object.values(lanes).some((l) => l.state === 'failing'),
+    reasons,
+    scheduler: { lastTickAt: tick.at?.toISOString() ?? null, ageSeconds: age === null ? null : Math.round(age / 1000), ok: schedulerOk, ...(tick.error ? { error: tick.error } : {}) },
+    pages: { oldestPendingSeconds: oldest, thresholdSeconds, ok: pagesOk },
+    db,
+    adapters,
+  };
+}
