@@ -98,7 +98,7 @@ integrations:
 `);
   const db = openDb(':memory:');
   const app = new KlaxonApp({ env: { HOST: '127.0.0.1', PORT: 0, KLAXON_TICK_SECONDS: 3600 }, policy, db, log: createLogger('silent'), secrets: { BENCH_TOKEN: TOKEN } });
-  mountHttp(app);
+  mountHttp(app.httpDeps());
   await app.start({ loop: false });
   const klaxonUrl = `http://127.0.0.1:${app.port}/integrations/v1/prometheus`;
   const bare = bareServer();

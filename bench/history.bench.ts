@@ -106,7 +106,7 @@ async function measure(n: number): Promise<string[]> {
   const policy = loadPolicy('examples/policies/default.yaml');
   const env = { HOST: '127.0.0.1', PORT: 0, KLAXON_TICK_SECONDS: 5, KLAXON_API_TOKEN: TOKEN };
   const app = new KlaxonApp({ env, policy, db, clock: new FakeClock(new Date(NOW)), log: createLogger('silent') });
-  mountHttp(app);
+  mountHttp(app.httpDeps());
   await app.start({ loop: false });
   const base = `http://127.0.0.1:${app.port}`;
   const probe = new Probe(`${base}/healthz`);

@@ -9,6 +9,7 @@ import { Dispatcher, type DispatchEvents } from './scheduler/dispatcher.js';
 import { type Clock, systemClock } from './service/clock.js';
 import { Service } from './service/service.js';
 import type { Db } from './store/db.js';
+import type { HttpDeps } from './http/deps.js';
 import { HttpServer } from './http/server.js';
 import { pruneOnce, PRUNE_BATCH } from './store/retention.js';
 
@@ -66,6 +67,27 @@ export class KlaxonApp {
     this.events = { ...opts.events };
     this.dispatcher = new Dispatcher(opts.db, opts.policy, this.adapters, this.clock, this.log, this.events);
     this.http = new HttpServer(this.log);
+  }
+
+  private deps?: HttpDeps;
+
+  /** What the HTTP routes may use: built once, so every route family shares the same object. */
+  httpDeps(): HttpDeps {
+    return (this.deps ??= {
+      http: this.http,
+      service: this.service,
+      db: this.opts.db,
+      clock: this.clock,
+      log: this.log,
+      env: this.opts.env,
+      secrets: this.opts.secrets ?? process.env,
+      events: this.events,
+      platforms: () => [...this.adapters.keys()],
+      connectionState: (p) => this.connections.get(p)?.state() ?? 'ok',
+      lastTick: () => ({ at: this.lastTickAt, error: this.lastTickError }),
+      deliveryLanes: () => this.dispatcher.laneStates(),
+      port: () => this.port,
+    });
   }
 
   /** Adds a platform: from now on every message gets an outbox row for it. */

@@ -23,7 +23,7 @@ export async function start(opts: { console?: boolean } = {}): Promise<number> {
   const lease = takeLease(db, env.KLAXON_DB);
   assertNoDrift(db, policy, env.policyPath);
   const app = new KlaxonApp({ env, policy, db, log });
-  mountHttp(app);
+  mountHttp(app.httpDeps());
   await attachPlatforms(app, env);
   installSafetyNet({ connections: app.connections, log });
   // `--no-console` (containers, systemd): Slack, Discord and HTTP only, whatever stdin is.

@@ -1,10 +1,10 @@
 // When one platform is lost for good (a token refused at runtime), the people watching the other
 // platform's announcements channel hear it once, through the outbox like every message.
-import type { KlaxonApp } from '../app.js';
+import type { ChatHost } from './host.js';
 import { postRaw } from '../service/outbox-writer.js';
 import type { Platform } from '../service/port.js';
 
-export function announceElsewhere(app: KlaxonApp, lost: Platform, text: string): void {
+export function announceElsewhere(app: ChatHost, lost: Platform, text: string): void {
   for (const [platform, conn] of app.connections) {
     if (platform === lost || conn.health?.().state === 'failed') continue;
     const channels = app.service.policy.channels[platform as 'slack' | 'discord'] as Record<string, string | undefined> | undefined;

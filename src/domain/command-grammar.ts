@@ -5,6 +5,11 @@ export type UserRef = { id: string } | { name: string };
 /** The command a usage error belongs to (its name in the table), so the reply shows its form. */
 type Kind = string;
 
+/** A link as Slack sends it, `<https://x>` or `<https://x|label>` (the label may hold spaces): the URL, else undefined. */
+export function unwrapLink(text: string): string | undefined {
+  return /^<([^|>\s]+)(?:\|[^>]*)?>$/.exec(text.trim())?.[1];
+}
+
 export const STATUSES = ['investigating', 'identified', 'monitoring'] as const;
 
 /** A whitespace-separated word and where it starts, so free text can be kept exactly as typed. */

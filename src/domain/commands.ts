@@ -8,10 +8,10 @@
 //
 // The parser is pure and total: any string yields a ParseResult (never an exception), so
 // adapters can answer errors with "what was wrong" plus the right form without guarding it.
-import { Args, isMention, need, noMore, onOff, parseUserRef, severityPatterns, STATUSES, takeIncident, tokenize, UsageError, type UserRef } from './command-grammar.js';
+import { Args, isMention, unwrapLink, need, noMore, onOff, parseUserRef, severityPatterns, STATUSES, takeIncident, tokenize, UsageError, type UserRef } from './command-grammar.js';
 import { durationProblem, parseDuration, tooLong, type Duration } from './duration.js';
 
-export { parseUserRef, type UserRef } from './command-grammar.js';
+export { parseUserRef, unwrapLink, type UserRef } from './command-grammar.js';
 
 export type Command =
   | { kind: 'declare'; severity?: string; title: string }
@@ -362,9 +362,8 @@ export const COMMANDS = {
       const incident = takeIncident(a, 'postmortem', 1);
       if (a.left === 0) return { kind: 'postmortem', incident };
       if (a.next()!.toLowerCase() !== 'done') throw new UsageError('expected "done <url>"', 'postmortem');
-      // Slack wraps links as <https://…> or <https://…|label>, and the label may contain spaces.
-      const wrapped = /^<([^|>\s]+)(?:\|[^>]*)?>$/.exec(a.rest());
-      if (wrapped) return { kind: 'postmortem', incident, done: wrapped[1] };
+      const wrapped = unwrapLink(a.rest());
+      if (wrapped) return { kind: 'postmortem', incident, done: wrapped };
       a.back();
       const url = need(a.next() ?? '', 'postmortem link after "done"', 'postmortem');
       noMore(a, 'postmortem');
@@ -493,7 +492,7 @@ export function helpText(): string {
 const WORDS = new Map<string, Kind>(KINDS.flatMap((k) => COMMANDS[k].words.map((w) => [w, k] as const)));
 
 /** Drop `incident: undefined` so results compare cleanly and serialise without noise. */
-export function tidy(c: Command): Command {
+function tidy(c: Command): Command {
   const o = c as Record<string, unknown>;
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
   return c;

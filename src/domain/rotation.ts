@@ -11,8 +11,13 @@
 // directions: before shift 0 the order simply continues backwards (shift −1 is the last member),
 // so a schedule whose start lies in the future still names someone rather than nobody.
 import { DateTime } from 'luxon';
-import type { Schedule } from '../config/policy/index.js';
 import { parseClock, weekdayNumber } from './business-time.js';
+
+/** The rotations a schedule can have; the policy schema accepts these. */
+export const ROTATIONS = ['weekly', 'daily', 'weekdays', 'monthly'] as const;
+
+/** The rota fields of a policy schedule (the policy's Schedule has these and more). */
+export type Schedule = { rotation: (typeof ROTATIONS)[number]; handoff: string; start: string; members: readonly string[] };
 
 export type Override = { schedule: string; person: string; start: Date; end: Date };
 export type OnCall = { person: string | null; since: Date; until: Date; override?: Override };

@@ -1,33 +1,33 @@
 // GET /healthz: liveness for load balancers and humans (its body says ok or degraded); GET /readyz:
 // whether Klaxon can page right now (readiness.ts). 503 only when the database is unusable,
 // because that is the one failure Klaxon cannot ride out; adapters reconnect and the outbox retries.
-import type { KlaxonApp } from '../app.js';
+import type { HttpDeps } from './deps.js';
 import { dbHealthy } from '../store/db.js';
 import { type OutboxHealth, outboxHealth } from './outbox-health.js';
 import { sendJson } from './server.js';
 import { readiness, type Readiness } from './readiness.js';
 
-export function mountHealthz(app: KlaxonApp): void {
-  app.http.route('GET', '/healthz', (_req, res) => {
-    const adapters = Object.fromEntries([...app.adapters.keys()].map((p) => [p, app.connections.get(p)?.state() ?? 'ok']));
+export function mountHealthz(deps: HttpDeps): void {
+  deps.http.route('GET', '/healthz', (_req, res) => {
+    const adapters = Object.fromEntries(deps.platforms().map((p) => [p, deps.connectionState(p)]));
     const headers = { 'cache-control': 'no-store' };
     let outbox: OutboxHealth;
     try {
-      if (!dbHealthy(app.opts.db)) throw new Error('database does not answer');
-      outbox = outboxHealth(app.opts.db);
+      if (!dbHealthy(deps.db)) throw new Error('database does not answer');
+      outbox = outboxHealth(deps.db);
     } catch {
       sendJson(res, 503, { status: 'error', db: 'unusable', adapters }, headers);
       return;
     }
-    const ready = readiness(app);
+    const ready = readiness(deps);
     sendJson(res, 200, { status: ready.degraded ? 'degraded' : 'ok', db: 'ok', adapters, outbox, ...(ready.degraded ? { reasons: ready.reasons } : {}) }, headers);
   });
 
   // Readiness: 200 only when Klaxon can page now; 503 with the reasons otherwise.
-  app.http.route('GET', '/readyz', (_req, res) => {
+  deps.http.route('GET', '/readyz', (_req, res) => {
     let r: Readiness;
     try {
-      r = readiness(app);
+      r = readiness(deps);
     } catch (e) {
       sendJson(res, 503, { status: 'not ready', reasons: [`the database is unusable: ${e instanceof Error ? e.message : String(e)}`] }, { 'cache-control': 'no-store' });
       return;

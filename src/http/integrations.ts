@@ -4,7 +4,7 @@
 // Tokens never reach a log line: errors are logged with the integration id, never the path.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KlaxonApp } from '../app.js';
+import type { HttpDeps } from './deps.js';
 import type { Integration } from '../config/policy/integrations.js';
 import { alertCounters, bump, labelKey } from '../integrations/counters.js';
 import { heartbeatMessage, HeartbeatBody } from '../integrations/heartbeat.js';
@@ -42,23 +42,23 @@ function storedCopy(text: string, json: unknown): string {
   return out.length > STORED_BODY_BYTES ? `${out.slice(0, STORED_BODY_BYTES)}…[truncated]` : out;
 }
 
-export function mountIntegrations(app: KlaxonApp): void {
-  const integrations = app.service.policy.integrations;
-  const env = app.opts.secrets ?? process.env;
+export function mountIntegrations(deps: HttpDeps): void {
+  const integrations = deps.service.policy.integrations;
+  const env = deps.secrets;
   const expected = new Map<string, Buffer>();
   for (const [id, cfg] of Object.entries(integrations)) {
     const token = env[cfg.token_env]?.trim();
     if (token) expected.set(id, digest(token));
   }
-  const limiter = new RateLimiter(app.clock);
-  const counters = alertCounters(app);
+  const limiter = new RateLimiter(deps.clock);
+  const counters = alertCounters(deps);
 
   const refuse = (res: ServerResponse, id: string, status: number, reason: string, error: string, headers: Record<string, string> = {}) => {
     bump(counters.rejected, labelKey(id, reason));
     sendJson(res, status, { error }, headers);
   };
 
-  app.http.route('POST', INTEGRATION_ROUTE, async (req, res, url) => {
+  deps.http.route('POST', INTEGRATION_ROUTE, async (req, res, url) => {
     const m = INTEGRATION_ROUTE.exec(url.pathname)!;
     const id = m[1];
     const cfg = Object.hasOwn(integrations, id) ? integrations[id] : undefined;
@@ -66,19 +66,19 @@ export function mountIntegrations(app: KlaxonApp): void {
     const key = expected.get(id);
     if (!key) return refuse(res, id, 404, 'off', `integration ${id} is off: the variable its token_env names is unset`);
     try {
-      await receive(app, res, req, id, cfg, key, pathToken(m[2]));
+      await receive(deps, res, req, id, cfg, key, pathToken(m[2]));
     } catch (e) {
       if (e instanceof HttpError) {
         const reason = e.status === 413 ? 'too_large' : e.status === 401 ? 'unauthorized' : 'invalid';
         return refuse(res, id, e.status, reason, e.message, e.status === 413 ? { connection: 'close' } : {});
       }
       // Logged by integration id only: the path may hold the token.
-      app.log.error({ err: e, integration: id }, 'alert delivery failed');
+      deps.log.error({ err: e, integration: id }, 'alert delivery failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error; the sender should retry' });
     }
   });
 
-  async function receive(app: KlaxonApp, res: ServerResponse, req: IncomingMessage, id: string, cfg: Integration, key: Buffer, inPath: string | undefined) {
+  async function receive(deps: HttpDeps, res: ServerResponse, req: IncomingMessage, id: string, cfg: Integration, key: Buffer, inPath: string | undefined) {
     const given = bearerToken(req) ?? inPath;
     // Events v2 senders put the token in the body as routing_key; everyone else must show it first.
     if (given === undefined && cfg.type !== 'events_v2') throw new HttpError(401, 'missing token: send Authorization: Bearer <token> or POST to /integrations/v1/<id>/<token>');
@@ -95,7 +95,7 @@ export function mountIntegrations(app: KlaxonApp): void {
 
     if (cfg.type === 'heartbeat') {
       const body = parseOr400(HeartbeatBody, json, 'body');
-      const out = onHeartbeat(app.service, id, cfg, heartbeatMessage(body));
+      const out = onHeartbeat(deps.service, id, cfg, heartbeatMessage(body));
       bump(counters.received, labelKey(id, 'heartbeat'));
       return accepted(res, out);
     }
@@ -104,7 +104,7 @@ export function mountIntegrations(app: KlaxonApp): void {
     const body = parseOr400(src.schema, json, 'body');
     const batch = src.toBatch(body);
     const sha256 = createHash('sha256').update(text).digest('hex');
-    const out = onAlerts(app.service, cfg, { integration: id, sha256, bytes: Buffer.byteLength(text), stored: storedCopy(text, json) }, batch);
+    const out = onAlerts(deps.service, cfg, { integration: id, sha256, bytes: Buffer.byteLength(text), stored: storedCopy(text, json) }, batch);
     for (const a of batch.alerts) bump(counters.received, labelKey(id, batch.action === 'acknowledge' ? 'acknowledge' : a.status));
     bump(counters.deduplicated, id, out.deduplicated);
     // PagerDuty's own answer, so Events v2 senders that read it find the dedup_key they expect.

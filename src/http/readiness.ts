@@ -1,7 +1,7 @@
 // Is Klaxon able to page right now? /readyz answers 200 or 503 with the reasons; /healthz stays a
 // liveness check but says "degraded" in its body; /metrics exposes the same checks.
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { KlaxonApp } from '../app.js';
+import type { HttpDeps } from './deps.js';
 import { PRIORITY } from '../service/outbox-writer.js';
 import { outbox, settings } from '../store/schema.js';
 
@@ -21,20 +21,21 @@ export type Readiness = {
   adapters: Record<string, { state: string; delivery: string; ok: boolean }>;
 };
 
-export function readiness(app: KlaxonApp): Readiness {
-  const now = app.clock.now().getTime();
+export function readiness(deps: HttpDeps): Readiness {
+  const now = deps.clock.now().getTime();
   const reasons: string[] = [];
 
-  const staleMs = Math.max(MIN_STALE_MS, STALE_TICKS * app.opts.env.KLAXON_TICK_SECONDS * 1000);
-  const age = app.lastTickAt ? now - app.lastTickAt.getTime() : null;
+  const staleMs = Math.max(MIN_STALE_MS, STALE_TICKS * deps.env.KLAXON_TICK_SECONDS * 1000);
+  const tick = deps.lastTick();
+  const age = tick.at ? now - tick.at.getTime() : null;
   const schedulerOk = age !== null && age <= staleMs;
   if (!schedulerOk) reasons.push(age === null ? 'the scheduler has not completed a step yet' : `the scheduler last completed a step ${Math.round(age / 1000)}s ago`);
 
-  const thresholdSeconds = app.opts.env.KLAXON_PAGE_STUCK_SECONDS ?? DEFAULT_PAGE_STUCK_SECONDS;
+  const thresholdSeconds = deps.env.KLAXON_PAGE_STUCK_SECONDS ?? DEFAULT_PAGE_STUCK_SECONDS;
   let oldest: number | null = null;
   let db: Readiness['db'] = { writable: true };
   try {
-    const row = app.opts.db
+    const row = deps.db
       .select({ createdAt: outbox.createdAt })
       .from(outbox)
       .where(and(eq(outbox.priority, PRIORITY.page), inArray(outbox.status, ['pending', 'sending'])))
@@ -43,7 +44,7 @@ export function readiness(app: KlaxonApp): Readiness {
       .get();
     oldest = row ? Math.max(0, Math.round((now - row.createdAt.getTime()) / 1000)) : null;
     // A real write: a read works on a locked or full database, paging does not.
-    app.opts.db
+    deps.db
       .insert(settings)
       .values({ key: 'readyz_probe', value: new Date(now).toISOString(), updatedAt: new Date(now) })
       .onConflictDoUpdate({ target: settings.key, set: { value: new Date(now).toISOString(), updatedAt: new Date(now) } })
@@ -55,10 +56,10 @@ export function readiness(app: KlaxonApp): Readiness {
   const pagesOk = oldest === null || oldest <= thresholdSeconds;
   if (!pagesOk) reasons.push(`a page has waited ${oldest}s for delivery (threshold ${thresholdSeconds}s)`);
 
-  const lanes = app.dispatcher.laneStates();
+  const lanes = deps.deliveryLanes();
   const adapters: Readiness['adapters'] = {};
-  for (const p of app.adapters.keys()) {
-    const state = app.connections.get(p)?.state() ?? 'ok';
+  for (const p of deps.platforms()) {
+    const state = deps.connectionState(p);
     const lane = lanes[p];
     const delivery = lane?.state === 'failing' ? `failing (${lane.failures} in a row: ${lane.lastError})` : 'ok';
     // A failing delivery lane shows here and makes /healthz "degraded"; a stuck page makes it 503.
@@ -71,7 +72,7 @@ export function readiness(app: KlaxonApp): Readiness {
     ready: reasons.length === 0,
     degraded: reasons.length > 0 || Object.values(lanes).some((l) => l.state === 'failing'),
     reasons,
-    scheduler: { lastTickAt: app.lastTickAt?.toISOString() ?? null, ageSeconds: age === null ? null : Math.round(age / 1000), ok: schedulerOk, ...(app.lastTickError ? { error: app.lastTickError } : {}) },
+    scheduler: { lastTickAt: tick.at?.toISOString() ?? null, ageSeconds: age === null ? null : Math.round(age / 1000), ok: schedulerOk, ...(tick.error ? { error: tick.error } : {}) },
     pages: { oldestPendingSeconds: oldest, thresholdSeconds, ok: pagesOk },
     db,
     adapters,

@@ -21,7 +21,7 @@ export function after(ctx: Pick<Ctx, 'policy'>, from: Date, d: Duration): Date {
 }
 
 /** The cadence for a status: `by_status` wins (runbook 002 relaxes once monitoring), else `every`. */
-export function updateInterval(sev: Severity, status: string): Duration | undefined {
+function updateInterval(sev: Severity, status: string): Duration | undefined {
   const byStatus = sev.updates?.by_status as Record<string, Duration | undefined> | undefined;
   return (byStatus && Object.hasOwn(byStatus, status) ? byStatus[status] : undefined) ?? sev.updates?.every;
 }
@@ -41,7 +41,7 @@ function lastNudgeAt(ctx: Ctx, inc: Incident): Date | undefined {
 }
 
 /** When the incident channel is next nudged, or null when the severity has no cadence. */
-export function nextNudgeAt(ctx: Ctx, inc: Incident): Date | null {
+function nextNudgeAt(ctx: Ctx, inc: Incident): Date | null {
   if (inc.status === 'resolved') return null;
   const sev = severityOf(ctx.policy, inc);
   const every = updateInterval(sev, inc.status);

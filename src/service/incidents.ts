@@ -2,7 +2,7 @@
 // the timeline and the outgoing messages together.
 import { eq } from 'drizzle-orm';
 import type { Platform } from './port.js';
-import { findSeverity, severityRank, type Severity } from '../config/policy/index.js';
+import { defaultSeverity, findSeverity, severityRank, type Severity } from '../config/policy/index.js';
 import { USAGE } from '../domain/commands.js';
 import { formatMs } from '../domain/duration.js';
 import { incidents } from '../store/schema.js';
@@ -42,18 +42,13 @@ export function requireSeverity(ctx: Ctx, name: string): Severity {
   return s;
 }
 
-export function defaultSeverity(ctx: Ctx): Severity {
-  const id = ctx.policy.default_severity;
-  return (id && findSeverity(ctx.policy, id)) || ctx.policy.severities[ctx.policy.severities.length - 1];
-}
-
 export type DeclareInput = { title: string; severity?: string; description?: string; sourceLink?: string };
 
 export function declare(ctx: Ctx, actor: Actor, input: DeclareInput): Incident {
   const title = input.title.trim();
   if (!title) throw new UserError('invalid', 'An incident needs a title.', USAGE.declare);
   if (title.length > 200) throw new UserError('invalid', 'The title is longer than 200 characters; keep it short and put detail in an update.');
-  const sev = input.severity ? requireSeverity(ctx, input.severity) : defaultSeverity(ctx);
+  const sev = input.severity ? requireSeverity(ctx, input.severity) : defaultSeverity(ctx.policy);
   const inc = ctx.tx
     .insert(incidents)
     .values({

@@ -6,7 +6,7 @@ import type { Policy } from '../config/policy/index.js';
 import { UserError } from './errors.js';
 import { own } from '../domain/own.js';
 
-export function activeOverrides(tx: Tx | Db, at: Date): Override[] {
+function activeOverrides(tx: Tx | Db, at: Date): Override[] {
   return tx
     .select()
     .from(overrides)

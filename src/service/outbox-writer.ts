@@ -17,7 +17,7 @@ export type BodyFor = (platform: Platform, at: (person: string) => string) => Me
 
 type Opts = { priority?: number; incidentId?: number; pageId?: number };
 
-export function mentioner(ctx: Ctx, platform: Platform): (person: string) => string {
+function mentioner(ctx: Ctx, platform: Platform): (person: string) => string {
   return (person) => {
     const id = platformUserId(ctx.policy, person, platform);
     if (id) return mentionOn(platform, id);

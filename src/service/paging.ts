@@ -40,7 +40,7 @@ function planOf(ctx: Ctx, page: Pick<Page, 'policy' | 'target' | 'plan'>): PageP
 }
 
 /** People a tier reaches at a moment: schedules resolve to whoever is on call then. */
-export function tierPeople(ctx: Ctx, tier: Tier, at: Date): string[] {
+function tierPeople(ctx: Ctx, tier: Tier, at: Date): string[] {
   const people = new Set<string>();
   for (const t of tier.targets) {
     const [kind, name] = splitTarget(t);
@@ -110,7 +110,7 @@ export function startPage(ctx: Ctx, inc: Incident, target: { policy?: string; ta
   return row.id;
 }
 
-export function describeTarget(page: Pick<Page, 'policy' | 'target'>): string {
+function describeTarget(page: Pick<Page, 'policy' | 'target'>): string {
   if (page.policy) return `escalation policy ${page.policy}`;
   return page.target.replace(':', ' ');
 }

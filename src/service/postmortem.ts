@@ -1,6 +1,7 @@
 // Postmortem obligations: whether a resolved incident needs one, when it is due, the draft posted
 // in its channel, reminders to the commander, and `postmortem done <url>`.
 import { eq } from 'drizzle-orm';
+import { unwrapLink } from '../domain/commands.js';
 import { formatMs, parseDuration } from '../domain/duration.js';
 import { incidents } from '../store/schema.js';
 import type { Actor } from './actor.js';
@@ -23,7 +24,7 @@ const REMINDER_EVERY = parseDuration('1 business day')!;
 const USAGE_DONE = 'postmortem [#N] done <url>';
 
 /** Required by the severity, or because the incident lasted longer than `required_if_longer_than`. */
-export function postmortemRequired(ctx: Pick<Ctx, 'policy' | 'now'>, inc: Incident): boolean {
+function postmortemRequired(ctx: Pick<Ctx, 'policy' | 'now'>, inc: Incident): boolean {
   const pm = severityOf(ctx.policy, inc).postmortem;
   if (!pm) return false;
   if (pm.required) return true;
@@ -34,12 +35,12 @@ export function postmortemRequired(ctx: Pick<Ctx, 'policy' | 'now'>, inc: Incide
 }
 
 /** The due date counted from `from` (resolution) on the policy's calendar. */
-export function dueFrom(ctx: Pick<Ctx, 'policy'>, inc: Incident, from: Date): Date {
+function dueFrom(ctx: Pick<Ctx, 'policy'>, inc: Incident, from: Date): Date {
   return after(ctx, from, severityOf(ctx.policy, inc).postmortem?.due ?? DEFAULT_DUE);
 }
 
 /** The next reminder after `from`: a business day later, or the due moment itself if that is sooner. */
-export function nextReminderAt(ctx: Pick<Ctx, 'policy'>, from: Date, due: Date): Date {
+function nextReminderAt(ctx: Pick<Ctx, 'policy'>, from: Date, due: Date): Date {
   const daily = after(ctx, from, REMINDER_EVERY);
   return due > from && due < daily ? due : daily;
 }
@@ -113,14 +114,8 @@ export function remindPostmortem(ctx: Ctx, incidentId: number): void {
   scheduleTimer(ctx, 'postmortem_reminder', nextReminderAt(ctx, ctx.now, due), { incidentId: inc.id });
 }
 
-/** Slack may send a link as `<https://x>` or `<https://x|label>`. */
-function cleanUrl(raw: string): string {
-  const m = /^<([^|>]+)(?:\|[^>]*)?>$/.exec(raw.trim());
-  return m ? m[1] : raw.trim();
-}
-
 export function markPostmortemDone(ctx: Ctx, actor: Actor, inc: Incident, rawUrl: string): void {
-  const url = cleanUrl(rawUrl);
+  const url = unwrapLink(rawUrl) ?? rawUrl.trim();
   if (!/^https?:\/\/\S+$/i.test(url)) throw new UserError('invalid', `"${rawUrl}" is not a link. Give the postmortem's URL.`, USAGE_DONE);
   if (inc.status !== 'resolved') throw new UserError('conflict', `#${inc.id} is still open; resolve it before closing its postmortem.`);
   cancelIncidentTimers(ctx, inc.id, ['postmortem_reminder']);

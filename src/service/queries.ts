@@ -1,4 +1,4 @@
-// Read-only answers: status, list, timeline, on-call, stats, help, postmortem draft.
+// Read-only answers: status, list, timeline, on-call, stats, help. (The postmortem draft is postmortem.ts.)
 import { parseDuration, type Duration } from '../domain/duration.js';
 import { helpText, USAGE } from '../domain/commands.js';
 import { personName } from './actor.js';
@@ -52,7 +52,7 @@ export function timeline(ctx: Ctx, inc: Incident): Reply {
   return { ok: true, text, body: { text, title: `Timeline of #${inc.id}`, lines } };
 }
 
-/** `postmortem [#N]`: posts the draft in the incident's channel (opening one on request once resolved). */
+/** `oncall [schedule]`: who is on call for each schedule now, and until when. */
 export function oncall(ctx: Ctx, schedule?: string): Reply {
   const names = schedule ? [schedule] : Object.keys(ctx.policy.schedules);
   if (names.length === 0) return { ok: true, text: 'The policy has no schedules.' };

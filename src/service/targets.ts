@@ -32,7 +32,7 @@ export function metAt(inc: Incident, target: TargetName): Date | null {
 const missedKind = (target: TargetName) => `target_missed:${target}` as const;
 
 /** The deadline for a target under the incident's current severity, or null when it has none. */
-export function targetDeadline(ctx: Pick<Ctx, 'policy'>, inc: Incident, target: TargetName): Date | null {
+function targetDeadline(ctx: Pick<Ctx, 'policy'>, inc: Incident, target: TargetName): Date | null {
   const limit = severityOf(ctx.policy, inc).targets?.[target];
   return limit ? addDuration(inc.declaredAt, limit, policyCalendar(ctx.policy)) : null;
 }

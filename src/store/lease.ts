@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { and, eq } from 'drizzle-orm';
-import type { Clock } from '../service/clock.js';
 import type { Db } from './db.js';
 import { leases } from './schema.js';
 
@@ -27,7 +26,7 @@ export type Lease = {
 type Row = typeof leases.$inferSelect;
 
 /** `pid` stands in for this process's PID in tests, where both holders share one process. */
-export function acquireWriterLease(db: Db, clock: Clock, o: { path: string; ttlMs?: number; pid?: number } = { path: 'the database' }): Lease {
+export function acquireWriterLease(db: Db, clock: { now(): Date }, o: { path: string; ttlMs?: number; pid?: number } = { path: 'the database' }): Lease {
   const ttl = o.ttlMs ?? LEASE_TTL_MS;
   const me = { holder: randomUUID(), pid: o.pid ?? process.pid, host: hostname() };
   db.transaction(

@@ -24,7 +24,7 @@ afterEach(async () => {
 async function boot(token: string) {
   const env = loadEnv({ DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: fake.appId, DISCORD_API_URL: fake.apiUrl, PORT: '0', KLAXON_POLICY: SUPPORT_POLICY });
   app = new KlaxonApp({ env, policy: loadPolicy(env.policyPath), db: openDb(':memory:'), clock: new FakeClock(WED_11), log: createLogger('silent') });
-  mountHttp(app);
+  mountHttp(app.httpDeps());
   await attachPlatforms(app, env);
   await app.start({ loop: false });
   return app;

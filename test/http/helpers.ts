@@ -34,7 +34,7 @@ export async function startApp(o: TestAppOptions = {}) {
   const token = o.token === null ? undefined : (o.token ?? TOKEN);
   const app = new KlaxonApp({ env: { HOST: '127.0.0.1', PORT: 0, KLAXON_TICK_SECONDS: 5, KLAXON_API_TOKEN: token }, policy, db, clock, secrets: o.secrets ?? {}, log: o.log });
   for (const a of o.adapters ?? []) app.addAdapter(a.adapter, a.connection);
-  mountHttp(app);
+  mountHttp(app.httpDeps());
   await app.start({ loop: false });
   const base = `http://127.0.0.1:${app.port}`;
   const as = (person: string) => actorFor(policy, 'console', person);

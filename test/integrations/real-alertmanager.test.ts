@@ -106,7 +106,7 @@ async function postAlerts(hosts: string[], o: { resolved?: boolean } = {}) {
   expect(r.status, await r.text()).toBe(200);
 }
 
-const deliveries = () => alertCounters(t.app).received.get(labelKey('prometheus', 'firing')) ?? 0;
+const deliveries = () => alertCounters(t.app.httpDeps()).received.get(labelKey('prometheus', 'firing')) ?? 0;
 
 describe('a real Alertmanager', () => {
   it('opens one sev1 incident paging tier 1, dedupes the group and its repeats, resolves with it, and opens a new one on refiring', async () => {

@@ -2,14 +2,14 @@
 // "declare ..."), plus console-only verbs: /as NAME, /react N EMOJI, /quit.
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { KlaxonApp } from '../../app.js';
+import type { ChatHost } from '../host.js';
 import { actorFor } from '../../service/actor.js';
 import { reactToDelivered } from '../../service/inbound.js';
 import type { ConsoleAdapter } from './console-adapter.js';
 import { hasOwnKey } from '../../domain/own.js';
 
 /** Runs the chat until /quit or the end of input; returns how many lines were read. */
-export async function runConsole(app: KlaxonApp, adapter: ConsoleAdapter, io: { input: Readable; output: Writable; interactive: boolean }): Promise<number> {
+export async function runConsole(app: ChatHost, adapter: ConsoleAdapter, io: { input: Readable; output: Writable; interactive: boolean }): Promise<number> {
   const policy = app.service.policy;
   let me = Object.keys(policy.people)[0] ?? 'you';
   const say = (s: string) => io.output.write(`${s}\n`);

@@ -2,7 +2,7 @@
 // messages, and an adapter that delivers the outbox through discord.js REST. `attachDiscord`
 // registers both with the app; the connection starts with `app.start()`.
 import { Events, type GatewayDispatchPayload } from 'discord.js';
-import type { KlaxonApp } from '../../app.js';
+import type { ChatHost } from '../host.js';
 import type { Env } from '../../config/env.js';
 import { DiscordAdapter } from './adapter.js';
 import { type ClientOptions, createClient } from './client.js';
@@ -17,7 +17,7 @@ import { onReactionPacket, type ReactionPacket } from './reactions.js';
 
 export type DiscordOptions = Omit<ClientOptions, 'api'> & { startWaitMs?: number; retryMs?: number[] };
 
-export async function attachDiscord(app: KlaxonApp, env: Env, opts: DiscordOptions = {}): Promise<void> {
+export async function attachDiscord(app: ChatHost, env: Env, opts: DiscordOptions = {}): Promise<void> {
   if (!env.DISCORD_TOKEN) throw new Error('DISCORD_TOKEN is not set');
   const log = app.log.child({ platform: 'discord' });
   const client = createClient({ ...opts, proxy: opts.proxy ?? proxyEnv(), api: env.DISCORD_API_URL });

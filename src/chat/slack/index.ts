@@ -2,7 +2,7 @@
 // when SLACK_APP_TOKEN is set), the listeners that turn Slack activity into service calls, and the
 // adapter through which the outbox posts.
 import { App } from '@slack/bolt';
-import type { KlaxonApp } from '../../app.js';
+import type { ChatHost } from '../host.js';
 import type { Env } from '../../config/env.js';
 import { registerActions } from './actions.js';
 import { SlackAdapter } from './adapter.js';
@@ -30,7 +30,7 @@ export type SlackOptions = {
   backoffMs?: number[];
 };
 
-export async function attachSlack(app: KlaxonApp, env: SlackEnv, opts: SlackOptions = {}): Promise<void> {
+export async function attachSlack(app: ChatHost, env: SlackEnv, opts: SlackOptions = {}): Promise<void> {
   const botToken = env.SLACK_BOT_TOKEN;
   if (!botToken) throw new Error('SLACK_BOT_TOKEN: is required to connect Slack');
   const log = app.log.child({ platform: 'slack' });

@@ -1,6 +1,5 @@
 // The declare form: `/incident declare` with no text opens it, submitting it declares.
-import type { Policy, Severity } from '../../config/policy/index.js';
-import { defaultSeverityId } from './severity.js';
+import { defaultSeverity, type Policy, type Severity } from '../../config/policy/index.js';
 
 export const DECLARE_VIEW = 'klaxon_declare';
 export const BLOCK = { title: 'title', severity: 'severity', description: 'description' } as const;
@@ -18,7 +17,7 @@ function option(s: Severity) {
 
 export function declareView(policy: Policy, meta: DeclareMeta): Record<string, unknown> {
   const options = policy.severities.slice(0, 100).map(option);
-  const initial = options.find((o) => o.value === defaultSeverityId(policy)) ?? options[options.length - 1];
+  const initial = options.find((o) => o.value === defaultSeverity(policy).id) ?? options[options.length - 1];
   return {
     type: 'modal',
     callback_id: DECLARE_VIEW,

@@ -6,5 +6,5 @@ export type { WallDuration } from './scalars.js';
 export { type EscalationPolicy, type Schedule, type SupportConfig, type Tier } from './schema.js';
 export { PolicySchema, type Policy, type Severity } from './validated.js';
 export { PolicyError, formatPath, loadPolicy, parsePolicy } from './load.js';
-export { findSeverity, policyCalendar, severityNames, severityRank } from './lookups.js';
+export { defaultSeverity, findSeverity, policyCalendar, severityNames, severityRank } from './lookups.js';
 export { summarizePolicy } from './summary.js';

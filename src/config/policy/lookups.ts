@@ -8,6 +8,11 @@ export function findSeverity(p: Policy, idOrAlias: string): Severity | undefined
   return findIn(p.severities, idOrAlias);
 }
 
+/** The severity an incident gets when none is named: `default_severity` (resolved when the policy is read), else the least severe. */
+export function defaultSeverity(p: Policy): Severity {
+  return findSeverity(p, p.default_severity) ?? p.severities[p.severities.length - 1];
+}
+
 /** 0 = most severe (the file lists severities most severe first); -1 when unknown. */
 export function severityRank(p: Policy, id: string): number {
   const s = findSeverity(p, id);

@@ -2,6 +2,7 @@
 // wrote them. Cross references between sections are checked in cross-check.ts.
 import { z } from 'zod';
 import { ACTIONS, type Action } from '../../domain/commands.js';
+import { ROTATIONS } from '../../domain/rotation.js';
 import { TEMPLATE_NAMES } from '../../domain/templates.js';
 import { IntegrationsSchema } from './integrations.js';
 import { DEFAULT_ROLES, RolesSchema, SeverityRolesSchema } from './roles.js';
@@ -23,7 +24,7 @@ const PersonSchema = z.strictObject({
 
 const ScheduleSchema = z
   .strictObject({
-    rotation: z.enum(['weekly', 'daily', 'weekdays', 'monthly']),
+    rotation: z.enum(ROTATIONS),
     // "mon 09:00" for weekly, "09:00" otherwise; defaulted below once rotation is known.
     handoff: text.optional(),
     start: date,

@@ -1,7 +1,7 @@
 // /api/v1/incidents: list, read one (with timeline and pages), and declare from an integration.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { desc, eq, ne } from 'drizzle-orm';
-import type { KlaxonApp } from '../../app.js';
+import type { HttpDeps } from '../deps.js';
 import type { Actor } from '../../service/actor.js';
 import { getIncident, rolesFor, rolesOf } from '../../service/incident-view.js';
 import type { ErrorKind } from '../../service/errors.js';
@@ -20,31 +20,31 @@ const STATUS_OF: Record<ErrorKind, number> = { forbidden: 403, not_found: 404, i
 
 export const ONE_INCIDENT = /^\/api\/v1\/incidents\/[^/]+$/;
 
-export function listIncidents(app: KlaxonApp, _req: IncomingMessage, res: ServerResponse, url: URL): void {
+export function listIncidents(deps: HttpDeps, _req: IncomingMessage, res: ServerResponse, url: URL): void {
   const q = parseOr400(listQuery, queryOf(url), 'query');
-  const db = app.opts.db;
+  const db = deps.db;
   const where = q.status === 'open' ? ne(incidents.status, 'resolved') : q.status === 'resolved' ? eq(incidents.status, 'resolved') : undefined;
   const rows = db.select().from(incidents).where(where).orderBy(desc(incidents.id)).limit(q.limit).all();
   const roles = rolesFor(db, rows.map((r) => r.id));
-  sendJson(res, 200, { incidents: rows.map((r) => incidentJson(app.service.policy, r, roles.get(r.id) ?? {})) });
+  sendJson(res, 200, { incidents: rows.map((r) => incidentJson(deps.service.policy, r, roles.get(r.id) ?? {})) });
 }
 
-function detail(app: KlaxonApp, number: number) {
-  const db = app.opts.db;
+function detail(deps: HttpDeps, number: number) {
+  const db = deps.db;
   const inc = getIncident(db, number);
   if (!inc) throw new HttpError(404, `number: there is no incident #${number}`);
-  return { ...incidentJson(app.service.policy, inc, rolesOf(db, inc.id)), timeline: timelineJson(db, inc.id), pages: pagesJson(db, inc.id) };
+  return { ...incidentJson(deps.service.policy, inc, rolesOf(db, inc.id)), timeline: timelineJson(db, inc.id), pages: pagesJson(db, inc.id) };
 }
 
-export function getOneIncident(app: KlaxonApp, _req: IncomingMessage, res: ServerResponse, url: URL): void {
+export function getOneIncident(deps: HttpDeps, _req: IncomingMessage, res: ServerResponse, url: URL): void {
   // The number is digits or nothing: no decoding, so a stray % is a 400 like any other bad number.
   const number = parseOr400(numberParam, url.pathname.split('/').pop()!, 'number');
-  sendJson(res, 200, detail(app, number));
+  sendJson(res, 200, detail(deps, number));
 }
 
-export async function declareIncident(app: KlaxonApp, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const body = parseOr400(declareSchema(app.service.policy), await readJson(req), 'body');
-  const reply = app.service.declareFrom(API_ACTOR, { title: body.title, severity: body.severity, description: body.description, sourceLink: body.link });
+export async function declareIncident(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = parseOr400(declareSchema(deps.service.policy), await readJson(req), 'body');
+  const reply = deps.service.declareFrom(API_ACTOR, { title: body.title, severity: body.severity, description: body.description, sourceLink: body.link });
   if (!reply.ok || reply.incident === undefined) throw new HttpError(STATUS_OF[reply.error ?? 'invalid'], reply.text);
-  sendJson(res, 201, detail(app, reply.incident), { location: `/api/v1/incidents/${reply.incident}` });
+  sendJson(res, 201, detail(deps, reply.incident), { location: `/api/v1/incidents/${reply.incident}` });
 }

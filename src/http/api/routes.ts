@@ -1,6 +1,6 @@
 // Mounts /api/v1 behind the bearer token. Every handler's HttpError becomes JSON `{error}` here,
 // so handlers just throw.
-import type { KlaxonApp } from '../../app.js';
+import type { HttpDeps } from '../deps.js';
 import { HttpError } from '../body.js';
 import { type Handler, sendJson } from '../server.js';
 import { guard } from './auth.js';
@@ -19,11 +19,11 @@ const answerErrors =
     }
   };
 
-export function mountApi(app: KlaxonApp): void {
-  const protect = guard(app.opts.env.KLAXON_API_TOKEN);
-  const route = (method: string, path: string | RegExp, h: Handler) => app.http.route(method, path, protect(answerErrors(h)));
-  route('GET', '/api/v1/incidents', (req, res, url) => listIncidents(app, req, res, url));
-  route('POST', '/api/v1/incidents', (req, res) => declareIncident(app, req, res));
-  route('GET', ONE_INCIDENT, (req, res, url) => getOneIncident(app, req, res, url));
-  route('GET', '/api/v1/stats', (req, res, url) => getStats(app, req, res, url));
+export function mountApi(deps: HttpDeps): void {
+  const protect = guard(deps.env.KLAXON_API_TOKEN);
+  const route = (method: string, path: string | RegExp, h: Handler) => deps.http.route(method, path, protect(answerErrors(h)));
+  route('GET', '/api/v1/incidents', (req, res, url) => listIncidents(deps, req, res, url));
+  route('POST', '/api/v1/incidents', (req, res) => declareIncident(deps, req, res));
+  route('GET', ONE_INCIDENT, (req, res, url) => getOneIncident(deps, req, res, url));
+  route('GET', '/api/v1/stats', (req, res, url) => getStats(deps, req, res, url));
 }

@@ -1,7 +1,7 @@
 // GET /api/v1/stats?window=30d: runbook 003's KPIs by severity, from the same statsReport the chat
 // `stats` command formats, as numbers (durations in seconds) rather than text.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KlaxonApp } from '../../app.js';
+import type { HttpDeps } from '../deps.js';
 import type { SeverityStats } from '../../domain/stats.js';
 import { statsReport } from '../../service/stats-report.js';
 import { iso } from '../json.js';
@@ -15,8 +15,8 @@ function severityJson({ mttaMs, mttmMs, mttrMs, ...counts }: SeverityStats) {
   return { ...counts, mttaSeconds: seconds(mttaMs), mttmSeconds: seconds(mttmMs), mttrSeconds: seconds(mttrMs) };
 }
 
-export function getStats(app: KlaxonApp, _req: IncomingMessage, res: ServerResponse, url: URL): void {
+export function getStats(deps: HttpDeps, _req: IncomingMessage, res: ServerResponse, url: URL): void {
   const { window } = parseOr400(statsQuery, queryOf(url), 'query');
-  const r = statsReport(app.opts.db, app.service.policy, app.clock.now(), window);
+  const r = statsReport(deps.db, deps.service.policy, deps.clock.now(), window);
   sendJson(res, 200, { window: r.window, from: iso(r.from), to: iso(r.to), severities: r.rows.map(severityJson), total: severityJson(r.total) });
 }

@@ -3,14 +3,14 @@
 // present, so a dashboard sees 0 rather than no series.
 import { Counter, type Registry } from 'prom-client';
 import { count, isNotNull } from 'drizzle-orm';
-import type { KlaxonApp } from '../../app.js';
+import type { HttpDeps } from '../deps.js';
 import { alertCounters } from '../../integrations/counters.js';
 import { dbHealthy } from '../../store/db.js';
 import { incidents } from '../../store/schema.js';
 
-export function registerAlertMetrics(register: Registry, app: KlaxonApp): void {
-  const ids = Object.keys(app.service.policy.integrations);
-  const counters = alertCounters(app);
+export function registerAlertMetrics(register: Registry, deps: HttpDeps): void {
+  const ids = Object.keys(deps.service.policy.integrations);
+  const counters = alertCounters(deps);
   const fromMap = (name: string, help: string, labelNames: string[], pick: () => Map<string, number>) =>
     new Counter({
       name,
@@ -31,7 +31,7 @@ export function registerAlertMetrics(register: Registry, app: KlaxonApp): void {
   fromMap('klaxon_alert_calls_rejected_total', 'Integration calls refused (unauthorized, invalid, too_large, off)', ['integration', 'reason'], () => counters.rejected);
   fromMap('klaxon_alert_calls_rate_limited_total', 'Integration calls answered 429', ['integration'], () => counters.rateLimited);
 
-  const db = app.opts.db;
+  const db = deps.db;
   new Counter({
     name: 'klaxon_alert_incidents_opened_total',
     help: 'Incidents opened by an integration (alerts, missed heartbeats, floods)',

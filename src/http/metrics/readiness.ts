@@ -1,15 +1,15 @@
 // /readyz's checks as gauges, computed once per scrape (the DB check is a real write).
 import { Gauge, type Registry } from 'prom-client';
-import type { KlaxonApp } from '../../app.js';
+import type { HttpDeps } from '../deps.js';
 import { readiness, type Readiness } from '../readiness.js';
 
-export function registerReadinessMetrics(register: Registry, app: KlaxonApp): void {
+export function registerReadinessMetrics(register: Registry, deps: HttpDeps): void {
   let last: { at: number; r: Readiness | null } = { at: 0, r: null };
   const current = (): Readiness | null => {
     if (Date.now() - last.at > 500) {
       let r: Readiness | null = null;
       try {
-        r = readiness(app);
+        r = readiness(deps);
       } catch {
         r = null;
       }

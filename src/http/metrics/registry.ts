@@ -2,7 +2,7 @@
 // share series. Gauges and DB-backed counters are recomputed from SQLite on each scrape; outbox
 // deliveries are counted from the dispatcher's events because attempts leave no row of their own.
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import type { KlaxonApp } from '../../app.js';
+import type { HttpDeps } from '../deps.js';
 import type { Db } from '../../store/db.js';
 import { dbHealthy } from '../../store/db.js';
 import { outboxCounts } from '../outbox-health.js';
@@ -15,9 +15,9 @@ import { sqlHistogram } from './sql-histogram.js';
 const ACK_BUCKETS = [60, 300, 600, 900, 1800, 3600, 7200, 14400, 43200, 86400];
 const RESOLVE_BUCKETS = [300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 259200, 604800];
 
-export function createMetrics(app: KlaxonApp): Registry {
-  const db = app.opts.db;
-  const severities = app.service.policy.severities.map((s) => s.id);
+export function createMetrics(deps: HttpDeps): Registry {
+  const db = deps.db;
+  const severities = deps.service.policy.severities.map((s) => s.id);
   const register = new Registry();
   collectDefaultMetrics({ register });
   // prom-client names three gauges `_total` (nodejs_active_handles_total, …), which promtool and
@@ -116,7 +116,7 @@ export function createMetrics(app: KlaxonApp): Registry {
         const rows = read(outboxCounts);
         if (!rows) return;
         this.reset();
-        for (const p of app.adapters.keys()) this.set({ platform: p }, 0);
+        for (const p of deps.platforms()) this.set({ platform: p }, 0);
         // A row in flight is still part of the backlog.
         for (const r of rows) if (r.status === status || (status === 'pending' && r.status === 'sending')) this.inc({ platform: r.platform }, Number(r.n));
       },
@@ -133,21 +133,21 @@ export function createMetrics(app: KlaxonApp): Registry {
     // Every platform starts at 0 so rate() and increase() work from the first scrape, not the
     // first failure. Adapters attach after /metrics is mounted, so this runs at each scrape.
     collect() {
-      for (const platform of app.adapters.keys()) for (const permanent of ['true', 'false']) this.inc({ platform, permanent }, 0);
+      for (const platform of deps.platforms()) for (const permanent of ['true', 'false']) this.inc({ platform, permanent }, 0);
     },
   });
   // Chain onto whatever hooks the app was built with rather than replacing them.
-  const { sent, failed } = app.events;
-  app.events.sent = (row) => {
+  const { sent, failed } = deps.events;
+  deps.events.sent = (row) => {
     delivered.inc({ platform: row.platform });
     sent?.(row);
   };
-  app.events.failed = (row, error, permanent) => {
+  deps.events.failed = (row, error, permanent) => {
     failures.inc({ platform: row.platform, permanent: String(permanent) });
     failed?.(row, error, permanent);
   };
 
-  registerReadinessMetrics(register, app);
-  registerAlertMetrics(register, app);
+  registerReadinessMetrics(register, deps);
+  registerAlertMetrics(register, deps);
   return register;
 }

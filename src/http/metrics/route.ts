@@ -1,11 +1,11 @@
 // GET /metrics: Prometheus text exposition of the app's own registry.
-import type { KlaxonApp } from '../../app.js';
+import type { HttpDeps } from '../deps.js';
 import { sendText } from '../server.js';
 import { createMetrics } from './registry.js';
 
-export function mountMetrics(app: KlaxonApp): void {
-  const register = createMetrics(app);
-  app.http.route('GET', '/metrics', async (_req, res) => {
+export function mountMetrics(deps: HttpDeps): void {
+  const register = createMetrics(deps);
+  deps.http.route('GET', '/metrics', async (_req, res) => {
     sendText(res, 200, await register.metrics(), register.contentType);
   });
 }
