@@ -11,7 +11,7 @@ import { ArgError, parseArgs } from './cli/args.js';
 import { UserError } from './service/errors.js';
 import { PolicyDriftError } from './service/policy-drift.js';
 import { closeDb } from './store/db.js';
-import { namesVariable, openDbAt } from './cli/startup-errors.js';
+import { namesVariable, openDbAt } from './store/startup-errors.js';
 import { existsSync } from 'node:fs';
 import { LeaseHeldError } from './store/lease.js';
 

@@ -6,7 +6,7 @@ import { loadPolicy } from './config/policy/index.js';
 import { KlaxonApp } from './app.js';
 import { createLogger } from './log.js';
 import { closeDb, type Db } from './store/db.js';
-import { listenError, openDbAt } from './cli/startup-errors.js';
+import { listenError, openDbAt } from './store/startup-errors.js';
 import { acquireWriterLease, HEARTBEAT_MS, type Lease } from './store/lease.js';
 import { systemClock } from './service/clock.js';
 import { assertNoDrift } from './service/policy-drift.js';

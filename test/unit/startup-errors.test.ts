@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listenError, namesVariable, StartupError } from '../../src/cli/startup-errors.js';
+import { listenError, namesVariable, StartupError } from '../../src/store/startup-errors.js';
 
 describe('start-up errors', () => {
   it('an error whose message names a variable is a one-line start-up error, however it was thrown', () => {

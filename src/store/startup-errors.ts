@@ -3,7 +3,7 @@
 // the reader is setting Klaxon up, not debugging it. LOG_LEVEL=debug adds the stack.
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type Db, openDb } from '../store/db.js';
+import { type Db, openDb } from './db.js';
 
 /** A start-up problem with the environment; the message starts with the variable's name. */
 export class StartupError extends Error {
