@@ -19,7 +19,7 @@ export function pruneOnce(db: Db, before: number): Pruned {
         `delete from outbox where id in (
            select o.id from outbox o left join incidents i on i.id = o.incident_id
            where o.status in ('sent', 'skipped') and o.created_at < ? and (i.id is null or i.status = 'resolved')
-             and o.id not in (select edit_of from outbox where status in ('pending', 'failed') and edit_of is not null)
+             and o.id not in (select edit_of from outbox where status in ('pending', 'sending', 'failed') and edit_of is not null)
            limit ${PRUNE_BATCH})`,
       )
       .run(before).changes,

@@ -1,5 +1,6 @@
 // KLAXON_RETENTION: delivered messages and finished timers older than it are deleted by the
 // scheduler; incidents, timelines and whatever open incidents still need are kept.
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { KlaxonApp } from '../../src/app.js';
 import { loadEnv } from '../../src/config/env.js';
@@ -46,6 +47,29 @@ describe('retention', () => {
     expect(db.select().from(incidents).all().map((i) => i.id)).toEqual([1, 2]);
     // A platform retry's marker goes; a pin's marker stays, so a message is pinned once ever.
     expect(db.select().from(processedEvents).all().map((e) => e.eventId)).toEqual(['pin:C1:1.0001']);
+    await app.stop();
+    closeDb(db);
+  });
+
+  it('keeps an old message while an edit of it is still waiting or in flight', async () => {
+    const policy = testPolicy({});
+    const db = openDb(':memory:');
+    const clock = new FakeClock(new Date(T0));
+    const app = new KlaxonApp({ env: { HOST: '127.0.0.1', PORT: 0, KLAXON_TICK_SECONDS: 5, KLAXON_RETENTION: loadEnv({ KLAXON_RETENTION: '30d' }).KLAXON_RETENTION }, policy, db, clock });
+    app.addAdapter(new RecordingAdapter('console'));
+    expect(app.service.run(actorFor(policy, 'console', 'alice'), 'declare sev3 Old and done').ok).toBe(true);
+    expect(app.service.run(actorFor(policy, 'console', 'alice'), 'resolve #1 Fixed').ok).toBe(true);
+    db.update(outbox).set({ status: 'sent' }).run();
+    const [a, b, c] = db.select().from(outbox).all().map((r) => r.id);
+    // b edits a and is in flight (handed to the platform, answer not yet recorded); c is an edit still waiting.
+    db.update(outbox).set({ editOf: a, status: 'sending' }).where(eq(outbox.id, b)).run();
+    const [d] = db.select().from(outbox).all().map((r) => r.id).filter((id) => id !== a && id !== b && id !== c);
+    db.update(outbox).set({ editOf: d ?? c, status: 'pending' }).where(eq(outbox.id, c)).run();
+    clock.set(new Date(T0 + 31 * DAY));
+    app.step();
+    const left = db.select().from(outbox).all().map((r) => r.id);
+    expect(left).toContain(a);
+    if (d !== undefined) expect(left).toContain(d);
     await app.stop();
     closeDb(db);
   });
