@@ -14,13 +14,19 @@ import { RecordingAdapter } from '../helpers/recording-adapter.js';
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-03-04T10:00:00Z');
 
+/** An app on a fresh database with the default 30-day retention, its clock at T0. */
+function appWithRetention() {
+  const policy = testPolicy({});
+  const db = openDb(':memory:');
+  const clock = new FakeClock(new Date(T0));
+  const app = new KlaxonApp({ env: { HOST: '127.0.0.1', PORT: 0, KLAXON_TICK_SECONDS: 5, KLAXON_RETENTION: loadEnv({ KLAXON_RETENTION: '30d' }).KLAXON_RETENTION }, policy, db, clock });
+  app.addAdapter(new RecordingAdapter('console'));
+  return { policy, db, clock, app };
+}
+
 describe('retention', () => {
   it('deletes old delivered messages and finished timers of resolved incidents, keeps history and open incidents', async () => {
-    const policy = testPolicy({});
-    const db = openDb(':memory:');
-    const clock = new FakeClock(new Date(T0));
-    const app = new KlaxonApp({ env: { HOST: '127.0.0.1', PORT: 0, KLAXON_TICK_SECONDS: 5, KLAXON_RETENTION: loadEnv({ KLAXON_RETENTION: '30d' }).KLAXON_RETENTION }, policy, db, clock });
-    app.addAdapter(new RecordingAdapter('console'));
+    const { policy, db, clock, app } = appWithRetention();
     const run = (text: string) => expect(app.service.run(actorFor(policy, 'console', 'alice'), text).ok).toBe(true);
     run('declare sev3 Old and done');
     run('resolve #1 Fixed');
@@ -52,11 +58,7 @@ describe('retention', () => {
   });
 
   it('keeps an old message while an edit of it is still waiting or in flight', async () => {
-    const policy = testPolicy({});
-    const db = openDb(':memory:');
-    const clock = new FakeClock(new Date(T0));
-    const app = new KlaxonApp({ env: { HOST: '127.0.0.1', PORT: 0, KLAXON_TICK_SECONDS: 5, KLAXON_RETENTION: loadEnv({ KLAXON_RETENTION: '30d' }).KLAXON_RETENTION }, policy, db, clock });
-    app.addAdapter(new RecordingAdapter('console'));
+    const { policy, db, clock, app } = appWithRetention();
     expect(app.service.run(actorFor(policy, 'console', 'alice'), 'declare sev3 Old and done').ok).toBe(true);
     expect(app.service.run(actorFor(policy, 'console', 'alice'), 'resolve #1 Fixed').ok).toBe(true);
     db.update(outbox).set({ status: 'sent' }).run();

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkPolicy } from '../../src/cli/check-policy.js';
-import { parsePolicy, PolicyError } from '../../src/config/policy/index.js';
+import { parsePolicy } from '../../src/config/policy/index.js';
+import { errorsOf } from '../helpers/policy-errors.js';
 
 const base = (roles: string, severityExtra = '') => `
 people:
@@ -21,16 +22,6 @@ ${severityExtra}
   - id: sev2
     description: Degraded
 `;
-
-function errorsOf(yaml: string): string[] {
-  try {
-    parsePolicy(yaml, 'test.yaml');
-  } catch (err) {
-    expect(err).toBeInstanceOf(PolicyError);
-    return (err as PolicyError).issues;
-  }
-  throw new Error('expected the policy to be rejected');
-}
 
 describe('policy roles', () => {
   it('the list form names roles; the declarer commands and the rest are taken by hand', () => {

@@ -7,6 +7,7 @@ import { DURATION_FORMS } from '../../src/domain/duration.js';
 import {
   findSeverity, loadPolicy, parsePolicy, policyCalendar, PolicyError, severityNames, severityRank, summarizePolicy,
 } from '../../src/config/policy/index.js';
+import { errorsOf } from '../helpers/policy-errors.js';
 
 // A small valid policy; tests break it one line at a time.
 const BASE = `
@@ -42,16 +43,6 @@ severities:
     targets: { resolve: 3 business days }
 channels: { slack: { announcements: C01ANNOUNCE, leadership: C01LEAD } }
 `;
-
-function errorsOf(yaml: string): string[] {
-  try {
-    parsePolicy(yaml, 'test.yaml');
-  } catch (err) {
-    expect(err).toBeInstanceOf(PolicyError);
-    return (err as PolicyError).issues;
-  }
-  throw new Error('expected the policy to be rejected');
-}
 
 describe('parsePolicy: valid files', () => {
   const p = parsePolicy(BASE);
