@@ -9,6 +9,7 @@ import { closeDb, openDb } from '../../src/store/db.js';
 import { pageNotifications } from '../../src/store/schema.js';
 import { testPolicy } from '../helpers/harness.js';
 import { RecordingAdapter } from '../helpers/recording-adapter.js';
+import { waitFor } from '../helpers/wait.js';
 
 const T0 = '2026-03-04T10:00:00Z';
 const MINUTE = 60_000;
@@ -32,14 +33,6 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function waitFor(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 function start(clock: FakeClock, adapter?: RecordingAdapter) {
   const policy = testPolicy({});
   const db = openDb(':memory:');
@@ -57,8 +50,8 @@ describe('the scheduler loop', () => {
     expect(k.declare().ok).toBe(true);
     clock.set(new Date(Date.parse(T0) + 15 * MINUTE));
     clock.failNext = true;
-    await waitFor(() => !clock.failNext, 'the failing step');
-    await waitFor(() => k.notified().length === 2, 'tier 2 after the failed step');
+    await waitFor(() => !clock.failNext, 'the failing step', 10_000);
+    await waitFor(() => k.notified().length === 2, 'tier 2 after the failed step', 10_000);
     expect(k.notified()).toEqual(['carol', 'alice']);
   });
 
@@ -73,12 +66,12 @@ describe('the scheduler loop', () => {
     expect(k.declare().ok).toBe(true);
     // One tier at a time: each is fired by a later step than the one that found delivery hung.
     clock.set(new Date(Date.parse(T0) + 15 * MINUTE));
-    await waitFor(() => k.notified().length === 2, 'tier 2 while delivery hangs');
+    await waitFor(() => k.notified().length === 2, 'tier 2 while delivery hangs', 10_000);
     clock.set(new Date(Date.parse(T0) + 30 * MINUTE));
-    await waitFor(() => k.notified().length === 3, 'tier 3 while delivery hangs');
+    await waitFor(() => k.notified().length === 3, 'tier 3 while delivery hangs', 10_000);
     expect(k.notified()).toEqual(['carol', 'alice', 'erin']);
     expect(slack.calls).toEqual([]);
     release();
-    await waitFor(() => slack.calls.some((c) => c.channel === 'D-U01ERIN'), 'delivery after the platform answers');
+    await waitFor(() => slack.calls.some((c) => c.channel === 'D-U01ERIN'), 'delivery after the platform answers', 10_000);
   });
 });

@@ -9,6 +9,7 @@ import { FakeClock } from '../../src/service/clock.js';
 import { closeDb, openDb } from '../../src/store/db.js';
 import { acquireWriterLease, LeaseHeldError } from '../../src/store/lease.js';
 import { leases } from '../../src/store/schema.js';
+import { waitFor as until } from '../helpers/wait.js';
 
 let dir: string;
 const children: ChildProcess[] = [];
@@ -25,16 +26,6 @@ function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function until<T>(fn: () => T | undefined | false, what: string, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -76,8 +67,8 @@ describe('one writer per database', () => {
     children.push(npm);
     let out = '';
     npm.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-    await until(() => out.includes('Klaxon — incident response bot'), 'the first Klaxon to start');
-    const pid = await until(() => holderPid(db), 'the lease row');
+    await until(() => out.includes('Klaxon — incident response bot'), 'the first Klaxon to start', 120_000);
+    const pid = await until(() => holderPid(db), 'the lease row', 120_000);
     expect(pid).not.toBe(npm.pid);
 
     const second = spawnSync(process.execPath, ['bin/klaxon.js', 'start'], { env: env(db), input: '', encoding: 'utf8', timeout: 60_000 });

@@ -9,6 +9,7 @@ import type { Clock } from '../../src/service/clock.js';
 import { closeDb, openDb } from '../../src/store/db.js';
 import { pageNotifications, timers } from '../../src/store/schema.js';
 import { testPolicy } from '../helpers/harness.js';
+import { waitFor } from '../helpers/wait.js';
 
 const T0 = Date.parse('2026-03-04T10:00:00Z');
 const MINUTE = 60_000;
@@ -34,14 +35,6 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function waitFor(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('precise wake-up', () => {
   it('fires an escalation when it falls due although the polling interval is an hour', async () => {
     const clock = new RunningClock(T0);
@@ -56,7 +49,7 @@ describe('precise wake-up', () => {
     // Just before tier 2 (+15m); the next commit makes the loop look at the timers again.
     clock.set(T0 + 15 * MINUTE - 200);
     expect(run('declare sev3 Search slow').ok).toBe(true);
-    await waitFor(() => notified().length === 2, 'tier 2 at its due time');
+    await waitFor(() => notified().length === 2, 'tier 2 at its due time', 20_000);
     expect(notified()).toEqual(['carol', 'alice']);
     const fired = db.select().from(timers).where(eq(timers.kind, 'escalate')).all().find((t) => t.status === 'done')!;
     // Fired at its due time, not at the next hourly poll.

@@ -13,6 +13,7 @@ import { eventCallback, form, interactionForm, slashCommand } from './payloads.j
 import { JSON_TYPE, postSigned, type SignedResponse } from './signing.js';
 import { FakeSocketMode } from './socket-mode.js';
 import { FakeSlack } from './web-api.js';
+import { waitFor } from '../../helpers/wait.js';
 
 export const SECRET = 'test-signing-secret-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-111-222-klaxonbottokensecret';
@@ -148,13 +149,4 @@ export async function slackKlaxon(o: SlackKlaxonOptions = {}) {
 
 export type SlackKlaxon = Awaited<ReturnType<typeof slackKlaxon>>;
 
-/** Polls until `check` returns something truthy: for network I/O only, never for timers. */
-export async function waitFor<T>(check: () => T | Promise<T>, what = 'condition', timeoutMs = 3000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+export { waitFor };
