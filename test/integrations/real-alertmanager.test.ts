@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertCounters, labelKey } from '../../src/integrations/counters.js';
 import { TOKENS } from './fixtures.js';
 import { alertApp, type AlertApp } from './helpers.js';
+import { waitFor as waitUntil } from '../helpers/wait.js';
 
 function alertmanagerBinary(): string {
   for (const name of ['prometheus-alertmanager', 'alertmanager']) {
@@ -29,15 +30,9 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Alertmanager batches and retries on its own clock: wait for what Klaxon stored, up to 45 s. */
+const waitFor = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> =>
+  waitUntil(probe, what, timeoutMs);
 
 let t: AlertApp;
 let am: ChildProcess | undefined;
