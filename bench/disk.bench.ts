@@ -34,17 +34,17 @@ export async function bench(): Promise<string> {
   const alice = actorFor(policy, 'console', 'alice');
   const sevs = ['sev1', 'sev2', 'sev3', 'sev3'];
   for (let i = 1; i <= N; i++) {
-    const step = (ms: number, text: string) => {
+    const step = async (ms: number, text: string) => {
       clock.advance(ms);
-      tick(svc);
-      const r = svc.run(alice, text);
+      await tick(svc);
+      const r = await svc.run(alice, text);
       if (!r.ok) throw new Error(`${text}: ${r.text}`);
     };
-    step(HOUR, `declare ${sevs[i % sevs.length]} Checkout errors number ${i}`);
-    step(10 * 60_000, `ack #${i}`);
-    step(20 * 60_000, `update #${i} identified The bad deploy is found`);
-    step(30 * 60_000, `update #${i} monitoring Rolled back, watching`);
-    step(40 * 60_000, `resolve #${i} Rolled back the deploy`);
+    await step(HOUR, `declare ${sevs[i % sevs.length]} Checkout errors number ${i}`);
+    await step(10 * 60_000, `ack #${i}`);
+    await step(20 * 60_000, `update #${i} identified The bad deploy is found`);
+    await step(30 * 60_000, `update #${i} monitoring Rolled back, watching`);
+    await step(40 * 60_000, `resolve #${i} Rolled back the deploy`);
     // Delivered, as the dispatcher would leave them.
     db.$client.prepare("update outbox set status = 'sent', sent_at = ?, ref_id = '1700000000.000100', ref_channel = 'C0123456789' where status = 'pending'").run(clock.now().getTime());
   }

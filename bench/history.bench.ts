@@ -116,8 +116,8 @@ async function measure(n: number): Promise<string[]> {
     if (r.status !== 200) throw new Error(`${path}: ${r.status} ${body.slice(0, 200)}`);
   };
   const alice = actorFor(policy, 'console', 'alice');
-  const run = (text: string) => () => {
-    const r = app.service.run(alice, text);
+  const run = (text: string) => async () => {
+    const r = await app.service.run(alice, text);
     if (!r.ok) throw new Error(`${text}: ${r.text}`);
   };
   const cases: [string, () => unknown][] = [

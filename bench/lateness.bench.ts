@@ -21,17 +21,17 @@ async function lateness(tickSeconds: number): Promise<number[]> {
   const policy = loadPolicy('examples/policies/default.yaml');
   const app = new KlaxonApp({ env: { HOST: '127.0.0.1', PORT: 0, KLAXON_TICK_SECONDS: tickSeconds }, policy, db, log: createLogger('silent') });
   await app.start({ http: false });
-  app.service.run(actorFor(policy, 'console', 'alice'), 'declare sev3 Lateness bench');
+  await app.service.run(actorFor(policy, 'console', 'alice'), 'declare sev3 Lateness bench');
   // Timers due 50 ms to 2 s ahead, each armed by its own commit, as pages and nudges are.
   const start = Date.now();
   for (let i = 0; i < TIMERS; i++) {
-    app.service.transact((ctx) => scheduleTimer(ctx, 'postmortem_reminder', new Date(start + 50 + Math.floor((i / TIMERS) * 1950)), { incidentId: 1 }));
+    await app.service.transact((ctx) => scheduleTimer(ctx, 'postmortem_reminder', new Date(start + 50 + Math.floor((i / TIMERS) * 1950)), { incidentId: 1 }));
     await new Promise((r) => setTimeout(r, 5));
   }
   const deadline = Date.now() + 10_000;
   let done: { dueAt: Date; firedAt: Date | null }[] = [];
   while (Date.now() < deadline) {
-    done = db.select().from(timers).where(eq(timers.kind, 'postmortem_reminder')).all().filter((t) => t.dueAt.getTime() >= start);
+    done = (await db.select().from(timers).where(eq(timers.kind, 'postmortem_reminder'))).filter((t) => t.dueAt.getTime() >= start);
     if (done.every((t) => t.firedAt)) break;
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -16,14 +16,14 @@ const DUE = 100;
 const ROUNDS = 15;
 const T0 = Date.parse('2026-03-04T10:00:00Z');
 
-function setup(pending: number) {
+async function setup(pending: number) {
   const path = benchDbPath('tick');
   const db = openDb(path);
   const policy = loadPolicy('examples/policies/default.yaml');
   const clock = new FakeClock(new Date(T0));
   const svc = new Service({ db, policy, clock, platforms: ['console'], log: createLogger('silent') });
   // One open incident per due timer: a nudge is per incident (firing one re-arms that incident's).
-  for (let i = 0; i < DUE; i++) svc.run(actorFor(policy, 'console', 'alice'), `declare sev3 Bench incident ${i}`);
+  for (let i = 0; i < DUE; i++) await svc.run(actorFor(policy, 'console', 'alice'), `declare sev3 Bench incident ${i}`);
   const filler = db.$client.prepare("insert into timers (kind, due_at, status, incident_id, created_at) values ('postmortem_reminder', ?, 'pending', 1, ?)");
   db.$client.transaction(() => {
     for (let i = 0; i < pending; i++) filler.run(T0 + 86400_000 * 30 + i, T0);
@@ -72,8 +72,8 @@ function handWritten(db: Db): (now: number) => number {
 }
 
 /** Median milliseconds of a tick that fires exactly DUE timers, Klaxon's and by hand. */
-function measure(pending: number): { klaxon: number; hand: number } {
-  const { db, svc, clock, path } = setup(pending);
+async function measure(pending: number): Promise<{ klaxon: number; hand: number }> {
+  const { db, svc, clock, path } = await setup(pending);
   const hand = handWritten(db);
   const k: number[] = [];
   const h: number[] = [];
@@ -82,7 +82,7 @@ function measure(pending: number): { klaxon: number; hand: number } {
     armDue(db, now);
     clock.set(new Date(now));
     let t = process.hrtime.bigint();
-    const fired = tick(svc);
+    const fired = await tick(svc);
     k.push(Number(process.hrtime.bigint() - t) / 1e6);
     if (fired < DUE) throw new Error(`expected ${DUE} timers to fire, got ${fired}`);
     now += 600_000;
@@ -98,8 +98,9 @@ function measure(pending: number): { klaxon: number; hand: number } {
 }
 
 export async function bench(): Promise<string> {
-  measure(0); // warm-up: JIT and page cache
-  const rows = [1_000, 10_000, 100_000].map((n) => ({ n, ...measure(n) }));
+  await measure(0); // warm-up: JIT and page cache
+  const rows: { n: number; klaxon: number; hand: number }[] = [];
+  for (const n of [1_000, 10_000, 100_000]) rows.push({ n, ...(await measure(n)) });
   return [
     '## Scheduler tick (bench/scheduler.bench.ts)',
     '',

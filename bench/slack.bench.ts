@@ -105,7 +105,7 @@ async function startKlaxon(fake: FakeSlack) {
   await attachSlack(app, env);
   await app.start({ loop: false });
   for (const title of ['Checkout errors', 'Search slow', 'Webhooks delayed', 'Login flaky', 'CDN misses']) {
-    app.service.run(actorFor(policy, 'slack', 'U01ALICE'), `declare sev3 ${title}`);
+    await app.service.run(actorFor(policy, 'slack', 'U01ALICE'), `declare sev3 ${title}`);
   }
   await app.tick();
   // Delivery to Slack is the outbox bench's subject; here it would only add the fake Slack's own

@@ -111,10 +111,10 @@ export class KlaxonApp {
    * One scheduler step: fire due timers. Never throws and never waits for delivery: a failing step
    * is logged and the next one runs on time; what it queued goes out on the dispatcher's own loop.
    */
-  step(): void {
+  async step(): Promise<void> {
     this.prune();
     try {
-      const r = tickDetailed(this.service);
+      const r = await tickDetailed(this.service);
       this.lastTickAt = this.clock.now();
       this.lastTickError = r.deferred > 0 ? 'a timer is waiting for the database' : null;
     } catch (e) {
@@ -145,12 +145,12 @@ export class KlaxonApp {
 
   /** A scheduler step, then one delivery pass awaited (start-up, tests, the console). */
   async tick(): Promise<void> {
-    this.step();
+    await this.step();
     await this.dispatcher.dispatch().catch((e) => this.log.error({ err: e }, 'dispatch failed'));
   }
 
   async start(opts: { http?: boolean; loop?: boolean } = {}): Promise<void> {
-    bootstrapTimers(this.service);
+    await bootstrapTimers(this.service);
     if (opts.http !== false) this.port = await this.http.listen(this.opts.env.PORT, this.opts.env.HOST);
     // The scheduler never waits for a platform: it runs first, and the platforms connect alongside
     // (each one down and retrying in the background if it cannot). Only credentials a platform
@@ -176,8 +176,10 @@ export class KlaxonApp {
     this.wakeAt = performance.now() + wait;
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.step();
-      if (!this.stopping) this.scheduleStep();
+      // step() never rejects: the chain cannot break.
+      void this.step().then(() => {
+        if (!this.stopping) this.scheduleStep();
+      });
     }, wait);
   }
 

@@ -4,14 +4,14 @@ import type { ChatHost } from './host.js';
 import { postRaw } from '../service/outbox-writer.js';
 import type { Platform } from '../service/port.js';
 
-export function announceElsewhere(app: ChatHost, lost: Platform, text: string): void {
+export async function announceElsewhere(app: ChatHost, lost: Platform, text: string): Promise<void> {
   for (const [platform, conn] of app.connections) {
     if (platform === lost || conn.health?.().state === 'failed') continue;
     const channels = app.service.policy.channels[platform as 'slack' | 'discord'] as Record<string, string | undefined> | undefined;
     const channel = channels?.announcements;
     if (!channel) continue;
     try {
-      app.service.transact((ctx) => postRaw(ctx, platform, channel, { text, tone: 'warn' }));
+      await app.service.transact((ctx) => postRaw(ctx, platform, channel, { text, tone: 'warn' }));
     } catch (e) {
       app.log.error({ err: e, platform }, 'could not queue the lost-platform announcement');
     }

@@ -16,7 +16,7 @@ export async function oncallCommand(args: string[]): Promise<number> {
   const db = openDb(env.KLAXON_DB);
   try {
     const svc = new Service({ db, policy, clock: new FakeClock(at), platforms: [], log: createLogger('silent') });
-    const r = svc.transact((ctx) => queries.oncall(ctx, positional[0]));
+    const r = await svc.transact((ctx) => queries.oncall(ctx, positional[0]));
     console.log(r.text);
     return 0;
   } finally {

@@ -15,12 +15,12 @@ export async function postmortemCommand(args: string[]): Promise<number> {
   const policy = loadPolicy(env.policyPath);
   const db = openDb(env.KLAXON_DB);
   try {
-    const inc = getIncident(db, n);
+    const inc = await getIncident(db, n);
     if (!inc) {
       console.error(`There is no incident #${n} in ${env.KLAXON_DB}.`);
       return 1;
     }
-    console.log(renderPostmortem(db, policy, inc));
+    console.log(await renderPostmortem(db, policy, inc));
     return 0;
   } finally {
     closeDb(db);

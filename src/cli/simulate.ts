@@ -25,7 +25,7 @@ export type SimulationInput = { policy: Policy; severity: string; start: Date; a
 export const DEFAULT_HORIZON_MS = 3 * 86400_000;
 
 /** Plays an incident forward through every timer it arms; returns its timeline. */
-export function simulate(input: SimulationInput): { events: SimulationEvent[]; roles: string[]; postmortemDue: string | null; cutAt: string | null } {
+export async function simulate(input: SimulationInput): Promise<{ events: SimulationEvent[]; roles: string[]; postmortemDue: string | null; cutAt: string | null }> {
   const { policy } = input;
   const sev = findSeverity(policy, input.severity);
   if (!sev) throw new ArgError(`unknown severity "${input.severity}"; known: ${policy.severities.map((s) => s.id).join(', ')}`);
@@ -33,13 +33,13 @@ export function simulate(input: SimulationInput): { events: SimulationEvent[]; r
   const clock = new FakeClock(input.start);
   const svc = new Service({ db, policy, clock, platforms: [], log: createLogger('silent') });
   try {
-    bootstrapTimers(svc);
+    await bootstrapTimers(svc);
     const declarer: Actor = { ...SYSTEM, id: 'simulator', name: 'Simulator' };
-    const r = svc.declareFrom(declarer, { title: 'Simulated incident', severity: sev.id });
+    const r = await svc.declareFrom(declarer, { title: 'Simulated incident', severity: sev.id });
     const id = r.incident!;
     // Who the policy's role sources name at the simulated moment (the simulator is no person, so
     // `declarer` stays open, as for an integration).
-    const roles = svc.transact((ctx) => rolesReply(ctx, getIncident(ctx.tx, id)!)).body!.lines!;
+    const roles = (await svc.transact(async (ctx) => rolesReply(ctx, (await getIncident(ctx.tx, id))!))).body!.lines!;
     const start = input.start.getTime();
     const horizon = start + (input.horizonMs ?? DEFAULT_HORIZON_MS);
     let cutAt: string | null = null;
@@ -49,7 +49,7 @@ export function simulate(input: SimulationInput): { events: SimulationEvent[]; r
     let acked = false;
     let mitigated = false;
     for (let guard = 0; guard < 10_000; guard++) {
-      const next = db.select().from(timers).where(and(eq(timers.status, 'pending'), eq(timers.incidentId, id))).orderBy(asc(timers.dueAt)).get();
+      const next = (await db.select().from(timers).where(and(eq(timers.status, 'pending'), eq(timers.incidentId, id))).orderBy(asc(timers.dueAt)))[0];
       const nextAt = next ? next.dueAt.getTime() : Infinity;
       const moment = Math.min(nextAt, acked ? Infinity : ackAt, mitigated ? Infinity : mitigateAt, resolveAt);
       if (moment === Infinity) break;
@@ -61,17 +61,17 @@ export function simulate(input: SimulationInput): { events: SimulationEvent[]; r
       clock.set(new Date(moment));
       if (!acked && moment === ackAt) {
         acked = true;
-        svc.run(lastPaged(svc), `ack #${id}`);
+        await svc.run(await lastPaged(svc), `ack #${id}`);
       } else if (!mitigated && moment === mitigateAt) {
         mitigated = true;
-        svc.run(declarer, `mitigate #${id} Simulated mitigation`);
+        await svc.run(declarer, `mitigate #${id} Simulated mitigation`);
       } else if (moment === resolveAt) {
-        svc.run(declarer, `resolve #${id} Simulated resolution`);
+        await svc.run(declarer, `resolve #${id} Simulated resolution`);
         break;
-      } else tick(svc);
+      } else await tick(svc);
     }
-    const inc = getIncident(db, id)!;
-    const events = timelineOf(db, id).map((e) => {
+    const inc = (await getIncident(db, id))!;
+    const events = (await timelineOf(db, id)).map((e) => {
       const offsetMs = e.at.getTime() - start;
       return { at: e.at.toISOString(), offset: offsetMs === 0 ? '+0' : `+${formatMs(offsetMs)}`, offsetMs, kind: e.kind, text: e.text };
     });
@@ -82,8 +82,8 @@ export function simulate(input: SimulationInput): { events: SimulationEvent[]; r
 }
 
 /** The most recently paged person acknowledges, as they would in real life. */
-function lastPaged(svc: Service): Actor {
-  const row = svc.deps.db.select().from(pageNotifications).orderBy(desc(pageNotifications.id)).get();
+async function lastPaged(svc: Service): Promise<Actor> {
+  const row = (await svc.deps.db.select().from(pageNotifications).orderBy(desc(pageNotifications.id)))[0];
   return row ? { id: row.person, name: own(svc.policy.people, row.person)?.name ?? row.person, platform: 'system' } : SYSTEM;
 }
 
@@ -127,7 +127,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
     const policyPath = typeof opts.policy === 'string' ? opts.policy : loadEnv().policyPath;
     const policy = loadPolicy(policyPath);
     const start = typeof opts.at === 'string' ? parseInstant(opts.at, '--at') : new Date();
-    const result = simulate({ policy, severity: opts.severity, start, ackAfterMs: dur('ack-after'), mitigateAfterMs: dur('mitigate-after'), resolveAfterMs: dur('resolve-after'), horizonMs: dur('until') });
+    const result = await simulate({ policy, severity: opts.severity, start, ackAfterMs: dur('ack-after'), mitigateAfterMs: dur('mitigate-after'), resolveAfterMs: dur('resolve-after'), horizonMs: dur('until') });
     if (opts.json) console.log(JSON.stringify(result, null, 2));
     else {
       console.log(`Simulating ${opts.severity} from ${formatTime(policy, start)} with ${policyPath}`);

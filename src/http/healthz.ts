@@ -8,26 +8,26 @@ import { sendJson } from './server.js';
 import { readiness, type Readiness } from './readiness.js';
 
 export function mountHealthz(deps: HttpDeps): void {
-  deps.http.route('GET', '/healthz', (_req, res) => {
+  deps.http.route('GET', '/healthz', async (_req, res) => {
     const adapters = Object.fromEntries(deps.platforms().map((p) => [p, deps.connectionState(p)]));
     const headers = { 'cache-control': 'no-store' };
     let outbox: OutboxHealth;
     try {
       if (!dbHealthy(deps.db)) throw new Error('database does not answer');
-      outbox = outboxHealth(deps.db);
+      outbox = await outboxHealth(deps.db);
     } catch {
       sendJson(res, 503, { status: 'error', db: 'unusable', adapters }, headers);
       return;
     }
-    const ready = readiness(deps);
+    const ready = await readiness(deps);
     sendJson(res, 200, { status: ready.degraded ? 'degraded' : 'ok', db: 'ok', adapters, outbox, ...(ready.degraded ? { reasons: ready.reasons } : {}) }, headers);
   });
 
   // Readiness: 200 only when Klaxon can page now; 503 with the reasons otherwise.
-  deps.http.route('GET', '/readyz', (_req, res) => {
+  deps.http.route('GET', '/readyz', async (_req, res) => {
     let r: Readiness;
     try {
-      r = readiness(deps);
+      r = await readiness(deps);
     } catch (e) {
       sendJson(res, 503, { status: 'not ready', reasons: [`the database is unusable: ${e instanceof Error ? e.message : String(e)}`] }, { 'cache-control': 'no-store' });
       return;

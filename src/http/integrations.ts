@@ -95,7 +95,7 @@ export function mountIntegrations(deps: HttpDeps): void {
 
     if (cfg.type === 'heartbeat') {
       const body = parseOr400(HeartbeatBody, json, 'body');
-      const out = onHeartbeat(deps.service, id, cfg, heartbeatMessage(body));
+      const out = await onHeartbeat(deps.service, id, cfg, heartbeatMessage(body));
       bump(counters.received, labelKey(id, 'heartbeat'));
       return accepted(res, out);
     }
@@ -104,7 +104,7 @@ export function mountIntegrations(deps: HttpDeps): void {
     const body = parseOr400(src.schema, json, 'body');
     const batch = src.toBatch(body);
     const sha256 = createHash('sha256').update(text).digest('hex');
-    const out = onAlerts(deps.service, cfg, { integration: id, sha256, bytes: Buffer.byteLength(text), stored: storedCopy(text, json) }, batch);
+    const out = await onAlerts(deps.service, cfg, { integration: id, sha256, bytes: Buffer.byteLength(text), stored: storedCopy(text, json) }, batch);
     for (const a of batch.alerts) bump(counters.received, labelKey(id, batch.action === 'acknowledge' ? 'acknowledge' : a.status));
     bump(counters.deduplicated, id, out.deduplicated);
     // PagerDuty's own answer, so Events v2 senders that read it find the dedup_key they expect.

@@ -10,26 +10,24 @@ export type OutboxHealth = { pending: number; failed: number; lastFailures: Outb
 const LAST_FAILURES = 5;
 
 /** Rows per platform and status, for the gauges. */
-export function outboxCounts(db: Db): { platform: string; status: string; n: number }[] {
-  return db
+export async function outboxCounts(db: Db): Promise<{ platform: string; status: string; n: number }[]> {
+  return (await db
     .select({ platform: outbox.platform, status: outbox.status, n: sql<number>`count(*)` })
     .from(outbox)
     .where(inArray(outbox.status, ['pending', 'sending', 'failed']))
-    .groupBy(outbox.platform, outbox.status)
-    .all();
+    .groupBy(outbox.platform, outbox.status));
 }
 
-export function outboxHealth(db: Db): OutboxHealth {
-  const counts = outboxCounts(db);
+export async function outboxHealth(db: Db): Promise<OutboxHealth> {
+  const counts = await outboxCounts(db);
   // A row in flight is still waiting as far as anyone reading this cares.
   const total = (status: string) => counts.filter((c) => c.status === status || (status === 'pending' && c.status === 'sending')).reduce((n, c) => n + c.n, 0);
-  const lastFailures = db
+  const lastFailures = (await db
     .select({ platform: outbox.platform, destination: outbox.destination, error: outbox.lastError })
     .from(outbox)
     .where(and(isNotNull(outbox.lastError), inArray(outbox.status, ['pending', 'sending', 'failed'])))
     .orderBy(desc(outbox.id))
-    .limit(LAST_FAILURES)
-    .all()
+    .limit(LAST_FAILURES))
     .map((r) => ({ platform: r.platform, destination: r.destination, error: r.error ?? '' }));
   return { pending: total('pending'), failed: total('failed'), lastFailures };
 }

@@ -21,7 +21,7 @@ export type Readiness = {
   adapters: Record<string, { state: string; delivery: string; ok: boolean }>;
 };
 
-export function readiness(deps: HttpDeps): Readiness {
+export async function readiness(deps: HttpDeps): Promise<Readiness> {
   const now = deps.clock.now().getTime();
   const reasons: string[] = [];
 
@@ -35,20 +35,18 @@ export function readiness(deps: HttpDeps): Readiness {
   let oldest: number | null = null;
   let db: Readiness['db'] = { writable: true };
   try {
-    const row = deps.db
+    const row = (await deps.db
       .select({ createdAt: outbox.createdAt })
       .from(outbox)
       .where(and(eq(outbox.priority, PRIORITY.page), inArray(outbox.status, ['pending', 'sending'])))
       .orderBy(asc(outbox.createdAt))
-      .limit(1)
-      .get();
+      .limit(1))[0];
     oldest = row ? Math.max(0, Math.round((now - row.createdAt.getTime()) / 1000)) : null;
     // A real write: a read works on a locked or full database, paging does not.
-    deps.db
+    await deps.db
       .insert(settings)
       .values({ key: 'readyz_probe', value: new Date(now).toISOString(), updatedAt: new Date(now) })
-      .onConflictDoUpdate({ target: settings.key, set: { value: new Date(now).toISOString(), updatedAt: new Date(now) } })
-      .run();
+      .onConflictDoUpdate({ target: settings.key, set: { value: new Date(now).toISOString(), updatedAt: new Date(now) } });
   } catch (e) {
     db = { writable: false, error: e instanceof Error ? e.message : String(e) };
     reasons.push(`the database is not writable: ${db.error}`);

@@ -1,3 +1,4 @@
+import { runChanges } from '../store/transaction.js';
 // Delivers the outbox through the adapters, one independent lane per platform, so a slow or failing
 // platform never delays another and never delays the scheduler. Within a lane: one destination's
 // messages go out in order; the most urgent head goes next (pages, then incident channels, then the
@@ -159,8 +160,8 @@ export class Dispatcher {
         return delivered;
       }
       try {
-        this.recordLate(lane);
-        for (const row of this.waitingAfter(adapter.platform, seen)) {
+        await this.recordLate(lane);
+        for (const row of (await this.waitingAfter(adapter.platform, seen))) {
           seen = row.id;
           if (lane.unrecorded.has(row.id)) continue;
           const q = queues.get(this.queueOf(row)) ?? [];
@@ -182,13 +183,12 @@ export class Dispatcher {
   }
 
   /** Rows still to deliver: pending, and in flight when a crash or a lost answer interrupted them. */
-  private waitingAfter(platform: Platform, id: number): OutboxRow[] {
-    return this.db
+  private async waitingAfter(platform: Platform, id: number): Promise<OutboxRow[]> {
+    return (await this.db
       .select()
       .from(outbox)
       .where(and(inArray(outbox.status, ['pending', 'sending']), eq(outbox.platform, platform), gt(outbox.id, id)))
-      .orderBy(asc(outbox.id))
-      .all();
+      .orderBy(asc(outbox.id)));
   }
 
   /** The head of each destination's queue that is due, most urgent first. */
@@ -211,11 +211,10 @@ export class Dispatcher {
     const p = adapter.platform;
     try {
       // Its own committed write: after a crash, a row found in flight is checked before a resend.
-      const marked = this.db
+      const marked = (await runChanges(this.db
         .update(outbox)
         .set({ status: 'sending', attempts: row.attempts + 1 })
-        .where(and(eq(outbox.id, row.id), inArray(outbox.status, ['pending', 'sending'])))
-        .run();
+        .where(and(eq(outbox.id, row.id), inArray(outbox.status, ['pending', 'sending'])))));
       if (marked.changes !== 1) return 'failed';
     } catch (e) {
       this.dbRefused(p, lane, e);
@@ -232,11 +231,11 @@ export class Dispatcher {
         outcome = { status: 'failed', error: err.message, row };
         this.log.error({ outbox: row.id, platform: p, destination: row.destination, error: err.message }, 'delivery failed permanently');
       } else {
-        this.retryLater(p, lane, row, err);
+        await this.retryLater(p, lane, row, err);
         return 'retry';
       }
     }
-    this.record(lane, outcome);
+    await this.record(lane, outcome);
     if (outcome.status === 'failed') {
       this.events.failed?.(row, outcome.error!, true);
       return 'failed';
@@ -255,28 +254,28 @@ export class Dispatcher {
   }
 
   /** Stores what the platform did; if the DB refuses, it is kept in memory and stored later. */
-  private record(lane: Lane, o: Outcome): void {
+  private async record(lane: Lane, o: Outcome): Promise<void> {
     try {
-      this.write(o);
+      await this.write(o);
     } catch (e) {
       lane.unrecorded.set(o.row.id, o);
       this.log.warn({ err: e, outbox: o.row.id }, 'delivered, but the database refused the record; will store it later, not resend');
     }
   }
 
-  private recordLate(lane: Lane): void {
+  private async recordLate(lane: Lane): Promise<void> {
     for (const [id, o] of lane.unrecorded) {
-      this.write(o);
+      await this.write(o);
       lane.unrecorded.delete(id);
     }
   }
 
-  private write(o: Outcome): void {
+  private async write(o: Outcome): Promise<void> {
     const set =
       o.status === 'failed'
         ? { status: 'failed' as const, lastError: o.error }
         : { status: o.status, sentAt: this.clock.now(), refChannel: o.ref?.channel, refId: o.ref?.id };
-    this.db.update(outbox).set(set).where(eq(outbox.id, o.row.id)).run();
+    await this.db.update(outbox).set(set).where(eq(outbox.id, o.row.id));
   }
 
   private dbRefused(p: Platform, lane: Lane, e: unknown): void {
@@ -299,7 +298,7 @@ export class Dispatcher {
    * circuit opens for every row on it, and when it closes they all go in priority order rather than
    * each on its own clock.
    */
-  private retryLater(p: Platform, lane: Lane, row: OutboxRow, err: DeliveryError): void {
+  private async retryLater(p: Platform, lane: Lane, row: OutboxRow, err: DeliveryError): Promise<void> {
     const now = this.clock.now().getTime();
     const routeOnly = err.opts.retryAfterMs !== undefined && !err.opts.global;
     let nextAttemptAt = row.nextAttemptAt;
@@ -318,7 +317,7 @@ export class Dispatcher {
     // Only an attempt that may have arrived stays in flight, to be looked up before the resend.
     const status = err.opts.maybeDelivered && row.kind === 'post' ? ('sending' as const) : ('pending' as const);
     try {
-      this.db.update(outbox).set({ status, lastError: err.message, nextAttemptAt }).where(eq(outbox.id, row.id)).run();
+      await this.db.update(outbox).set({ status, lastError: err.message, nextAttemptAt }).where(eq(outbox.id, row.id));
     } catch (e) {
       // Left in flight: the next attempt looks it up first, which is safe either way.
       this.dbRefused(p, lane, e);
@@ -330,7 +329,7 @@ export class Dispatcher {
   private async perform(a: ChatAdapter, row: OutboxRow): Promise<MessageRef | null | 'skip'> {
     const body = row.body as Record<string, unknown>;
     if (row.kind === 'edit') {
-      const original = this.db.select().from(outbox).where(eq(outbox.id, row.editOf!)).get();
+      const original = (await this.db.select().from(outbox).where(eq(outbox.id, row.editOf!)))[0];
       const ref = this.lane(a.platform).unrecorded.get(row.editOf!)?.ref ?? (original?.refId && original.refChannel ? { channel: original.refChannel, id: original.refId } : undefined);
       if (!ref) return 'skip';
       await a.edit(ref, body as MessageBody);
@@ -381,8 +380,8 @@ export class Dispatcher {
    */
   private async linkIncident(a: ChatAdapter, row: OutboxRow, body: MessageBody): Promise<MessageBody> {
     if (!row.incidentId || !body.text?.includes('<#incident>')) return body;
-    const known = this.db.select().from(incidentSpaces).where(and(eq(incidentSpaces.incidentId, row.incidentId), eq(incidentSpaces.platform, a.platform))).get();
-    const inc = getIncident(this.db, row.incidentId)!;
+    const known = (await this.db.select().from(incidentSpaces).where(and(eq(incidentSpaces.incidentId, row.incidentId), eq(incidentSpaces.platform, a.platform))))[0];
+    const inc = (await getIncident(this.db, row.incidentId))!;
     const link = known ? `<#${known.channelId}>` : `#${channelName(inc)}`;
     return { ...body, text: body.text.split('<#incident>').join(link) };
   }
@@ -391,14 +390,14 @@ export class Dispatcher {
   private async channelOf(a: ChatAdapter, row: OutboxRow): Promise<string> {
     if (row.destination.startsWith('channel:')) return row.destination.slice('channel:'.length);
     const incidentId = row.incidentId!;
-    const known = this.db.select().from(incidentSpaces).where(and(eq(incidentSpaces.incidentId, incidentId), eq(incidentSpaces.platform, a.platform))).get();
+    const known = (await this.db.select().from(incidentSpaces).where(and(eq(incidentSpaces.incidentId, incidentId), eq(incidentSpaces.platform, a.platform))))[0];
     if (known) return known.channelId;
-    const inc = getIncident(this.db, incidentId)!;
+    const inc = (await getIncident(this.db, incidentId))!;
     const sev = severityLabel(severityOf(this.policy, inc));
     // Same wording as refreshSpace, so the topic names the role holders from the start.
-    const topic = spaceTopic(this.policy, inc, rolesOf(this.db, incidentId));
+    const topic = spaceTopic(this.policy, inc, await rolesOf(this.db, incidentId));
     const space = await a.openIncidentSpace({ number: inc.id, title: inc.title, severity: sev, status: inc.status, topic });
-    this.db.insert(incidentSpaces).values({ incidentId, platform: a.platform, channelId: space.channel, name: space.name ?? channelName(inc) }).onConflictDoNothing().run();
+    await this.db.insert(incidentSpaces).values({ incidentId, platform: a.platform, channelId: space.channel, name: space.name ?? channelName(inc) }).onConflictDoNothing();
     return space.channel;
   }
 }

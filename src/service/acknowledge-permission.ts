@@ -18,9 +18,9 @@ function ruleOf(ctx: Ctx): Rule | 'policy people' {
 }
 
 /** Refuses, saying why and what to do, unless the actor may acknowledge this page. */
-export function requireAcknowledge(ctx: Ctx, actor: Actor, page: { id: number; incidentId: number }): void {
+export async function requireAcknowledge(ctx: Ctx, actor: Actor, page: { id: number; incidentId: number }): Promise<void> {
   if (actor.platform === 'system') return;
-  const notified = ctx.tx.select({ id: pageNotifications.id }).from(pageNotifications).where(and(eq(pageNotifications.pageId, page.id), eq(pageNotifications.person, actor.id))).get();
+  const notified = (await ctx.tx.select({ id: pageNotifications.id }).from(pageNotifications).where(and(eq(pageNotifications.pageId, page.id), eq(pageNotifications.person, actor.id))))[0];
   if (notified) return;
   const rule = ruleOf(ctx);
   if (rule === 'anyone') return;

@@ -36,7 +36,7 @@ function allowed(policy: Policy, actor: Actor, spec: ActionSpec): boolean {
  * the environment, and the confirmation. Returns the call to make after commit, or null when the
  * caller still has to confirm (the reply says how).
  */
-export function prepareAction(ctx: Ctx, actor: Actor, inc: Incident, name: string, confirmed: boolean, env: NodeJS.ProcessEnv = process.env): { call: ActionCall | null; text: string } {
+export async function prepareAction(ctx: Ctx, actor: Actor, inc: Incident, name: string, confirmed: boolean, env: NodeJS.ProcessEnv = process.env): Promise<{ call: ActionCall | null; text: string }> {
   const actions = ctx.policy.actions;
   const spec = Object.hasOwn(actions, name) ? actions[name] : undefined;
   const known = Object.keys(actions);
@@ -55,7 +55,7 @@ export function prepareAction(ctx: Ctx, actor: Actor, inc: Incident, name: strin
   if (spec.confirm && !confirmed) {
     return { call: null, text: `${name}${spec.description ? ` (${spec.description})` : ''} will call ${what}. To go ahead: \`action #${inc.id} ${name} confirm\`` };
   }
-  addTimeline(ctx, inc.id, 'action', actor.id, `${actor.name} ran action ${name} (${what})`);
+  await addTimeline(ctx, inc.id, 'action', actor.id, `${actor.name} ran action ${name} (${what})`);
   return { call: { name, spec, headers, incidentId: inc.id, actor }, text: `Running ${name} (${what})…` };
 }
 
@@ -83,7 +83,7 @@ export async function callAction(call: ActionCall): Promise<ActionOutcome> {
 }
 
 /** Second transaction: the outcome on the timeline and in the incident channel. */
-export function recordOutcome(ctx: Ctx, call: ActionCall, outcome: ActionOutcome): void {
-  addTimeline(ctx, call.incidentId, outcome.ok ? 'action_done' : 'action_failed', 'klaxon', outcome.text);
-  postToIncident(ctx, call.incidentId, () => ({ text: `${outcome.ok ? '✅' : '⚠️'} ${outcome.text} (run by ${call.actor.name})`, tone: outcome.ok ? 'good' : 'warn' }));
+export async function recordOutcome(ctx: Ctx, call: ActionCall, outcome: ActionOutcome): Promise<void> {
+  await addTimeline(ctx, call.incidentId, outcome.ok ? 'action_done' : 'action_failed', 'klaxon', outcome.text);
+  await postToIncident(ctx, call.incidentId, () => ({ text: `${outcome.ok ? '✅' : '⚠️'} ${outcome.text} (run by ${call.actor.name})`, tone: outcome.ok ? 'good' : 'warn' }));
 }

@@ -21,18 +21,17 @@ export type Ctx = ServiceDeps & { tx: Tx; now: Date };
 
 export type Switches = { automation: boolean; safeMode: boolean };
 
-export function readSwitches(tx: Tx | Db): Switches {
-  const rows = tx.select().from(settings).all();
+export async function readSwitches(tx: Tx | Db): Promise<Switches> {
+  const rows = (await tx.select().from(settings));
   const get = (k: string) => rows.find((r) => r.key === k)?.value;
   return { automation: get('automation') !== 'off', safeMode: get('safe_mode') === 'on' };
 }
 
-export function writeSwitch(ctx: Ctx, key: 'automation' | 'safe_mode', on: boolean): void {
+export async function writeSwitch(ctx: Ctx, key: 'automation' | 'safe_mode', on: boolean): Promise<void> {
   const value = on ? 'on' : 'off';
-  ctx.tx
+  await ctx.tx
     .insert(settings)
     .values({ key, value, updatedAt: ctx.now })
-    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: ctx.now } })
-    .run();
+    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: ctx.now } });
 }
 

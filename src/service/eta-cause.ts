@@ -48,19 +48,19 @@ function requireOpenText(inc: Incident, text: string, what: string, usage: strin
   return t;
 }
 
-export function setEta(ctx: Ctx, actor: Actor, inc: Incident, when: string): Incident {
+export async function setEta(ctx: Ctx, actor: Actor, inc: Incident, when: string): Promise<Incident> {
   const eta = etaText(ctx, requireOpenText(inc, when, 'eta', 'eta [#N] <when>'));
-  ctx.tx.update(incidents).set({ eta }).where(eq(incidents.id, inc.id)).run();
-  addTimeline(ctx, inc.id, 'eta', actor.id, `${actor.name} set the ETA: ${eta}`);
-  postToIncident(ctx, inc.id, () => ({ text: `⏱️ ETA for #${inc.id}: ${eta} (from ${actor.name}).`, tone: 'info' }));
-  return getIncident(ctx.tx, inc.id)!;
+  await ctx.tx.update(incidents).set({ eta }).where(eq(incidents.id, inc.id));
+  await addTimeline(ctx, inc.id, 'eta', actor.id, `${actor.name} set the ETA: ${eta}`);
+  await postToIncident(ctx, inc.id, () => ({ text: `⏱️ ETA for #${inc.id}: ${eta} (from ${actor.name}).`, tone: 'info' }));
+  return (await getIncident(ctx.tx, inc.id))!;
 }
 
 /** Recorded at any time, resolved or not: root causes are often found after the fix. */
-export function setCause(ctx: Ctx, actor: Actor, inc: Incident, text: string, quiet = false): Incident {
+export async function setCause(ctx: Ctx, actor: Actor, inc: Incident, text: string, quiet = false): Promise<Incident> {
   const cause = requireOpenText(inc, text, 'root cause', 'cause [#N] <root cause>');
-  ctx.tx.update(incidents).set({ rootCause: cause }).where(eq(incidents.id, inc.id)).run();
-  addTimeline(ctx, inc.id, 'cause', actor.id, `${actor.name} recorded the root cause: ${cause}`);
-  if (!quiet) postToIncident(ctx, inc.id, () => ({ text: `🔎 Root cause of #${inc.id}: ${cause} (from ${actor.name}).`, tone: 'info' }));
-  return getIncident(ctx.tx, inc.id)!;
+  await ctx.tx.update(incidents).set({ rootCause: cause }).where(eq(incidents.id, inc.id));
+  await addTimeline(ctx, inc.id, 'cause', actor.id, `${actor.name} recorded the root cause: ${cause}`);
+  if (!quiet) await postToIncident(ctx, inc.id, () => ({ text: `🔎 Root cause of #${inc.id}: ${cause} (from ${actor.name}).`, tone: 'info' }));
+  return (await getIncident(ctx.tx, inc.id))!;
 }

@@ -1,3 +1,4 @@
+import { runChanges } from '../store/transaction.js';
 // Platform events that are not commands: a reaction on a message, a pin, a message in a support
 // channel. Every rule about them lives here, the same for every platform: which emoji means
 // what, where a pin or a declaration counts, whose messages are ignored, the title taken from a
@@ -99,20 +100,20 @@ const declaring = new WeakMap<Service, Set<string>>();
 export async function onReaction(svc: Service, ev: ReactionEvent): Promise<Reply | null> {
   const meaning = ev.byKlaxon ? null : reactionMeaning(svc, ev.emoji);
   // A redelivery of an event already handled costs no platform calls.
-  if (!meaning || svc.seenDelivery(ev.platform, ev.deliveryId)) return null;
+  if (!meaning || (await svc.seenDelivery(ev.platform, ev.deliveryId))) return null;
   // Pins belong in an incident's channel; a declaration in one would duplicate its incident.
-  const inIncident = svc.originFor(ev.platform, ev.channel).incident !== undefined;
+  const inIncident = (await svc.originFor(ev.platform, ev.channel)).incident !== undefined;
   if ((meaning === 'timeline' && !inIncident) || (meaning === 'declare' && inIncident)) return null;
 
   if (meaning === 'acknowledge') {
-    if (!svc.firstDelivery(ev.platform, ev.deliveryId)) return null;
+    if (!(await svc.firstDelivery(ev.platform, ev.deliveryId))) return null;
     const actor = await ev.actor();
-    let reply = reactToDelivered(svc, actor, ev.platform, { channel: ev.channel, id: ev.messageId }, ev.emoji);
+    let reply = await reactToDelivered(svc, actor, ev.platform, { channel: ev.channel, id: ev.messageId }, ev.emoji);
     const copyOf = reply === null && ev.pageOfCopy ? await ev.pageOfCopy() : null;
     if (copyOf !== null) {
       // Remembered first, so the acknowledgement edits this copy along with the known ones.
-      rememberPageCopy(svc.deps.db, ev.platform, copyOf, { channel: ev.channel, id: ev.messageId });
-      reply = svc.acknowledgePageById(actor, copyOf);
+      await rememberPageCopy(svc.deps.db, ev.platform, copyOf, { channel: ev.channel, id: ev.messageId });
+      reply = await svc.acknowledgePageById(actor, copyOf);
     }
     return reply && !reply.ok ? reply : null;
   }
@@ -132,7 +133,7 @@ export async function onReaction(svc: Service, ev: ReactionEvent): Promise<Reply
     const message = await ev.message();
     // Klaxon's own messages (announcements start with 🚨) are not reports of a new incident.
     if (message?.from === 'klaxon') return null;
-    if (!svc.firstDelivery(ev.platform, ev.deliveryId)) return null;
+    if (!(await svc.firstDelivery(ev.platform, ev.deliveryId))) return null;
     const link = message?.link ?? (await ev.link());
     return declareFromMessage(svc, await ev.actor(), ev.platform, { message, link });
   } finally {
@@ -142,32 +143,32 @@ export async function onReaction(svc: Service, ev: ReactionEvent): Promise<Reply
 
 /** A pin (Slack's pin_added): the message goes on the timeline of the incident whose channel it is in. */
 export async function onPin(svc: Service, ev: PinEvent): Promise<void> {
-  if (svc.originFor(ev.platform, ev.channel).incident === undefined || svc.seenDelivery(ev.platform, ev.deliveryId)) return;
+  if ((await svc.originFor(ev.platform, ev.channel)).incident === undefined || (await svc.seenDelivery(ev.platform, ev.deliveryId))) return;
   await pin(svc, ev);
 }
 
 async function pin(svc: Service, ev: PinEvent): Promise<void> {
   const message = await ev.message();
-  if (!svc.firstDelivery(ev.platform, ev.deliveryId)) return;
+  if (!(await svc.firstDelivery(ev.platform, ev.deliveryId))) return;
   // A message the platform will not show has nothing to put on the timeline.
   if (!message) return;
   const link = message.link ?? (await ev.link());
-  pinToTimeline(svc, await ev.actor(), ev.platform, ev.channel, { id: ev.messageId, text: message.text, author: message.author, link });
+  await pinToTimeline(svc, await ev.actor(), ev.platform, ev.channel, { id: ev.messageId, text: message.text, author: message.author, link });
 }
 
 /**
  * 🚨 on a message: declares an incident titled from it and linking back to it. An incident matters
  * more than its title, so a message the platform will not show still declares one.
  */
-export function declareFromMessage(
+export async function declareFromMessage(
   svc: Service,
   actor: Actor,
   platform: InboundPlatform,
   from: { message: InboundMessage | undefined; link: string | undefined },
-): Reply {
+): Promise<Reply> {
   const { message, link } = from;
   const where = link ? `: ${link}` : '';
-  const reply = svc.declareFrom(actor, {
+  const reply = await svc.declareFrom(actor, {
     title: titleFromMessage(platform, message?.text, message?.author),
     sourceLink: link,
     description: `Raised by ${actor.name} with a reaction on a message${message ? ` by ${message.author}` : ''}${where}`,
@@ -179,15 +180,14 @@ export function declareFromMessage(
  * An acknowledge emoji on a message Klaxon delivered: on a page's copy it acknowledges that page.
  * Returns null when the reaction means nothing to Klaxon.
  */
-export function reactToDelivered(svc: Service, actor: Actor, platform: Platform, ref: { channel?: string; id: string }, emoji: string): Reply | null {
+export async function reactToDelivered(svc: Service, actor: Actor, platform: Platform, ref: { channel?: string; id: string }, emoji: string): Promise<Reply | null> {
   if (reactionMeaning(svc, emoji) !== 'acknowledge') return null;
-  const row = svc.deps.db
+  const row = (await svc.deps.db
     .select({ pageId: outbox.pageId })
     .from(outbox)
     .where(and(eq(outbox.platform, platform), eq(outbox.refId, ref.id), ref.channel ? eq(outbox.refChannel, ref.channel) : undefined))
     // The newest match: console message numbers start again at 1 in each run.
-    .orderBy(desc(outbox.id))
-    .get();
+    .orderBy(desc(outbox.id)))[0];
   if (!row?.pageId) return null;
   return svc.acknowledgePageById(actor, row.pageId);
 }
@@ -196,26 +196,26 @@ export function reactToDelivered(svc: Service, actor: Actor, platform: Platform,
  * Copies a chat message onto the timeline of the incident whose channel it is in (pushpin
  * reaction, Slack pin). Returns null when the channel is not an incident's.
  */
-export function pinToTimeline(
+export async function pinToTimeline(
   svc: Service,
   actor: Actor,
   platform: Platform,
   channelId: string,
   message: { id?: string; text: string; author: string; link?: string },
-): Reply | null {
-  const origin = svc.originFor(platform, channelId);
+): Promise<Reply | null> {
+  const origin = await svc.originFor(platform, channelId);
   if (!origin.incident) return null;
   message = { ...message, text: cleanText(message.text), author: cleanField(message.author) };
-  return svc.transact((ctx) => {
-    const inc = getIncident(ctx.tx, origin.incident!)!;
+  return svc.transact(async (ctx) => {
+    const inc = (await getIncident(ctx.tx, origin.incident!))!;
     // A 📌 and a pin, or two people's 📌, on one message put it on the timeline once.
     if (message.id) {
-      const first = ctx.tx.insert(processedEvents).values({ platform, eventId: `pin:${channelId}:${message.id}`, processedAt: ctx.now }).onConflictDoNothing().run();
+      const first = (await runChanges(ctx.tx.insert(processedEvents).values({ platform, eventId: `pin:${channelId}:${message.id}`, processedAt: ctx.now }).onConflictDoNothing()));
       if (first.changes === 0) return { ok: true, text: `That message is already on the timeline of #${inc.id}.` };
     }
     const raw = message.text || '(no text)';
     const text = raw.length > 2000 ? `${raw.slice(0, 2000)}…` : raw;
-    addTimeline(ctx, inc.id, 'pinned', actor.id, `${actor.name} pinned a message by ${message.author}: ${text}${message.link ? ` (${message.link})` : ''}`);
+    await addTimeline(ctx, inc.id, 'pinned', actor.id, `${actor.name} pinned a message by ${message.author}: ${text}${message.link ? ` (${message.link})` : ''}`);
     return { ok: true, text: `Added to the timeline of #${inc.id}.` };
   });
 }
@@ -267,15 +267,15 @@ export async function supportMessage(svc: Service, ev: SupportEvent): Promise<Su
  * transaction, so a delivery is either applied and kept or neither, and a crash mid-way lets the
  * sender's retry start afresh.
  */
-export function onAlerts(svc: Service, config: Integration, delivery: AlertDelivery, batch: AlertBatch): AlertOutcome {
-  return svc.transact((ctx) => {
-    const r = handleAlerts(ctx, delivery.integration, config, batch);
-    recordDelivery(ctx, delivery, r);
+export async function onAlerts(svc: Service, config: Integration, delivery: AlertDelivery, batch: AlertBatch): Promise<AlertOutcome> {
+  return await svc.transact(async (ctx) => {
+    const r = await handleAlerts(ctx, delivery.integration, config, batch);
+    await recordDelivery(ctx, delivery, r);
     return r;
   });
 }
 
 /** A heartbeat call: re-arms its deadline and resolves what a missed one opened. */
-export function onHeartbeat(svc: Service, integration: string, config: Integration, message?: string): AlertOutcome {
-  return svc.transact((ctx) => heartbeatCall(ctx, integration, config, message));
+export async function onHeartbeat(svc: Service, integration: string, config: Integration, message?: string): Promise<AlertOutcome> {
+  return await svc.transact((ctx) => heartbeatCall(ctx, integration, config, message));
 }

@@ -15,44 +15,44 @@ const open = prepared((tx) => tx.select().from(incidents).where(ne(incidents.sta
 const recent = prepared((tx) => tx.select().from(incidents).orderBy(desc(incidents.id)).limit(sql.placeholder('limit')).prepare());
 const rolesById = prepared((tx) => tx.select().from(roleAssignments).where(eq(roleAssignments.incidentId, sql.placeholder('id'))).prepare());
 
-export function getIncident(tx: Tx | Db, number: number): Incident | undefined {
-  return byId(tx).get({ id: number });
+export async function getIncident(tx: Tx | Db, number: number): Promise<Incident | undefined> {
+  return (await byId(tx).execute({ id: number }))[0];
 }
 
-export function openIncidents(tx: Tx | Db): Incident[] {
-  return open(tx).all();
+export async function openIncidents(tx: Tx | Db): Promise<Incident[]> {
+  return (await open(tx).execute());
 }
 
-export function recentIncidents(tx: Tx | Db, limit = 20): Incident[] {
-  return recent(tx).all({ limit });
+export async function recentIncidents(tx: Tx | Db, limit = 20): Promise<Incident[]> {
+  return (await recent(tx).execute({ limit }));
 }
 
 /**
  * The incident a command is about: the one named, else the one whose channel it came from, else
  * the only open one. Anything else is ambiguous and the caller is told which numbers exist.
  */
-export function resolveIncident(tx: Tx, named: number | undefined, fromChannel: number | undefined): Incident {
+export async function resolveIncident(tx: Tx, named: number | undefined, fromChannel: number | undefined): Promise<Incident> {
   const number = named ?? fromChannel;
   if (number !== undefined) {
-    const inc = getIncident(tx, number);
+    const inc = await getIncident(tx, number);
     if (!inc) throw new UserError('not_found', `There is no incident #${number}.`);
     return inc;
   }
-  const open = openIncidents(tx);
+  const open = await openIncidents(tx);
   if (open.length === 1) return open[0];
   if (open.length === 0) throw new UserError('invalid', 'There is no open incident here. Name one with #N.');
   throw new UserError('invalid', `Which incident? Open: ${open.map((i) => `#${i.id}`).join(', ')}. Name one with #N.`);
 }
 
-export function rolesOf(tx: Tx | Db, incidentId: number): Record<string, string> {
-  const rows = rolesById(tx).all({ id: incidentId });
+export async function rolesOf(tx: Tx | Db, incidentId: number): Promise<Record<string, string>> {
+  const rows = (await rolesById(tx).execute({ id: incidentId }));
   return Object.fromEntries(rows.map((r) => [r.role, r.person]));
 }
 
-export function rolesFor(tx: Tx | Db, ids: number[]): Map<number, Record<string, string>> {
+export async function rolesFor(tx: Tx | Db, ids: number[]): Promise<Map<number, Record<string, string>>> {
   const out = new Map<number, Record<string, string>>();
   if (ids.length === 0) return out;
-  for (const r of inChunks(ids, (slice) => tx.select().from(roleAssignments).where(inArray(roleAssignments.incidentId, slice)).all())) {
+  for (const r of (await inChunks(ids, async (slice) => (await tx.select().from(roleAssignments).where(inArray(roleAssignments.incidentId, slice)))))) {
     out.set(r.incidentId, { ...(out.get(r.incidentId) ?? {}), [r.role]: r.person });
   }
   return out;

@@ -9,16 +9,15 @@ import type { Ctx } from './context.js';
 export type Mark = 'nudge' | 'auto_escalate' | `target_missed:${'acknowledge' | 'mitigate' | 'resolve'}` | 'role_nudge';
 
 /** When the mark was last set, or null when never. */
-export function markedAt(ctx: Pick<Ctx, 'tx'>, incidentId: number, mark: Mark): Date | null {
-  const row = ctx.tx.select({ at: incidentMarks.at }).from(incidentMarks).where(and(eq(incidentMarks.incidentId, incidentId), eq(incidentMarks.mark, mark))).get();
+export async function markedAt(ctx: Pick<Ctx, 'tx'>, incidentId: number, mark: Mark): Promise<Date | null> {
+  const row = (await ctx.tx.select({ at: incidentMarks.at }).from(incidentMarks).where(and(eq(incidentMarks.incidentId, incidentId), eq(incidentMarks.mark, mark))))[0];
   return row?.at ?? null;
 }
 
 /** Sets the mark to now (again, for marks that move, such as the last nudge). */
-export function setMark(ctx: Pick<Ctx, 'tx' | 'now'>, incidentId: number, mark: Mark): void {
-  ctx.tx
+export async function setMark(ctx: Pick<Ctx, 'tx' | 'now'>, incidentId: number, mark: Mark): Promise<void> {
+  await ctx.tx
     .insert(incidentMarks)
     .values({ incidentId, mark, at: ctx.now })
-    .onConflictDoUpdate({ target: [incidentMarks.incidentId, incidentMarks.mark], set: { at: ctx.now } })
-    .run();
+    .onConflictDoUpdate({ target: [incidentMarks.incidentId, incidentMarks.mark], set: { at: ctx.now } });
 }

@@ -7,24 +7,22 @@ import { incidentSpaces, incidents, outbox, pages } from '../store/schema.js';
 import type { MessageRef, Platform } from './port.js';
 
 /** Every delivered copy of a page nobody has acknowledged yet (exhausted ones still take an ack). */
-export function openPageMessages(db: Db, platform: Platform): MessageRef[] {
-  return db
+export async function openPageMessages(db: Db, platform: Platform): Promise<MessageRef[]> {
+  return (await db
     .select({ channel: outbox.refChannel, id: outbox.refId })
     .from(outbox)
     .innerJoin(pages, eq(pages.id, outbox.pageId))
-    .where(and(eq(outbox.platform, platform), eq(outbox.kind, 'post'), isNotNull(outbox.refId), inArray(pages.status, ['open', 'exhausted'])))
-    .all()
+    .where(and(eq(outbox.platform, platform), eq(outbox.kind, 'post'), isNotNull(outbox.refId), inArray(pages.status, ['open', 'exhausted']))))
     .filter((r): r is MessageRef => Boolean(r.channel && r.id));
 }
 
 /** The channels (Slack) or threads (Discord) of incidents not yet resolved. */
-export function openIncidentChannels(db: Db, platform: Platform): string[] {
-  return db
+export async function openIncidentChannels(db: Db, platform: Platform): Promise<string[]> {
+  return (await db
     .select({ channel: incidentSpaces.channelId })
     .from(incidentSpaces)
     .innerJoin(incidents, eq(incidents.id, incidentSpaces.incidentId))
-    .where(and(eq(incidentSpaces.platform, platform), ne(incidents.status, 'resolved')))
-    .all()
+    .where(and(eq(incidentSpaces.platform, platform), ne(incidents.status, 'resolved'))))
     .map((r) => r.channel);
 }
 
@@ -34,15 +32,14 @@ export function openIncidentChannels(db: Db, platform: Platform): string[] {
  * acknowledgement, exhaustion, cancellation) reaches this one too and it loses its live button.
  * Does nothing if the copy is already known or the page has no delivered copy on that platform.
  */
-export function rememberPageCopy(db: Db, platform: Platform, pageId: number, ref: MessageRef): void {
-  const known = db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.platform, platform), eq(outbox.refChannel, ref.channel), eq(outbox.refId, ref.id))).get();
+export async function rememberPageCopy(db: Db, platform: Platform, pageId: number, ref: MessageRef): Promise<void> {
+  const known = (await db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.platform, platform), eq(outbox.refChannel, ref.channel), eq(outbox.refId, ref.id))))[0];
   if (known) return;
-  const original = db
+  const original = (await db
     .select()
     .from(outbox)
-    .where(and(eq(outbox.platform, platform), eq(outbox.pageId, pageId), eq(outbox.kind, 'post'), eq(outbox.refChannel, ref.channel)))
-    .get();
+    .where(and(eq(outbox.platform, platform), eq(outbox.pageId, pageId), eq(outbox.kind, 'post'), eq(outbox.refChannel, ref.channel))))[0];
   if (!original) return;
   const { id: _id, ...copy } = original;
-  db.insert(outbox).values({ ...copy, status: 'sent', refId: ref.id }).run();
+  await db.insert(outbox).values({ ...copy, status: 'sent', refId: ref.id });
 }

@@ -45,8 +45,8 @@ const insertRow = prepared((tx) =>
     .prepare(),
 );
 
-function insert(ctx: Ctx, platform: Platform, kind: typeof outbox.$inferInsert.kind, destination: string, body: object, o: Opts & { editOf?: number }) {
-  return insertRow(ctx.tx).get({
+async function insert(ctx: Ctx, platform: Platform, kind: typeof outbox.$inferInsert.kind, destination: string, body: object, o: Opts & { editOf?: number }) {
+  return (await insertRow(ctx.tx).execute({
     platform,
     kind,
     destination,
@@ -56,21 +56,21 @@ function insert(ctx: Ctx, platform: Platform, kind: typeof outbox.$inferInsert.k
     pageId: o.pageId ?? null,
     editOf: o.editOf ?? null,
     now: ctx.now,
-  })!.id;
+  }))[0]!.id;
 }
 
 /** Posts in the incident's own channel or thread on every platform. */
-export function postToIncident(ctx: Ctx, incidentId: number, bodyFor: BodyFor, o: Opts = {}): void {
-  for (const p of ctx.platforms) insert(ctx, p, 'post', 'incident', bodyFor(p, mentioner(ctx, p)), { ...o, incidentId });
+export async function postToIncident(ctx: Ctx, incidentId: number, bodyFor: BodyFor, o: Opts = {}): Promise<void> {
+  for (const p of ctx.platforms) await insert(ctx, p, 'post', 'incident', bodyFor(p, mentioner(ctx, p)), { ...o, incidentId });
 }
 
 /** DMs a person on every platform where the policy (or their platform ID) says how to reach them. */
-export function directMessage(ctx: Ctx, person: string, bodyFor: BodyFor, o: Opts = {}): number {
+export async function directMessage(ctx: Ctx, person: string, bodyFor: BodyFor, o: Opts = {}): Promise<number> {
   let sent = 0;
   for (const p of ctx.platforms) {
     const id = platformUserId(ctx.policy, person, p);
     if (!id) continue;
-    insert(ctx, p, 'post', `dm:${id}`, bodyFor(p, mentioner(ctx, p)), o);
+    await insert(ctx, p, 'post', `dm:${id}`, bodyFor(p, mentioner(ctx, p)), o);
     sent++;
   }
   return sent;
@@ -80,11 +80,11 @@ export function directMessage(ctx: Ctx, person: string, bodyFor: BodyFor, o: Opt
  * Posts in a channel the policy names by key (announcements, leadership, ...). These are outside
  * incident channels, so safe mode silences the automatic ones.
  */
-export function postToChannel(ctx: Ctx, key: string, bodyFor: BodyFor, o: Opts & { automatic?: boolean } = {}): void {
-  if (o.automatic !== false && readSwitches(ctx.tx).safeMode) return;
+export async function postToChannel(ctx: Ctx, key: string, bodyFor: BodyFor, o: Opts & { automatic?: boolean } = {}): Promise<void> {
+  if (o.automatic !== false && (await readSwitches(ctx.tx)).safeMode) return;
   for (const p of ctx.platforms) {
     const channel = channelFor(ctx, p, key);
-    if (channel) insert(ctx, p, 'post', `channel:${channel}`, bodyFor(p, mentioner(ctx, p)), o);
+    if (channel) await insert(ctx, p, 'post', `channel:${channel}`, bodyFor(p, mentioner(ctx, p)), o);
   }
 }
 
@@ -96,23 +96,22 @@ export function channelFor(ctx: Ctx, platform: Platform, key: string): string | 
 }
 
 /** Posts to a concrete platform channel (support replies answer where the message was). */
-export function postRaw(ctx: Ctx, platform: Platform, channel: string, body: MessageBody, o: Opts = {}): void {
-  insert(ctx, platform, 'post', `channel:${channel}`, body, o);
+export async function postRaw(ctx: Ctx, platform: Platform, channel: string, body: MessageBody, o: Opts = {}): Promise<void> {
+  await insert(ctx, platform, 'post', `channel:${channel}`, body, o);
 }
 
-export function queueAction(ctx: Ctx, platform: Platform, kind: 'topic' | 'invite' | 'rename' | 'usergroup', destination: string, body: object, o: Opts = {}): void {
-  insert(ctx, platform, kind, destination, body, o);
+export async function queueAction(ctx: Ctx, platform: Platform, kind: 'topic' | 'invite' | 'rename' | 'usergroup', destination: string, body: object, o: Opts = {}): Promise<void> {
+  await insert(ctx, platform, kind, destination, body, o);
 }
 
 /** Rewrites every copy of a page (DMs and channel mentions, on every platform) so none shows a stale button. */
-export function editPageCopies(ctx: Ctx, pageId: number, bodyFor: BodyFor): void {
-  const copies = ctx.tx
+export async function editPageCopies(ctx: Ctx, pageId: number, bodyFor: BodyFor): Promise<void> {
+  const copies = (await ctx.tx
     .select()
     .from(outbox)
-    .where(and(eq(outbox.pageId, pageId), eq(outbox.kind, 'post')))
-    .all();
+    .where(and(eq(outbox.pageId, pageId), eq(outbox.kind, 'post'))));
   for (const c of copies) {
     const p = c.platform as Platform;
-    insert(ctx, p, 'edit', c.destination, bodyFor(p, mentioner(ctx, p)), { priority: PRIORITY.normal, incidentId: c.incidentId ?? undefined, editOf: c.id });
+    await insert(ctx, p, 'edit', c.destination, bodyFor(p, mentioner(ctx, p)), { priority: PRIORITY.normal, incidentId: c.incidentId ?? undefined, editOf: c.id });
   }
 }

@@ -7,12 +7,12 @@ import type { Db } from '../store/db.js';
 import { incidents, pages } from '../store/schema.js';
 import { hasOwnKey } from '../domain/own.js';
 
-export function policyDrift(db: Db, policy: Policy): string[] {
+export async function policyDrift(db: Db, policy: Policy): Promise<string[]> {
   const problems: string[] = [];
-  for (const inc of db.select().from(incidents).where(ne(incidents.status, 'resolved')).all()) {
+  for (const inc of (await db.select().from(incidents).where(ne(incidents.status, 'resolved')))) {
     if (!findSeverity(policy, inc.severity)) problems.push(`severity "${inc.severity}" is used by open incident #${inc.id}`);
   }
-  const open = db.select().from(pages).where(and(eq(pages.status, 'open'), isNotNull(pages.policy), isNull(pages.plan))).all();
+  const open = (await db.select().from(pages).where(and(eq(pages.status, 'open'), isNotNull(pages.policy), isNull(pages.plan))));
   for (const p of open) {
     if (!hasOwnKey(policy.escalation_policies, p.policy)) problems.push(`escalation policy "${p.policy}" is paging for incident #${p.incidentId}`);
   }
@@ -21,7 +21,7 @@ export function policyDrift(db: Db, policy: Policy): string[] {
 
 export class PolicyDriftError extends Error {}
 
-export function assertNoDrift(db: Db, policy: Policy, source: string): void {
-  const problems = policyDrift(db, policy);
+export async function assertNoDrift(db: Db, policy: Policy, source: string): Promise<void> {
+  const problems = await policyDrift(db, policy);
   if (problems.length) throw new PolicyDriftError(`${source} lacks what open incidents still use: ${problems.join('; ')}. Put it back, or resolve those incidents first.`);
 }

@@ -37,7 +37,7 @@ export function parseSection(raw: string): { heading: string; prompt?: string; k
 
 const TO_WRITE = '_To be written._';
 
-export function renderPostmortem(tx: Tx | Db, policy: Policy, inc: Incident, now: Date = new Date()): string {
+export async function renderPostmortem(tx: Tx | Db, policy: Policy, inc: Incident, now: Date = new Date()): Promise<string> {
   const sections = (policy.postmortem?.sections?.length ? policy.postmortem.sections : DEFAULT_SECTIONS).map(parseSection);
   // A policy section named like one of Klaxon's facts ("Summary", "Customer impact", "Timeline")
   // gets those facts under its own heading instead of appearing twice.
@@ -59,7 +59,7 @@ export function renderPostmortem(tx: Tx | Db, policy: Policy, inc: Incident, now
     const s = claimed.get(b.block);
     out.push('', `## ${s?.heading ?? b.heading}`);
     if (s?.prompt) out.push(`_${s.prompt}_`);
-    out.push(...f.block(b.block));
+    out.push(...(await f.block(b.block)));
   }
   for (const s of free) {
     out.push('', `## ${s.heading}`);
@@ -78,8 +78,8 @@ class Facts {
     private readonly now: Date,
   ) {}
 
-  block(b: Block): string[] {
-    return this[b]();
+  async block(b: Block): Promise<string[]> {
+    return await this[b]();
   }
 
   private time(at: Date | null | undefined): string {
@@ -92,7 +92,7 @@ class Facts {
     return `${this.time(at)} (${formatMs(at.getTime() - this.inc.declaredAt.getTime())} after declaring)`;
   }
 
-  private summary(): string[] {
+  private async summary(): Promise<string[]> {
     const inc = this.inc;
     const sev = severityOf(this.policy, inc);
     const lines = [
@@ -103,9 +103,9 @@ class Facts {
       `- **Resolved:** ${this.since(inc.resolvedAt)}`,
       `- **Resolution:** ${inc.summary ?? 'not yet resolved'}`,
       `- **Root cause:** ${inc.rootCause ?? '_to be written_ (record it with \`cause #' + inc.id + ' <text>\`)'}`,
-      ...this.targets(),
+      ...(await this.targets()),
     ];
-    const checklist = checklistLines(this.tx, this.policy, inc.id);
+    const checklist = await checklistLines(this.tx, this.policy, inc.id);
     if (checklist.length) lines.push(`- **Checklist:** ${checklist.filter((l) => l.startsWith('☑')).length} of ${checklist.length} ticked`, ...checklist.map((l) => `  - ${l}`));
     if (inc.postmortemDueAt) lines.push(`- **Postmortem due:** ${this.time(inc.postmortemDueAt)}`);
     if (inc.postmortemDoneAt) lines.push(`- **Postmortem done:** ${this.time(inc.postmortemDoneAt)} ${inc.postmortemUrl ?? ''}`.trimEnd());
@@ -114,14 +114,13 @@ class Facts {
   }
 
   /** Each target of the final severity: met, missed (as recorded when it fell due), not reached, or pending. */
-  private targets(): string[] {
+  private async targets(): Promise<string[]> {
     const sev = severityOf(this.policy, this.inc);
     const missed = new Set(
-      this.tx
+      (await this.tx
         .select({ kind: timelineEvents.kind })
         .from(timelineEvents)
-        .where(and(eq(timelineEvents.incidentId, this.inc.id), like(timelineEvents.kind, 'target_missed:%')))
-        .all()
+        .where(and(eq(timelineEvents.incidentId, this.inc.id), like(timelineEvents.kind, 'target_missed:%'))))
         .map((r) => r.kind.slice('target_missed:'.length)),
     );
     const lines: string[] = [];
@@ -153,23 +152,23 @@ class Facts {
     ];
   }
 
-  private severity(): string[] {
-    const events = timelineOf(this.tx, this.inc.id).filter((e) => e.kind === 'declared' || e.kind === 'severity');
+  private async severity(): Promise<string[]> {
+    const events = (await timelineOf(this.tx, this.inc.id)).filter((e) => e.kind === 'declared' || e.kind === 'severity');
     return events.length ? events.map((e) => `- ${this.time(e.at)} — ${e.text}`) : [`- ${severityLabel(severityOf(this.policy, this.inc))} throughout`];
   }
 
-  private roles(): string[] {
-    const rows = this.tx.select().from(roleAssignments).where(eq(roleAssignments.incidentId, this.inc.id)).orderBy(asc(roleAssignments.assignedAt)).all();
+  private async roles(): Promise<string[]> {
+    const rows = (await this.tx.select().from(roleAssignments).where(eq(roleAssignments.incidentId, this.inc.id)).orderBy(asc(roleAssignments.assignedAt)));
     if (rows.length === 0) return ['- None assigned.'];
     return rows.map((r) => `- **${r.role}:** ${personName(this.policy, r.person)} (since ${this.time(r.assignedAt)})`);
   }
 
   /** Every page: who was notified at which tier and when, and how long acknowledging took. */
-  private pages(): string[] {
-    const rows = this.tx.select().from(pages).where(eq(pages.incidentId, this.inc.id)).orderBy(asc(pages.id)).all();
+  private async pages(): Promise<string[]> {
+    const rows = (await this.tx.select().from(pages).where(eq(pages.incidentId, this.inc.id)).orderBy(asc(pages.id)));
     if (rows.length === 0) return ['- No pages.'];
-    return rows.map((p) => {
-      const notes = this.tx.select().from(pageNotifications).where(eq(pageNotifications.pageId, p.id)).orderBy(asc(pageNotifications.id)).all();
+    return Promise.all(rows.map(async (p) => {
+      const notes = (await this.tx.select().from(pageNotifications).where(eq(pageNotifications.pageId, p.id)).orderBy(asc(pageNotifications.id)));
       const who = notes.map((n) => `tier ${n.tier + 1}${n.cycle ? ` (repeat ${n.cycle})` : ''} ${personName(this.policy, n.person)} at ${this.time(n.notifiedAt)}`);
       const what = p.policy ? `escalation policy ${p.policy}` : p.target.replace(':', ' ');
       let outcome: string;
@@ -181,12 +180,12 @@ class Facts {
       else if (p.status === 'cancelled') outcome = `cancelled at ${this.time(p.closedAt)} (resolved before anyone acknowledged)`;
       else outcome = 'still open';
       return `- ${this.time(p.createdAt)} — paged ${what}: ${who.join('; ') || 'nobody notified'}. ${outcome[0].toUpperCase()}${outcome.slice(1)}.`;
-    });
+    }));
   }
 
   /** Everything on the incident's timeline up to resolution; postmortem bookkeeping is left out. */
-  private timeline(): string[] {
-    const events = timelineOf(this.tx, this.inc.id).filter((e) => !e.kind.startsWith('postmortem'));
+  private async timeline(): Promise<string[]> {
+    const events = (await timelineOf(this.tx, this.inc.id)).filter((e) => !e.kind.startsWith('postmortem'));
     return events.map((e) => `- ${this.time(e.at)} — ${e.text}`);
   }
 }

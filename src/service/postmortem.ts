@@ -49,10 +49,10 @@ function nextReminderAt(ctx: Pick<Ctx, 'policy'>, from: Date, due: Date): Date {
  * Called by resolve() before it writes the resolution: when a postmortem is required, returns its
  * due date with the first reminder armed; null otherwise.
  */
-export function postmortemDue(ctx: Ctx, inc: Incident): Date | null {
+export async function postmortemDue(ctx: Ctx, inc: Incident): Promise<Date | null> {
   if (!postmortemRequired(ctx, inc)) return null;
   const due = dueFrom(ctx, inc, ctx.now);
-  scheduleTimer(ctx, 'postmortem_reminder', nextReminderAt(ctx, ctx.now, due), { incidentId: inc.id });
+  await scheduleTimer(ctx, 'postmortem_reminder', nextReminderAt(ctx, ctx.now, due), { incidentId: inc.id });
   return due;
 }
 
@@ -61,28 +61,28 @@ export function formatDue(ctx: Pick<Ctx, 'policy'>, at: Date): string {
 }
 
 /** Posts the markdown draft in the incident's channel (on resolve, and on `postmortem #N`). */
-export function postPostmortemDraft(ctx: Ctx, inc: Incident): void {
-  const text = renderPostmortem(ctx.tx, ctx.policy, inc, ctx.now);
-  postToIncident(ctx, inc.id, () => ({ text, title: `Postmortem draft for #${inc.id}`, tone: 'info' }));
+export async function postPostmortemDraft(ctx: Ctx, inc: Incident): Promise<void> {
+  const text = await renderPostmortem(ctx.tx, ctx.policy, inc, ctx.now);
+  await postToIncident(ctx, inc.id, () => ({ text, title: `Postmortem draft for #${inc.id}`, tone: 'info' }));
 }
 
 /**
  * `postmortem [#N]`: posts the draft. On a resolved incident that has none yet (an optional
  * severity, runbook 002's repeated SEV-2) it also opens one: due date and reminders as if required.
  */
-export function postmortemCommand(ctx: Ctx, inc: Incident): Reply {
+export async function postmortemCommand(ctx: Ctx, inc: Incident): Promise<Reply> {
   let current = inc;
   let opened = false;
   if (inc.status === 'resolved' && !inc.postmortemDueAt && !inc.postmortemDoneAt) {
     const due = dueFrom(ctx, inc, ctx.now);
-    ctx.tx.update(incidents).set({ postmortemDueAt: due }).where(eq(incidents.id, inc.id)).run();
-    cancelIncidentTimers(ctx, inc.id, ['postmortem_reminder']);
-    scheduleTimer(ctx, 'postmortem_reminder', nextReminderAt(ctx, ctx.now, due), { incidentId: inc.id });
-    addTimeline(ctx, inc.id, 'postmortem', null, `Postmortem opened, due ${formatDue(ctx, due)}`);
-    current = getIncident(ctx.tx, inc.id)!;
+    await ctx.tx.update(incidents).set({ postmortemDueAt: due }).where(eq(incidents.id, inc.id));
+    await cancelIncidentTimers(ctx, inc.id, ['postmortem_reminder']);
+    await scheduleTimer(ctx, 'postmortem_reminder', nextReminderAt(ctx, ctx.now, due), { incidentId: inc.id });
+    await addTimeline(ctx, inc.id, 'postmortem', null, `Postmortem opened, due ${formatDue(ctx, due)}`);
+    current = (await getIncident(ctx.tx, inc.id))!;
     opened = true;
   }
-  postPostmortemDraft(ctx, current);
+  await postPostmortemDraft(ctx, current);
   const state = current.postmortemDoneAt
     ? `It was completed: ${current.postmortemUrl}.`
     : current.postmortemDueAt
@@ -92,11 +92,11 @@ export function postmortemCommand(ctx: Ctx, inc: Incident): Reply {
 }
 
 /** The reminder timer fell due: remind the commander and arm the next one, until it is done. */
-export function remindPostmortem(ctx: Ctx, incidentId: number): void {
-  const inc = getIncident(ctx.tx, incidentId);
+export async function remindPostmortem(ctx: Ctx, incidentId: number): Promise<void> {
+  const inc = await getIncident(ctx.tx, incidentId);
   if (!inc || !inc.postmortemDueAt || inc.postmortemDoneAt) return;
   const due = inc.postmortemDueAt;
-  const roles = rolesOf(ctx.tx, inc.id);
+  const roles = await rolesOf(ctx.tx, inc.id);
   const who = roles.commander ?? inc.declaredBy;
   const overdue = ctx.now > due;
   const time = formatDue(ctx, due) + (overdue ? ` (overdue by ${formatMs(ctx.now.getTime() - due.getTime())})` : '');
@@ -108,28 +108,28 @@ export function remindPostmortem(ctx: Ctx, incidentId: number): void {
   });
   // A DM reaches the commander wherever they are; safe mode holds back automatic posts outside
   // incident channels, and some commanders have no DM route, so then the incident channel it is.
-  const dmed = readSwitches(ctx.tx).safeMode ? 0 : directMessage(ctx, who, body, { incidentId: inc.id });
-  if (dmed === 0) postToIncident(ctx, inc.id, body);
-  addTimeline(ctx, inc.id, 'postmortem_reminder', 'klaxon', `Reminded ${who} about the postmortem due ${time}`);
-  scheduleTimer(ctx, 'postmortem_reminder', nextReminderAt(ctx, ctx.now, due), { incidentId: inc.id });
+  const dmed = (await readSwitches(ctx.tx)).safeMode ? 0 : (await directMessage(ctx, who, body, { incidentId: inc.id }));
+  if (dmed === 0) await postToIncident(ctx, inc.id, body);
+  await addTimeline(ctx, inc.id, 'postmortem_reminder', 'klaxon', `Reminded ${who} about the postmortem due ${time}`);
+  await scheduleTimer(ctx, 'postmortem_reminder', nextReminderAt(ctx, ctx.now, due), { incidentId: inc.id });
 }
 
-export function markPostmortemDone(ctx: Ctx, actor: Actor, inc: Incident, rawUrl: string): void {
+export async function markPostmortemDone(ctx: Ctx, actor: Actor, inc: Incident, rawUrl: string): Promise<void> {
   const url = unwrapLink(rawUrl) ?? rawUrl.trim();
   if (!/^https?:\/\/\S+$/i.test(url)) throw new UserError('invalid', `"${rawUrl}" is not a link. Give the postmortem's URL.`, USAGE_DONE);
   if (inc.status !== 'resolved') throw new UserError('conflict', `#${inc.id} is still open; resolve it before closing its postmortem.`);
-  cancelIncidentTimers(ctx, inc.id, ['postmortem_reminder']);
+  await cancelIncidentTimers(ctx, inc.id, ['postmortem_reminder']);
   if (inc.postmortemDoneAt) {
     // A corrected link keeps the original completion time, so on-time stats do not change.
-    ctx.tx.update(incidents).set({ postmortemUrl: url }).where(eq(incidents.id, inc.id)).run();
-    addTimeline(ctx, inc.id, 'postmortem', actor.id, `Postmortem link changed by ${actor.name}: ${url}`);
-    postToIncident(ctx, inc.id, () => ({ text: `📝 Postmortem for #${inc.id} moved to ${url}`, tone: 'info' }));
+    await ctx.tx.update(incidents).set({ postmortemUrl: url }).where(eq(incidents.id, inc.id));
+    await addTimeline(ctx, inc.id, 'postmortem', actor.id, `Postmortem link changed by ${actor.name}: ${url}`);
+    await postToIncident(ctx, inc.id, () => ({ text: `📝 Postmortem for #${inc.id} moved to ${url}`, tone: 'info' }));
     return;
   }
-  ctx.tx.update(incidents).set({ postmortemUrl: url, postmortemDoneAt: ctx.now }).where(eq(incidents.id, inc.id)).run();
+  await ctx.tx.update(incidents).set({ postmortemUrl: url, postmortemDoneAt: ctx.now }).where(eq(incidents.id, inc.id));
   const due = inc.postmortemDueAt;
   const late = due && ctx.now > due ? ` (${formatMs(ctx.now.getTime() - due.getTime())} after it was due)` : '';
-  addTimeline(ctx, inc.id, 'postmortem', actor.id, `Postmortem completed by ${actor.name}${late}: ${url}`);
+  await addTimeline(ctx, inc.id, 'postmortem', actor.id, `Postmortem completed by ${actor.name}${late}: ${url}`);
   const sev = severityLabel(severityOf(ctx.policy, inc));
-  postToIncident(ctx, inc.id, () => ({ text: `📝 Postmortem for #${inc.id} (${sev} - ${inc.title}) is done${late}: ${url}`, tone: 'good' }));
+  await postToIncident(ctx, inc.id, () => ({ text: `📝 Postmortem for #${inc.id} (${sev} - ${inc.title}) is done${late}: ${url}`, tone: 'good' }));
 }

@@ -12,8 +12,8 @@ import { timelineOf } from './timeline.js';
 import { hasOwnKey } from '../domain/own.js';
 import { checklistLines } from './checklists.js';
 
-export function status(ctx: Ctx, inc: Incident): Reply {
-  const roles = rolesOf(ctx.tx, inc.id);
+export async function status(ctx: Ctx, inc: Incident): Promise<Reply> {
+  const roles = await rolesOf(ctx.tx, inc.id);
   const sev = severityOf(ctx.policy, inc);
   const fields = [
     { label: 'Severity', value: severityLabel(sev) },
@@ -27,17 +27,17 @@ export function status(ctx: Ctx, inc: Incident): Reply {
     ...Object.entries(roles).map(([role, p]) => ({ label: role, value: personName(ctx.policy, p) })),
   ];
   const title = `#${inc.id} ${inc.title}`;
-  const checklist = checklistLines(ctx.tx, ctx.policy, inc.id);
+  const checklist = await checklistLines(ctx.tx, ctx.policy, inc.id);
   const text = [title, ...fields.map((f) => `${f.label}: ${f.value}`), ...checklist].join('\n');
   return { ok: true, text, body: { text, title, fields, ...(checklist.length ? { lines: checklist } : {}), tone: inc.status === 'resolved' ? 'good' : 'alert' } };
 }
 
-export function list(ctx: Ctx): Reply {
-  const open = openIncidents(ctx.tx);
-  const recent = recentIncidents(ctx.tx, 10).filter((i) => i.status === 'resolved');
+export async function list(ctx: Ctx): Promise<Reply> {
+  const open = await openIncidents(ctx.tx);
+  const recent = (await recentIncidents(ctx.tx, 10)).filter((i) => i.status === 'resolved');
   const rows = [...open, ...recent];
   if (rows.length === 0) return { ok: true, text: 'No incidents yet.' };
-  const roles = rolesFor(ctx.tx, rows.map((r) => r.id));
+  const roles = await rolesFor(ctx.tx, rows.map((r) => r.id));
   const line = (i: Incident) =>
     `#${i.id} [${severityLabel(severityOf(ctx.policy, i))}] ${i.status.padEnd(13)} ${i.title} — commander ${personName(ctx.policy, roles.get(i.id)?.commander)}, declared ${formatTime(ctx.policy, i.declaredAt)}`;
   const lines = [`Open (${open.length}):`, ...open.map(line), ...(recent.length ? ['Recently resolved:', ...recent.map(line)] : [])];
@@ -45,8 +45,8 @@ export function list(ctx: Ctx): Reply {
   return { ok: true, text, body: { text, title: 'Incidents', lines } };
 }
 
-export function timeline(ctx: Ctx, inc: Incident): Reply {
-  const events = timelineOf(ctx.tx, inc.id);
+export async function timeline(ctx: Ctx, inc: Incident): Promise<Reply> {
+  const events = await timelineOf(ctx.tx, inc.id);
   const lines = events.map((e) => `${formatTime(ctx.policy, e.at)}  ${e.text}`);
   const text = [`Timeline of #${inc.id} ${inc.title}`, ...lines].join('\n');
   return { ok: true, text, body: { text, title: `Timeline of #${inc.id}`, lines } };
@@ -56,8 +56,8 @@ export function timeline(ctx: Ctx, inc: Incident): Reply {
 export function oncall(ctx: Ctx, schedule?: string): Reply {
   const names = schedule ? [schedule] : Object.keys(ctx.policy.schedules);
   if (names.length === 0) return { ok: true, text: 'The policy has no schedules.' };
-  const lines = names.map((name) => {
-    const who = whoIsOnCall(ctx.tx, ctx.policy, name, ctx.now);
+  const lines = names.map(async (name) => {
+    const who = await whoIsOnCall(ctx.tx, ctx.policy, name, ctx.now);
     const via = who.override ? ' (override)' : '';
     return `${name}: ${personName(ctx.policy, who.person)}${via} until ${formatTime(ctx.policy, who.until)}`;
   });

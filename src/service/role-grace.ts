@@ -23,17 +23,17 @@ function graceOf(ctx: Ctx, inc: Incident) {
 }
 
 /** The nudge happens once per incident, whatever severity changes follow it. */
-function nudgedAlready(ctx: Ctx, incidentId: number): boolean {
-  return markedAt(ctx, incidentId, 'role_nudge') !== null;
+async function nudgedAlready(ctx: Ctx, incidentId: number): Promise<boolean> {
+  return (await markedAt(ctx, incidentId, 'role_nudge')) !== null;
 }
 
 /** On declaration and each severity change: one pending check at declaration + grace, if the severity requires roles. */
-export function armRoleGrace(ctx: Ctx, inc: Incident): void {
-  cancelIncidentTimers(ctx, inc.id, ['role_grace']);
-  if (inc.status === 'resolved' || severityOf(ctx.policy, inc).required_roles.length === 0 || nudgedAlready(ctx, inc.id)) return;
+export async function armRoleGrace(ctx: Ctx, inc: Incident): Promise<void> {
+  await cancelIncidentTimers(ctx, inc.id, ['role_grace']);
+  if (inc.status === 'resolved' || severityOf(ctx.policy, inc).required_roles.length === 0 || (await nudgedAlready(ctx, inc.id))) return;
   const due = addDuration(inc.declaredAt, graceOf(ctx, inc), policyCalendar(ctx.policy));
   // A severity raised after the grace ran out is checked at once.
-  scheduleTimer(ctx, 'role_grace', due < ctx.now ? ctx.now : due, { incidentId: inc.id });
+  await scheduleTimer(ctx, 'role_grace', due < ctx.now ? ctx.now : due, { incidentId: inc.id });
 }
 
 /**
@@ -41,44 +41,43 @@ export function armRoleGrace(ctx: Ctx, inc: Incident): void {
  * the people this incident's pages reached (out of hours that is the out-of-hours tier, not the
  * day rota).
  */
-function onCallFor(ctx: Ctx, inc: Incident, roles: string[]): string[] {
+async function onCallFor(ctx: Ctx, inc: Incident, roles: string[]): Promise<string[]> {
   const rules = roleRules(ctx.policy, severityOf(ctx.policy, inc));
   const people = new Set<string>();
   for (const role of roles) {
     for (const s of rules[role] ?? []) {
-      const who = s.kind === 'schedule' ? whoIsOnCall(ctx.tx, ctx.policy, s.name, ctx.now).person : null;
+      const who = s.kind === 'schedule' ? (await whoIsOnCall(ctx.tx, ctx.policy, s.name, ctx.now)).person : null;
       if (who) people.add(who);
     }
   }
   if (people.size > 0) return [...people];
-  const paged = ctx.tx
+  const paged = (await ctx.tx
     .select({ person: pageNotifications.person })
     .from(pageNotifications)
     .innerJoin(pages, eq(pages.id, pageNotifications.pageId))
     .where(eq(pages.incidentId, inc.id))
-    .orderBy(asc(pageNotifications.id))
-    .all();
+    .orderBy(asc(pageNotifications.id)));
   return [...new Set(paged.map((p) => p.person))];
 }
 
 /** The grace timer fell due: nudge once if a required role is still empty, and count each one missed. */
-export function checkRequiredRoles(ctx: Ctx, incidentId: number): void {
-  const inc = getIncident(ctx.tx, incidentId);
-  if (!inc || inc.status === 'resolved' || nudgedAlready(ctx, inc.id)) return;
+export async function checkRequiredRoles(ctx: Ctx, incidentId: number): Promise<void> {
+  const inc = await getIncident(ctx.tx, incidentId);
+  if (!inc || inc.status === 'resolved' || (await nudgedAlready(ctx, inc.id))) return;
   const sev = severityOf(ctx.policy, inc);
-  const held = rolesOf(ctx.tx, inc.id);
+  const held = await rolesOf(ctx.tx, inc.id);
   const empty = sev.required_roles.filter((r) => !held[r]);
   if (empty.length === 0) return;
-  setMark(ctx, inc.id, 'role_nudge');
+  await setMark(ctx, inc.id, 'role_nudge');
   const grace = graceOf(ctx, inc);
   const graceText = grace.kind === 'wall' ? formatMs(grace.ms) : grace.text;
   for (const role of empty) {
-    addTimeline(ctx, inc.id, `${ROLE_MISSED}${role}`, 'klaxon', `Nobody held the required ${role} role ${graceText} after the declaration`, undefined, sev.id);
+    await addTimeline(ctx, inc.id, `${ROLE_MISSED}${role}`, 'klaxon', `Nobody held the required ${role} role ${graceText} after the declaration`, undefined, sev.id);
   }
-  const who = onCallFor(ctx, inc, empty);
+  const who = await onCallFor(ctx, inc, empty);
   // A Slack channel is members-only: the people mentioned join it first, as paged responders do.
-  invite(ctx, inc.id, who);
-  postToIncident(ctx, inc.id, (_p, at) => ({
+  await invite(ctx, inc.id, who);
+  await postToIncident(ctx, inc.id, (_p, at) => ({
     text: `⚠️ #${inc.id} still has no ${empty.join(' or ')} ${graceText} after it was declared.${who.length ? ` ${who.map(at).join(' ')}: you are on call.` : ''} Take it with \`role #${inc.id} ${empty[0]} @person\`.`,
     title: `#${inc.id} needs a ${empty[0]}`,
     tone: 'warn',

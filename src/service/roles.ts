@@ -33,7 +33,7 @@ function why(source: string | null): string {
 }
 
 /** Who a rule names right now; `acknowledger` ends the walk, since that role waits for the acknowledgement. */
-function holderFrom(ctx: Ctx, rule: RoleRule, declarer: Actor): { person: string; source: RoleSource } | undefined {
+async function holderFrom(ctx: Ctx, rule: RoleRule, declarer: Actor): Promise<{ person: string; source: RoleSource } | undefined> {
   for (const source of rule) {
     if (source.kind === 'acknowledger') return undefined;
     if (source.kind === 'person') return { person: source.name, source };
@@ -41,24 +41,23 @@ function holderFrom(ctx: Ctx, rule: RoleRule, declarer: Actor): { person: string
       if (isPerson(declarer)) return { person: declarer.id, source };
       continue;
     }
-    const person = whoIsOnCall(ctx.tx, ctx.policy, source.name, ctx.now).person;
+    const person = (await whoIsOnCall(ctx.tx, ctx.policy, source.name, ctx.now)).person;
     if (person) return { person, source };
   }
   return undefined;
 }
 
-function take(ctx: Ctx, incidentId: number, role: string, person: string, source: string | null): void {
-  ctx.tx
+async function take(ctx: Ctx, incidentId: number, role: string, person: string, source: string | null): Promise<void> {
+  await ctx.tx
     .insert(roleAssignments)
     .values({ incidentId, role, person, assignedAt: ctx.now, source })
-    .onConflictDoUpdate({ target: [roleAssignments.incidentId, roleAssignments.role], set: { person, assignedAt: ctx.now, source } })
-    .run();
+    .onConflictDoUpdate({ target: [roleAssignments.incidentId, roleAssignments.role], set: { person, assignedAt: ctx.now, source } });
 }
 
-export function invite(ctx: Ctx, incidentId: number, people: string[]): void {
+export async function invite(ctx: Ctx, incidentId: number, people: string[]): Promise<void> {
   const unique = [...new Set(people)];
   if (unique.length === 0) return;
-  for (const p of ctx.platforms) queueAction(ctx, p, 'invite', 'incident', { people: unique }, { incidentId });
+  for (const p of ctx.platforms) await queueAction(ctx, p, 'invite', 'incident', { people: unique }, { incidentId });
 }
 
 /**
@@ -66,14 +65,14 @@ export function invite(ctx: Ctx, incidentId: number, people: string[]): void {
  * channel's first message, its topic and the invitations already carry the holders. Returns
  * the people who took a role.
  */
-export function fillRolesAtDeclaration(ctx: Ctx, inc: Incident, sev: Severity, declarer: Actor): string[] {
+export async function fillRolesAtDeclaration(ctx: Ctx, inc: Incident, sev: Severity, declarer: Actor): Promise<string[]> {
   const people: string[] = [];
   for (const [role, rule] of Object.entries(roleRules(ctx.policy, sev))) {
-    const h = holderFrom(ctx, rule, declarer);
+    const h = await holderFrom(ctx, rule, declarer);
     if (!h) continue;
     const source = formatRoleSource(h.source);
-    take(ctx, inc.id, role, h.person, source);
-    addTimeline(ctx, inc.id, 'role', 'klaxon', `${personName(ctx.policy, h.person)} is ${role} (${why(source)})`);
+    await take(ctx, inc.id, role, h.person, source);
+    await addTimeline(ctx, inc.id, 'role', 'klaxon', `${personName(ctx.policy, h.person)} is ${role} (${why(source)})`);
     people.push(h.person);
   }
   return people;
@@ -84,70 +83,70 @@ export function fillRolesAtDeclaration(ctx: Ctx, inc: Incident, sev: Severity, d
  * filled now (a Sev 3 raised to Sev 1 gets the Sev 1 commander). `declarer` is not re-read:
  * the declaration is over.
  */
-export function fillEmptyRoles(ctx: Ctx, inc: Incident, sev: Severity): void {
-  const held = rolesOf(ctx.tx, inc.id);
+export async function fillEmptyRoles(ctx: Ctx, inc: Incident, sev: Severity): Promise<void> {
+  const held = await rolesOf(ctx.tx, inc.id);
   const taken: [string, string][] = [];
   for (const [role, rule] of Object.entries(roleRules(ctx.policy, sev))) {
     if (held[role]) continue;
-    const h = holderFrom(ctx, rule.filter((s) => s.kind !== 'declarer'), SYSTEM);
+    const h = await holderFrom(ctx, rule.filter((s) => s.kind !== 'declarer'), SYSTEM);
     if (!h) continue;
     const source = formatRoleSource(h.source);
-    take(ctx, inc.id, role, h.person, source);
-    addTimeline(ctx, inc.id, 'role', 'klaxon', `${personName(ctx.policy, h.person)} is ${role} (${why(source)})`);
+    await take(ctx, inc.id, role, h.person, source);
+    await addTimeline(ctx, inc.id, 'role', 'klaxon', `${personName(ctx.policy, h.person)} is ${role} (${why(source)})`);
     taken.push([role, h.person]);
   }
   if (taken.length === 0) return;
-  postToIncident(ctx, inc.id, (_p, at) => ({ text: taken.map(([role, person]) => `${at(person)} is now ${role} for #${inc.id}.`).join('\n'), tone: 'info' }));
-  invite(ctx, inc.id, taken.map(([, person]) => person));
+  await postToIncident(ctx, inc.id, (_p, at) => ({ text: taken.map(([role, person]) => `${at(person)} is now ${role} for #${inc.id}.`).join('\n'), tone: 'info' }));
+  await invite(ctx, inc.id, taken.map(([, person]) => person));
 }
 
 /**
  * The incident's first acknowledgement: roles whose rule waits for the acknowledger go to `by`,
  * in the acknowledging transaction. A role someone took by hand meanwhile stays theirs.
  */
-export function fillRolesOnAcknowledge(ctx: Ctx, inc: Incident, by: string): void {
-  const held = rolesOf(ctx.tx, inc.id);
+export async function fillRolesOnAcknowledge(ctx: Ctx, inc: Incident, by: string): Promise<void> {
+  const held = await rolesOf(ctx.tx, inc.id);
   const roles = Object.entries(roleRules(ctx.policy, severityOf(ctx.policy, inc)))
     .filter(([role, rule]) => !held[role] && rule.some((s) => s.kind === 'acknowledger'))
     .map(([role]) => role);
   if (roles.length === 0) return;
   for (const role of roles) {
-    take(ctx, inc.id, role, by, 'acknowledger');
-    addTimeline(ctx, inc.id, 'role', by, `${personName(ctx.policy, by)} is ${role} (${why('acknowledger')})`);
+    await take(ctx, inc.id, role, by, 'acknowledger');
+    await addTimeline(ctx, inc.id, 'role', by, `${personName(ctx.policy, by)} is ${role} (${why('acknowledger')})`);
   }
-  postToIncident(ctx, inc.id, (_p, at) => ({ text: `${at(by)} acknowledged first and is now ${roles.join(' and ')} for #${inc.id}.`, tone: 'info' }));
-  invite(ctx, inc.id, [by]);
-  refreshSpace(ctx, inc);
+  await postToIncident(ctx, inc.id, (_p, at) => ({ text: `${at(by)} acknowledged first and is now ${roles.join(' and ')} for #${inc.id}.`, tone: 'info' }));
+  await invite(ctx, inc.id, [by]);
+  await refreshSpace(ctx, inc);
 }
 
 /** `role commander @bob`: hands a role over, announcing "Alice → Bob" on the timeline and in the channel. */
-export function handOver(ctx: Ctx, actor: Actor, inc: Incident, role: string, person: string): string {
+export async function handOver(ctx: Ctx, actor: Actor, inc: Incident, role: string, person: string): Promise<string> {
   if (inc.status === 'resolved') throw new UserError('conflict', `#${inc.id} is resolved; its roles are history now.`);
   const names = Object.keys(roleRules(ctx.policy, severityOf(ctx.policy, inc)));
   const match = names.find((r) => r.toLowerCase() === role.toLowerCase());
   if (!match) throw new UserError('invalid', `Unknown role "${role}". Roles: ${names.join(', ')}.`, USAGE.role);
-  const before = rolesOf(ctx.tx, inc.id)[match];
+  const before = (await rolesOf(ctx.tx, inc.id))[match];
   const who = personName(ctx.policy, person);
   if (before === person) throw new UserError('conflict', `${who} is already ${match} for #${inc.id}.`);
-  take(ctx, inc.id, match, person, null);
+  await take(ctx, inc.id, match, person, null);
   if (before) {
     const was = personName(ctx.policy, before);
-    addTimeline(ctx, inc.id, 'role', actor.id, `${titleCase(match)}: ${was} → ${who} (by ${actor.name})`);
-    postToIncident(ctx, inc.id, (_p, at) => ({ text: `${titleCase(match)} for #${inc.id}: ${was} → ${at(person)} (handed over by ${actor.name}).`, tone: 'info' }));
+    await addTimeline(ctx, inc.id, 'role', actor.id, `${titleCase(match)}: ${was} → ${who} (by ${actor.name})`);
+    await postToIncident(ctx, inc.id, (_p, at) => ({ text: `${titleCase(match)} for #${inc.id}: ${was} → ${at(person)} (handed over by ${actor.name}).`, tone: 'info' }));
   } else {
-    addTimeline(ctx, inc.id, 'role', actor.id, `${who} is ${match} (set by ${actor.name})`);
-    postToIncident(ctx, inc.id, (_p, at) => ({ text: `${at(person)} is now ${match} for #${inc.id}.`, tone: 'info' }));
+    await addTimeline(ctx, inc.id, 'role', actor.id, `${who} is ${match} (set by ${actor.name})`);
+    await postToIncident(ctx, inc.id, (_p, at) => ({ text: `${at(person)} is now ${match} for #${inc.id}.`, tone: 'info' }));
   }
-  invite(ctx, inc.id, [person]);
-  refreshSpace(ctx, inc);
+  await invite(ctx, inc.id, [person]);
+  await refreshSpace(ctx, inc);
   return match;
 }
 
 const titleCase = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** One line for the channel's first message: "Roles: commander Alice · comms open · scribe open". */
-export function rolesLine(ctx: Ctx, inc: Incident, sev: Severity): string {
-  const held = rolesOf(ctx.tx, inc.id);
+export async function rolesLine(ctx: Ctx, inc: Incident, sev: Severity): Promise<string> {
+  const held = await rolesOf(ctx.tx, inc.id);
   const parts = Object.entries(roleRules(ctx.policy, sev)).map(([role, rule]) => {
     if (held[role]) return `${role} ${personName(ctx.policy, held[role])}`;
     return rule.some((s) => s.kind === 'acknowledger') ? `${role}: whoever acknowledges first` : `${role} open`;
@@ -156,10 +155,10 @@ export function rolesLine(ctx: Ctx, inc: Incident, sev: Severity): string {
 }
 
 /** `roles [#N]`: who holds what, since when and why; open roles say how they get filled. */
-export function rolesReply(ctx: Ctx, inc: Incident): Reply {
+export async function rolesReply(ctx: Ctx, inc: Incident): Promise<Reply> {
   const sev = severityOf(ctx.policy, inc);
   const rules = roleRules(ctx.policy, sev);
-  const rows = ctx.tx.select().from(roleAssignments).where(eq(roleAssignments.incidentId, inc.id)).all();
+  const rows = (await ctx.tx.select().from(roleAssignments).where(eq(roleAssignments.incidentId, inc.id)));
   const held = new Map(rows.map((r) => [r.role, r]));
   const required = new Set(sev.required_roles);
   const names = [...Object.keys(rules), ...rows.map((r) => r.role).filter((r) => !Object.hasOwn(rules, r))];

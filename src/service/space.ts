@@ -17,8 +17,8 @@ export function spaceTopic(policy: Policy, inc: Incident, roles: Record<string, 
 }
 
 /** Queues the current topic on every platform. */
-export function refreshSpace(ctx: Ctx, inc: Incident): void {
-  const fresh = getIncident(ctx.tx, inc.id)!;
-  const topic = spaceTopic(ctx.policy, fresh, rolesOf(ctx.tx, inc.id));
-  for (const p of ctx.platforms) queueAction(ctx, p, 'topic', 'incident', { text: topic }, { incidentId: inc.id, priority: 2 });
+export async function refreshSpace(ctx: Ctx, inc: Incident): Promise<void> {
+  const fresh = (await getIncident(ctx.tx, inc.id))!;
+  const topic = spaceTopic(ctx.policy, fresh, await rolesOf(ctx.tx, inc.id));
+  for (const p of ctx.platforms) await queueAction(ctx, p, 'topic', 'incident', { text: topic }, { incidentId: inc.id, priority: 2 });
 }

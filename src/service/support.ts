@@ -1,3 +1,4 @@
+import { runChanges } from '../store/transaction.js';
 // Support-channel auto-replies (SPEC §5, runbooks 000 and 004), the same for every platform that
 // has a `support.<platform>` section: Discord, and Slack where configured. A person's message in a
 // support channel gets one reassuring reply per cooldown (no promised resolution time), and a
@@ -66,31 +67,31 @@ export function isSupportChannel(policy: Policy, platform: SupportPlatform, chan
  * Everything happens in one transaction, so a replayed delivery or a crash half-way neither
  * answers twice nor raises two incidents.
  */
-export function handleSupportMessage(svc: Service, msg: SupportMessage): SupportReply | null {
+export async function handleSupportMessage(svc: Service, msg: SupportMessage): Promise<SupportReply | null> {
   const config = supportConfig(svc.policy, msg.platform);
   const home = msg.supportChannel ?? msg.channel;
   if (!config || !config.channels.includes(home) || msg.isBot) return null;
-  return svc.transact((ctx) => {
-    if (!firstSight(ctx, msg)) return null;
-    const switches = readSwitches(ctx.tx);
+  return await svc.transact(async (ctx) => {
+    if (!(await firstSight(ctx, msg))) return null;
+    const switches = await readSwitches(ctx.tx);
     // Automation off is the kill switch: no replies and no automatic incidents.
     if (!switches.automation) return null;
 
     const keyword = securityKeyword(msg.text, config.security_keywords);
     let incident: number | undefined;
-    if (keyword && config.security_severity && !recently(ctx, config, msg, ESCALATION_KEY(home))) {
-      incident = escalate(ctx, config, msg);
-      remember(ctx, msg, ESCALATION_KEY(home));
+    if (keyword && config.security_severity && !(await recently(ctx, config, msg, ESCALATION_KEY(home)))) {
+      incident = await escalate(ctx, config, msg);
+      await remember(ctx, msg, ESCALATION_KEY(home));
     }
     // Safe mode stops automatic posts outside incident channels; the incident (above) still stands.
     if (switches.safeMode || !ctx.platforms.includes(msg.platform)) return null;
     // An escalation is always acknowledged; an ordinary message only once per cooldown.
-    if (incident === undefined && recently(ctx, config, msg, home)) return null;
-    remember(ctx, msg, home);
+    if (incident === undefined && (await recently(ctx, config, msg, home))) return null;
+    await remember(ctx, msg, home);
     const reply = replyText(ctx, config, incident);
     const body: MessageBody = { text: reply.text, tone: incident ? 'alert' : 'info', replyTo: msg.messageId };
-    postRaw(ctx, msg.platform, msg.channel, body);
-    const told = reply.kind === 'in_hours' ? tellSupportPerson(ctx, config, msg) : undefined;
+    await postRaw(ctx, msg.platform, msg.channel, body);
+    const told = reply.kind === 'in_hours' ? (await tellSupportPerson(ctx, config, msg)) : undefined;
     return { ok: true, ...reply, incident, ...(told ? { told } : {}) };
   });
 }
@@ -100,39 +101,37 @@ export function handleSupportMessage(svc: Service, msg: SupportMessage): Support
  * knows. `notify` names them (a schedule's current on-call, or a person); they get a DM with a
  * link to the message. Returns who was told.
  */
-function tellSupportPerson(ctx: Ctx, config: SupportConfig, msg: SupportMessage): string | undefined {
+async function tellSupportPerson(ctx: Ctx, config: SupportConfig, msg: SupportMessage): Promise<string | undefined> {
   if (!config.notify) return undefined;
   const [kind, ref] = config.notify.split(/:(.*)/s);
-  const person = kind === 'schedule' ? whoIsOnCall(ctx.tx, ctx.policy, ref, ctx.now).person : ref;
+  const person = kind === 'schedule' ? (await whoIsOnCall(ctx.tx, ctx.policy, ref, ctx.now)).person : ref;
   if (!person) return undefined;
   const where = msg.link ?? (msg.platform === 'discord' ? `<#${msg.channel}>` : `<#${msg.channel}>`);
   const text = `📨 ${msg.userName} wrote in a support channel and was told someone is on it: ${where}`;
-  return directMessage(ctx, person, () => ({ text, tone: 'info' })) > 0 ? person : undefined;
+  return (await directMessage(ctx, person, () => ({ text, tone: 'info' }))) > 0 ? person : undefined;
 }
 
 /** Records the delivery; false when this message was handled before (gateway replay, Slack retry). */
-function firstSight(ctx: Ctx, msg: SupportMessage): boolean {
+async function firstSight(ctx: Ctx, msg: SupportMessage): Promise<boolean> {
   const eventId = `support:${msg.channel}:${msg.messageId}`;
-  const r = ctx.tx.insert(processedEvents).values({ platform: msg.platform, eventId, processedAt: ctx.now }).onConflictDoNothing().run();
+  const r = (await runChanges(ctx.tx.insert(processedEvents).values({ platform: msg.platform, eventId, processedAt: ctx.now }).onConflictDoNothing()));
   return r.changes === 1;
 }
 
-function recently(ctx: Ctx, config: SupportConfig, msg: SupportMessage, key: string): boolean {
-  const row = ctx.tx
+async function recently(ctx: Ctx, config: SupportConfig, msg: SupportMessage, key: string): Promise<boolean> {
+  const row = (await ctx.tx
     .select()
     .from(supportReplies)
-    .where(and(eq(supportReplies.platform, msg.platform), eq(supportReplies.channel, key), eq(supportReplies.user, msg.user)))
-    .get();
+    .where(and(eq(supportReplies.platform, msg.platform), eq(supportReplies.channel, key), eq(supportReplies.user, msg.user))))[0];
   if (!row) return false;
   return addDuration(row.repliedAt, config.cooldown, policyCalendar(ctx.policy)) > ctx.now;
 }
 
-function remember(ctx: Ctx, msg: SupportMessage, key: string): void {
-  ctx.tx
+async function remember(ctx: Ctx, msg: SupportMessage, key: string): Promise<void> {
+  await ctx.tx
     .insert(supportReplies)
     .values({ platform: msg.platform, channel: key, user: msg.user, repliedAt: ctx.now })
-    .onConflictDoUpdate({ target: [supportReplies.platform, supportReplies.channel, supportReplies.user], set: { repliedAt: ctx.now } })
-    .run();
+    .onConflictDoUpdate({ target: [supportReplies.platform, supportReplies.channel, supportReplies.user], set: { repliedAt: ctx.now } });
 }
 
 /**
@@ -140,9 +139,9 @@ function remember(ctx: Ctx, msg: SupportMessage, key: string): void {
  * places (incident thread, announcements, status page), so neither quotes the message: the
  * responders follow the link to read it.
  */
-function escalate(ctx: Ctx, config: SupportConfig, msg: SupportMessage): number {
+async function escalate(ctx: Ctx, config: SupportConfig, msg: SupportMessage): Promise<number> {
   const where = msg.platform === 'discord' ? 'Discord' : 'Slack';
-  const inc = declare(ctx, SYSTEM, {
+  const inc = await declare(ctx, SYSTEM, {
     title: `Security/privacy report from ${where} support`,
     severity: config.security_severity,
     description:

@@ -41,27 +41,27 @@ function met(inc: Incident, target: TargetName): boolean {
   return metAt(inc, target) !== null;
 }
 
-function alreadyMissed(ctx: Ctx, incidentId: number, target: TargetName): boolean {
-  return markedAt(ctx, incidentId, missedKind(target)) !== null;
+async function alreadyMissed(ctx: Ctx, incidentId: number, target: TargetName): Promise<boolean> {
+  return (await markedAt(ctx, incidentId, missedKind(target))) !== null;
 }
 
-function armTarget(ctx: Ctx, inc: Incident, target: TargetName): void {
-  cancelIncidentTimers(ctx, inc.id, [TIMER[target]]);
-  if (met(inc, target) || alreadyMissed(ctx, inc.id, target)) return;
+async function armTarget(ctx: Ctx, inc: Incident, target: TargetName): Promise<void> {
+  await cancelIncidentTimers(ctx, inc.id, [TIMER[target]]);
+  if (met(inc, target) || (await alreadyMissed(ctx, inc.id, target))) return;
   const deadline = targetDeadline(ctx, inc, target);
   // A deadline already past (a severity raised late) is scheduled anyway: the next tick posts it.
-  if (deadline) scheduleTimer(ctx, TIMER[target], deadline, { incidentId: inc.id });
+  if (deadline) await scheduleTimer(ctx, TIMER[target], deadline, { incidentId: inc.id });
 }
 
 /** On declare and on every severity change: one timer per unmet, not-yet-missed target. */
-export function armTargets(ctx: Ctx, inc: Incident): void {
-  for (const t of TARGET_NAMES) armTarget(ctx, inc, t);
+export async function armTargets(ctx: Ctx, inc: Incident): Promise<void> {
+  for (const t of TARGET_NAMES) await armTarget(ctx, inc, t);
 }
 
 /** A target timer fell due: if the target is still unmet, post the miss once and count it. */
-export function checkTarget(ctx: Ctx, incidentId: number, target: TargetName): void {
-  const inc = getIncident(ctx.tx, incidentId);
-  if (!inc || inc.status === 'resolved' || met(inc, target) || alreadyMissed(ctx, inc.id, target)) return;
+export async function checkTarget(ctx: Ctx, incidentId: number, target: TargetName): Promise<void> {
+  const inc = await getIncident(ctx.tx, incidentId);
+  if (!inc || inc.status === 'resolved' || met(inc, target) || (await alreadyMissed(ctx, inc.id, target))) return;
   const deadline = targetDeadline(ctx, inc, target);
   if (!deadline) return;
   // Only reachable when the policy changed under a pending timer: wait for the real deadline.
@@ -69,18 +69,18 @@ export function checkTarget(ctx: Ctx, incidentId: number, target: TargetName): v
   const sev = severityOf(ctx.policy, inc);
   const limit = sev.targets![target]!.text;
   const lateMs = ctx.now.getTime() - deadline.getTime();
-  ctx.tx.update(incidents).set({ targetsMissed: sql`${incidents.targetsMissed} + 1` }).where(eq(incidents.id, inc.id)).run();
-  setMark(ctx, inc.id, missedKind(target));
-  addTimeline(ctx, inc.id, missedKind(target), 'klaxon', `Missed the ${limit} ${NOUN[target]} target (${sev.name ?? sev.id})`, undefined, sev.id);
+  await ctx.tx.update(incidents).set({ targetsMissed: sql`${incidents.targetsMissed} + 1` }).where(eq(incidents.id, inc.id));
+  await setMark(ctx, inc.id, missedKind(target));
+  await addTimeline(ctx, inc.id, missedKind(target), 'klaxon', `Missed the ${limit} ${NOUN[target]} target (${sev.name ?? sev.id})`, undefined, sev.id);
   const vars = {
-    ...incidentVars(ctx.policy, inc, rolesOf(ctx.tx, inc.id)),
+    ...incidentVars(ctx.policy, inc, await rolesOf(ctx.tx, inc.id)),
     text: `${limit} ${NOUN[target]}`,
     late_by: lateMs < 60_000 ? 'less than a minute' : formatMs(lateMs),
   };
   const body = () => ({ text: render(ctx.policy, 'target_missed', vars), title: `Target missed on #${inc.id}`, tone: 'warn' as const });
-  postToIncident(ctx, inc.id, body);
+  await postToIncident(ctx, inc.id, body);
   // Announcements are outside the incident channel, so safe mode holds this copy back.
-  postToChannel(ctx, 'announcements', body, { incidentId: inc.id });
+  await postToChannel(ctx, 'announcements', body, { incidentId: inc.id });
 }
 
 /**
@@ -88,13 +88,13 @@ export function checkTarget(ctx: Ctx, incidentId: number, target: TargetName): v
  * Sev 3 and 4, or a page that ran out of tiers): whoever takes it on acknowledges the incident
  * itself, which is what its acknowledge target measures. False when it was acknowledged already.
  */
-export function acknowledgeIncident(ctx: Ctx, inc: Incident, by: string): boolean {
+export async function acknowledgeIncident(ctx: Ctx, inc: Incident, by: string): Promise<boolean> {
   if (inc.acknowledgedAt) return false;
-  ctx.tx.update(incidents).set({ acknowledgedAt: ctx.now }).where(and(eq(incidents.id, inc.id), isNull(incidents.acknowledgedAt))).run();
-  cancelIncidentTimers(ctx, inc.id, [TIMER.acknowledge]);
+  await ctx.tx.update(incidents).set({ acknowledgedAt: ctx.now }).where(and(eq(incidents.id, inc.id), isNull(incidents.acknowledgedAt)));
+  await cancelIncidentTimers(ctx, inc.id, [TIMER.acknowledge]);
   const after = formatMs(ctx.now.getTime() - inc.declaredAt.getTime());
-  addTimeline(ctx, inc.id, 'ack', by, `${personName(ctx.policy, by)} acknowledged #${inc.id} after ${after}`);
-  postToIncident(ctx, inc.id, (_p, at) => ({ text: `✅ ${at(by)} acknowledged #${inc.id} (after ${after}).`, tone: 'good' }));
-  fillRolesOnAcknowledge(ctx, inc, by);
+  await addTimeline(ctx, inc.id, 'ack', by, `${personName(ctx.policy, by)} acknowledged #${inc.id} after ${after}`);
+  await postToIncident(ctx, inc.id, (_p, at) => ({ text: `✅ ${at(by)} acknowledged #${inc.id} (after ${after}).`, tone: 'good' }));
+  await fillRolesOnAcknowledge(ctx, inc, by);
   return true;
 }

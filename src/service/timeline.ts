@@ -10,8 +10,8 @@ export type TimelineEvent = typeof timelineEvents.$inferSelect;
  * `shown` makes the event public on the status page with that customer-facing wording; `severity`
  * records the incident's severity at that moment for counts that must not move later (metrics).
  */
-export function addTimeline(ctx: Ctx, incidentId: number, kind: string, actor: string | null, text: string, shown?: { text: string; status?: string }, severity?: string): void {
-  insertEvent(ctx.tx).run({ incidentId, at: ctx.now, kind, actor, text, public: !!shown, publicText: shown?.text ?? null, status: shown?.status ?? null, severity: severity ?? null });
+export async function addTimeline(ctx: Ctx, incidentId: number, kind: string, actor: string | null, text: string, shown?: { text: string; status?: string }, severity?: string): Promise<void> {
+  await insertEvent(ctx.tx).execute({ incidentId, at: ctx.now, kind, actor, text, public: !!shown, publicText: shown?.text ?? null, status: shown?.status ?? null, severity: severity ?? null });
 }
 
 const insertEvent = prepared((tx) =>
@@ -31,6 +31,6 @@ const insertEvent = prepared((tx) =>
     .prepare(),
 );
 
-export function timelineOf(tx: Tx | Db, incidentId: number): TimelineEvent[] {
-  return tx.select().from(timelineEvents).where(eq(timelineEvents.incidentId, incidentId)).orderBy(asc(timelineEvents.at), asc(timelineEvents.id)).all();
+export async function timelineOf(tx: Tx | Db, incidentId: number): Promise<TimelineEvent[]> {
+  return (await tx.select().from(timelineEvents).where(eq(timelineEvents.incidentId, incidentId)).orderBy(asc(timelineEvents.at), asc(timelineEvents.id)));
 }

@@ -16,27 +16,27 @@ export type TimerKind =
   | 'heartbeat'
   | 'role_grace';
 
-export function scheduleTimer(
+export async function scheduleTimer(
   ctx: Ctx,
   kind: TimerKind,
   dueAt: Date,
   o: { incidentId?: number; pageId?: number; key?: string; data?: Record<string, unknown> } = {},
-): void {
-  ctx.tx.insert(timers).values({ kind, dueAt, incidentId: o.incidentId, pageId: o.pageId, key: o.key, data: o.data, createdAt: ctx.now }).run();
+): Promise<void> {
+  await ctx.tx.insert(timers).values({ kind, dueAt, incidentId: o.incidentId, pageId: o.pageId, key: o.key, data: o.data, createdAt: ctx.now });
 }
 
-function cancelWhere(ctx: Ctx, where: SQL | undefined): void {
-  ctx.tx.update(timers).set({ status: 'cancelled', firedAt: ctx.now }).where(and(eq(timers.status, 'pending'), where)).run();
+async function cancelWhere(ctx: Ctx, where: SQL | undefined): Promise<void> {
+  await ctx.tx.update(timers).set({ status: 'cancelled', firedAt: ctx.now }).where(and(eq(timers.status, 'pending'), where));
 }
 
-export function cancelIncidentTimers(ctx: Ctx, incidentId: number, kinds?: TimerKind[]): void {
-  cancelWhere(ctx, and(eq(timers.incidentId, incidentId), kinds ? inArray(timers.kind, kinds) : undefined));
+export async function cancelIncidentTimers(ctx: Ctx, incidentId: number, kinds?: TimerKind[]): Promise<void> {
+  await cancelWhere(ctx, and(eq(timers.incidentId, incidentId), kinds ? inArray(timers.kind, kinds) : undefined));
 }
 
-export function cancelPageTimers(ctx: Ctx, pageId: number): void {
-  cancelWhere(ctx, eq(timers.pageId, pageId));
+export async function cancelPageTimers(ctx: Ctx, pageId: number): Promise<void> {
+  await cancelWhere(ctx, eq(timers.pageId, pageId));
 }
 
-export function cancelKeyedTimers(ctx: Ctx, key: string): void {
-  cancelWhere(ctx, eq(timers.key, key));
+export async function cancelKeyedTimers(ctx: Ctx, key: string): Promise<void> {
+  await cancelWhere(ctx, eq(timers.key, key));
 }

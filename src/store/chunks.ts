@@ -3,8 +3,8 @@
 export const CHUNK = 500;
 
 /** Runs `query` on slices of `ids` and concatenates the rows. */
-export function inChunks<T>(ids: readonly number[], query: (slice: number[]) => T[]): T[] {
+export async function inChunks<T>(ids: readonly number[], query: (slice: number[]) => Promise<T[]>): Promise<T[]> {
   const out: T[] = [];
-  for (let i = 0; i < ids.length; i += CHUNK) out.push(...query(ids.slice(i, i + CHUNK)));
+  for (let i = 0; i < ids.length; i += CHUNK) out.push(...(await query(ids.slice(i, i + CHUNK))));
   return out;
 }

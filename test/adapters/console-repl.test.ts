@@ -26,9 +26,9 @@ describe('console session', () => {
     const out = await converse(['/incident list', '/incident declare sev2 Search is slow', '/incident list'], (t) => {
       const run = t.app.service.run.bind(t.app.service);
       let calls = 0;
-      t.app.service.run = (actor, text, origin) => {
+      t.app.service.run = async (actor, text, origin) => {
         if (++calls === 1) throw new RangeError('Invalid time value');
-        return run(actor, text, origin);
+        return await run(actor, text, origin);
       };
     });
     expect(out).toContain('✖ Klaxon could not run that (Invalid time value). The console is still running.');

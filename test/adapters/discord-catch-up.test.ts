@@ -24,7 +24,7 @@ async function declare(title: string) {
   const i = k.fake.command(maya(), INCIDENTS, 'declare', [{ name: 'title', type: STR, value: title }, { name: 'severity', type: STR, value: 'sev1' }]);
   await k.fake.waitFor(() => answerText(i), 3000, 'the declaration');
   await k.tick();
-  const copy = k.outbox().find((r) => r.pageId && r.destination.startsWith('dm:') && r.status === 'sent')!;
+  const copy = (await k.outbox()).find((r) => r.pageId && r.destination.startsWith('dm:') && r.status === 'sent')!;
   return { user: copy.destination.slice(3), dm: copy.refChannel!, message: copy.refId! };
 }
 
@@ -47,8 +47,8 @@ describe('a new session after events were lost', () => {
       k.fake.react(page.dm, page.message, page.user, '✅');
       expect(k.fake.gateway.lost.map((e) => e.t)).toContain('MESSAGE_REACTION_ADD');
       await k.fake.waitFor(() => identifies() > before, 5000, 'a new session');
-      await k.fake.waitFor(() => getIncident(k.db, 1)?.acknowledgedAt, 5000, 'the acknowledgement from catch-up');
-      expect(k.pages()[0].status).toBe('acknowledged');
+      await k.fake.waitFor(async () => (await getIncident(k.db, 1))?.acknowledgedAt, 5000, 'the acknowledgement from catch-up');
+      expect((await k.pages())[0].status).toBe('acknowledged');
     });
   }
 
@@ -63,9 +63,9 @@ describe('a new session after events were lost', () => {
     k.fake.react(thread.id, note.id, maya(), '📌');
     k.fake.say(SUPPORT, COMMUNITY.eli, 'how do I reset my password?');
     await k.fake.waitFor(() => identifies() > before, 5000, 'a new session');
-    const pinned = () => k.db.select().from(timelineEvents).all().filter((e) => e.kind === 'pinned');
-    await k.fake.waitFor(() => pinned().length === 1, 5000, 'the pin from catch-up');
-    await k.fake.waitFor(() => k.outbox().some((r) => r.destination === `channel:${SUPPORT}`), 5000, 'the support reply from catch-up');
+    const pinned = async () => (await k.db.select().from(timelineEvents)).filter((e) => e.kind === 'pinned');
+    await k.fake.waitFor(async () => (await pinned()).length === 1, 5000, 'the pin from catch-up');
+    await k.fake.waitFor(async () => (await k.outbox()).some((r) => r.destination === `channel:${SUPPORT}`), 5000, 'the support reply from catch-up');
 
     // Another new session: catch-up runs again and changes nothing.
     const again = identifies();
@@ -73,7 +73,7 @@ describe('a new session after events were lost', () => {
     await k.fake.waitFor(() => identifies() > again, 5000, 'a second new session');
     await k.fake.waitFor(() => k.logLines.filter((l) => /caught up after a new gateway session/.test(l)).length >= 2, 5000, 'the second catch-up');
     expect(pinned()).toHaveLength(1);
-    expect(k.outbox().filter((r) => r.destination === `channel:${SUPPORT}`)).toHaveLength(1);
+    expect((await k.outbox()).filter((r) => r.destination === `channel:${SUPPORT}`)).toHaveLength(1);
   });
 });
 
@@ -85,7 +85,7 @@ describe('a resumed session (1006: the connection died without a close frame)', 
     k.fake.gateway.kill();
     k.fake.react(page.dm, page.message, page.user, '✅');
     await k.fake.waitFor(() => k.fake.gateway.count(6) > resumed, 5000, 'the resume');
-    await k.fake.waitFor(() => getIncident(k.db, 1)?.acknowledgedAt, 5000, 'the replayed acknowledgement');
+    await k.fake.waitFor(async () => (await getIncident(k.db, 1))?.acknowledgedAt, 5000, 'the replayed acknowledgement');
     expect(identifies()).toBe(identified);
     expect(k.fake.gateway.lost).toEqual([]);
   });
@@ -122,7 +122,7 @@ describe('start-up', () => {
       mute(fake);
       k = await discordKlaxon({ fake, discord: { startWaitMs: 100 } });
       expect(k.health()).toMatch(/^down \(no READY from the Discord gateway yet/);
-      k.app.service.run({ id: 'maya', name: 'Maya', platform: 'discord' }, '/incident declare sev4 Typo on the docs home page');
+      await k.app.service.run({ id: 'maya', name: 'Maya', platform: 'discord' }, '/incident declare sev4 Typo on the docs home page');
       await k.tick();
       expect(fake.botMessages('500000000000000003').some((m) => /Typo on the docs home page/.test(m.content))).toBe(true);
       await fake.close();

@@ -21,7 +21,7 @@ afterEach(async () => {
 
 const maya = () => k.policy.people.maya.discord!;
 const say = (channel: string, text: string) => k.app.service.transact((ctx) => postRaw(ctx, 'discord', channel, { text }));
-const row = (text: string) => k.outbox().find((r) => (r.body as { text: string }).text === text)!;
+const row = async (text: string) => (await k.outbox()).find((r) => (r.body as { text: string }).text === text)!;
 const posts = () => k.fake.requests.filter((r) => r.method === 'POST' && POSTS.test(r.path));
 
 async function declare(title: string) {
@@ -34,30 +34,30 @@ describe('message creates', () => {
   it('a 500 after Discord stored the message: the outbox retries with the same nonce and there is one copy', async () => {
     k = await discordKlaxon();
     k.fake.rest.afterNext('POST', POSTS, { answer: { status: 500, body: { message: 'Internal Server Error', code: 0 } } });
-    say(ANNOUNCEMENTS, 'stored, answer lost');
+    await say(ANNOUNCEMENTS, 'stored, answer lost');
     await k.tick();
-    expect(row('stored, answer lost').status).toBe('pending');
+    expect((await row('stored, answer lost')).status).toBe('pending');
     k.clock.advance(1_500);
     await k.tick();
-    expect(row('stored, answer lost').status).toBe('sent');
+    expect((await row('stored, answer lost')).status).toBe('sent');
     expect(k.fake.botMessages(ANNOUNCEMENTS).map((m) => m.content)).toEqual(['stored, answer lost']);
     const tries = posts();
     expect(tries).toHaveLength(2);
     expect(tries.every((t) => t.body.enforce_nonce === true && typeof t.body.nonce === 'string' && t.body.nonce.length <= 25)).toBe(true);
     expect(tries[1].body.nonce).toBe(tries[0].body.nonce);
     // The stored copy is the one recorded, so edits and reactions find it.
-    expect(row('stored, answer lost').refId).toBe(k.fake.botMessages(ANNOUNCEMENTS)[0].id);
+    expect((await row('stored, answer lost')).refId).toBe(k.fake.botMessages(ANNOUNCEMENTS)[0].id);
   });
 
   it('an answer slower than the REST timeout: one copy (the short timeout stands in for 11 s)', async () => {
     k = await discordKlaxon({ discord: { requestTimeoutMs: 200 } });
     k.fake.rest.afterNext('POST', POSTS, { delayMs: 600 });
-    say(ANNOUNCEMENTS, 'slow answer');
+    await say(ANNOUNCEMENTS, 'slow answer');
     await k.tick();
-    expect(row('slow answer').status).toBe('pending');
+    expect((await row('slow answer')).status).toBe('pending');
     k.clock.advance(1_500);
     await k.tick();
-    expect(row('slow answer').status).toBe('sent');
+    expect((await row('slow answer')).status).toBe('sent');
     expect(k.fake.botMessages(ANNOUNCEMENTS).map((m) => m.content)).toEqual(['slow answer']);
     expect(posts()).toHaveLength(2);
   });
@@ -65,14 +65,14 @@ describe('message creates', () => {
   it('a hang on one route times out and the rest of the pass is delivered', async () => {
     k = await discordKlaxon({ discord: { requestTimeoutMs: 200 } });
     k.fake.rest.afterNext('POST', POSTS, { hang: true });
-    say(ANNOUNCEMENTS, 'into a hang');
-    say(SUPPORT, 'elsewhere');
+    await say(ANNOUNCEMENTS, 'into a hang');
+    await say(SUPPORT, 'elsewhere');
     await k.tick();
     expect(row('into a hang')).toMatchObject({ status: 'pending' });
-    expect(row('elsewhere').status).toBe('sent');
+    expect((await row('elsewhere')).status).toBe('sent');
     k.clock.advance(1_500);
     await k.tick();
-    expect(row('into a hang').status).toBe('sent');
+    expect((await row('into a hang')).status).toBe('sent');
     // The hung request had been carried out: still one copy.
     expect(k.fake.botMessages(ANNOUNCEMENTS).map((m) => m.content)).toEqual(['into a hang']);
   });
@@ -80,17 +80,17 @@ describe('message creates', () => {
   it('short 429s that keep coming back on one route never hold up a page', async () => {
     k = await discordKlaxon();
     k.fake.rest.failNext('POST', POSTS, rateLimited(0.05), 5);
-    say(ANNOUNCEMENTS, 'limited route');
+    await say(ANNOUNCEMENTS, 'limited route');
     await declare('Donations page down');
     // The page went out in the same pass the limited route was refused in.
-    const page = k.outbox().find((r) => r.pageId && r.destination.startsWith('dm:'))!;
+    const page = (await k.outbox()).find((r) => r.pageId && r.destination.startsWith('dm:'))!;
     expect(page.status).toBe('sent');
     let ticks = 0;
-    while (row('limited route').status !== 'sent' && ticks++ < 10) {
+    while ((await row('limited route')).status !== 'sent' && ticks++ < 10) {
       k.clock.advance(1_000);
       await k.tick();
     }
-    expect(row('limited route').status).toBe('sent');
+    expect((await row('limited route')).status).toBe('sent');
     expect(k.fake.botMessages(ANNOUNCEMENTS).filter((m) => m.content === 'limited route')).toHaveLength(1);
   });
 });
@@ -113,7 +113,7 @@ describe('copies of a page', () => {
   it('a ✅ on a copy Klaxon has no record of acknowledges the page its button names, and both copies lose their button', async () => {
     k = await discordKlaxon();
     await declare('Search returns nothing');
-    const copy = k.outbox().find((r) => r.pageId && r.destination.startsWith('dm:') && r.status === 'sent')!;
+    const copy = (await k.outbox()).find((r) => r.pageId && r.destination.startsWith('dm:') && r.status === 'sent')!;
     const original = k.fake.messages.get(copy.refId!)!;
     // A second copy of the same page, as a double send without nonces left behind.
     const res = await fetch(`${k.fake.apiUrl}/v10/channels/${copy.refChannel}/messages`, {
@@ -123,8 +123,8 @@ describe('copies of a page', () => {
     });
     const dup = (await res.json()) as { id: string };
     k.fake.react(copy.refChannel!, dup.id, copy.destination.slice(3), '✅');
-    await k.fake.waitFor(() => getIncident(k.db, 1)?.acknowledgedAt, 3000, 'the acknowledgement');
-    expect(k.pages()[0].status).toBe('acknowledged');
+    await k.fake.waitFor(async () => (await getIncident(k.db, 1))?.acknowledgedAt, 3000, 'the acknowledgement');
+    expect((await k.pages())[0].status).toBe('acknowledged');
     await k.tick();
     expect(k.fake.messages.get(copy.refId!)!.components).toEqual([]);
     expect(k.fake.messages.get(dup.id)!.components).toEqual([]);

@@ -39,7 +39,7 @@ it('connects when DISCORD_TOKEN is set and reports the connection in /healthz', 
 
   // A permanent delivery failure shows up there too, with what Discord said.
   fake.rest.failNext('POST', /^\/channels\/500000000000000003\/messages$/, apiError(403, 50013, 'Missing Permissions'));
-  a.service.run({ id: 'maya', name: 'Maya', platform: 'discord' }, '/incident declare sev4 Typo on the docs home page');
+  await a.service.run({ id: 'maya', name: 'Maya', platform: 'discord' }, '/incident declare sev4 Typo on the docs home page');
   await a.tick();
   expect((await health()).adapters.discord).toMatch(/^connected; warning: last delivery error .*50013 Missing Permissions/);
 });

@@ -20,7 +20,7 @@ afterEach(async () => {
 
 /** Klaxon has seen (and decided about) a support message once its delivery is recorded. */
 async function handled(m: FakeMessage): Promise<void> {
-  await k.fake.waitFor(() => k.db.select().from(processedEvents).all().some((e) => e.eventId === `support:${m.channel_id}:${m.id}`), 3000, `message ${m.id}`);
+  await k.fake.waitFor(async () => (await k.db.select().from(processedEvents)).some((e) => e.eventId === `support:${m.channel_id}:${m.id}`), 3000, `message ${m.id}`);
   await k.tick();
 }
 
@@ -57,7 +57,7 @@ it('raises "I found a vulnerability that leaks user emails" as a Sev 1 without q
   const text = 'I found a vulnerability that leaks user emails';
   const report = k.fake.say(SUPPORT, COMMUNITY.dana, text);
   await handled(report);
-  const inc = getIncident(k.db, 1)!;
+  const inc = (await getIncident(k.db, 1))!;
   expect(inc.severity).toBe('sev1');
   expect(inc.sourceLink).toBe(`https://discord.com/channels/${GUILD}/${SUPPORT}/${report.id}`);
   await k.tick();
@@ -74,10 +74,10 @@ it('raises "I found a vulnerability that leaks user emails" as a Sev 1 without q
 });
 
 it('stays silent with automation off or safe mode on', async () => {
-  k.app.service.run({ id: 'maya', name: 'Maya', platform: 'discord' }, '/incident automation off');
+  await k.app.service.run({ id: 'maya', name: 'Maya', platform: 'discord' }, '/incident automation off');
   await handled(k.fake.say(SUPPORT, COMMUNITY.dana, 'hello?'));
-  k.app.service.run({ id: 'maya', name: 'Maya', platform: 'discord' }, '/incident automation on');
-  k.app.service.run({ id: 'maya', name: 'Maya', platform: 'discord' }, '/incident safe-mode on');
+  await k.app.service.run({ id: 'maya', name: 'Maya', platform: 'discord' }, '/incident automation on');
+  await k.app.service.run({ id: 'maya', name: 'Maya', platform: 'discord' }, '/incident safe-mode on');
   await handled(k.fake.say(SUPPORT, COMMUNITY.eli, 'anyone there?'));
   expect(replies()).toHaveLength(0);
 });

@@ -85,7 +85,7 @@ it('an incident declared in Slack pages a Discord-only person on Discord', async
   const click = discord.click(DINA, page, String((page.components[0] as { components: { custom_id: string }[] }).components[0].custom_id));
   await discord.waitFor(() => answerText(click), 3000, 'the button answer');
   expect(answerText(click)).toBe('Acknowledged the page for #1.');
-  expect(getIncident(app.opts.db, 1)?.acknowledgedAt).not.toBeNull();
+  expect((await getIncident(app.opts.db, 1))?.acknowledgedAt).not.toBeNull();
   await app.tick();
   expect(discord.messages.get(page.id)?.components).toEqual([]);
   expect(slack.botMessages(slackChannel.id).some((m) => /acknowledged/i.test(m.text))).toBe(true);

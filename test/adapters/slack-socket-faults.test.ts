@@ -132,7 +132,7 @@ describe('Socket Mode token refused on a reconnect', () => {
     // No more attempts after the refusal.
     const opens = k.fake.calls.filter((c) => c.method === 'apps.connections.open').length;
     // The scheduler and the other platform still work.
-    k.app.service.run({ id: 'alice', name: 'Alice', platform: 'discord' }, 'declare sev2 Checkout slow');
+    await k.app.service.run({ id: 'alice', name: 'Alice', platform: 'discord' }, 'declare sev2 Checkout slow');
     await k.tick();
     const notes = discord.calls.filter((c) => /lost Slack/.test(c.text));
     expect(notes).toHaveLength(1);
@@ -144,7 +144,7 @@ describe('Socket Mode token refused on a reconnect', () => {
   it('a bot token revoked at runtime marks Slack failed with the reason', async () => {
     k = await slackKlaxon({ socket: true });
     k.fake.fail({ method: 'chat.postMessage', error: 'token_revoked' });
-    k.app.service.run({ id: 'alice', name: 'Alice', platform: 'slack' }, 'declare sev3 Search slow');
+    await k.app.service.run({ id: 'alice', name: 'Alice', platform: 'slack' }, 'declare sev3 Search slow');
     await k.tick();
     expect(state()).toMatch(/^failed \(SLACK_BOT_TOKEN refused by Slack \(token_revoked\)\)/);
   });

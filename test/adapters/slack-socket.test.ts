@@ -33,7 +33,7 @@ describe('Slack over Socket Mode, end to end', () => {
     expect(page).toBeDefined();
 
     await k.event(reactionAdded({ user: 'U01CAROL', reaction: 'white_check_mark', channel: 'D01CAROL', ts: page.ts }));
-    await waitFor(() => getIncident(k.db, 1)?.acknowledgedAt, 'the acknowledgement');
+    await waitFor(async () => (await getIncident(k.db, 1))?.acknowledgedAt, 'the acknowledgement');
 
     const res = await k.slash('resolve card processor recovered', { user: 'U01ALICE', channel: channel.id });
     expect((await k.answer(res.responseUrl)).text).toMatch(/Resolved #1/);

@@ -59,13 +59,13 @@ describe('crash safety (a real process on a real database file)', () => {
 
     const db = openDb(env.KLAXON_DB);
     try {
-      const notes = db.select().from(pageNotifications).orderBy(asc(pageNotifications.id)).all().map((n) => `${n.person}@${n.tier + 1}/${n.cycle}`);
+      const notes = (await db.select().from(pageNotifications).orderBy(asc(pageNotifications.id))).map((n) => `${n.person}@${n.tier + 1}/${n.cycle}`);
       // Each step once, in order, across both processes.
       expect(notes.slice(0, 4)).toEqual(['carol@1/0', 'alice@2/0', 'erin@3/0', 'carol@1/1']);
       expect(new Set(notes).size).toBe(notes.length);
-      const dmRows = db.select().from(outbox).all().filter((r) => r.destination.startsWith('dm:') && r.pageId !== null);
+      const dmRows = (await db.select().from(outbox)).filter((r) => r.destination.startsWith('dm:') && r.pageId !== null);
       expect(dmRows.length).toBe(notes.length);
-      expect(db.select().from(pages).get()!.status).toBe('open');
+      expect((await db.select().from(pages))[0]!.status).toBe('open');
     } finally {
       closeDb(db);
     }

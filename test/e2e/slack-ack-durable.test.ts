@@ -42,7 +42,7 @@ describe('slash command durability (a real process on a real database file)', ()
       await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)));
       const kept = openDb(db);
       try {
-        expect(kept.select({ id: incidents.id, title: incidents.title, severity: incidents.severity }).from(incidents).all()).toEqual([{ id: 1, title: 'Checkout failing', severity: 'sev2' }]);
+        expect((await kept.select({ id: incidents.id, title: incidents.title, severity: incidents.severity }).from(incidents))).toEqual([{ id: 1, title: 'Checkout failing', severity: 'sev2' }]);
       } finally {
         closeDb(kept);
       }

@@ -29,24 +29,24 @@ beforeAll(async () => {
 
   // Some history first, so the 90-day strip has something to show: a SEV2 20 days ago, a SEV1 5 days ago.
   t = await startApp({ start: new Date(Date.parse(T0) - 20 * DAY).toISOString() });
-  t.run('bob', 'declare sev2 Search results delayed');
+  await t.run('bob', 'declare sev2 Search results delayed');
   t.clock.advance(90 * MINUTE);
-  t.run('bob', 'resolve Reindexed the search cluster');
+  await t.run('bob', 'resolve Reindexed the search cluster');
   t.clock.set(new Date(Date.parse(T0) - 5 * DAY));
-  t.run('bob', 'declare sev1 API unavailable');
+  await t.run('bob', 'declare sev1 API unavailable');
   t.clock.advance(2 * HOUR);
-  t.run('bob', 'resolve Failed over to the standby database');
+  await t.run('bob', 'resolve Failed over to the standby database');
 
   // Now: a public SEV1 open for 31 minutes with an update, an internal SEV3, and a SEV1 only 10 minutes old.
   t.clock.set(T0);
-  t.run('bob', 'declare sev1 Checkout payments failing');
-  t.run('bob', 'declare sev3 Internal admin report slow');
+  await t.run('bob', 'declare sev1 Checkout payments failing');
+  await t.run('bob', 'declare sev3 Internal admin report slow');
   t.clock.advance(10 * MINUTE);
-  t.run('bob', 'update #3 We are investigating elevated payment errors.');
+  await t.run('bob', 'update #3 We are investigating elevated payment errors.');
   t.clock.advance(10 * MINUTE);
-  t.run('bob', 'update #3 identified A faulty deploy at 09:55 is rolling back; error rates are falling.');
+  await t.run('bob', 'update #3 identified A faulty deploy at 09:55 is rolling back; error rates are falling.');
   t.clock.advance(MINUTE);
-  t.run('bob', 'declare sev1 Login errors in the EU');
+  await t.run('bob', 'declare sev1 Login errors in the EU');
   t.clock.advance(10 * MINUTE);
 });
 

@@ -30,29 +30,29 @@ function onFile() {
   return { h, path: join(dir, 'klaxon.db') };
 }
 
-const notified = (hh: ReturnType<typeof harness>) =>
-  hh.db.select().from(pageNotifications).orderBy(asc(pageNotifications.id)).all().map((n) => ({ person: n.person, at: n.notifiedAt.getTime() - Date.parse(T0) }));
+const notified = async (hh: ReturnType<typeof harness>) =>
+  (await hh.db.select().from(pageNotifications).orderBy(asc(pageNotifications.id))).map((n) => ({ person: n.person, at: n.notifiedAt.getTime() - Date.parse(T0) }));
 
 describe('a write lock on the database', () => {
-  it('a tier falling due during a lock stays pending and fires once the lock is released', () => {
+  it('a tier falling due during a lock stays pending and fires once the lock is released', async () => {
     const { h, path } = onFile();
-    h.run('bob', 'declare sev1 Checkout down');
+    await h.run('bob', 'declare sev1 Checkout down');
     lock = holdWriteLock(path);
     h.clock.set(at(15 * MINUTE));
     expect(() => tick(h.svc)).not.toThrow();
-    const escalation = h.db.select().from(timers).where(eq(timers.kind, 'escalate')).all();
+    const escalation = (await h.db.select().from(timers).where(eq(timers.kind, 'escalate')));
     expect(escalation.map((t) => t.status)).toEqual(['pending']);
-    expect(notified(h).map((n) => n.person)).toEqual(['carol']);
+    expect((await notified(h)).map((n) => n.person)).toEqual(['carol']);
     lock.release();
     h.clock.set(at(15 * MINUTE + 1000));
-    tick(h.svc);
-    expect(notified(h).map((n) => n.person)).toEqual(['carol', 'alice']);
-    expect(h.db.select().from(timers).where(eq(timers.status, 'failed')).all()).toEqual([]);
+    await tick(h.svc);
+    expect((await notified(h)).map((n) => n.person)).toEqual(['carol', 'alice']);
+    expect((await h.db.select().from(timers).where(eq(timers.status, 'failed')))).toEqual([]);
   });
 
-  it('escalation is on time through a 15 s lock: the tier fires within the retry cap of the release', () => {
+  it('escalation is on time through a 15 s lock: the tier fires within the retry cap of the release', async () => {
     const { h, path } = onFile();
-    h.run('bob', 'declare sev1 Checkout down');
+    await h.run('bob', 'declare sev1 Checkout down');
     // Locked from 10 s before tier 2 is due until 5 s after; the scheduler ticks every second.
     h.clock.set(at(15 * MINUTE - 10_000));
     lock = holdWriteLock(path);
@@ -67,8 +67,8 @@ describe('a write lock on the database', () => {
     let firedAfter = -1;
     for (let t = 1000; t <= 10_000; t += 1000) {
       h.clock.set(at(releasedAt + t));
-      tick(h.svc);
-      if (notified(h).length === 2) {
+      await tick(h.svc);
+      if ((await notified(h)).length === 2) {
         firedAfter = t;
         break;
       }
@@ -76,7 +76,7 @@ describe('a write lock on the database', () => {
     console.log(`[faults] 15 s DB lock: ${ticks} ticks during the lock, none threw; tier 2 fired ${firedAfter / 1000} s after the release`);
     expect(firedAfter).toBeGreaterThan(0);
     expect(firedAfter).toBeLessThanOrEqual(1000);
-    expect(notified(h)[1].person).toBe('alice');
-    expect(h.db.select().from(timers).where(eq(timers.status, 'failed')).all()).toEqual([]);
+    expect((await notified(h))[1].person).toBe('alice');
+    expect((await h.db.select().from(timers).where(eq(timers.status, 'failed')))).toEqual([]);
   });
 });

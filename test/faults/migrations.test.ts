@@ -19,7 +19,7 @@ afterEach(() => {
 });
 
 describe('migrations', () => {
-  it('a database created by the previous release opens on today\'s code with its data kept', () => {
+  it('a database created by the previous release opens on today\'s code with its data kept', async () => {
     dir = mkdtempSync(join(tmpdir(), 'klaxon-mig-'));
     const path = join(dir, 'old.db');
     const old = new Database(path);
@@ -31,10 +31,10 @@ describe('migrations', () => {
 
     const db = openDb(path);
     try {
-      expect(db.select().from(incidents).all().map((i) => [i.id, i.title, i.severity, i.status])).toEqual([[1, 'Checkout down', 'sev1', 'investigating']]);
-      expect(db.select().from(timers).all().map((t) => [t.kind, t.status, t.dueAt.getTime()])).toEqual([['nudge', 'pending', at + 900_000]]);
+      expect((await db.select().from(incidents)).map((i) => [i.id, i.title, i.severity, i.status])).toEqual([[1, 'Checkout down', 'sev1', 'investigating']]);
+      expect((await db.select().from(timers)).map((t) => [t.kind, t.status, t.dueAt.getTime()])).toEqual([['nudge', 'pending', at + 900_000]]);
       // Tables added since the release exist and work.
-      expect(db.select().from(leases).all()).toEqual([]);
+      expect((await db.select().from(leases))).toEqual([]);
       expect(db.$client.pragma('integrity_check', { simple: true })).toBe('ok');
     } finally {
       closeDb(db);

@@ -36,7 +36,7 @@ describe('outbox under faults', () => {
     closeH = () => closeDb(h.db);
     const slack = new RecordingAdapter('slack');
     const d = new Dispatcher(h.db, h.policy, new Map<Platform, RecordingAdapter>([['slack', slack]]), h.clock, createLogger('silent'));
-    h.run('alice', 'declare sev1 Checkout down');
+    await h.run('alice', 'declare sev1 Checkout down');
     // While the first page DM is with Slack, another process takes the write lock (a full disk
     // or a backup would do the same): Slack accepts, and recording "sent" fails.
     slack.latency = async () => {
@@ -52,9 +52,9 @@ describe('outbox under faults', () => {
     const dms = slack.calls.filter((c) => c.channel === 'D-U01CAROL');
     console.log(`[faults] DB refused the record after Slack accepted: page DM sent ${dms.length} time(s)`);
     expect(dms).toHaveLength(1);
-    const row = h.db.select().from(outbox).where(eq(outbox.destination, 'dm:U01CAROL')).get()!;
+    const row = (await h.db.select().from(outbox).where(eq(outbox.destination, 'dm:U01CAROL')))[0]!;
     expect(row).toMatchObject({ status: 'sent', refId: dms[0].id });
-    expect(h.db.select().from(outbox).all().filter((r) => r.status !== 'sent' && r.status !== 'skipped')).toEqual([]);
+    expect((await h.db.select().from(outbox)).filter((r) => r.status !== 'sent' && r.status !== 'skipped')).toEqual([]);
   });
 
   it('after a crash, a page found in flight is looked up in Slack (metadata) and not posted twice', async () => {
@@ -62,15 +62,15 @@ describe('outbox under faults', () => {
     const r = await k.slash('declare sev1 Database failover', { user: 'U01ALICE' });
     await k.answer(r.responseUrl);
     await k.tick();
-    const dmRow = () => k!.db.select().from(outbox).where(eq(outbox.destination, 'dm:U01CAROL')).get()!;
-    const delivered = dmRow();
+    const dmRow = async () => (await k!.db.select().from(outbox).where(eq(outbox.destination, 'dm:U01CAROL')))[0]!;
+    const delivered = await dmRow();
     expect(delivered.status).toBe('sent');
     // The process died after Slack accepted the DM and before the row said so.
-    k.db.update(outbox).set({ status: 'sending', refId: null, refChannel: null }).where(eq(outbox.id, delivered.id)).run();
+    await k.db.update(outbox).set({ status: 'sending', refId: null, refChannel: null }).where(eq(outbox.id, delivered.id));
     // And a second page DM was marked in flight but never reached Slack.
-    k.app.service.run({ platform: 'slack', person: 'person:alice', platformId: 'U01ALICE', name: 'Alice' } as never, 'page #1 @erin');
-    const erinRow = k.db.select().from(outbox).where(eq(outbox.destination, 'dm:U01ERIN')).get();
-    if (erinRow && erinRow.status === 'pending') k.db.update(outbox).set({ status: 'sending' }).where(eq(outbox.id, erinRow.id)).run();
+    await k.app.service.run({ platform: 'slack', person: 'person:alice', platformId: 'U01ALICE', name: 'Alice' } as never, 'page #1 @erin');
+    const erinRow = (await k.db.select().from(outbox).where(eq(outbox.destination, 'dm:U01ERIN')))[0];
+    if (erinRow && erinRow.status === 'pending') await k.db.update(outbox).set({ status: 'sending' }).where(eq(outbox.id, erinRow.id));
     const restarted = new Dispatcher(k.db, k.policy, k.app.adapters, k.clock, createLogger('silent'));
     await restarted.dispatch();
     await k.tick();
@@ -99,11 +99,11 @@ describe('outbox under faults', () => {
       await k.tick();
     }
     expect(k.fake.ok('chat.postMessage')).toHaveLength(0);
-    const queued = k.db.select().from(outbox).orderBy(asc(outbox.id)).all();
+    const queued = (await k.db.select().from(outbox).orderBy(asc(outbox.id)));
     heal();
     const recoveredAt = k.fake.calls.length;
     // One circuit for the platform: the next attempt after its backoff drains everything.
-    for (let i = 0; i < 40 && k.db.select().from(outbox).all().some((r) => r.status === 'pending' || r.status === 'sending'); i++) {
+    for (let i = 0; i < 40 && (await k.db.select().from(outbox)).some((r) => r.status === 'pending' || r.status === 'sending'); i++) {
       k.clock.advance(5 * SECOND);
       await k.tick();
     }
@@ -116,7 +116,7 @@ describe('outbox under faults', () => {
     const isAnnouncement = (c: (typeof after)[number]) => c.args.channel === 'C01ANNOUNCE' || (String(c.args.channel).startsWith('U') && !isPage(c));
     const lastIncidentChannel = Math.max(...after.map((c, i) => (!isPage(c) && !isAnnouncement(c) ? i : -1)));
     const firstAnnouncement = after.findIndex(isAnnouncement);
-    const rows = k.db.select().from(outbox).all();
+    const rows = (await k.db.select().from(outbox));
     const lost = rows.filter((r) => r.status !== 'sent' && r.status !== 'skipped').length;
     const keys = after.map((c) => JSON.stringify((c.args.metadata as { event_payload?: unknown })?.event_payload));
     const duplicated = keys.length - new Set(keys).size;

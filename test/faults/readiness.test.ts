@@ -25,7 +25,7 @@ describe('/readyz', () => {
     const slack = new RecordingAdapter('slack');
     slack.failWith = () => new DeliveryError('slack chat.postMessage: HTTP 500');
     t = await startApp({ adapters: [{ adapter: slack }] });
-    t.run('bob', 'declare sev1 Checkout down');
+    await t.run('bob', 'declare sev1 Checkout down');
     await t.app.tick();
     t.clock.advance(60_000);
     await t.app.tick();

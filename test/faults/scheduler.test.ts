@@ -38,7 +38,7 @@ function start(clock: FakeClock, adapter?: RecordingAdapter) {
   const db = openDb(':memory:');
   app = new KlaxonApp({ env: { HOST: '127.0.0.1', PORT: 0, KLAXON_TICK_SECONDS: 0.05 }, policy, db, clock });
   if (adapter) app.addAdapter(adapter);
-  const notified = () => db.select().from(pageNotifications).orderBy(asc(pageNotifications.id)).all().map((n) => n.person);
+  const notified = async () => (await db.select().from(pageNotifications).orderBy(asc(pageNotifications.id))).map((n) => n.person);
   return { app, policy, notified, declare: () => app!.service.run(actorFor(policy, 'console', 'bob'), 'declare sev1 Checkout down') };
 }
 
@@ -47,11 +47,11 @@ describe('the scheduler loop', () => {
     const clock = new FlakyClock(T0);
     const k = start(clock);
     await k.app.start({ http: false });
-    expect(k.declare().ok).toBe(true);
+    expect((await k.declare()).ok).toBe(true);
     clock.set(new Date(Date.parse(T0) + 15 * MINUTE));
     clock.failNext = true;
     await waitFor(() => !clock.failNext, 'the failing step', 10_000);
-    await waitFor(() => k.notified().length === 2, 'tier 2 after the failed step', 10_000);
+    await waitFor(async () => (await k.notified()).length === 2, 'tier 2 after the failed step', 10_000);
     expect(k.notified()).toEqual(['carol', 'alice']);
   });
 
@@ -63,12 +63,12 @@ describe('the scheduler loop', () => {
     slack.latency = () => hung;
     const k = start(clock, slack);
     await k.app.start({ http: false });
-    expect(k.declare().ok).toBe(true);
+    expect((await k.declare()).ok).toBe(true);
     // One tier at a time: each is fired by a later step than the one that found delivery hung.
     clock.set(new Date(Date.parse(T0) + 15 * MINUTE));
-    await waitFor(() => k.notified().length === 2, 'tier 2 while delivery hangs', 10_000);
+    await waitFor(async () => (await k.notified()).length === 2, 'tier 2 while delivery hangs', 10_000);
     clock.set(new Date(Date.parse(T0) + 30 * MINUTE));
-    await waitFor(() => k.notified().length === 3, 'tier 3 while delivery hangs', 10_000);
+    await waitFor(async () => (await k.notified()).length === 3, 'tier 3 while delivery hangs', 10_000);
     expect(k.notified()).toEqual(['carol', 'alice', 'erin']);
     expect(slack.calls).toEqual([]);
     release();

@@ -27,15 +27,15 @@ const line = fc.tuple(fc.constantFrom('', '/incident ', '/INCIDENT '), fc.array(
 const FORBIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 describe('fuzz: chat command lines', () => {
-  it('every line gets an answer, nothing throws, and a refusal changes nothing', () => {
+  it('every line gets an answer, nothing throws, and a refusal changes nothing', async () => {
     const h = harness();
     const changes = h.db.$client.prepare('select total_changes()').pluck();
     const people = ['alice', 'bob', 'carol', 'erin'];
     let answered = 0;
-    fc.assert(
-      fc.property(line, fc.constantFrom(...people, 'constructor', '__proto__'), (text, who) => {
+    await fc.assert(
+      fc.asyncProperty(line, fc.constantFrom(...people, 'constructor', '__proto__'), async (text, who) => {
         const before = changes.get() as number;
-        const reply = h.svc.run(actorFor(h.policy, 'console', who), text);
+        const reply = await h.svc.run(actorFor(h.policy, 'console', who), text);
         expect(typeof reply.text).toBe('string');
         expect(reply.text.length).toBeGreaterThan(0);
         if (!reply.ok) expect(changes.get(), `refused but stored: ${JSON.stringify(text)} → ${reply.text}`).toBe(before);
@@ -47,7 +47,7 @@ describe('fuzz: chat command lines', () => {
     const stored = h.db.$client.prepare('select title as t from incidents union all select text from timeline_events').pluck().all() as string[];
     for (const t of stored) expect(t, JSON.stringify(t)).not.toMatch(FORBIDDEN);
     // Still serving.
-    expect(h.run('alice', 'list').ok).toBe(true);
+    expect((await h.run('alice', 'list')).ok).toBe(true);
   }, 120_000);
 });
 
@@ -81,7 +81,7 @@ describe('fuzz: POST /api/v1/incidents bodies', () => {
           expect(count.get()).toBe(before + 1);
           expect(json.title).not.toMatch(FORBIDDEN);
           // Keep each run independent of links declared earlier.
-          t.run('erin', `resolve #${json.number} fuzzed`);
+          await t.run('erin', `resolve #${json.number} fuzzed`);
         } else {
           expect(r.status, `${raw} → ${r.status} ${JSON.stringify(json)}`).toBeGreaterThanOrEqual(400);
           expect(r.status, raw).toBeLessThan(500);

@@ -42,25 +42,24 @@ export function harness(o: HarnessOptions = {}) {
     as,
     run: (person: string, text: string) => svc.run(as(person), text),
     /** Moves the clock forward, firing each timer at its exact due time on the way. */
-    advance(ms: number) {
+    async advance(ms: number) {
       const end = clock.now().getTime() + ms;
       for (;;) {
-        const next = db.select().from(timers).where(eq(timers.status, 'pending')).orderBy(asc(timers.dueAt)).get();
+        const next = (await db.select().from(timers).where(eq(timers.status, 'pending')).orderBy(asc(timers.dueAt)))[0];
         if (!next || next.dueAt.getTime() > end) break;
         if (next.dueAt.getTime() > clock.now().getTime()) clock.set(next.dueAt);
-        tick(svc);
+        await tick(svc);
       }
       clock.set(new Date(end));
-      tick(svc);
+      await tick(svc);
     },
-    posts: (filter: (row: typeof outbox.$inferSelect) => boolean = () => true) =>
-      db.select().from(outbox).orderBy(asc(outbox.id)).all().filter(filter),
-    texts: (destination?: string) =>
-      db
+    posts: async (filter: (row: typeof outbox.$inferSelect) => boolean = () => true) =>
+      (await db.select().from(outbox).orderBy(asc(outbox.id))).filter(filter),
+    texts: async (destination?: string) =>
+      (await db
         .select()
         .from(outbox)
-        .orderBy(asc(outbox.id))
-        .all()
+        .orderBy(asc(outbox.id)))
         .filter((r) => r.kind === 'post' && (!destination || r.destination === destination))
         .map((r) => String((r.body as { text: string }).text)),
   };

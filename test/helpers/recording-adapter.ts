@@ -6,7 +6,7 @@ export type Call = { op: string; channel: string; text: string; id?: string };
 export class RecordingAdapter implements ChatAdapter {
   readonly calls: Call[] = [];
   /** Return an error to make the next calls fail; null lets them through. */
-  failWith: (call: Call) => DeliveryError | null = () => null;
+  failWith: (call: Call) => DeliveryError | null | Promise<DeliveryError | null> = () => null;
   /** Every call waits for this first: a slow or hung platform. */
   latency: () => Promise<void> = async () => undefined;
   private seq = 0;
@@ -15,7 +15,7 @@ export class RecordingAdapter implements ChatAdapter {
 
   private async record(call: Call): Promise<void> {
     await this.latency();
-    const err = this.failWith(call);
+    const err = await this.failWith(call);
     if (err) throw err;
     this.calls.push(call);
   }

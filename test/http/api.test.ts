@@ -129,7 +129,7 @@ severities: [{ id: sev1, description: Outage }]
     t = await startApp();
     const post = () => t.api('/api/v1/incidents', { method: 'POST', body: JSON.stringify({ title: 'Disk full', link: 'https://alerts.example/disk' }) });
     expect((await post()).status).toBe(201);
-    t.run('bob', 'resolve #1 Cleaned up');
+    await t.run('bob', 'resolve #1 Cleaned up');
     const second = await post();
     expect(second.status).toBe(201);
     expect((await second.json()).number).toBe(2);
@@ -162,13 +162,13 @@ severities: [{ id: sev1, description: Outage }]
 describe('GET /api/v1/incidents', () => {
   it('filters by status (open, resolved, all; all by default), newest first, times in ISO UTC', async () => {
     t = await startApp();
-    t.run('bob', 'declare sev2 Search is slow');
+    await t.run('bob', 'declare sev2 Search is slow');
     t.clock.advance(5 * MINUTE);
-    t.run('bob', 'declare sev1 Checkout down');
+    await t.run('bob', 'declare sev1 Checkout down');
     t.clock.advance(10 * MINUTE);
-    t.run('alice', 'ack #2');
+    await t.run('alice', 'ack #2');
     t.clock.advance(HOUR);
-    t.run('bob', 'resolve #1 Reindexed');
+    await t.run('bob', 'resolve #1 Reindexed');
 
     const numbers = async (q: string) => ((await (await t.api(`/api/v1/incidents${q}`)).json()).incidents as { number: number }[]).map((i) => i.number);
     expect(await numbers('?status=open')).toEqual([2]);
@@ -204,11 +204,11 @@ describe('GET /api/v1/incidents', () => {
 
   it('one incident has its timeline and pages; an unknown number is a 404', async () => {
     t = await startApp();
-    t.run('bob', 'declare sev1 Checkout down');
+    await t.run('bob', 'declare sev1 Checkout down');
     t.clock.advance(20 * MINUTE);
     await t.app.tick(); // tier 2 (alice) at +15m
-    t.run('alice', 'ack');
-    t.run('bob', 'update identified Bad deploy, rolling back');
+    await t.run('alice', 'ack');
+    await t.run('bob', 'update identified Bad deploy, rolling back');
     const r = await t.api('/api/v1/incidents/1');
     expect(r.status).toBe(200);
     const inc = await r.json();
@@ -227,16 +227,16 @@ describe('GET /api/v1/incidents', () => {
 describe('GET /api/v1/stats', () => {
   it('gives MTTA and MTTR per severity in seconds over the window (30d by default)', async () => {
     t = await startApp();
-    t.run('bob', 'declare sev1 A'); // acked at +10m, resolved at +1h
+    await t.run('bob', 'declare sev1 A'); // acked at +10m, resolved at +1h
     t.clock.advance(10 * MINUTE);
-    t.run('carol', 'ack #1');
+    await t.run('carol', 'ack #1');
     t.clock.advance(50 * MINUTE);
-    t.run('bob', 'resolve #1 fixed');
-    t.run('bob', 'declare sev1 B'); // acked after 20m, resolved after 3h
+    await t.run('bob', 'resolve #1 fixed');
+    await t.run('bob', 'declare sev1 B'); // acked after 20m, resolved after 3h
     t.clock.advance(20 * MINUTE);
-    t.run('carol', 'ack #2');
+    await t.run('carol', 'ack #2');
     t.clock.advance(160 * MINUTE);
-    t.run('bob', 'resolve #2 fixed');
+    await t.run('bob', 'resolve #2 fixed');
 
     const body = await (await t.api('/api/v1/stats')).json();
     expect(body.window).toBe('30d');

@@ -42,7 +42,7 @@ describe('/healthz', () => {
 
   it('lists the latest delivery failures with platform, destination and error', async () => {
     t = await startApp({ adapters: [{ adapter: adapter('slack', true) }] });
-    t.run('bob', 'declare sev1 Checkout down');
+    await t.run('bob', 'declare sev1 Checkout down');
     await t.app.tick();
     const body = await (await t.get('/healthz')).json();
     expect(body.status).toBe('ok');

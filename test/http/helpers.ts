@@ -45,8 +45,8 @@ export async function startApp(o: TestAppOptions = {}) {
     policy,
     base,
     /** Runs a chat command as a policy person, failing the test if Klaxon refuses it. */
-    run(person: string, text: string) {
-      const r = app.service.run(as(person), text);
+    async run(person: string, text: string) {
+      const r = await app.service.run(as(person), text);
       if (!r.ok) throw new Error(`"${text}" was refused: ${r.text}`);
       return r;
     },

@@ -54,10 +54,10 @@ describe('/metrics', () => {
 
   it('page and target counters stay with the severity they happened under when the severity changes', async () => {
     t = await startApp();
-    t.run('bob', 'declare sev1 Checkout down');
+    await t.run('bob', 'declare sev1 Checkout down');
     t.clock.advance(15 * MINUTE);
     await t.app.tick(); // tier 2, and the 15m acknowledge target is missed
-    t.run('bob', 'severity sev3');
+    await t.run('bob', 'severity sev3');
     const s = await scrape(t);
     expect(sample(s, 'klaxon_pages_total', { severity: 'sev1' })).toBe(1);
     expect(sample(s, 'klaxon_escalations_total', { severity: 'sev1' })).toBe(1);
@@ -69,7 +69,7 @@ describe('/metrics', () => {
     const before = await scrape(t);
     expect(sample(before, 'klaxon_open_incidents', { severity: 'sev1' })).toBe(0);
 
-    t.run('bob', 'declare sev1 Checkout down');
+    await t.run('bob', 'declare sev1 Checkout down');
     let s = await scrape(t);
     expect(sample(s, 'klaxon_open_incidents', { severity: 'sev1' })).toBe(1);
     expect(sample(s, 'klaxon_pages_total', { severity: 'sev1' })).toBe(1);
@@ -81,9 +81,9 @@ describe('/metrics', () => {
     expect(sample(s, 'klaxon_escalations_total', { severity: 'sev1' })).toBe(1);
 
     t.clock.advance(5 * MINUTE);
-    t.run('alice', 'ack');
+    await t.run('alice', 'ack');
     t.clock.advance(40 * MINUTE);
-    t.run('bob', 'resolve Rolled back');
+    await t.run('bob', 'resolve Rolled back');
     s = await scrape(t);
     expect(sample(s, 'klaxon_open_incidents', { severity: 'sev1' })).toBe(0);
     expect(sample(s, 'klaxon_acknowledgements_total', { severity: 'sev1' })).toBe(1);
@@ -97,7 +97,7 @@ describe('/metrics', () => {
 
   it('counts outbox backlog and delivery failures from the dispatcher', async () => {
     t = await startApp({ adapters: [{ adapter: brokenAdapter() }] });
-    t.run('bob', 'declare sev1 Checkout down');
+    await t.run('bob', 'declare sev1 Checkout down');
     await t.app.tick();
     const s = await scrape(t);
     expect(sample(s, 'klaxon_outbox_pending', { platform: 'slack' })).toBeGreaterThan(0);
@@ -110,7 +110,7 @@ describe('/metrics', () => {
     t = await startApp();
     const other = await startApp();
     try {
-      other.run('bob', 'declare sev2 Elsewhere');
+      await other.run('bob', 'declare sev2 Elsewhere');
       expect(sample(await scrape(t), 'klaxon_open_incidents', { severity: 'sev2' })).toBe(0);
       expect(sample(await scrape(other), 'klaxon_open_incidents', { severity: 'sev2' })).toBe(1);
     } finally {

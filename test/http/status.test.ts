@@ -20,8 +20,8 @@ const openNumbers = async (t: TestApp) => (await statusJson(t)).incidents.map((i
 describe('status page visibility (status.json)', () => {
   it('shows a public incident only once it has been open for publish_after (30m)', async () => {
     t = await startApp();
-    t.run('bob', 'declare sev1 Checkout down'); // #1 public
-    t.run('bob', 'declare sev3 Admin report slow'); // #2 internal severity
+    await t.run('bob', 'declare sev1 Checkout down'); // #1 public
+    await t.run('bob', 'declare sev3 Admin report slow'); // #2 internal severity
     t.clock.advance(29 * MINUTE);
     expect(await openNumbers(t)).toEqual([]);
     expect((await statusJson(t)).indicator).toBe('none');
@@ -34,12 +34,12 @@ describe('status page visibility (status.json)', () => {
 
   it('keeps an incident resolved after 30m (in resolved and the history) and never shows one resolved sooner', async () => {
     t = await startApp();
-    t.run('bob', 'declare sev2 Search slow'); // #1: resolved after 45m
-    t.run('bob', 'declare sev1 Blip'); // #2: resolved after 10m
+    await t.run('bob', 'declare sev2 Search slow'); // #1: resolved after 45m
+    await t.run('bob', 'declare sev1 Blip'); // #2: resolved after 10m
     t.clock.advance(10 * MINUTE);
-    t.run('bob', 'resolve #2 Went away');
+    await t.run('bob', 'resolve #2 Went away');
     t.clock.advance(35 * MINUTE);
-    t.run('bob', 'resolve #1 Reindexed');
+    await t.run('bob', 'resolve #1 Reindexed');
     t.clock.advance(2 * HOUR);
     const s = await statusJson(t);
     expect(s.incidents).toEqual([]);
@@ -53,23 +53,23 @@ describe('status page visibility (status.json)', () => {
 
   it('goes public when raised to a public severity, and off it when lowered', async () => {
     t = await startApp();
-    t.run('bob', 'declare sev3 Payments flaky');
+    await t.run('bob', 'declare sev3 Payments flaky');
     t.clock.advance(40 * MINUTE);
     expect(await openNumbers(t)).toEqual([]);
-    t.run('bob', 'severity sev2');
+    await t.run('bob', 'severity sev2');
     expect(await openNumbers(t)).toEqual([1]);
-    t.run('bob', 'severity sev4');
+    await t.run('bob', 'severity sev4');
     expect(await openNumbers(t)).toEqual([]);
   });
 
   it('shows only public timeline events as updates, newest first', async () => {
     t = await startApp();
-    t.run('bob', 'declare sev1 Checkout down');
+    await t.run('bob', 'declare sev1 Checkout down');
     t.clock.advance(5 * MINUTE);
-    t.run('carol', 'ack'); // internal: acknowledgement
-    t.run('bob', 'role comms @alice'); // internal: role
+    await t.run('carol', 'ack'); // internal: acknowledgement
+    await t.run('bob', 'role comms @alice'); // internal: role
     t.clock.advance(15 * MINUTE);
-    t.run('bob', 'update identified Bad deploy found, rolling back');
+    await t.run('bob', 'update identified Bad deploy found, rolling back');
     t.clock.advance(11 * MINUTE);
     const [inc] = (await statusJson(t)).incidents;
     expect(inc).toMatchObject({ number: 1, severity: 'sev1', status: 'identified' });
@@ -80,16 +80,16 @@ describe('status page visibility (status.json)', () => {
 
   it('words updates for the public: no responder names, no paging details, each with the status it reported', async () => {
     t = await startApp();
-    t.run('bob', 'declare sev2 Checkout slow');
+    await t.run('bob', 'declare sev2 Checkout slow');
     t.clock.advance(10 * MINUTE);
-    t.run('alice', 'update Looking at the payment provider: latency is up');
-    t.run('alice', 'update identified Provider degraded');
-    t.run('bob', 'severity sev1');
+    await t.run('alice', 'update Looking at the payment provider: latency is up');
+    await t.run('alice', 'update identified Provider degraded');
+    await t.run('bob', 'severity sev1');
     t.clock.advance(10 * MINUTE);
-    t.run('alice', 'mitigate Failed over to the backup provider');
-    t.run('alice', 'update Error rates normal');
+    await t.run('alice', 'mitigate Failed over to the backup provider');
+    await t.run('alice', 'update Error rates normal');
     t.clock.advance(20 * MINUTE);
-    t.run('bob', 'resolve Provider recovered; switched back'); // cancels the open page
+    await t.run('bob', 'resolve Provider recovered; switched back'); // cancels the open page
     const [inc] = (await statusJson(t)).resolved;
     expect(inc.updates.reverse().map((u) => `${u.kind}/${u.status}: ${u.text}`)).toEqual([
       'declared/investigating: Declared as SEV2: Checkout slow',
@@ -106,12 +106,12 @@ describe('status page visibility (status.json)', () => {
   it('colours each day by its worst public severity, in the policy time zone', async () => {
     // 23:50 London on 1 Mar: a sev2 spanning midnight colours both days; a sev1 on the 2nd wins that day.
     t = await startApp({ start: '2026-03-01T23:50:00Z' });
-    t.run('bob', 'declare sev2 Search slow');
+    await t.run('bob', 'declare sev2 Search slow');
     t.clock.advance(HOUR);
-    t.run('bob', 'declare sev1 Checkout down');
+    await t.run('bob', 'declare sev1 Checkout down');
     t.clock.advance(HOUR);
-    t.run('bob', 'resolve #1 ok');
-    t.run('bob', 'resolve #2 ok');
+    await t.run('bob', 'resolve #1 ok');
+    await t.run('bob', 'resolve #2 ok');
     t.clock.advance(2 * 24 * HOUR);
     const days = (await statusJson(t)).days.slice(-4);
     expect(days).toEqual([
@@ -133,7 +133,7 @@ describe('status page visibility (status.json)', () => {
 describe('/status HTML and /status/feed.atom', () => {
   it('escapes titles and update text in the page and the feed', async () => {
     t = await startApp();
-    t.run('bob', 'declare sev1 Checkout <script>alert(1)</script> & co');
+    await t.run('bob', 'declare sev1 Checkout <script>alert(1)</script> & co');
     t.clock.advance(31 * MINUTE);
     const html = await (await t.get('/status')).text();
     expect(html).not.toContain('<script>');
@@ -157,12 +157,12 @@ describe('/status HTML and /status/feed.atom', () => {
 
   it('lists public updates in an Atom feed, newest first, only for visible incidents', async () => {
     t = await startApp();
-    t.run('bob', 'declare sev1 Checkout down');
-    t.run('bob', 'declare sev3 Internal thing');
+    await t.run('bob', 'declare sev1 Checkout down');
+    await t.run('bob', 'declare sev3 Internal thing');
     t.clock.advance(20 * MINUTE);
-    t.run('bob', 'update #1 Rolling back');
+    await t.run('bob', 'update #1 Rolling back');
     t.clock.advance(11 * MINUTE);
-    t.run('bob', 'declare sev1 Too new');
+    await t.run('bob', 'declare sev1 Too new');
     const r = await t.get('/status/feed.atom');
     expect(r.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
     const xml = await r.text();
@@ -185,7 +185,7 @@ severities: [{ id: sev1, description: Outage, public: true }]
 status_page: { title: Example status, publish_after: 5m, url: "https://status.example.com/" }
 `;
     t = await startApp({ yaml });
-    t.run('bob', 'declare sev1 Down');
+    await t.run('bob', 'declare sev1 Down');
     t.clock.advance(5 * MINUTE);
     const xml = await (await t.get('/status/feed.atom')).text();
     expect(xml).toContain('<link rel="self" type="application/atom+xml" href="https://status.example.com/feed.atom"/>');
@@ -199,7 +199,7 @@ describe('/status/feed.atom is well-formed and host-independent', () => {
 
   it('drops characters XML 1.0 forbids, even from text stored before the edge rule existed', async () => {
     t = await startApp();
-    t.run('bob', 'declare sev1 Checkout down');
+    await t.run('bob', 'declare sev1 Checkout down');
     // Written straight to the database, as an older Klaxon would have stored it.
     t.db.$client.prepare("update incidents set title = ? where id = 1").run('Checkout\u0000 \u001b[31mdown\u0007 \ufffe');
     t.db.$client.prepare("update timeline_events set public_text = ? where public = 1").run('Bell\u0007 and NUL\u0000');
@@ -213,7 +213,7 @@ describe('/status/feed.atom is well-formed and host-independent', () => {
 
   it('without status_page.url: relative links and a stable urn id, whatever Host the request names', async () => {
     t = await startApp();
-    t.run('bob', 'declare sev1 Checkout down');
+    await t.run('bob', 'declare sev1 Checkout down');
     t.clock.advance(31 * MINUTE);
     const a = await (await t.get('/status/feed.atom', { host: 'evil.example' })).text();
     const b = await (await t.get('/status/feed.atom')).text();

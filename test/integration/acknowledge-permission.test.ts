@@ -19,41 +19,41 @@ ${permissions}
 severities: [{ id: sev1, description: Outage, page: default }]
 `;
 
-function paged(permissions = '') {
+async function paged(permissions = '') {
   const h = harness({ yaml: policy(permissions), platforms: ['slack'] });
-  expect(h.run('alice', 'declare sev1 Checkout down').ok).toBe(true);
-  const page = h.db.select().from(pages).get()!;
-  return { h, page, status: () => h.db.select().from(pages).get()!.status };
+  expect((await h.run('alice', 'declare sev1 Checkout down')).ok).toBe(true);
+  const page = (await h.db.select().from(pages))[0]!;
+  return { h, page, status: async () => (await h.db.select().from(pages))[0]!.status };
 }
 
 describe('the acknowledge permission', () => {
-  it('someone outside the policy pressing the button is refused with the reason; the page keeps escalating', () => {
-    const { h, page, status } = paged();
-    const r = h.svc.acknowledgePageById(actorFor(h.policy, 'slack', 'U0STRANGER', 'stranger'), page.id);
+  it('someone outside the policy pressing the button is refused with the reason; the page keeps escalating', async () => {
+    const { h, page, status } = await paged();
+    const r = await h.svc.acknowledgePageById(actorFor(h.policy, 'slack', 'U0STRANGER', 'stranger'), page.id);
     expect(r.ok).toBe(false);
     expect(r.text).toMatch(/You were not paged for #1, and acknowledging someone else's page needs membership of "responders"/);
     expect(status()).toBe('open');
   });
 
-  it('a policy person outside responders is refused by button and by `ack`; a responder may', () => {
-    const { h, page, status } = paged();
-    const bob = h.svc.acknowledgePageById(h.as('bob'), page.id);
+  it('a policy person outside responders is refused by button and by `ack`; a responder may', async () => {
+    const { h, page, status } = await paged();
+    const bob = await h.svc.acknowledgePageById(h.as('bob'), page.id);
     expect(bob.ok).toBe(false);
     expect(h.run('bob', 'ack #1')).toMatchObject({ ok: false, text: expect.stringContaining('permissions.acknowledge') });
     expect(status()).toBe('open');
-    expect(h.svc.acknowledgePageById(h.as('alice'), page.id).ok).toBe(true);
+    expect((await h.svc.acknowledgePageById(h.as('alice'), page.id)).ok).toBe(true);
     expect(status()).toBe('acknowledged');
   });
 
-  it('whoever the page notified may always acknowledge it, in or out of the groups', () => {
-    const { h, page, status } = paged();
-    expect(h.svc.acknowledgePageById(actorFor(h.policy, 'slack', 'U01CAROL'), page.id).ok).toBe(true);
+  it('whoever the page notified may always acknowledge it, in or out of the groups', async () => {
+    const { h, page, status } = await paged();
+    expect((await h.svc.acknowledgePageById(actorFor(h.policy, 'slack', 'U01CAROL'), page.id)).ok).toBe(true);
     expect(status()).toBe('acknowledged');
   });
 
-  it('permissions.acknowledge: anyone opens it to everyone', () => {
-    const { h, page, status } = paged('permissions: { acknowledge: anyone }');
-    expect(h.svc.acknowledgePageById(actorFor(h.policy, 'slack', 'U0STRANGER'), page.id).ok).toBe(true);
+  it('permissions.acknowledge: anyone opens it to everyone', async () => {
+    const { h, page, status } = await paged('permissions: { acknowledge: anyone }');
+    expect((await h.svc.acknowledgePageById(actorFor(h.policy, 'slack', 'U0STRANGER'), page.id)).ok).toBe(true);
     expect(status()).toBe('acknowledged');
   });
 });

@@ -46,37 +46,37 @@ describe('policy actions', () => {
   it('asks to confirm, then calls once with the secret, and records the outcome without it', async () => {
     process.env.KLAXON_TEST_PRODUCT_TOKEN = 'Bearer s3cret-token';
     const h = harness({ yaml: policy('/admin/safe-mode') });
-    h.run('ana', 'declare sev1 Wrong replies sent to customers');
-    const asked = h.run('ana', 'action product-safe-mode');
+    await h.run('ana', 'declare sev1 Wrong replies sent to customers');
+    const asked = await h.run('ana', 'action product-safe-mode');
     expect(asked).toMatchObject({ ok: true, text: expect.stringContaining('To go ahead: `action #1 product-safe-mode confirm`') });
     const before = seen.length;
-    expect(h.run('ana', 'action #1 product-safe-mode confirm').text).toContain('Running product-safe-mode');
+    expect((await h.run('ana', 'action #1 product-safe-mode confirm')).text).toContain('Running product-safe-mode');
     await h.svc.actionsSettled();
     // Exactly one call: the unconfirmed command sent nothing.
     expect(seen.slice(before)).toEqual([{ method: 'POST', url: '/admin/safe-mode', auth: 'Bearer s3cret-token', body: '{"safe_mode": true}' }]);
-    const events = timelineOf(h.db, 1).filter((e) => e.kind.startsWith('action'));
+    const events = (await timelineOf(h.db, 1)).filter((e) => e.kind.startsWith('action'));
     expect(events.map((e) => e.text)).toEqual([
       expect.stringMatching(/^Ana ran action product-safe-mode \(POST 127\.0\.0\.1:\d+\/admin\/safe-mode\)$/),
       expect.stringMatching(/^product-safe-mode done: POST 127\.0\.0\.1:\d+\/admin\/safe-mode answered 200 OK/),
     ]);
-    expect(h.texts('incident').at(-1)).toMatch(/^✅ product-safe-mode done/);
-    const everything = JSON.stringify([timelineOf(h.db, 1), h.posts()]);
+    expect((await h.texts('incident')).at(-1)).toMatch(/^✅ product-safe-mode done/);
+    const everything = JSON.stringify([await timelineOf(h.db, 1), await h.posts()]);
     expect(everything).not.toContain('s3cret');
   });
 
   it('a failing endpoint is reported as FAILED in the channel and on the timeline', async () => {
     process.env.KLAXON_TEST_PRODUCT_TOKEN = 'Bearer t';
     const h = harness({ yaml: policy('/broken') });
-    h.run('ana', 'declare sev1 Wrong replies');
-    h.run('ana', 'action product-safe-mode confirm');
+    await h.run('ana', 'declare sev1 Wrong replies');
+    await h.run('ana', 'action product-safe-mode confirm');
     await h.svc.actionsSettled();
-    expect(h.texts('incident').at(-1)).toMatch(/^⚠️ product-safe-mode FAILED: POST .*\/broken answered 500 Internal Server Error/);
-    expect(timelineOf(h.db, 1).at(-1)!.kind).toBe('action_failed');
+    expect((await h.texts('incident')).at(-1)).toMatch(/^⚠️ product-safe-mode FAILED: POST .*\/broken answered 500 Internal Server Error/);
+    expect((await timelineOf(h.db, 1)).at(-1)!.kind).toBe('action_failed');
   });
 
   it('refuses clearly and calls nothing: unknown action, no permission, missing secret', async () => {
     const h = harness({ yaml: policy('/admin/safe-mode') });
-    h.run('ana', 'declare sev1 Wrong replies');
+    await h.run('ana', 'declare sev1 Wrong replies');
     const before = seen.length;
     expect(h.run('ana', 'action nope confirm')).toMatchObject({ ok: false, text: expect.stringContaining('There is no action "nope". Actions: product-safe-mode.') });
     expect(h.run('bob', 'action product-safe-mode confirm')).toMatchObject({ ok: false, text: expect.stringContaining('needs membership of "responders"') });
@@ -84,7 +84,7 @@ describe('policy actions', () => {
     expect(h.run('ana', 'action product-safe-mode confirm')).toMatchObject({ ok: false, text: expect.stringContaining('needs the environment variable KLAXON_TEST_PRODUCT_TOKEN') });
     await h.svc.actionsSettled();
     expect(seen.length).toBe(before);
-    expect(timelineOf(h.db, 1).some((e) => e.kind.startsWith('action'))).toBe(false);
+    expect((await timelineOf(h.db, 1)).some((e) => e.kind.startsWith('action'))).toBe(false);
   });
 
   it('check-policy refuses a bad URL and an unknown group', () => {

@@ -17,27 +17,27 @@ severities:
 `;
 
 type H = ReturnType<typeof harness>;
-const notified = (h: H) => h.db.select().from(pageNotifications).orderBy(asc(pageNotifications.id)).all().map((n) => `${n.person}@${n.notifiedAt.toISOString().slice(11, 16)}`);
+const notified = async (h: H) => (await h.db.select().from(pageNotifications).orderBy(asc(pageNotifications.id))).map((n) => `${n.person}@${n.notifiedAt.toISOString().slice(11, 16)}`);
 
 describe('auto_escalate', () => {
-  it('pages L2 at 2h even with automation off', () => {
+  it('pages L2 at 2h even with automation off', async () => {
     const h = harness({ yaml: YAML, start: '2026-03-04T10:00:00Z' });
-    expect(h.run('ana', 'automation off').ok).toBe(true);
-    h.run('ana', 'declare P1 Payments failing');
-    h.run('ana', 'ack');
-    h.advance(2 * HOUR - 1);
+    expect((await h.run('ana', 'automation off')).ok).toBe(true);
+    await h.run('ana', 'declare P1 Payments failing');
+    await h.run('ana', 'ack');
+    await h.advance(2 * HOUR - 1);
     expect(notified(h)).toEqual(['ana@10:00']);
-    h.advance(1);
+    await h.advance(1);
     expect(notified(h)).toEqual(['ana@10:00', 'lee@12:00']);
   });
 
-  it('does nothing once the incident was mitigated in time', () => {
+  it('does nothing once the incident was mitigated in time', async () => {
     const h = harness({ yaml: YAML, start: '2026-03-04T10:00:00Z' });
-    h.run('ana', 'declare P1 Payments failing');
-    h.run('ana', 'ack');
-    h.advance(90 * MINUTE);
-    h.run('ana', 'mitigate Switched to the backup provider');
-    h.advance(4 * HOUR);
+    await h.run('ana', 'declare P1 Payments failing');
+    await h.run('ana', 'ack');
+    await h.advance(90 * MINUTE);
+    await h.run('ana', 'mitigate Switched to the backup provider');
+    await h.advance(4 * HOUR);
     expect(notified(h)).toEqual(['ana@10:00']);
   });
 });

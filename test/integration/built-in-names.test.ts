@@ -9,9 +9,9 @@ import { harness } from '../helpers/harness.js';
 const BUILT_INS = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'];
 
 describe('built-in names typed in commands', () => {
-  it.each(BUILT_INS)('"%s" is an unknown schedule, person or topic, and nothing is stored', (name) => {
+  it.each(BUILT_INS)('"%s" is an unknown schedule, person or topic, and nothing is stored', async (name) => {
     const h = harness();
-    h.run('alice', 'declare sev2 Search is slow');
+    await h.run('alice', 'declare sev2 Search is slow');
     const refusals = [
       [`oncall ${name}`, `There is no schedule "${name}"`],
       [`override ${name} @bob 2h`, `There is no schedule "${name}"`],
@@ -21,23 +21,23 @@ describe('built-in names typed in commands', () => {
       [`role #1 commander @${name}`, `Nobody called "${name}"`],
     ];
     for (const [line, message] of refusals) {
-      const r = h.run('erin', line);
+      const r = await h.run('erin', line);
       expect(r.ok, line).toBe(false);
       expect(r.text, line).toContain(message);
     }
     // `help <built-in>` is the general help, not a crash or "Usage: function Object()".
-    const help = h.run('alice', `help ${name}`);
+    const help = await h.run('alice', `help ${name}`);
     expect(help.ok).toBe(true);
     expect(help.text).toContain('Klaxon commands');
-    expect(h.db.select().from(overrides).all()).toEqual([]);
-    expect(h.db.select().from(incidents).all()).toHaveLength(1);
+    expect((await h.db.select().from(overrides))).toEqual([]);
+    expect((await h.db.select().from(incidents))).toHaveLength(1);
   });
 
-  it('a person outside the policy acting as "constructor" is not given a policy person\'s name', () => {
+  it('a person outside the policy acting as "constructor" is not given a policy person\'s name', async () => {
     const h = harness();
-    const r = h.svc.run(h.as('constructor'), 'declare sev3 Typo on the pricing page');
+    const r = await h.svc.run(h.as('constructor'), 'declare sev3 Typo on the pricing page');
     expect(r.ok).toBe(true);
-    const status = h.run('alice', 'status #1');
+    const status = await h.run('alice', 'status #1');
     expect(status.text).not.toMatch(/function|Object/);
   });
 });

@@ -16,19 +16,19 @@ function setup() {
 describe('outbox dispatcher', () => {
   it('delivers queued messages, opening the incident channel on first use and storing message refs', async () => {
     const { h, slack, d } = setup();
-    h.run('alice', 'declare sev1 Checkout down');
+    await h.run('alice', 'declare sev1 Checkout down');
     await d.dispatch();
     // The page DM to carol (primary on call) goes first.
     expect(slack.calls[0]).toMatchObject({ op: 'post', channel: 'D-U01CAROL' });
     expect(slack.calls.filter((c) => c.op === 'open')).toHaveLength(1);
-    const rows = h.db.select().from(outbox).all();
+    const rows = (await h.db.select().from(outbox));
     expect(rows.every((r) => r.status === 'sent' || r.status === 'skipped')).toBe(true);
     expect(rows.filter((r) => r.kind === 'post').every((r) => r.refId && r.refChannel)).toBe(true);
   });
 
   it('pages go first while the platform is rate limited, and Retry-After is honoured', async () => {
     const { h, slack, d } = setup();
-    h.run('alice', 'declare sev1 Checkout down');
+    await h.run('alice', 'declare sev1 Checkout down');
     let limited = true;
     slack.failWith = () => (limited ? new DeliveryError('ratelimited', { retryAfterMs: 30_000, global: true }) : null);
     await d.dispatch();
@@ -49,22 +49,22 @@ describe('outbox dispatcher', () => {
 
   it('a rate limit on one route holds only that message: pages still go out', async () => {
     const { h, slack, d } = setup();
-    h.run('alice', 'declare sev3 Slow search');
+    await h.run('alice', 'declare sev3 Slow search');
     await d.dispatch();
     // A topic change hits a 10-minute per-route limit (Discord's thread renames do).
     slack.failWith = (c) => (c.op === 'topic' ? new DeliveryError('rate limited for 600s', { retryAfterMs: 600_000 }) : null);
-    h.run('alice', 'severity sev1');
+    await h.run('alice', 'severity sev1');
     await d.dispatch();
     const pageDm = slack.calls.find((c) => c.op === 'post' && c.text.includes('you are paged'));
     expect(pageDm).toBeDefined();
-    const topic = h.db.select().from(outbox).all().find((r) => r.kind === 'topic' && r.status === 'pending');
+    const topic = (await h.db.select().from(outbox)).find((r) => r.kind === 'topic' && r.status === 'pending');
     expect(topic?.nextAttemptAt.getTime()).toBe(h.clock.now().getTime() + 600_000);
   });
 
   it('transient failures back off and retry; every message arrives once, in order per channel', async () => {
     const { h, slack, d } = setup();
-    h.run('alice', 'declare sev2 Search is slow');
-    for (let i = 1; i <= 5; i++) h.run('alice', `update #1 step ${i}`);
+    await h.run('alice', 'declare sev2 Search is slow');
+    for (let i = 1; i <= 5; i++) await h.run('alice', `update #1 step ${i}`);
     let failures = 0;
     slack.failWith = (c) => (c.op === 'post' && failures++ < 4 ? new DeliveryError('HTTP 500') : null);
     for (let i = 0; i < 12; i++) {
@@ -73,18 +73,18 @@ describe('outbox dispatcher', () => {
     }
     const updates = slack.calls.filter((c) => c.op === 'post' && c.text.includes('Progress: step')).map((c) => c.text.match(/step (\d)/)![1]);
     expect(updates).toEqual(['1', '2', '3', '4', '5']);
-    expect(h.db.select().from(outbox).all().filter((r) => r.status === 'pending')).toEqual([]);
+    expect((await h.db.select().from(outbox)).filter((r) => r.status === 'pending')).toEqual([]);
   });
 
   it('a page queued while a backlog drains goes out next, not after the backlog', async () => {
     const { h, slack, d } = setup();
-    h.run('alice', 'declare sev3 Slow search');
-    for (let i = 1; i <= 40; i++) h.run('alice', `update #1 step ${i}`);
+    await h.run('alice', 'declare sev3 Slow search');
+    for (let i = 1; i <= 40; i++) await h.run('alice', `update #1 step ${i}`);
     let paged = false;
-    slack.failWith = () => {
+    slack.failWith = async () => {
       if (!paged && slack.calls.length === 10) {
         paged = true;
-        h.run('alice', 'page #1 @erin');
+        await h.run('alice', 'page #1 @erin');
       }
       return null;
     };
@@ -97,20 +97,20 @@ describe('outbox dispatcher', () => {
 
   it('permanent errors are recorded and not retried', async () => {
     const { h, slack, d } = setup();
-    h.run('alice', 'declare sev2 Search is slow');
+    await h.run('alice', 'declare sev2 Search is slow');
     slack.failWith = (c) => (c.channel === 'C01ANNOUNCE' ? new DeliveryError('channel_not_found', { permanent: true }) : null);
     await d.dispatch();
     h.clock.advance(3600_000);
     await d.dispatch();
-    const failed = h.db.select().from(outbox).all().filter((r) => r.status === 'failed');
+    const failed = (await h.db.select().from(outbox)).filter((r) => r.status === 'failed');
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ destination: 'channel:C01ANNOUNCE', lastError: 'channel_not_found', attempts: 1 });
   });
 
   it('edits wait for the original and then rewrite it', async () => {
     const { h, slack, d } = setup();
-    h.run('alice', 'declare sev1 Checkout down');
-    h.run('carol', 'ack');
+    await h.run('alice', 'declare sev1 Checkout down');
+    await h.run('carol', 'ack');
     await d.dispatch();
     const edits = slack.calls.filter((c) => c.op === 'edit');
     expect(edits.length).toBe(2);

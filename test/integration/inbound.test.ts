@@ -27,7 +27,7 @@ function setup(yaml?: string) {
     link: async () => 'https://fake.slack.com/archives/C0GENERAL/p1700000000000100',
     ...over,
   });
-  const all = () => h.db.select().from(incidents).all();
+  const all = async () => (await h.db.select().from(incidents));
   return { h, svc: h.svc, reaction, all };
 }
 
@@ -36,7 +36,7 @@ describe('🚨 declares from a message', () => {
     const { svc, reaction, all } = setup();
     const reply = await onReaction(svc, reaction({ text: `\n   \n${'word '.repeat(40)}\nsecond line` }));
     expect(reply).toMatchObject({ ok: true, text: 'Declared #1 from this message.' });
-    const [inc] = all();
+    const [inc] = await all();
     expect(inc.title).toHaveLength(120);
     expect(inc.title).toMatch(/^word word .*…$/);
     expect(inc.sourceLink).toBe('https://fake.slack.com/archives/C0GENERAL/p1700000000000100');
@@ -48,13 +48,13 @@ describe('🚨 declares from a message', () => {
     expect(await onReaction(svc, reaction({ from: 'klaxon' }))).toBeNull();
     expect(all()).toHaveLength(0);
     expect(await onReaction(svc, reaction({ from: 'bot', text: 'ALERT: checkout 5xx > 5%' }))).toMatchObject({ ok: true });
-    expect(all().map((i) => i.title)).toEqual(['ALERT: checkout 5xx > 5%']);
+    expect((await all()).map((i) => i.title)).toEqual(['ALERT: checkout 5xx > 5%']);
   });
 
   it('a message the platform will not show still declares, with a title saying where it came from', async () => {
     const { svc, reaction, all } = setup();
     await onReaction(svc, reaction({ message: async () => undefined }));
-    expect(all().map((i) => i.title)).toEqual(['Declared from a Slack message']);
+    expect((await all()).map((i) => i.title)).toEqual(['Declared from a Slack message']);
   });
 
   it('a failed read records nothing, so the redelivery declares; after that a redelivery reads nothing', async () => {
@@ -84,8 +84,8 @@ describe('🚨 declares from a message', () => {
 
   it('does nothing inside an incident’s own channel', async () => {
     const { h, svc, reaction, all } = setup();
-    h.run('bob', 'declare sev1 API down');
-    h.db.insert(incidentSpaces).values({ incidentId: 1, platform: 'slack', channelId: 'C0INC1', name: 'inc-1-api-down' }).run();
+    await h.run('bob', 'declare sev1 API down');
+    await h.db.insert(incidentSpaces).values({ incidentId: 1, platform: 'slack', channelId: 'C0INC1', name: 'inc-1-api-down' });
     expect(await onReaction(svc, reaction({ channel: 'C0INC1' }))).toBeNull();
     expect(all()).toHaveLength(1);
   });
@@ -94,14 +94,14 @@ describe('🚨 declares from a message', () => {
 describe('📌 and pins', () => {
   it('put a message on its incident’s timeline once, only inside the incident’s channel', async () => {
     const { h, svc, reaction } = setup();
-    h.run('bob', 'declare sev1 API down');
-    h.db.insert(incidentSpaces).values({ incidentId: 1, platform: 'slack', channelId: 'C0INC1', name: 'inc-1-api-down' }).run();
-    const pinned = () => h.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'pinned')).all();
+    await h.run('bob', 'declare sev1 API down');
+    await h.db.insert(incidentSpaces).values({ incidentId: 1, platform: 'slack', channelId: 'C0INC1', name: 'inc-1-api-down' });
+    const pinned = async () => (await h.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'pinned')));
     expect(await onReaction(svc, reaction({ emoji: 'pushpin', channel: 'C0GENERAL' }))).toBeNull();
     expect(pinned()).toHaveLength(0);
     await onReaction(svc, reaction({ emoji: 'pushpin', channel: 'C0INC1', text: '' }));
     await onPin(svc, reaction({ channel: 'C0INC1' }));
-    expect(pinned().map((e) => e.text)).toEqual(['Alice Archer pinned a message by Dana: (no text) (https://fake.slack.com/archives/C0GENERAL/p1700000000000100)']);
+    expect((await pinned()).map((e) => e.text)).toEqual(['Alice Archer pinned a message by Dana: (no text) (https://fake.slack.com/archives/C0GENERAL/p1700000000000100)']);
   });
 });
 
@@ -131,6 +131,6 @@ describe('support messages', () => {
     expect(asked).toBe(0);
     expect(await supportMessage(svc, event({ user: 'U0ELI', text: 'possible data breach', link }))).toMatchObject({ kind: 'escalated' });
     expect(asked).toBe(1);
-    expect(all()[0].sourceLink).toBe('https://fake.slack.com/archives/C0SUPPORT/p9');
+    expect((await all())[0].sourceLink).toBe('https://fake.slack.com/archives/C0SUPPORT/p9');
   });
 });

@@ -87,21 +87,21 @@ describe('more incidents than SQLite binds in one statement', () => {
   const h = harness({ start: new Date(NOW).toISOString() });
   write(h.db, randomFacts(N, 300, 11));
 
-  it('`stats 365d` counts every one of them', () => {
-    const reply = h.run('alice', 'stats 365d');
+  it('`stats 365d` counts every one of them', async () => {
+    const reply = await h.run('alice', 'stats 365d');
     expect(reply.ok, reply.text).toBe(true);
     expect(reply.text).toMatch(new RegExp(`All: ${N} incidents`));
   });
 
-  it('the status page model and the roles of many incidents load', () => {
-    const model = loadStatus(h.db, h.policy, new Date(NOW));
+  it('the status page model and the roles of many incidents load', async () => {
+    const model = await loadStatus(h.db, h.policy, new Date(NOW));
     // The page lists the newest resolved ones only; its 90-day strip still counts every one.
     expect(model.resolved).toHaveLength(RESOLVED_SHOWN);
     expect(new Set(model.days.flatMap((d) => d.incidents)).size).toBeGreaterThan(RESOLVED_SHOWN * 10);
     const newest = Math.max(...model.resolved.map((i) => i.resolvedAt!.getTime()));
     expect(model.resolved[0].resolvedAt!.getTime()).toBe(newest);
     const ids = Array.from({ length: N }, (_, i) => i + 1);
-    const roles = rolesFor(h.db, ids);
+    const roles = await rolesFor(h.db, ids);
     expect(roles.size).toBe(N);
     expect(roles.get(N)).toEqual({ commander: 'alice' });
   });

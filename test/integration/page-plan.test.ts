@@ -23,8 +23,8 @@ const DEFAULT = readFileSync('examples/policies/default.yaml', 'utf8');
 // The team renames its escalation policy and makes tier 1 wait an hour, mid-incident.
 const EDITED = DEFAULT.replace(/^ {2}default:$/m, '  main:').replace(/page: default/g, 'page: main').replace('{ targets: [schedule:primary], ack_timeout: 15m }', '{ targets: [schedule:primary], ack_timeout: 1h }');
 
-const notified = (db: ReturnType<typeof harness>['db']) =>
-  db.select().from(pageNotifications).orderBy(asc(pageNotifications.id)).all().map((n) => `${n.person}@${n.tier + 1}/p${n.pageId}`);
+const notified = async (db: ReturnType<typeof harness>['db']) =>
+  (await db.select().from(pageNotifications).orderBy(asc(pageNotifications.id))).map((n) => `${n.person}@${n.tier + 1}/p${n.pageId}`);
 
 let dir: string | undefined;
 afterEach(() => {
@@ -33,66 +33,66 @@ afterEach(() => {
 });
 
 describe('a page carries its plan', () => {
-  it('a page under way keeps escalating by the plan it started with; a new page follows the edited policy', () => {
+  it('a page under way keeps escalating by the plan it started with; a new page follows the edited policy', async () => {
     const h = harness({ start: T0 });
-    h.run('bob', 'declare sev1 Checkout down');
+    await h.run('bob', 'declare sev1 Checkout down');
     expect(notified(h.db)).toEqual(['carol@1/p1']);
 
     const edited = parsePolicy(EDITED);
     expect(policyDrift(h.db, edited)).toEqual([]);
     const svc = new Service({ db: h.db, policy: edited, clock: h.clock, platforms: ['console'], log: createLogger('silent') });
     h.clock.set(new Date(Date.parse(T0) + 15 * MINUTE));
-    tick(svc);
+    await tick(svc);
     // The old plan: tier 2 after 15 minutes, although the edited policy has no "default" any more.
     expect(notified(h.db)).toEqual(['carol@1/p1', 'alice@2/p1']);
-    expect(h.db.select().from(pages).where(eq(pages.id, 1)).get()).toMatchObject({ status: 'open', policy: 'default' });
+    expect((await h.db.select().from(pages).where(eq(pages.id, 1)))[0]).toMatchObject({ status: 'open', policy: 'default' });
 
-    expect(svc.run({ ...h.as('bob') }, 'page #1 main').ok).toBe(true);
+    expect((await svc.run({ ...h.as('bob') }, 'page #1 main')).ok).toBe(true);
     h.clock.set(new Date(Date.parse(T0) + 30 * MINUTE));
-    tick(svc);
+    await tick(svc);
     // The new page waits its hour on tier 1; the old one reached tier 3 on its own schedule.
     expect(notified(h.db)).toEqual(['carol@1/p1', 'alice@2/p1', 'carol@1/p2', 'erin@3/p1']);
     h.clock.set(new Date(Date.parse(T0) + 75 * MINUTE));
-    tick(svc);
-    expect(notified(h.db).filter((n) => n.endsWith('/p2'))).toEqual(['carol@1/p2', 'alice@2/p2']);
+    await tick(svc);
+    expect((await notified(h.db)).filter((n) => n.endsWith('/p2'))).toEqual(['carol@1/p2', 'alice@2/p2']);
   });
 
-  it('start-up still refuses a policy that dropped a severity an open incident has', () => {
+  it('start-up still refuses a policy that dropped a severity an open incident has', async () => {
     const h = harness({ start: T0 });
-    h.run('bob', 'declare sev1 Checkout down');
+    await h.run('bob', 'declare sev1 Checkout down');
     const noSev1 = parsePolicy(DEFAULT.replace(/^ {2}- id: sev1$/m, '  - id: sev0'));
     expect(policyDrift(h.db, noSev1)).toEqual(['severity "sev1" is used by open incident #1']);
   });
 });
 
 describe('control state from older databases', () => {
-  it('opening a database whose timeline says a target was missed and a nudge was posted carries both over once', () => {
+  it('opening a database whose timeline says a target was missed and a nudge was posted carries both over once', async () => {
     dir = mkdtempSync(join(tmpdir(), 'klaxon-marks-'));
     const path = join(dir, 'k.db');
     const policy = parsePolicy(DEFAULT);
     const clock = new FakeClock(T0);
     let db = openDb(path);
     let svc = new Service({ db, policy, clock, platforms: ['console'], log: createLogger('silent') });
-    svc.run({ id: 'bob', name: 'Bob', platform: 'console' }, 'declare sev1 Checkout down');
-    svc.run({ id: 'carol', name: 'Carol', platform: 'console' }, 'ack');
+    await svc.run({ id: 'bob', name: 'Bob', platform: 'console' }, 'declare sev1 Checkout down');
+    await svc.run({ id: 'carol', name: 'Carol', platform: 'console' }, 'ack');
     clock.set(new Date(Date.parse(T0) + 5 * 3_600_000));
-    tick(svc);
-    const missed = () => db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'target_missed:resolve')).all().length;
+    await tick(svc);
+    const missed = async () => (await db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'target_missed:resolve'))).length;
     expect(missed()).toBe(1);
-    const marks = () => db.select().from(incidentMarks).all().map((m) => m.mark).sort();
+    const marks = async () => (await db.select().from(incidentMarks)).map((m) => m.mark).sort();
     expect(marks()).toEqual(['nudge', 'target_missed:resolve']);
     // As a database from before incident_marks: the state is only on the timeline.
-    db.delete(incidentMarks).run();
+    await db.delete(incidentMarks);
     closeDb(db);
 
     db = openDb(path);
     expect(marks()).toEqual(['nudge', 'target_missed:resolve']);
     svc = new Service({ db, policy, clock, platforms: ['console'], log: createLogger('silent') });
     // A severity change re-arms the targets: the resolve target, already missed, is not posted again.
-    svc.run({ id: 'bob', name: 'Bob', platform: 'console' }, 'severity #1 sev2');
-    svc.run({ id: 'bob', name: 'Bob', platform: 'console' }, 'severity #1 sev1');
+    await svc.run({ id: 'bob', name: 'Bob', platform: 'console' }, 'severity #1 sev2');
+    await svc.run({ id: 'bob', name: 'Bob', platform: 'console' }, 'severity #1 sev1');
     clock.set(new Date(Date.parse(T0) + 6 * 3_600_000));
-    tick(svc);
+    await tick(svc);
     expect(missed()).toBe(1);
     closeDb(db);
   });

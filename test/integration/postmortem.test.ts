@@ -17,37 +17,37 @@ import { harness, HOUR, MINUTE } from '../helpers/harness.js';
 
 type H = ReturnType<typeof harness>;
 
-const incident = (h: H, id = 1) => h.db.select().from(incidents).where(eq(incidents.id, id)).get()!;
+const incident = async (h: H, id = 1) => (await h.db.select().from(incidents).where(eq(incidents.id, id)))[0]!;
 /** Reminders as [when, where, text]. */
-const reminders = (h: H) =>
-  h
-    .posts((r) => r.kind === 'post' && String((r.body as { text?: string }).text).startsWith('📝') && String((r.body as { text?: string }).text).includes('is due'))
+const reminders = async (h: H) =>
+  (await h
+    .posts((r) => r.kind === 'post' && String((r.body as { text?: string }).text).startsWith('📝') && String((r.body as { text?: string }).text).includes('is due')))
     .map((r) => [r.createdAt.toISOString(), r.destination, String((r.body as { text: string }).text)] as const);
-const drafts = (h: H) => h.texts('incident').filter((t) => t.startsWith('# Postmortem'));
+const drafts = async (h: H) => (await h.texts('incident')).filter((t) => t.startsWith('# Postmortem'));
 
 describe('postmortem due date and reminders (default policy: sev1 due 3 business days)', () => {
   /** Resolved on Friday 6 March 2026 at 15:00 (London is on GMT; business days 09:00–17:30, 8.5h). */
-  function resolvedOnFriday() {
+  async function resolvedOnFriday() {
     const h = harness({ start: '2026-03-06T13:00:00Z' });
-    h.run('alice', 'declare sev1 Checkout down');
-    h.run('alice', 'role commander @bob');
-    h.advance(2 * HOUR);
-    h.run('alice', 'resolve Rolled back the release');
+    await h.run('alice', 'declare sev1 Checkout down');
+    await h.run('alice', 'role commander @bob');
+    await h.advance(2 * HOUR);
+    await h.run('alice', 'resolve Rolled back the release');
     return h;
   }
 
-  it('is due three business days after resolving', () => {
-    const h = resolvedOnFriday();
+  it('is due three business days after resolving', async () => {
+    const h = await resolvedOnFriday();
     // 25.5 business hours: 2.5 Fri + 8.5 Mon + 8.5 Tue + 6 Wed → Wednesday 11 March 15:00.
-    expect(incident(h).postmortemDueAt!.toISOString()).toBe('2026-03-11T15:00:00.000Z');
-    expect(h.texts('incident').find((t) => t.startsWith('✅ RESOLVED'))).toContain('Post-mortem: due 2026-03-11 15:00 GMT');
+    expect((await incident(h)).postmortemDueAt!.toISOString()).toBe('2026-03-11T15:00:00.000Z');
+    expect((await h.texts('incident')).find((t) => t.startsWith('✅ RESOLVED'))).toContain('Post-mortem: due 2026-03-11 15:00 GMT');
   });
 
-  it('reminds the commander each business day, at the due time, then while overdue, until done', () => {
-    const h = resolvedOnFriday();
-    h.advance(Date.parse('2026-03-16T16:00:00Z') - Date.parse('2026-03-06T15:00:00Z'));
+  it('reminds the commander each business day, at the due time, then while overdue, until done', async () => {
+    const h = await resolvedOnFriday();
+    await h.advance(Date.parse('2026-03-16T16:00:00Z') - Date.parse('2026-03-06T15:00:00Z'));
     // Nothing over the weekend; Wednesday's is at the due time; then each business day overdue.
-    expect(reminders(h).map(([at, where]) => [at, where])).toEqual([
+    expect((await reminders(h)).map(([at, where]) => [at, where])).toEqual([
       ['2026-03-09T15:00:00.000Z', 'dm:bob'],
       ['2026-03-10T15:00:00.000Z', 'dm:bob'],
       ['2026-03-11T15:00:00.000Z', 'dm:bob'],
@@ -55,102 +55,102 @@ describe('postmortem due date and reminders (default policy: sev1 due 3 business
       ['2026-03-13T15:00:00.000Z', 'dm:bob'],
       ['2026-03-16T15:00:00.000Z', 'dm:bob'],
     ]);
-    const texts = reminders(h).map(([, , t]) => t);
+    const texts = (await reminders(h)).map(([, , t]) => t);
     expect(texts[0]).toBe('📝 @bob: the postmortem for incident #1 (SEV1 - Checkout down) is due 2026-03-11 15:00 GMT. Mark it done with `postmortem #1 done <url>`.');
     expect(texts[3]).toContain('is due 2026-03-11 15:00 GMT (overdue by 1d)');
 
     // Done (Slack sends links as <url|label>): no more reminders, however long we wait.
-    expect(h.run('bob', 'postmortem #1 done <https://wiki.example.com/pm/1|PM 1>').ok).toBe(true);
-    const done = incident(h);
+    expect((await h.run('bob', 'postmortem #1 done <https://wiki.example.com/pm/1|PM 1>')).ok).toBe(true);
+    const done = await incident(h);
     expect(done.postmortemUrl).toBe('https://wiki.example.com/pm/1');
     expect(done.postmortemDoneAt!.toISOString()).toBe('2026-03-16T16:00:00.000Z');
-    expect(h.db.select().from(timers).all().filter((t) => t.kind === 'postmortem_reminder' && t.status === 'pending')).toEqual([]);
-    h.advance(10 * 24 * HOUR);
+    expect((await h.db.select().from(timers)).filter((t) => t.kind === 'postmortem_reminder' && t.status === 'pending')).toEqual([]);
+    await h.advance(10 * 24 * HOUR);
     expect(reminders(h)).toHaveLength(6);
-    expect(h.texts('incident').at(-1)).toContain('is done (5d 1h after it was due): https://wiki.example.com/pm/1');
+    expect((await h.texts('incident')).at(-1)).toContain('is done (5d 1h after it was due): https://wiki.example.com/pm/1');
   });
 
-  it('Klaxon down all week fires one reminder at restart, not one per missed day', () => {
-    const h = resolvedOnFriday();
+  it('Klaxon down all week fires one reminder at restart, not one per missed day', async () => {
+    const h = await resolvedOnFriday();
     h.clock.set('2026-03-16T16:00:00Z');
-    h.advance(0);
+    await h.advance(0);
     expect(reminders(h)).toHaveLength(1);
-    expect(reminders(h)[0][2]).toContain('(overdue by 5d 1h)');
+    expect((await reminders(h))[0][2]).toContain('(overdue by 5d 1h)');
   });
 
-  it('a reminder goes to the incident channel when safe mode is on', () => {
+  it('a reminder goes to the incident channel when safe mode is on', async () => {
     const h = harness({ start: '2026-03-06T13:00:00Z' });
-    h.run('alice', 'declare sev1 Checkout down');
-    h.run('alice', 'resolve Rolled back');
-    h.run('erin', 'safe-mode on');
-    h.advance(4 * 24 * HOUR);
-    expect(reminders(h)[0][1]).toBe('incident');
+    await h.run('alice', 'declare sev1 Checkout down');
+    await h.run('alice', 'resolve Rolled back');
+    await h.run('erin', 'safe-mode on');
+    await h.advance(4 * 24 * HOUR);
+    expect((await reminders(h))[0][1]).toBe('incident');
   });
 
-  it('refuses a done without a link, and on an open incident', () => {
+  it('refuses a done without a link, and on an open incident', async () => {
     const h = harness();
-    h.run('alice', 'declare sev1 Checkout down');
-    expect(h.run('alice', 'postmortem #1 done https://x.example/pm').text).toMatch(/still open/);
-    h.run('alice', 'resolve Fixed');
-    const r = h.run('alice', 'postmortem #1 done not-a-link');
+    await h.run('alice', 'declare sev1 Checkout down');
+    expect((await h.run('alice', 'postmortem #1 done https://x.example/pm')).text).toMatch(/still open/);
+    await h.run('alice', 'resolve Fixed');
+    const r = await h.run('alice', 'postmortem #1 done not-a-link');
     expect(r.ok).toBe(false);
     expect(r.text).toContain('Usage: postmortem [#N] done <url>');
-    expect(incident(h).postmortemDoneAt).toBeNull();
+    expect((await incident(h)).postmortemDoneAt).toBeNull();
   });
 
-  it('no postmortem for a severity that does not require one, unless asked for', () => {
+  it('no postmortem for a severity that does not require one, unless asked for', async () => {
     const h = harness();
-    h.run('alice', 'declare sev3 Exports slow');
-    h.advance(2 * HOUR);
-    h.run('alice', 'resolve Index rebuilt');
-    expect(incident(h).postmortemDueAt).toBeNull();
+    await h.run('alice', 'declare sev3 Exports slow');
+    await h.advance(2 * HOUR);
+    await h.run('alice', 'resolve Index rebuilt');
+    expect((await incident(h)).postmortemDueAt).toBeNull();
     expect(drafts(h)).toEqual([]);
-    expect(h.texts('incident').find((t) => t.startsWith('✅ RESOLVED'))).toContain('Post-mortem: not required');
+    expect((await h.texts('incident')).find((t) => t.startsWith('✅ RESOLVED'))).toContain('Post-mortem: not required');
     // The commander's call (runbook 002's repeated SEV-2): `postmortem #N` opens one.
-    const r = h.run('alice', 'postmortem #1');
+    const r = await h.run('alice', 'postmortem #1');
     expect(r.text).toMatch(/Opened; it is due 2026-03-11 12:00 GMT/); // 5 business days by default
     expect(drafts(h)).toHaveLength(1);
-    expect(incident(h).postmortemDueAt!.toISOString()).toBe('2026-03-11T12:00:00.000Z');
+    expect((await incident(h)).postmortemDueAt!.toISOString()).toBe('2026-03-11T12:00:00.000Z');
   });
 
-  it("runbook 003: any incident lasting longer than 4h needs one, whatever its severity", () => {
+  it("runbook 003: any incident lasting longer than 4h needs one, whatever its severity", async () => {
     const h = harness({ policy: 'examples/policies/003-incident-response.yaml' });
-    h.run('omar', 'declare P3 Favicon missing');
-    h.advance(4 * HOUR);
-    h.run('omar', 'resolve Exactly four hours'); // not longer than 4h
-    expect(incident(h, 1).postmortemDueAt).toBeNull();
-    h.run('omar', 'declare P3 Favicon missing again');
-    h.advance(4 * HOUR + MINUTE);
-    h.run('omar', 'resolve Four hours and a minute');
+    await h.run('omar', 'declare P3 Favicon missing');
+    await h.advance(4 * HOUR);
+    await h.run('omar', 'resolve Exactly four hours'); // not longer than 4h
+    expect((await incident(h, 1)).postmortemDueAt).toBeNull();
+    await h.run('omar', 'declare P3 Favicon missing again');
+    await h.advance(4 * HOUR + MINUTE);
+    await h.run('omar', 'resolve Four hours and a minute');
     // Due 1w (wall clock) after resolving.
-    expect(incident(h, 2).postmortemDueAt!.getTime()).toBe(h.clock.now().getTime() + 7 * 24 * HOUR);
+    expect((await incident(h, 2)).postmortemDueAt!.getTime()).toBe(h.clock.now().getTime() + 7 * 24 * HOUR);
     expect(drafts(h)).toHaveLength(1);
   });
 });
 
 describe('the postmortem draft (runbook 004, Europe/London in summer)', () => {
-  function incidentWithHistory() {
+  async function incidentWithHistory() {
     // Wednesday 1 July 2026 09:00 UTC = 10:00 GMT+1, in business hours.
     const h = harness({ policy: 'examples/policies/004-support-processes.yaml', start: '2026-07-01T09:00:00Z' });
-    h.run('ben', 'declare support Client A reports slow dashboards');
-    h.advance(5 * MINUTE);
-    h.run('ben', 'severity critical'); // pages the alarms policy: the rota first
-    h.advance(7 * MINUTE);
-    const paged = h.texts().find((t) => t.startsWith('📟'))!.match(/^📟 @(\w+)/)![1];
-    h.run(paged, 'ack');
-    h.run('ben', 'role comms @chloe');
-    h.advance(8 * MINUTE);
-    h.run('ben', 'update identified A runaway report query');
-    h.advance(20 * MINUTE);
-    h.run('ben', 'mitigate Killed the query, added an index');
-    h.advance(30 * MINUTE);
-    h.run('ben', 'resolve Index added; dashboards back to normal');
+    await h.run('ben', 'declare support Client A reports slow dashboards');
+    await h.advance(5 * MINUTE);
+    await h.run('ben', 'severity critical'); // pages the alarms policy: the rota first
+    await h.advance(7 * MINUTE);
+    const paged = (await h.texts()).find((t) => t.startsWith('📟'))!.match(/^📟 @(\w+)/)![1];
+    await h.run(paged, 'ack');
+    await h.run('ben', 'role comms @chloe');
+    await h.advance(8 * MINUTE);
+    await h.run('ben', 'update identified A runaway report query');
+    await h.advance(20 * MINUTE);
+    await h.run('ben', 'mitigate Killed the query, added an index');
+    await h.advance(30 * MINUTE);
+    await h.run('ben', 'resolve Index added; dashboards back to normal');
     return { h, paged };
   }
 
-  it('is posted in the incident channel on resolve, with the facts and 004\'s four sections', () => {
-    const { h, paged } = incidentWithHistory();
-    const all = drafts(h);
+  it('is posted in the incident channel on resolve, with the facts and 004\'s four sections', async () => {
+    const { h, paged } = await incidentWithHistory();
+    const all = await drafts(h);
     expect(all).toHaveLength(1);
     const d = all[0];
     const name = h.policy.people[paged].name;
@@ -193,12 +193,12 @@ describe('the postmortem draft (runbook 004, Europe/London in summer)', () => {
     ]);
   });
 
-  it('uses the policy heading for a fact section it names, with its guidance (runbook 003)', () => {
+  it('uses the policy heading for a fact section it names, with its guidance (runbook 003)', async () => {
     const h = harness({ policy: 'examples/policies/003-incident-response.yaml' });
-    h.run('omar', 'declare P0 Complete outage');
-    h.advance(30 * MINUTE);
-    h.run('omar', 'resolve Failed over');
-    const d = drafts(h)[0];
+    await h.run('omar', 'declare P0 Complete outage');
+    await h.advance(30 * MINUTE);
+    await h.run('omar', 'resolve Failed over');
+    const d = (await drafts(h))[0];
     const headings = d.split('\n').filter((l) => l.startsWith('## '));
     expect(headings[0]).toBe('## Incident Summary');
     expect(d).toContain('## Incident Summary\n_timeline with key events, customer impact assessment, resolution steps taken_\n- **Severity:** P0 Critical');
@@ -209,8 +209,8 @@ describe('the postmortem draft (runbook 004, Europe/London in summer)', () => {
   });
 
   it('`postmortem #N` posts it again, and `klaxon postmortem N` prints it', async () => {
-    const { h } = incidentWithHistory();
-    expect(h.run('ben', 'postmortem #1').text).toMatch(/^Posted the postmortem draft for #1 in its channel\. It is due 2026-07-08 11:10 GMT\+1/);
+    const { h } = await incidentWithHistory();
+    expect((await h.run('ben', 'postmortem #1')).text).toMatch(/^Posted the postmortem draft for #1 in its channel\. It is due 2026-07-08 11:10 GMT\+1/);
     expect(drafts(h)).toHaveLength(2);
 
     // The CLI reads the same kind of database file the bot writes.
@@ -221,8 +221,8 @@ describe('the postmortem draft (runbook 004, Europe/London in summer)', () => {
       const policy = loadPolicy(policyPath);
       const db = openDb(file);
       const svc = new Service({ db, policy, clock: new FakeClock('2026-07-01T09:00:00Z'), platforms: ['console'], log: createLogger('silent') });
-      svc.run(actorFor(policy, 'console', 'ben'), 'declare critical Alarm: API 5xx');
-      svc.run(actorFor(policy, 'console', 'ben'), 'resolve Restarted the pods');
+      await svc.run(actorFor(policy, 'console', 'ben'), 'declare critical Alarm: API 5xx');
+      await svc.run(actorFor(policy, 'console', 'ben'), 'resolve Restarted the pods');
       closeDb(db);
       const out: string[] = [];
       vi.spyOn(console, 'log').mockImplementation((s: unknown) => void out.push(String(s)));

@@ -13,38 +13,38 @@ reminders:
 severities: [{ id: sev1, description: Outage }]
 `;
 
-const posted = (h: ReturnType<typeof harness>) =>
-  h.posts((r) => r.destination === 'channel:ops').map((r) => `${r.createdAt.toISOString().slice(0, 16)} ${(r.body as { text: string }).text}`);
+const posted = async (h: ReturnType<typeof harness>) =>
+  (await h.posts((r) => r.destination === 'channel:ops')).map((r) => `${r.createdAt.toISOString().slice(0, 16)} ${(r.body as { text: string }).text}`);
 
 describe('reminders', () => {
-  it('posts each Monday 09:00 London time (BST from 29 March), and no incident is opened', () => {
+  it('posts each Monday 09:00 London time (BST from 29 March), and no incident is opened', async () => {
     const h = harness({ yaml: YAML, start: '2026-03-20T12:00:00Z' }); // Friday
-    bootstrapTimers(h.svc);
-    h.advance(17 * 24 * HOUR);
+    await bootstrapTimers(h.svc);
+    await h.advance(17 * 24 * HOUR);
     expect(posted(h)).toEqual([
       '2026-03-23T09:00 🔔 Retention purge: delete support transcripts older than 90 days',
       '2026-03-30T08:00 🔔 Retention purge: delete support transcripts older than 90 days',
       '2026-04-06T08:00 🔔 Retention purge: delete support transcripts older than 90 days',
     ]);
-    expect(h.run('ana', 'list').text).not.toMatch(/#1/);
+    expect((await h.run('ana', 'list')).text).not.toMatch(/#1/);
   });
 
-  it('after downtime it posts once, not once per missed week; a restart does not arm a second one', () => {
+  it('after downtime it posts once, not once per missed week; a restart does not arm a second one', async () => {
     const h = harness({ yaml: YAML, start: '2026-03-20T12:00:00Z' });
-    bootstrapTimers(h.svc);
-    bootstrapTimers(h.svc);
+    await bootstrapTimers(h.svc);
+    await bootstrapTimers(h.svc);
     h.clock.set('2026-04-08T12:00:00Z'); // Klaxon was down over two Mondays
-    h.advance(0);
+    await h.advance(0);
     expect(posted(h)).toHaveLength(1);
-    h.advance(7 * 24 * HOUR);
+    await h.advance(7 * 24 * HOUR);
     expect(posted(h)).toHaveLength(2);
   });
 
-  it('safe mode holds it back (it posts outside incident channels)', () => {
+  it('safe mode holds it back (it posts outside incident channels)', async () => {
     const h = harness({ yaml: YAML, start: '2026-03-20T12:00:00Z' });
-    bootstrapTimers(h.svc);
-    h.run('erin', 'safe-mode on');
-    h.advance(4 * 24 * HOUR);
+    await bootstrapTimers(h.svc);
+    await h.run('erin', 'safe-mode on');
+    await h.advance(4 * 24 * HOUR);
     expect(posted(h)).toEqual([]);
   });
 

@@ -27,49 +27,49 @@ function appWithRetention() {
 describe('retention', () => {
   it('deletes old delivered messages and finished timers of resolved incidents, keeps history and open incidents', async () => {
     const { policy, db, clock, app } = appWithRetention();
-    const run = (text: string) => expect(app.service.run(actorFor(policy, 'console', 'alice'), text).ok).toBe(true);
-    run('declare sev3 Old and done');
-    run('resolve #1 Fixed');
-    run('declare sev3 Still open');
-    db.update(outbox).set({ status: 'sent' }).run();
-    app.service.firstDelivery('slack', 'Ev-old-retry');
-    app.service.firstDelivery('slack', 'pin:C1:1.0001');
-    const before = { timeline: db.select().from(timelineEvents).all().length, open: db.select().from(outbox).all().filter((r) => r.incidentId === 2).map((r) => r.id) };
-    expect(db.select().from(outbox).all().filter((r) => r.incidentId === 1).length).toBeGreaterThan(0);
+    const run = async (text: string) => expect((await app.service.run(actorFor(policy, 'console', 'alice'), text)).ok).toBe(true);
+    await run('declare sev3 Old and done');
+    await run('resolve #1 Fixed');
+    await run('declare sev3 Still open');
+    await db.update(outbox).set({ status: 'sent' });
+    await app.service.firstDelivery('slack', 'Ev-old-retry');
+    await app.service.firstDelivery('slack', 'pin:C1:1.0001');
+    const before = { timeline: (await db.select().from(timelineEvents)).length, open: (await db.select().from(outbox)).filter((r) => r.incidentId === 2).map((r) => r.id) };
+    expect((await db.select().from(outbox)).filter((r) => r.incidentId === 1).length).toBeGreaterThan(0);
 
     // 29 days on: nothing is old enough yet.
     clock.set(new Date(T0 + 29 * DAY));
-    app.step();
-    expect(db.select().from(outbox).all().filter((r) => r.incidentId === 1).length).toBeGreaterThan(0);
+    await app.step();
+    expect((await db.select().from(outbox)).filter((r) => r.incidentId === 1).length).toBeGreaterThan(0);
 
     clock.set(new Date(T0 + 31 * DAY));
-    app.step();
-    expect(db.select().from(outbox).all().filter((r) => r.incidentId === 1)).toEqual([]);
-    expect(db.select().from(timers).all().filter((t) => t.incidentId === 1)).toEqual([]);
+    await app.step();
+    expect((await db.select().from(outbox)).filter((r) => r.incidentId === 1)).toEqual([]);
+    expect((await db.select().from(timers)).filter((t) => t.incidentId === 1)).toEqual([]);
     // The open incident's messages stay (edits and reactions refer to them), and so does all history.
     expect(before.open.length).toBeGreaterThan(0);
-    expect(db.select().from(outbox).all().filter((r) => before.open.includes(r.id)).map((r) => r.id)).toEqual(before.open);
-    expect(db.select().from(timelineEvents).all().length).toBeGreaterThanOrEqual(before.timeline);
-    expect(db.select().from(incidents).all().map((i) => i.id)).toEqual([1, 2]);
+    expect((await db.select().from(outbox)).filter((r) => before.open.includes(r.id)).map((r) => r.id)).toEqual(before.open);
+    expect((await db.select().from(timelineEvents)).length).toBeGreaterThanOrEqual(before.timeline);
+    expect((await db.select().from(incidents)).map((i) => i.id)).toEqual([1, 2]);
     // A platform retry's marker goes; a pin's marker stays, so a message is pinned once ever.
-    expect(db.select().from(processedEvents).all().map((e) => e.eventId)).toEqual(['pin:C1:1.0001']);
+    expect((await db.select().from(processedEvents)).map((e) => e.eventId)).toEqual(['pin:C1:1.0001']);
     await app.stop();
     closeDb(db);
   });
 
   it('keeps an old message while an edit of it is still waiting or in flight', async () => {
     const { policy, db, clock, app } = appWithRetention();
-    expect(app.service.run(actorFor(policy, 'console', 'alice'), 'declare sev3 Old and done').ok).toBe(true);
-    expect(app.service.run(actorFor(policy, 'console', 'alice'), 'resolve #1 Fixed').ok).toBe(true);
-    db.update(outbox).set({ status: 'sent' }).run();
-    const [a, b, c] = db.select().from(outbox).all().map((r) => r.id);
+    expect((await app.service.run(actorFor(policy, 'console', 'alice'), 'declare sev3 Old and done')).ok).toBe(true);
+    expect((await app.service.run(actorFor(policy, 'console', 'alice'), 'resolve #1 Fixed')).ok).toBe(true);
+    await db.update(outbox).set({ status: 'sent' });
+    const [a, b, c] = (await db.select().from(outbox)).map((r) => r.id);
     // b edits a and is in flight (handed to the platform, answer not yet recorded); c is an edit still waiting.
-    db.update(outbox).set({ editOf: a, status: 'sending' }).where(eq(outbox.id, b)).run();
-    const [d] = db.select().from(outbox).all().map((r) => r.id).filter((id) => id !== a && id !== b && id !== c);
-    db.update(outbox).set({ editOf: d ?? c, status: 'pending' }).where(eq(outbox.id, c)).run();
+    await db.update(outbox).set({ editOf: a, status: 'sending' }).where(eq(outbox.id, b));
+    const [d] = (await db.select().from(outbox)).map((r) => r.id).filter((id) => id !== a && id !== b && id !== c);
+    await db.update(outbox).set({ editOf: d ?? c, status: 'pending' }).where(eq(outbox.id, c));
     clock.set(new Date(T0 + 31 * DAY));
-    app.step();
-    const left = db.select().from(outbox).all().map((r) => r.id);
+    await app.step();
+    const left = (await db.select().from(outbox)).map((r) => r.id);
     expect(left).toContain(a);
     if (d !== undefined) expect(left).toContain(d);
     await app.stop();

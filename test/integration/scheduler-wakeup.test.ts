@@ -43,15 +43,15 @@ describe('precise wake-up', () => {
     app = new KlaxonApp({ env: { HOST: '127.0.0.1', PORT: 0, KLAXON_TICK_SECONDS: 3600 }, policy, db, clock });
     await app.start({ http: false });
     const run = (text: string) => app!.service.run(actorFor(policy, 'console', 'bob'), text);
-    expect(run('declare sev1 Checkout down').ok).toBe(true);
-    const notified = () => db.select().from(pageNotifications).orderBy(asc(pageNotifications.id)).all().map((n) => n.person);
+    expect((await run('declare sev1 Checkout down')).ok).toBe(true);
+    const notified = async () => (await db.select().from(pageNotifications).orderBy(asc(pageNotifications.id))).map((n) => n.person);
     expect(notified()).toEqual(['carol']);
     // Just before tier 2 (+15m); the next commit makes the loop look at the timers again.
     clock.set(T0 + 15 * MINUTE - 200);
-    expect(run('declare sev3 Search slow').ok).toBe(true);
-    await waitFor(() => notified().length === 2, 'tier 2 at its due time', 20_000);
+    expect((await run('declare sev3 Search slow')).ok).toBe(true);
+    await waitFor(async () => (await notified()).length === 2, 'tier 2 at its due time', 20_000);
     expect(notified()).toEqual(['carol', 'alice']);
-    const fired = db.select().from(timers).where(eq(timers.kind, 'escalate')).all().find((t) => t.status === 'done')!;
+    const fired = (await db.select().from(timers).where(eq(timers.kind, 'escalate'))).find((t) => t.status === 'done')!;
     // Fired at its due time, not at the next hourly poll.
     expect(fired.firedAt!.getTime() - fired.dueAt.getTime()).toBeLessThan(30 * MINUTE);
   });

@@ -20,48 +20,48 @@ import { statsReport } from '../../src/service/stats-report.js';
 import { parseDuration } from '../../src/domain/duration.js';
 import { harness } from '../helpers/harness.js';
 
-function seed() {
+async function seed() {
   const h = harness({ start: '2026-02-02T10:00:00Z' });
   /** Moves to an instant, firing every timer on the way at its due time. */
   const at = (iso: string) => h.advance(Date.parse(iso) - h.clock.now().getTime());
-  const ok = (person: string, text: string) => {
-    const r = h.run(person, text);
+  const ok = async (person: string, text: string) => {
+    const r = await h.run(person, text);
     expect(r.ok, `${text}: ${r.text}`).toBe(true);
   };
-  ok('alice', 'declare sev1 Old outage');
-  at('2026-02-02T10:05:00Z'); ok('bob', 'ack #1');
-  at('2026-02-02T11:00:00Z'); ok('alice', 'resolve #1 Restarted');
+  await ok('alice', 'declare sev1 Old outage');
+  await at('2026-02-02T10:05:00Z'); await ok('bob', 'ack #1');
+  await at('2026-02-02T11:00:00Z'); await ok('alice', 'resolve #1 Restarted');
 
-  at('2026-03-02T10:00:00Z'); ok('alice', 'declare sev1 Checkout down');
-  at('2026-03-02T10:06:00Z'); ok('bob', 'ack #2');
-  at('2026-03-02T10:40:00Z'); ok('bob', 'mitigate #2 Traffic moved to the old build');
-  at('2026-03-02T11:30:00Z'); ok('alice', 'resolve #2 Rolled back');
+  await at('2026-03-02T10:00:00Z'); await ok('alice', 'declare sev1 Checkout down');
+  await at('2026-03-02T10:06:00Z'); await ok('bob', 'ack #2');
+  await at('2026-03-02T10:40:00Z'); await ok('bob', 'mitigate #2 Traffic moved to the old build');
+  await at('2026-03-02T11:30:00Z'); await ok('alice', 'resolve #2 Rolled back');
 
-  at('2026-03-03T10:00:00Z'); ok('alice', 'declare sev1 API errors');
-  at('2026-03-03T10:24:00Z'); ok('bob', 'ack #3');
-  at('2026-03-03T15:00:00Z'); ok('alice', 'resolve #3 Fixed the connection pool');
+  await at('2026-03-03T10:00:00Z'); await ok('alice', 'declare sev1 API errors');
+  await at('2026-03-03T10:24:00Z'); await ok('bob', 'ack #3');
+  await at('2026-03-03T15:00:00Z'); await ok('alice', 'resolve #3 Fixed the connection pool');
 
-  at('2026-03-04T10:00:00Z'); ok('carol', 'declare sev2 Search slow');
-  at('2026-03-04T10:10:00Z'); ok('bob', 'ack #4');
-  at('2026-03-04T12:00:00Z'); ok('carol', 'resolve #4 Reindexed');
-  at('2026-03-04T16:00:00Z'); ok('alice', 'postmortem #2 done https://wiki.example.com/pm/2');
+  await at('2026-03-04T10:00:00Z'); await ok('carol', 'declare sev2 Search slow');
+  await at('2026-03-04T10:10:00Z'); await ok('bob', 'ack #4');
+  await at('2026-03-04T12:00:00Z'); await ok('carol', 'resolve #4 Reindexed');
+  await at('2026-03-04T16:00:00Z'); await ok('alice', 'postmortem #2 done https://wiki.example.com/pm/2');
 
-  at('2026-03-05T10:00:00Z'); ok('carol', 'declare sev3 Exports slow'); // sev3 pages nobody
-  at('2026-03-06T12:00:00Z'); ok('carol', 'resolve #5 Added an index');
+  await at('2026-03-05T10:00:00Z'); await ok('carol', 'declare sev3 Exports slow'); // sev3 pages nobody
+  await at('2026-03-06T12:00:00Z'); await ok('carol', 'resolve #5 Added an index');
 
-  at('2026-03-09T10:00:00Z'); ok('alice', 'postmortem #3 done https://wiki.example.com/pm/3');
+  await at('2026-03-09T10:00:00Z'); await ok('alice', 'postmortem #3 done https://wiki.example.com/pm/3');
 
-  at('2026-03-13T10:00:00Z'); ok('alice', 'declare sev2 Webhooks delayed');
-  at('2026-03-13T10:03:00Z'); ok('bob', 'ack #6');
+  await at('2026-03-13T10:00:00Z'); await ok('alice', 'declare sev2 Webhooks delayed');
+  await at('2026-03-13T10:03:00Z'); await ok('bob', 'ack #6');
 
-  at('2026-03-16T12:00:00Z');
+  await at('2026-03-16T12:00:00Z');
   return h;
 }
 
 describe('stats over a seeded history', () => {
-  it('`stats` (30 days by default) gives MTTA, MTTR, targets missed and postmortems on time by severity', () => {
-    const h = seed();
-    const r = h.run('alice', 'stats');
+  it('`stats` (30 days by default) gives MTTA, MTTR, targets missed and postmortems on time by severity', async () => {
+    const h = await seed();
+    const r = await h.run('alice', 'stats');
     expect(r.ok).toBe(true);
     expect(r.text.split('\n')).toEqual([
       'Incident stats, last 30d (declared since 2026-02-14 12:00 GMT)',
@@ -78,9 +78,9 @@ describe('stats over a seeded history', () => {
     ]);
   });
 
-  it('a shorter window holds only what was declared in it; the structured report matches', () => {
-    const h = seed();
-    const r = h.run('alice', 'stats 7d');
+  it('a shorter window holds only what was declared in it; the structured report matches', async () => {
+    const h = await seed();
+    const r = await h.run('alice', 'stats 7d');
     expect(r.text).toContain('SEV1: no incidents');
     expect(r.text).toContain('SEV2: 1 incident (1 open) · MTTA 3m · MTTM — · MTTR — · targets missed 1 (acknowledge 0, resolve 1) · postmortems on time none required');
     const window = parseDuration('60d') as Extract<ReturnType<typeof parseDuration>, { kind: 'wall' }>;
@@ -94,9 +94,9 @@ describe('stats over a seeded history', () => {
     expect(report.total.incidents).toBe(6);
   });
 
-  it('refuses a business-time window', () => {
-    const h = seed();
-    const r = h.run('alice', 'stats 3 business days');
+  it('refuses a business-time window', async () => {
+    const h = await seed();
+    const r = await h.run('alice', 'stats 3 business days');
     expect(r.ok).toBe(false);
     expect(r.text).toMatch(/wall-clock window/);
   });

@@ -37,7 +37,7 @@ function message(over: Partial<SupportMessage> = {}): SupportMessage {
   };
 }
 
-const replies = () => db.select().from(outbox).where(eq(outbox.destination, `channel:${SUPPORT}`)).all();
+const replies = async () => (await db.select().from(outbox).where(eq(outbox.destination, `channel:${SUPPORT}`)));
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'klaxon-support-'));
@@ -51,19 +51,19 @@ afterEach(() => {
 });
 
 describe('support auto-replies', () => {
-  it('answers in business hours with the hours and issue link, and promises no resolution time', () => {
-    const r = handleSupportMessage(service(), message());
+  it('answers in business hours with the hours and issue link, and promises no resolution time', async () => {
+    const r = await handleSupportMessage(service(), message());
     expect(r?.kind).toBe('in_hours');
     expect(r?.text).toContain('Mon–Fri 09:00–17:00 UTC');
     expect(r?.text).toContain('https://github.com/react-gtm-kit/react-gtm-kit/issues/new/choose');
     expect(r?.text).not.toMatch(/within|resolve|hours? of|by tomorrow/i);
-    const rows = replies();
+    const rows = await replies();
     expect(rows).toHaveLength(1);
     expect(rows[0].platform).toBe('discord');
     expect(rows[0].body).toMatchObject({ text: r?.text, replyTo: String(seq) });
   });
 
-  it('answers a person once per cooldown per channel, and again after it', () => {
+  it('answers a person once per cooldown per channel, and again after it', async () => {
     const svc = service();
     expect(handleSupportMessage(svc, message())).not.toBeNull();
     clock.advance(2 * HOUR);
@@ -71,12 +71,12 @@ describe('support auto-replies', () => {
     expect(handleSupportMessage(svc, message({ user: '900000000000000002', userName: 'eli' }))).not.toBeNull();
     clock.advance(10 * HOUR + 1);
     // 12h after the first reply: 23:00, so out of hours.
-    expect(handleSupportMessage(svc, message())?.kind).toBe('out_of_hours');
+    expect((await handleSupportMessage(svc, message()))?.kind).toBe('out_of_hours');
     expect(replies()).toHaveLength(3);
   });
 
-  it('keeps the cooldown across a restart', () => {
-    handleSupportMessage(service(), message());
+  it('keeps the cooldown across a restart', async () => {
+    await handleSupportMessage(service(), message());
     closeDb(db);
     db = openDb(join(dir, 'klaxon.db'));
     clock.advance(HOUR);
@@ -84,11 +84,11 @@ describe('support auto-replies', () => {
     expect(replies()).toHaveLength(1);
   });
 
-  it('answers out of hours at 22:00 and at weekends', () => {
+  it('answers out of hours at 22:00 and at weekends', async () => {
     clock.set('2026-03-04T22:00:00Z');
-    expect(handleSupportMessage(service(), message())?.kind).toBe('out_of_hours');
+    expect((await handleSupportMessage(service(), message()))?.kind).toBe('out_of_hours');
     clock.set('2026-03-07T11:00:00Z'); // Saturday
-    const r = handleSupportMessage(service(), message({ user: '900000000000000003' }));
+    const r = await handleSupportMessage(service(), message({ user: '900000000000000003' }));
     expect(r?.kind).toBe('out_of_hours');
     expect(r?.text).toContain('outside support hours');
   });
@@ -104,56 +104,56 @@ describe('support auto-replies', () => {
     expect(replies()).toHaveLength(1);
   });
 
-  it('stays silent when automation is off or safe mode is on', () => {
+  it('stays silent when automation is off or safe mode is on', async () => {
     const svc = service();
     const admin = { id: 'maya', name: 'Maya', platform: 'discord' as const };
-    svc.execute(admin, { kind: 'automation', on: false });
+    await svc.execute(admin, { kind: 'automation', on: false });
     expect(handleSupportMessage(svc, message({ text: 'there is a vulnerability' }))).toBeNull();
-    expect(db.select().from(incidents).all()).toHaveLength(0);
-    svc.execute(admin, { kind: 'automation', on: true });
-    svc.execute(admin, { kind: 'safe_mode', on: true });
+    expect((await db.select().from(incidents))).toHaveLength(0);
+    await svc.execute(admin, { kind: 'automation', on: true });
+    await svc.execute(admin, { kind: 'safe_mode', on: true });
     expect(handleSupportMessage(svc, message({ user: '900000000000000009' }))).toBeNull();
     expect(replies()).toHaveLength(0);
     // Safe mode still raises a security report as an incident; it only stops the public reply.
     expect(handleSupportMessage(svc, message({ text: 'I can exploit your login form' }))).toBeNull();
-    expect(db.select().from(incidents).all()).toHaveLength(1);
+    expect((await db.select().from(incidents))).toHaveLength(1);
     expect(replies()).toHaveLength(0);
     // Nothing was said while silent, so nobody is in a cooldown once safe mode is off.
-    svc.execute(admin, { kind: 'safe_mode', on: false });
-    expect(handleSupportMessage(svc, message({ user: '900000000000000009' }))?.kind).toBe('in_hours');
+    await svc.execute(admin, { kind: 'safe_mode', on: false });
+    expect((await handleSupportMessage(svc, message({ user: '900000000000000009' })))?.kind).toBe('in_hours');
   });
 
-  it('raises a security or privacy report as a Sev 1 without copying the message into public places', () => {
+  it('raises a security or privacy report as a Sev 1 without copying the message into public places', async () => {
     const text = 'I found a vulnerability that leaks user emails';
     const m = message({ text });
-    const r = handleSupportMessage(service(), m);
+    const r = await handleSupportMessage(service(), m);
     expect(r?.kind).toBe('escalated');
     expect(r?.text).toMatch(/escalated/);
     expect(r?.text).toContain(`#${r?.incident}`);
-    const inc = db.select().from(incidents).all();
+    const inc = (await db.select().from(incidents));
     expect(inc).toHaveLength(1);
     expect(inc[0]).toMatchObject({ id: r?.incident, severity: 'sev1', sourceLink: m.link });
     expect(inc[0].title).not.toMatch(/vulnerab|leak|email/i);
     expect(inc[0].description).not.toContain(text);
     // Nothing Klaxon queued anywhere repeats the report's words.
-    for (const row of db.select().from(outbox).all()) expect(JSON.stringify(row.body)).not.toMatch(/leaks user emails/);
+    for (const row of (await db.select().from(outbox))) expect(JSON.stringify(row.body)).not.toMatch(/leaks user emails/);
     // It pages the severity's escalation policy like any Sev 1.
-    expect(db.select().from(outbox).all().some((o) => o.pageId !== null)).toBe(true);
+    expect((await db.select().from(outbox)).some((o) => o.pageId !== null)).toBe(true);
   });
 
-  it('raises one incident per person per cooldown, but answers every escalation', () => {
+  it('raises one incident per person per cooldown, but answers every escalation', async () => {
     const svc = service();
-    expect(handleSupportMessage(svc, message({ text: 'possible XSS in the consent banner' }))?.kind).toBe('escalated');
+    expect((await handleSupportMessage(svc, message({ text: 'possible XSS in the consent banner' })))?.kind).toBe('escalated');
     expect(handleSupportMessage(svc, message({ text: 'also the XSS works on the demo site' }))).toBeNull();
-    expect(db.select().from(incidents).all()).toHaveLength(1);
+    expect((await db.select().from(incidents))).toHaveLength(1);
     // A report after an ordinary reply in the cooldown is still escalated.
     const other = { user: '900000000000000005' };
-    expect(handleSupportMessage(svc, message(other))?.kind).toBe('in_hours');
-    expect(handleSupportMessage(svc, message({ ...other, text: 'your CDN leaks PII' }))?.kind).toBe('escalated');
-    expect(db.select().from(incidents).all()).toHaveLength(2);
+    expect((await handleSupportMessage(svc, message(other)))?.kind).toBe('in_hours');
+    expect((await handleSupportMessage(svc, message({ ...other, text: 'your CDN leaks PII' })))?.kind).toBe('escalated');
+    expect((await db.select().from(incidents))).toHaveLength(2);
   });
 
-  it('uses policy templates and per-platform texts, and serves Slack where configured', () => {
+  it('uses policy templates and per-platform texts, and serves Slack where configured', async () => {
     const policy = parsePolicy(`
 timezone: Europe/London
 business_hours: { start: "09:00", end: "17:30" }
@@ -164,15 +164,15 @@ support:
 `);
     const svc = service(policy, ['slack']);
     const slack = (over: Partial<SupportMessage>) => message({ platform: 'slack', channel: 'C01HELP', ...over });
-    expect(handleSupportMessage(svc, slack({}))?.text).toBe('Hi! Hours: Mon–Fri 09:00–17:30 Europe/London');
+    expect((await handleSupportMessage(svc, slack({})))?.text).toBe('Hi! Hours: Mon–Fri 09:00–17:30 Europe/London');
     clock.set('2026-03-04T20:00:00Z');
-    expect(handleSupportMessage(svc, slack({ user: 'U2' }))?.text).toBe('Closed now (Mon–Fri 09:00–17:30 Europe/London). File it at https://x.test/issues.');
+    expect((await handleSupportMessage(svc, slack({ user: 'U2' })))?.text).toBe('Closed now (Mon–Fri 09:00–17:30 Europe/London). File it at https://x.test/issues.');
     // Business-day cooldown: the next morning is still inside it, the day after is not.
     clock.set('2026-03-05T10:00:00Z');
     expect(handleSupportMessage(svc, slack({}))).toBeNull();
     clock.set('2026-03-05T11:01:00Z');
-    expect(handleSupportMessage(svc, slack({}))?.kind).toBe('in_hours');
-    expect(handleSupportMessage(svc, slack({ user: 'U3', text: 'Data breach!' }))?.kind).toBe('escalated');
+    expect((await handleSupportMessage(svc, slack({})))?.kind).toBe('in_hours');
+    expect((await handleSupportMessage(svc, slack({ user: 'U3', text: 'Data breach!' })))?.kind).toBe('escalated');
     // Discord has no support section in this policy.
     expect(handleSupportMessage(svc, message())).toBeNull();
   });
@@ -197,20 +197,20 @@ describe('the in-hours reply tells the person on support (runbook 004)', () => {
   const P004 = join(import.meta.dirname, '../../examples/policies/004-support-processes.yaml');
   const slackMessage = (over: Partial<SupportMessage> = {}) =>
     message({ platform: 'slack', channel: 'C04CLIENTA', user: 'U09CLIENT', userName: 'Casey (client)', link: 'https://pixie.slack.com/archives/C04CLIENTA/p1', ...over });
-  const dms = () => db.select().from(outbox).all().filter((r) => r.destination.startsWith('dm:')).map((r) => `${r.destination} ${(r.body as { text: string }).text}`);
+  const dms = async () => (await db.select().from(outbox)).filter((r) => r.destination.startsWith('dm:')).map((r) => `${r.destination} ${(r.body as { text: string }).text}`);
 
-  it("in hours, today's rota person gets a DM with a link to the message; out of hours nobody is woken", () => {
+  it("in hours, today's rota person gets a DM with a link to the message; out of hours nobody is woken", async () => {
     const svc = service(loadPolicy(P004), ['slack']);
     // Wednesday 11:00 London: the rota's person for the day is on.
-    const r = handleSupportMessage(svc, slackMessage());
+    const r = await handleSupportMessage(svc, slackMessage());
     expect(r?.kind).toBe('in_hours');
     expect(r?.text).toContain('the person on support today is on it');
-    const person = svc.run({ id: 'lead', name: 'Lou', platform: 'console' }, 'oncall rota').text;
+    const person = (await svc.run({ id: 'lead', name: 'Lou', platform: 'console' }, 'oncall rota')).text;
     expect(r?.told).toBeDefined();
     expect(person).toContain(loadPolicy(P004).people[r!.told!].name);
     expect(dms()).toEqual([`dm:${loadPolicy(P004).people[r!.told!].slack} 📨 Casey (client) wrote in a support channel and was told someone is on it: https://pixie.slack.com/archives/C04CLIENTA/p1`]);
     clock.set('2026-03-04T20:00:00Z');
-    const night = handleSupportMessage(svc, slackMessage({ user: 'U09OTHER' }));
+    const night = await handleSupportMessage(svc, slackMessage({ user: 'U09OTHER' }));
     expect(night?.kind).toBe('out_of_hours');
     expect(dms()).toHaveLength(1);
   });

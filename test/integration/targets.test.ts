@@ -11,136 +11,136 @@ import { harness, HOUR, MINUTE } from '../helpers/harness.js';
 
 type H = ReturnType<typeof harness>;
 
-const missedIn = (h: H, destination: string) => h.texts(destination).filter((t) => t.startsWith('⚠️'));
-const missedAt = (h: H) =>
-  h.posts((r) => r.destination === 'incident' && String((r.body as { title?: string }).title).startsWith('Target missed')).map((r) => r.createdAt.toISOString());
-const counted = (h: H, id = 1) => h.db.select().from(incidents).where(eq(incidents.id, id)).get()!.targetsMissed;
+const missedIn = async (h: H, destination: string) => (await h.texts(destination)).filter((t) => t.startsWith('⚠️'));
+const missedAt = async (h: H) =>
+  (await h.posts((r) => r.destination === 'incident' && String((r.body as { title?: string }).title).startsWith('Target missed'))).map((r) => r.createdAt.toISOString());
+const counted = async (h: H, id = 1) => (await h.db.select().from(incidents).where(eq(incidents.id, id)))[0]!.targetsMissed;
 
 describe('targets in business time', () => {
-  it('Sev 3 across a weekend and two holidays: acknowledge by Tue 10:30, resolve by Thu 15:00', () => {
+  it('Sev 3 across a weekend and two holidays: acknowledge by Tue 10:30, resolve by Thu 15:00', async () => {
     // Thursday 24 December 2026, 15:00 GMT. Christmas Day (Fri) and the 28th (Mon) are holidays.
     const h = harness({ start: '2026-12-24T15:00:00Z' });
-    h.run('alice', 'declare sev3 CSV export drops rows');
+    await h.run('alice', 'declare sev3 CSV export drops rows');
     // 4 business hours: 2.5h on Thursday, then 1.5h from Tuesday 09:00.
-    h.advance(Date.parse('2026-12-29T10:30:00Z') - Date.parse('2026-12-24T15:00:00Z') - 1);
+    await h.advance(Date.parse('2026-12-29T10:30:00Z') - Date.parse('2026-12-24T15:00:00Z') - 1);
     expect(missedAt(h)).toEqual([]);
-    h.advance(1);
+    await h.advance(1);
     expect(missedAt(h)).toEqual(['2026-12-29T10:30:00.000Z']);
     // 3 business days = 25.5 business hours: 2.5 Thu + 8.5 Tue + 8.5 Wed + 6 Thu 31st → 15:00.
     h.clock.set('2026-12-31T14:59:59Z');
-    h.advance(0);
+    await h.advance(0);
     expect(missedAt(h)).toHaveLength(1);
-    h.advance(1000);
+    await h.advance(1000);
     expect(missedAt(h)).toEqual(['2026-12-29T10:30:00.000Z', '2026-12-31T15:00:00.000Z']);
-    const [ack, res] = missedIn(h, 'incident');
+    const [ack, res] = await missedIn(h, 'incident');
     expect(ack).toBe('⚠️ Incident #1 (SEV3 - CSV export drops rows) missed its 4 business hours acknowledgement target by less than a minute.');
     expect(res).toBe('⚠️ Incident #1 (SEV3 - CSV export drops rows) missed its 3 business days resolution target by less than a minute.');
     // Posted once in announcements too, and counted.
     expect(missedIn(h, 'channel:announcements')).toEqual([ack, res]);
     expect(counted(h)).toBe(2);
     // Nothing more however long it stays open.
-    h.advance(30 * 24 * HOUR);
+    await h.advance(30 * 24 * HOUR);
     expect(missedIn(h, 'incident')).toHaveLength(2);
     expect(counted(h)).toBe(2);
   });
 
-  it('a plain weekend: declared Friday 16:00, 4 business hours run to Monday 11:30', () => {
+  it('a plain weekend: declared Friday 16:00, 4 business hours run to Monday 11:30', async () => {
     const h = harness({ start: '2026-03-06T16:00:00Z' });
-    h.run('alice', 'declare sev3 Docs search broken');
-    h.advance(4 * 24 * HOUR);
-    expect(missedAt(h)[0]).toBe('2026-03-09T11:30:00.000Z');
+    await h.run('alice', 'declare sev3 Docs search broken');
+    await h.advance(4 * 24 * HOUR);
+    expect((await missedAt(h))[0]).toBe('2026-03-09T11:30:00.000Z');
   });
 });
 
 describe('acknowledging a severity that pages nobody', () => {
-  it("runbook 000's Sev 3: `ack` meets the 4 business hours target; a second ack is refused", () => {
+  it("runbook 000's Sev 3: `ack` meets the 4 business hours target; a second ack is refused", async () => {
     const h = harness({ policy: 'examples/policies/000-support-runbook.yaml', start: '2026-03-06T16:00:00Z' }); // Friday
-    h.run('maya', 'declare sev3 Example app broken');
+    await h.run('maya', 'declare sev3 Example app broken');
     // 4 business hours on 000's 09:00–17:00 calendar: 1h on Friday, 3h on Monday → Monday 12:00.
-    h.advance(3 * 24 * HOUR - 5 * HOUR); // Monday 11:00
-    expect(h.run('noah', 'ack').text).toBe('Acknowledged #1.');
-    expect(h.db.select().from(incidents).where(eq(incidents.id, 1)).get()!.acknowledgedAt!.toISOString()).toBe('2026-03-09T11:00:00.000Z');
-    h.advance(5 * 24 * HOUR);
+    await h.advance(3 * 24 * HOUR - 5 * HOUR); // Monday 11:00
+    expect((await h.run('noah', 'ack')).text).toBe('Acknowledged #1.');
+    expect((await h.db.select().from(incidents).where(eq(incidents.id, 1)))[0]!.acknowledgedAt!.toISOString()).toBe('2026-03-09T11:00:00.000Z');
+    await h.advance(5 * 24 * HOUR);
     // Only the resolve target (3 business days → Wednesday 16:00) is missed.
     expect(missedAt(h)).toEqual(['2026-03-11T16:00:00.000Z']);
-    expect(missedIn(h, 'incident')[0]).toContain('3 business days resolution');
-    expect(h.run('noah', 'ack').text).toMatch(/no open page to acknowledge/);
+    expect((await missedIn(h, 'incident'))[0]).toContain('3 business days resolution');
+    expect((await h.run('noah', 'ack')).text).toMatch(/no open page to acknowledge/);
   });
 });
 
 describe('wall-clock targets', () => {
-  it('an acknowledgement in time is not a miss; a late resolution is posted once and counted', () => {
+  it('an acknowledgement in time is not a miss; a late resolution is posted once and counted', async () => {
     const h = harness();
-    h.run('alice', 'declare sev1 Checkout down');
-    h.advance(10 * MINUTE);
-    expect(h.run('bob', 'ack').ok).toBe(true);
-    h.advance(4 * HOUR - 10 * MINUTE - 1);
+    await h.run('alice', 'declare sev1 Checkout down');
+    await h.advance(10 * MINUTE);
+    expect((await h.run('bob', 'ack')).ok).toBe(true);
+    await h.advance(4 * HOUR - 10 * MINUTE - 1);
     expect(missedAt(h)).toEqual([]);
-    h.advance(1);
+    await h.advance(1);
     expect(missedAt(h)).toEqual(['2026-03-04T14:00:00.000Z']);
-    expect(missedIn(h, 'incident')[0]).toContain('missed its 4h resolution target');
+    expect((await missedIn(h, 'incident'))[0]).toContain('missed its 4h resolution target');
     expect(counted(h)).toBe(1);
   });
 
-  it('resolving before a deadline cancels its timer', () => {
+  it('resolving before a deadline cancels its timer', async () => {
     const h = harness();
-    h.run('alice', 'declare sev1 Checkout down');
-    h.run('bob', 'ack');
-    h.advance(HOUR);
-    h.run('alice', 'resolve Rolled back');
-    h.advance(24 * HOUR);
+    await h.run('alice', 'declare sev1 Checkout down');
+    await h.run('bob', 'ack');
+    await h.advance(HOUR);
+    await h.run('alice', 'resolve Rolled back');
+    await h.advance(24 * HOUR);
     expect(missedAt(h)).toEqual([]);
     expect(counted(h)).toBe(0);
-    expect(h.db.select().from(timers).all().filter((t) => t.kind.startsWith('target_') && t.status === 'pending')).toEqual([]);
+    expect((await h.db.select().from(timers)).filter((t) => t.kind.startsWith('target_') && t.status === 'pending')).toEqual([]);
   });
 
-  it('a severity change recomputes the deadlines but never posts the same missed target twice', () => {
+  it('a severity change recomputes the deadlines but never posts the same missed target twice', async () => {
     const h = harness();
-    h.run('alice', 'declare sev2 Search is slow');
-    h.advance(30 * MINUTE); // sev2 acknowledge target (30m) missed
+    await h.run('alice', 'declare sev2 Search is slow');
+    await h.advance(30 * MINUTE); // sev2 acknowledge target (30m) missed
     expect(missedIn(h, 'incident')).toHaveLength(1);
-    h.advance(10 * MINUTE);
-    h.run('alice', 'severity sev1'); // sev1's 15m acknowledge target is long gone: not posted again
-    h.run('alice', 'severity sev2');
-    h.run('alice', 'severity sev1');
-    h.advance(0);
+    await h.advance(10 * MINUTE);
+    await h.run('alice', 'severity sev1'); // sev1's 15m acknowledge target is long gone: not posted again
+    await h.run('alice', 'severity sev2');
+    await h.run('alice', 'severity sev1');
+    await h.advance(0);
     expect(missedIn(h, 'incident')).toHaveLength(1);
     // sev1's resolve target now runs 4h from the declaration, not sev2's 1d.
-    h.advance(4 * HOUR - 40 * MINUTE);
+    await h.advance(4 * HOUR - 40 * MINUTE);
     expect(missedAt(h)).toEqual(['2026-03-04T10:30:00.000Z', '2026-03-04T14:00:00.000Z']);
-    h.run('alice', 'severity sev2'); // back to 1d: the resolve target is already missed
-    h.advance(2 * 24 * HOUR);
+    await h.run('alice', 'severity sev2'); // back to 1d: the resolve target is already missed
+    await h.advance(2 * 24 * HOUR);
     expect(missedIn(h, 'incident')).toHaveLength(2);
     expect(missedIn(h, 'channel:announcements')).toHaveLength(2);
     expect(counted(h)).toBe(2);
   });
 
-  it('a raise past the new deadline posts the miss at once, saying how late', () => {
+  it('a raise past the new deadline posts the miss at once, saying how late', async () => {
     const h = harness();
-    h.run('alice', 'declare sev3 Reports are slow');
-    h.advance(5 * HOUR);
-    h.run('alice', 'severity sev1');
-    h.advance(0);
-    const posts = missedIn(h, 'incident');
+    await h.run('alice', 'declare sev3 Reports are slow');
+    await h.advance(5 * HOUR);
+    await h.run('alice', 'severity sev1');
+    await h.advance(0);
+    const posts = await missedIn(h, 'incident');
     expect(posts.some((t) => t.includes('missed its 4h resolution target by 1h.'))).toBe(true);
   });
 
-  it('a duplicate or replayed timer does not post or count again', () => {
+  it('a duplicate or replayed timer does not post or count again', async () => {
     const h = harness();
-    h.run('alice', 'declare sev1 Checkout down');
-    h.advance(15 * MINUTE);
+    await h.run('alice', 'declare sev1 Checkout down');
+    await h.advance(15 * MINUTE);
     expect(counted(h)).toBe(1);
-    h.svc.transact((ctx) => checkTarget(ctx, 1, 'acknowledge'));
-    h.svc.transact((ctx) => checkTarget(ctx, 1, 'acknowledge'));
+    await h.svc.transact((ctx) => checkTarget(ctx, 1, 'acknowledge'));
+    await h.svc.transact((ctx) => checkTarget(ctx, 1, 'acknowledge'));
     expect(counted(h)).toBe(1);
     expect(missedIn(h, 'incident')).toHaveLength(1);
   });
 
-  it('safe mode keeps the miss in the incident channel and holds back the announcement', () => {
+  it('safe mode keeps the miss in the incident channel and holds back the announcement', async () => {
     const h = harness();
-    h.run('alice', 'declare sev1 Checkout down');
-    h.run('erin', 'safe-mode on');
-    h.advance(15 * MINUTE);
+    await h.run('alice', 'declare sev1 Checkout down');
+    await h.run('erin', 'safe-mode on');
+    await h.advance(15 * MINUTE);
     expect(missedIn(h, 'incident')).toHaveLength(1);
     expect(missedIn(h, 'channel:announcements')).toHaveLength(0);
     expect(counted(h)).toBe(1);
@@ -155,37 +155,37 @@ severities:
   - { id: sev1, description: Outage, targets: ${targets} }
 `;
 
-  it('is missed once when nothing was mitigated in time, and counted', () => {
+  it('is missed once when nothing was mitigated in time, and counted', async () => {
     const h = harness({ yaml: yaml('{ mitigate: 1h }') });
-    h.run('ana', 'declare sev1 Checkout down');
-    h.advance(HOUR - 1);
+    await h.run('ana', 'declare sev1 Checkout down');
+    await h.advance(HOUR - 1);
     expect(missedAt(h)).toEqual([]);
-    h.advance(1);
+    await h.advance(1);
     expect(missedAt(h)).toEqual(['2026-03-04T11:00:00.000Z']);
     expect(missedIn(h, 'incident')).toEqual(['⚠️ Incident #1 (sev1 - Checkout down) missed its 1h mitigation target by less than a minute.']);
-    h.run('ana', 'mitigate Rolled back');
-    h.advance(48 * HOUR);
+    await h.run('ana', 'mitigate Rolled back');
+    await h.advance(48 * HOUR);
     expect(missedAt(h)).toHaveLength(1);
     expect(counted(h)).toBe(1);
-    expect(renderPostmortem(h.db, h.policy, getIncident(h.db, 1)!, h.clock.now())).toContain('- **Mitigate target (1h):** missed');
+    expect(renderPostmortem(h.db, h.policy, (await getIncident(h.db, 1))!, h.clock.now())).toContain('- **Mitigate target (1h):** missed');
   });
 
-  it('`mitigate` (or an update to monitoring) in time meets it: no miss, no pending timer', () => {
+  it('`mitigate` (or an update to monitoring) in time meets it: no miss, no pending timer', async () => {
     const h = harness({ yaml: yaml('{ mitigate: 1h, resolve: 1d }') });
-    h.run('ana', 'declare sev1 Checkout down');
-    h.advance(40 * MINUTE);
-    h.run('ana', 'update monitoring Traffic is back on the old build');
-    expect(h.db.select().from(timers).all().filter((t) => t.kind === 'target_mitigate' && t.status === 'pending')).toEqual([]);
-    h.advance(2 * HOUR);
+    await h.run('ana', 'declare sev1 Checkout down');
+    await h.advance(40 * MINUTE);
+    await h.run('ana', 'update monitoring Traffic is back on the old build');
+    expect((await h.db.select().from(timers)).filter((t) => t.kind === 'target_mitigate' && t.status === 'pending')).toEqual([]);
+    await h.advance(2 * HOUR);
     expect(missedAt(h)).toEqual([]);
-    h.run('ana', 'resolve Fixed');
-    expect(h.run('ana', 'stats').text).toContain('MTTM 40m');
-    expect(renderPostmortem(h.db, h.policy, getIncident(h.db, 1)!, h.clock.now())).toContain('- **Mitigate target (1h):** met');
+    await h.run('ana', 'resolve Fixed');
+    expect((await h.run('ana', 'stats')).text).toContain('MTTM 40m');
+    expect(renderPostmortem(h.db, h.policy, (await getIncident(h.db, 1))!, h.clock.now())).toContain('- **Mitigate target (1h):** met');
   });
 });
 
 describe('calendar-deadline targets', () => {
-  it('"next business day" declared Monday 08:00 is missed at Tuesday 17:00, not Monday 17:00', () => {
+  it('"next business day" declared Monday 08:00 is missed at Tuesday 17:00, not Monday 17:00', async () => {
     const h = harness({
       start: '2026-01-12T08:00:00Z',
       yaml: `
@@ -196,9 +196,9 @@ severities:
   - { id: sev4, description: Minor, targets: { acknowledge: next business day, resolve: by 12:00 on the next business day } }
 `,
     });
-    h.run('ana', 'declare sev4 Typo on the pricing page');
-    h.advance(3 * 24 * HOUR);
+    await h.run('ana', 'declare sev4 Typo on the pricing page');
+    await h.advance(3 * 24 * HOUR);
     expect(missedAt(h)).toEqual(['2026-01-13T12:00:00.000Z', '2026-01-13T17:00:00.000Z']);
-    expect(missedIn(h, 'incident')[1]).toContain('missed its next business day acknowledgement target');
+    expect((await missedIn(h, 'incident'))[1]).toContain('missed its next business day acknowledgement target');
   });
 });

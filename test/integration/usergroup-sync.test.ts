@@ -16,22 +16,22 @@ groups: { responders: [alice, bob] }
 severities: [{ id: sev1, description: Outage }]
 `;
 
-const usergroupActions = (h: ReturnType<typeof harness>) =>
-  h.posts((r) => r.kind === 'usergroup').map((r) => ({ destination: r.destination, users: (r.body as { users: string[] }).users }));
+const usergroupActions = async (h: ReturnType<typeof harness>) =>
+  (await h.posts((r) => r.kind === 'usergroup')).map((r) => ({ destination: r.destination, users: (r.body as { users: string[] }).users }));
 
 describe('Slack user group sync', () => {
-  it('at start-up the group is set to whoever is on call now', () => {
+  it('at start-up the group is set to whoever is on call now', async () => {
     // Wednesday 2026-03-04: week 8 of the rota from 2026-01-05, so alice (even weeks) is on.
     const h = harness({ yaml, platforms: ['slack'] });
-    bootstrapTimers(h.svc);
+    await bootstrapTimers(h.svc);
     expect(usergroupActions(h)).toEqual([{ destination: 'usergroup:S01PRIMARY', users: ['U01ALICE'] }]);
   });
 
-  it('an override repoints it at once, and back when the override ends', () => {
+  it('an override repoints it at once, and back when the override ends', async () => {
     const h = harness({ yaml, platforms: ['slack'] });
-    expect(h.run('alice', 'override primary @bob 2h').ok).toBe(true);
-    expect(usergroupActions(h).at(-1)).toEqual({ destination: 'usergroup:S01PRIMARY', users: ['U01BOB'] });
-    h.advance(2 * 3600_000 + 1000);
-    expect(usergroupActions(h).at(-1)).toEqual({ destination: 'usergroup:S01PRIMARY', users: ['U01ALICE'] });
+    expect((await h.run('alice', 'override primary @bob 2h')).ok).toBe(true);
+    expect((await usergroupActions(h)).at(-1)).toEqual({ destination: 'usergroup:S01PRIMARY', users: ['U01BOB'] });
+    await h.advance(2 * 3600_000 + 1000);
+    expect((await usergroupActions(h)).at(-1)).toEqual({ destination: 'usergroup:S01PRIMARY', users: ['U01ALICE'] });
   });
 });

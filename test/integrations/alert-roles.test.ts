@@ -23,10 +23,10 @@ describe('alerts take roles from the rota', () => {
     t = await alertApp({ yaml, start: AT_3AM });
     const r = await t.post('/integrations/v1/grafana', grafanaBody, { authorization: `Bearer ${TOKENS.KLAXON_GRAFANA_TOKEN}` });
     expect(r.status).toBe(202);
-    const [inc] = t.incidents();
+    const [inc] = await t.incidents();
     expect(inc.severity).toBe('sev2');
-    const onCall = whoIsOnCall(t.db, t.policy, 'primary', new Date(AT_3AM)).person!;
+    const onCall = (await whoIsOnCall(t.db, t.policy, 'primary', new Date(AT_3AM))).person!;
     expect(rolesOf(t.db, inc.id)).toEqual({ commander: onCall });
-    expect(t.posts(inc.id)[0]).toContain(`Assigned: ${t.policy.people[onCall].name}`);
+    expect((await t.posts(inc.id))[0]).toContain(`Assigned: ${t.policy.people[onCall].name}`);
   });
 });

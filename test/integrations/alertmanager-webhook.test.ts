@@ -15,12 +15,12 @@ describe('Alertmanager webhook', () => {
     const r = await t.prometheus(alertmanagerBody({ summary: 'Checkout 5xx above 5%' }));
     expect(r.status).toBe(202);
     expect(await r.json()).toEqual({ outcome: 'opened', incident: 1 });
-    const [inc] = t.incidents();
+    const [inc] = await t.incidents();
     expect(inc).toMatchObject({ id: 1, severity: 'sev1', title: 'Checkout 5xx above 5%', declaredBy: 'integration:prometheus', integration: 'prometheus' });
-    expect(rolesOf(t.db, 1).commander).toBeUndefined();
+    expect((await rolesOf(t.db, 1)).commander).toBeUndefined();
     expect(t.pages(1)).toEqual([expect.objectContaining({ policy: 'default', status: 'open', tier: 0 })]);
     // The first message carries labels, annotations and links so the responder can act from chat.
-    const first = t.posts(1)[0];
+    const first = (await t.posts(1))[0];
     expect(first).toContain('instance=web-1');
     expect(first).toContain('description: 5xx ratio above 5% on web-1');
     expect(first).toContain('Source http://prometheus.example.com:9090/graph');
@@ -32,7 +32,7 @@ describe('Alertmanager webhook', () => {
     const body = alertmanagerBody();
     body.groupLabels = { alertname: 'HighErrorRate', cluster: 'eu-1' } as typeof body.groupLabels;
     await t.prometheus(body);
-    expect(t.incidents()[0].title).toBe('HighErrorRate (cluster=eu-1)');
+    expect((await t.incidents())[0].title).toBe('HighErrorRate (cluster=eu-1)');
   });
 
   it('turns new alerts of an open group into one timeline line, never a new incident or page; repeats change nothing', async () => {
@@ -42,10 +42,10 @@ describe('Alertmanager webhook', () => {
     expect(await r.json()).toEqual({ outcome: 'updated', incident: 1 });
     expect(t.incidents()).toHaveLength(1);
     expect(t.pages()).toHaveLength(1);
-    expect(t.timeline(1).filter((e) => e.kind === 'alerts').map((e) => e.text)).toEqual(['1 alert firing: web-1', '3 alerts firing: web-1, web-2, web-3']);
+    expect((await t.timeline(1)).filter((e) => e.kind === 'alerts').map((e) => e.text)).toEqual(['1 alert firing: web-1', '3 alerts firing: web-1, web-2, web-3']);
 
     // Alertmanager's repeat (and any retried delivery) is the same body again: nothing changes.
-    const before = t.snapshot();
+    const before = await t.snapshot();
     const again = await t.prometheus(alertmanagerBody({ hosts: ['web-1', 'web-2', 'web-3'] }));
     expect(again.status).toBe(202);
     expect(await again.json()).toEqual({ outcome: 'repeat', incident: 1 });
@@ -57,19 +57,19 @@ describe('Alertmanager webhook', () => {
     await t.prometheus(alertmanagerBody({ hosts: ['web-1', 'web-2'] }));
     const half = await t.prometheus(alertmanagerBody({ hosts: ['web-1', 'web-2'], resolved: ['web-1'] }));
     expect(await half.json()).toEqual({ outcome: 'updated', incident: 1 });
-    expect(t.incidents()[0].status).toBe('investigating');
+    expect((await t.incidents())[0].status).toBe('investigating');
 
     const all = await t.prometheus(alertmanagerBody({ hosts: ['web-1', 'web-2'], status: 'resolved' }));
     expect(await all.json()).toEqual({ outcome: 'resolved', incident: 1 });
-    const [inc] = t.incidents();
+    const [inc] = await t.incidents();
     expect(inc.status).toBe('resolved');
     expect(inc.summary).toBe('prometheus reports all 2 alerts resolved.');
-    expect(t.pages(1)[0].status).toBe('cancelled');
-    expect(t.timeline(1).some((e) => e.kind === 'resolved' && e.text.includes('prometheus reports all 2 alerts resolved'))).toBe(true);
-    expect(t.posts(1).some((p) => p.includes('prometheus reports all 2 alerts resolved'))).toBe(true);
+    expect((await t.pages(1))[0].status).toBe('cancelled');
+    expect((await t.timeline(1)).some((e) => e.kind === 'resolved' && e.text.includes('prometheus reports all 2 alerts resolved'))).toBe(true);
+    expect((await t.posts(1)).some((p) => p.includes('prometheus reports all 2 alerts resolved'))).toBe(true);
 
     // A late resolved repeat finds nothing open and changes nothing.
-    const before = t.snapshot();
+    const before = await t.snapshot();
     expect(await (await t.prometheus(alertmanagerBody({ hosts: ['web-1', 'web-2'], status: 'resolved' }))).json()).toEqual({ outcome: 'ignored', incident: null });
     expect(t.snapshot()).toEqual(before);
 
@@ -84,16 +84,16 @@ describe('Alertmanager webhook', () => {
     await post(alertmanagerBody());
     const r = await post(alertmanagerBody({ status: 'resolved' }));
     expect(await r.json()).toEqual({ outcome: 'noted', incident: 1 });
-    const [inc] = t.incidents();
+    const [inc] = await t.incidents();
     expect(inc).toMatchObject({ status: 'investigating', severity: 'sev2' });
-    expect(t.posts(1).some((p) => p.startsWith('ℹ️ The source reports resolved'))).toBe(true);
+    expect((await t.posts(1)).some((p) => p.startsWith('ℹ️ The source reports resolved'))).toBe(true);
   });
 
   it('says on the timeline when the sender truncated alerts', async () => {
     t = await alertApp();
     await t.prometheus(alertmanagerBody({ hosts: ['web-1', 'web-2'], truncated: 40 }));
-    expect(t.timeline(1).find((e) => e.kind === 'alerts')!.text).toBe('2 alerts firing: web-1, web-2; 40 more alert(s) truncated by the sender');
-    expect(t.posts(1)[0]).toContain('40 more alert(s) were truncated by the sender');
+    expect((await t.timeline(1)).find((e) => e.kind === 'alerts')!.text).toBe('2 alerts firing: web-1, web-2; 40 more alert(s) truncated by the sender');
+    expect((await t.posts(1))[0]).toContain('40 more alert(s) were truncated by the sender');
   });
 
   it('maps severity by label through the map, else the default', async () => {
@@ -105,21 +105,21 @@ describe('Alertmanager webhook', () => {
     odd.commonLabels.severity = 'toString';
     odd.alerts.forEach((a) => (a.labels.severity = 'toString'));
     await t.prometheus(odd);
-    expect(t.incidents().map((i) => i.severity)).toEqual(['sev3', 'sev3']);
+    expect((await t.incidents()).map((i) => i.severity)).toEqual(['sev3', 'sev3']);
   });
 
   it('after max_open incidents, further groups go onto one alert flood incident that pages once', async () => {
     t = await alertApp({ prometheus: '    max_open: 2\n' });
     for (const g of ['A', 'B', 'C', 'D']) expect((await t.prometheus(alertmanagerBody({ group: g }))).status).toBe(202);
-    const incs = t.incidents();
+    const incs = await t.incidents();
     expect(incs.map((i) => i.alertGroup)).toEqual(['{}:{alertname="A"}', '{}:{alertname="B"}', '__flood__']);
     expect(incs[2].title).toBe('Alert flood from prometheus: 2 incidents already open');
     expect(t.pages(3)).toHaveLength(1);
-    expect(t.timeline(3).filter((e) => e.kind === 'alerts').map((e) => e.text)).toEqual(['1 alert firing: C web-1', '2 alerts firing: C web-1, D web-1']);
+    expect((await t.timeline(3)).filter((e) => e.kind === 'alerts').map((e) => e.text)).toEqual(['1 alert firing: C web-1', '2 alerts firing: C web-1, D web-1']);
     // A flooded group resolving clears its alerts on the flood incident.
     await t.prometheus(alertmanagerBody({ group: 'C', status: 'resolved' }));
     await t.prometheus(alertmanagerBody({ group: 'D', status: 'resolved' }));
-    expect(t.incidents()[2].status).toBe('resolved');
+    expect((await t.incidents())[2].status).toBe('resolved');
   });
 
   it('a storm of 10,000 alerts in one group opens one incident and one page', async () => {
@@ -131,9 +131,9 @@ describe('Alertmanager webhook', () => {
     }
     expect(t.incidents()).toHaveLength(1);
     expect(t.pages()).toHaveLength(1);
-    expect(t.notifications().length).toBeGreaterThan(0);
-    expect(new Set(t.notifications().map((n) => n.tier))).toEqual(new Set([0]));
-    const last = t.timeline(1).filter((e) => e.kind === 'alerts').pop()!;
+    expect((await t.notifications()).length).toBeGreaterThan(0);
+    expect(new Set((await t.notifications()).map((n) => n.tier))).toEqual(new Set([0]));
+    const last = (await t.timeline(1)).filter((e) => e.kind === 'alerts').pop()!;
     expect(last.text).toMatch(/^10000 alerts firing: web-0, .*, and 9990 more$/);
   });
 });
@@ -143,14 +143,14 @@ describe('Grafana webhook contact point', () => {
     t = await alertApp();
     const r = await t.post('/integrations/v1/grafana', grafanaBody, { authorization: `Bearer ${TOKENS.KLAXON_GRAFANA_TOKEN}` });
     expect(r.status).toBe(202);
-    const [inc] = t.incidents();
+    const [inc] = await t.incidents();
     expect(inc).toMatchObject({ title: 'This alert was triggered for zone us-1', severity: 'sev2', integration: 'grafana' });
-    const first = t.posts(1)[0];
+    const first = (await t.posts(1))[0];
     expect(first).toContain('Silence https://play.grafana.org/alerting/silence/new');
     expect(first).toContain('Runbook https://myrunbook.com/runbook/1234');
     expect(first).not.toContain('Dashboard');
     const resolved = { ...grafanaBody, status: 'resolved', alerts: grafanaBody.alerts.map((a) => ({ ...a, status: 'resolved' })) };
     await t.post('/integrations/v1/grafana', resolved, { authorization: `Bearer ${TOKENS.KLAXON_GRAFANA_TOKEN}` });
-    expect(t.incidents()[0].status).toBe('resolved');
+    expect((await t.incidents())[0].status).toBe('resolved');
   });
 });

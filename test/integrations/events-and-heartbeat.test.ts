@@ -17,9 +17,9 @@ describe('Events v2', () => {
     const r = await uptime(eventsV2Body(TOKENS.KLAXON_UPTIME_TOKEN));
     expect(r.status).toBe(202);
     expect(await r.json()).toEqual({ status: 'success', message: 'Event processed', dedup_key: 'srv01/HTTP', outcome: 'opened', incident: 1 });
-    const [inc] = t.incidents();
+    const [inc] = await t.incidents();
     expect(inc).toMatchObject({ title: 'DISK at 99% on machine prod-datapipe03.example.com', severity: 'sev1', alertGroup: 'srv01/HTTP', declaredBy: 'integration:uptime' });
-    const first = t.posts(1)[0];
+    const first = (await t.posts(1))[0];
     expect(first).toContain('source=prod-datapipe03.example.com');
     expect(first).toContain('free_space: 1%');
     expect(first).toContain('Host dashboard https://monitoring.example.com/host/prod-datapipe03');
@@ -32,19 +32,19 @@ describe('Events v2', () => {
   it('acknowledge acknowledges the incident and its pages; resolve resolves; a new trigger opens a new incident', async () => {
     t = await alertApp();
     await uptime(eventsV2Body(TOKENS.KLAXON_UPTIME_TOKEN));
-    expect(t.pages(1)[0].status).toBe('open');
+    expect((await t.pages(1))[0].status).toBe('open');
     const ack = await uptime(eventsV2Body(TOKENS.KLAXON_UPTIME_TOKEN, 'acknowledge'));
     expect(await ack.json()).toMatchObject({ outcome: 'acknowledged', incident: 1 });
-    expect(t.pages(1)[0]).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'integration:uptime' });
-    expect(t.incidents()[0].acknowledgedAt).not.toBeNull();
+    expect((await t.pages(1))[0]).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'integration:uptime' });
+    expect((await t.incidents())[0].acknowledgedAt).not.toBeNull();
 
     // A retried trigger of the open key is a repeat: nothing changes.
-    const before = t.snapshot();
+    const before = await t.snapshot();
     expect(await (await uptime(eventsV2Body(TOKENS.KLAXON_UPTIME_TOKEN))).json()).toMatchObject({ outcome: 'repeat', incident: 1 });
     expect(t.snapshot()).toEqual(before);
 
     expect(await (await uptime(eventsV2Body(TOKENS.KLAXON_UPTIME_TOKEN, 'resolve'))).json()).toMatchObject({ outcome: 'resolved', incident: 1 });
-    expect(t.incidents()[0].status).toBe('resolved');
+    expect((await t.incidents())[0].status).toBe('resolved');
     expect(await (await uptime(eventsV2Body(TOKENS.KLAXON_UPTIME_TOKEN))).json()).toMatchObject({ outcome: 'opened', incident: 2 });
   });
 
@@ -88,7 +88,7 @@ describe('heartbeat', () => {
     expect(t.incidents()).toHaveLength(0);
     t.clock.advance(MINUTE);
     await t.app.tick();
-    const [inc] = t.incidents();
+    const [inc] = await t.incidents();
     expect(inc).toMatchObject({ title: 'No heartbeat from nightly-backup for 1d 1h', severity: 'sev2', status: 'investigating', integration: 'nightly-backup' });
     expect(t.pages(inc.id)).toHaveLength(1);
     // Still silent: the open incident is not repeated.
@@ -98,10 +98,10 @@ describe('heartbeat', () => {
 
     const r = await beat({ message: 'backup finished late' });
     expect(await r.json()).toEqual({ outcome: 'resolved', incident: 1 });
-    expect(t.incidents()[0]).toMatchObject({ status: 'resolved', summary: 'nightly-backup called again: backup finished late.' });
+    expect((await t.incidents())[0]).toMatchObject({ status: 'resolved', summary: 'nightly-backup called again: backup finished late.' });
     t.clock.advance(25 * HOUR);
     await t.app.tick();
-    expect(t.incidents().map((i) => i.status)).toEqual(['resolved', 'investigating']);
+    expect((await t.incidents()).map((i) => i.status)).toEqual(['resolved', 'investigating']);
   });
 
   it('is armed at start-up even if it has never been called', async () => {

@@ -83,7 +83,7 @@ describe('POST /integrations/v1 guards', () => {
     expect(stored[0].bytes).toBe(Buffer.byteLength(text));
     expect(stored[0].body.length).toBeLessThanOrEqual(STORED_BODY_BYTES + 20);
     expect(stored[0].body.endsWith('…[truncated]')).toBe(true);
-    expect(t.timeline(1).filter((e) => e.kind === 'alerts').map((e) => e.text)).toEqual([expect.stringMatching(/^300 alerts firing: web-0, /)]);
+    expect((await t.timeline(1)).filter((e) => e.kind === 'alerts').map((e) => e.text)).toEqual([expect.stringMatching(/^300 alerts firing: web-0, /)]);
   });
 
   it('answers 429 past rate_limit calls a minute per token, with Retry-After, until the bucket refills', async () => {

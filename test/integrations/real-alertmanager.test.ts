@@ -106,14 +106,14 @@ const deliveries = () => alertCounters(t.app.httpDeps()).received.get(labelKey('
 describe('a real Alertmanager', () => {
   it('opens one sev1 incident paging tier 1, dedupes the group and its repeats, resolves with it, and opens a new one on refiring', async () => {
     await postAlerts(['web-1']);
-    const [first] = await waitFor('the first incident', () => t.incidents().length > 0 && t.incidents());
+    const [first] = await waitFor('the first incident', async () => (await t.incidents()).length > 0 && (await t.incidents()));
     expect(first).toMatchObject({ severity: 'sev1', title: 'Checkout errors above 5%', declaredBy: 'integration:prometheus', status: 'investigating' });
     expect(t.pages(first.id)).toEqual([expect.objectContaining({ policy: 'default', status: 'open' })]);
-    expect(t.notifications().map((n) => n.tier)).toEqual(expect.arrayContaining([0]));
-    expect(t.notifications().every((n) => n.tier === 0)).toBe(true);
+    expect((await t.notifications()).map((n) => n.tier)).toEqual(expect.arrayContaining([0]));
+    expect((await t.notifications()).every((n) => n.tier === 0)).toBe(true);
 
     await postAlerts(['web-1', 'web-2']);
-    await waitFor('the second alert on the timeline', () => t.timeline(first.id).some((e) => e.text === '2 alerts firing: web-1, web-2'));
+    await waitFor('the second alert on the timeline', async () => (await t.timeline(first.id)).some((e) => e.text === '2 alerts firing: web-1, web-2'));
     // Alertmanager repeats the group every repeat_interval; wait until it has delivered twice more.
     const seen = deliveries();
     await waitFor('two more deliveries from Alertmanager', () => deliveries() >= seen + 4);
@@ -121,12 +121,12 @@ describe('a real Alertmanager', () => {
     expect(t.pages()).toHaveLength(1);
 
     await postAlerts(['web-1', 'web-2'], { resolved: true });
-    await waitFor('the incident to resolve', () => t.incidents()[0].status === 'resolved');
-    expect(t.incidents()[0].summary).toBe('prometheus reports all 2 alerts resolved.');
-    expect(t.pages(first.id)[0].status).toBe('cancelled');
+    await waitFor('the incident to resolve', async () => (await t.incidents())[0].status === 'resolved');
+    expect((await t.incidents())[0].summary).toBe('prometheus reports all 2 alerts resolved.');
+    expect((await t.pages(first.id))[0].status).toBe('cancelled');
 
     await postAlerts(['web-1']);
-    const again = await waitFor('a new incident on refiring', () => t.incidents().length === 2 && t.incidents()[1]);
+    const again = await waitFor('a new incident on refiring', async () => (await t.incidents()).length === 2 && (await t.incidents())[1]);
     expect(again).toMatchObject({ severity: 'sev1', status: 'investigating' });
     expect(t.pages(again.id)).toHaveLength(1);
   }, 120_000);

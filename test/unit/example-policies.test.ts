@@ -231,8 +231,8 @@ const played = (file: string, o: Omit<SimulationInput, 'policy' | 'start'> & { s
 const at = (events: SimulationEvent[], pattern: RegExp) => events.filter((e) => pattern.test(e.text)).map((e) => `${e.offset} ${e.text}`);
 
 describe('runbooks through simulate', () => {
-  it('000: an unanswered Sev 1 pages primary, then secondary after 15 m, then the engineering manager', () => {
-    const { events } = played('000-support-runbook.yaml', { severity: 'sev1', horizonMs: 45 * MIN });
+  it('000: an unanswered Sev 1 pages primary, then secondary after 15 m, then the engineering manager', async () => {
+    const { events } = await played('000-support-runbook.yaml', { severity: 'sev1', horizonMs: 45 * MIN });
     expect(at(events, /^Tier \d of escalation policy default notified/)).toEqual([
       '+0 Tier 1 of escalation policy default notified: Olivia (core)',
       '+15m Tier 2 of escalation policy default notified: Maya (core)',
@@ -241,38 +241,38 @@ describe('runbooks through simulate', () => {
     expect(at(events, /^Missed/)).toEqual(['+15m Missed the 15m acknowledgement target (Sev 1)']);
   });
 
-  it('000: a Sev 3 declared at 04:30 is first nudged at 10:00, daily on business days', () => {
-    const { events } = played('000-support-runbook.yaml', { severity: 'sev3', start: new Date('2026-03-05T04:30:00Z'), horizonMs: 4 * 24 * HOUR + 6 * HOUR });
+  it('000: a Sev 3 declared at 04:30 is first nudged at 10:00, daily on business days', async () => {
+    const { events } = await played('000-support-runbook.yaml', { severity: 'sev3', start: new Date('2026-03-05T04:30:00Z'), horizonMs: 4 * 24 * HOUR + 6 * HOUR });
     expect(events.filter((e) => e.kind === 'nudge').map((e) => e.at)).toEqual([
       '2026-03-05T10:00:00.000Z', '2026-03-06T10:00:00.000Z', '2026-03-09T10:00:00.000Z',
     ]);
   });
 
-  it('002: SEV-1 updates every 15 m until mitigated, then every 45 m; postmortem due in 2 business days', () => {
-    const r = played('002-on-call-escalation.yaml', { severity: 'sev1', ackAfterMs: 5 * MIN, mitigateAfterMs: HOUR, resolveAfterMs: 4 * HOUR });
+  it('002: SEV-1 updates every 15 m until mitigated, then every 45 m; postmortem due in 2 business days', async () => {
+    const r = await played('002-on-call-escalation.yaml', { severity: 'sev1', ackAfterMs: 5 * MIN, mitigateAfterMs: HOUR, resolveAfterMs: 4 * HOUR });
     expect(r.events.filter((e) => e.kind === 'nudge').map((e) => e.offset)).toEqual(['+15m', '+30m', '+45m', '+1h 45m', '+2h 30m', '+3h 15m']);
     // Resolved Wednesday 14:00; two business days on the 09:00–17:00 calendar → Friday 14:00.
     expect(r.postmortemDue).toBe('2026-03-06 14:00 UTC');
   });
 
-  it('003: an unmitigated P1 is paged to L2 at 2 h, not before; mitigating in time prevents it', () => {
-    const late = played('003-incident-response.yaml', { severity: 'P1', ackAfterMs: 10 * MIN, horizonMs: 2 * HOUR + 20 * MIN });
+  it('003: an unmitigated P1 is paged to L2 at 2 h, not before; mitigating in time prevents it', async () => {
+    const late = await played('003-incident-response.yaml', { severity: 'P1', ackAfterMs: 10 * MIN, horizonMs: 2 * HOUR + 20 * MIN });
     expect(at(late.events, /escalation policy l2 notified|escalating to l2/)).toEqual([
       '+2h Still unmitigated after 2h: escalating to l2',
       '+2h Tier 1 of escalation policy l2 notified: Sean (senior engineer), Tess (tech lead)',
     ]);
-    const fixed = played('003-incident-response.yaml', { severity: 'P1', ackAfterMs: 10 * MIN, mitigateAfterMs: 90 * MIN, horizonMs: 3 * HOUR });
+    const fixed = await played('003-incident-response.yaml', { severity: 'P1', ackAfterMs: 10 * MIN, mitigateAfterMs: 90 * MIN, horizonMs: 3 * HOUR });
     expect(at(fixed.events, /l2/)).toEqual([]);
   });
 
-  it("004: the 08:00 topic names the day's person (the 09:00 hand-off), not yesterday's", () => {
+  it("004: the 08:00 topic names the day's person (the 09:00 hand-off), not yesterday's", async () => {
     // Tuesday 2026-03-03, 07:59 London (GMT).
     const h = harness({ policy: 'examples/policies/004-support-processes.yaml', start: '2026-03-03T07:59:00Z' });
-    bootstrapTimers(h.svc);
-    h.advance(2 * MIN);
-    const topics = h.posts((r) => r.kind === 'topic').map((r) => `${r.createdAt.toISOString().slice(11, 16)} ${(r.body as { text: string }).text}`);
-    const nineOClock = whoIsOnCall(h.db, h.policy, 'rota', new Date('2026-03-03T09:00:00Z')).person!;
-    const eightOClock = whoIsOnCall(h.db, h.policy, 'rota', new Date('2026-03-03T08:00:00Z')).person!;
+    await bootstrapTimers(h.svc);
+    await h.advance(2 * MIN);
+    const topics = (await h.posts((r) => r.kind === 'topic')).map((r) => `${r.createdAt.toISOString().slice(11, 16)} ${(r.body as { text: string }).text}`);
+    const nineOClock = (await whoIsOnCall(h.db, h.policy, 'rota', new Date('2026-03-03T09:00:00Z'))).person!;
+    const eightOClock = (await whoIsOnCall(h.db, h.policy, 'rota', new Date('2026-03-03T08:00:00Z'))).person!;
     expect(nineOClock).not.toBe(eightOClock);
     expect(topics).toEqual([`08:00 On rota today: @${nineOClock}`]);
   });

@@ -55,11 +55,11 @@ export async function runConsole(app: ChatHost, adapter: ConsoleAdapter, io: { i
       const msg = id && adapter.lookup(id);
       if (!msg || !emoji) say('Usage: /react N EMOJI (N is a message number shown in [brackets])');
       else {
-        const r = reactToDelivered(app.service, actorFor(policy, 'console', me), 'console', { id }, emoji.replace(/:/g, ''));
+        const r = await reactToDelivered(app.service, actorFor(policy, 'console', me), 'console', { id }, emoji.replace(/:/g, ''));
         say(r ? (r.ok ? `✔ ${r.text}` : `✖ ${r.text}`) : `(reacted :${emoji}: — nothing to do)`);
       }
     } else {
-      const r = app.service.run(actorFor(policy, 'console', me), line);
+      const r = await app.service.run(actorFor(policy, 'console', me), line);
       say(r.ok ? `✔ ${r.text}` : `✖ ${r.text}`);
     }
     // Deliver what the command queued before the next prompt, so the chat reads in order.

@@ -75,11 +75,11 @@ export class DiscordCatchUp {
       }
     };
     // Acks on the pages still waiting (DMs and channel copies alike).
-    for (const ref of openPageMessages(db, 'discord')) await step(`page ${ref.id}`, async () => {
+    for (const ref of (await openPageMessages(db, 'discord'))) await step(`page ${ref.id}`, async () => {
         out.reactions += await this.reactions(ref.channel, ref.id);
       });
     // 📌 (and any other meaningful reaction) on recent messages of open incident threads.
-    for (const thread of openIncidentChannels(db, 'discord')) {
+    for (const thread of (await openIncidentChannels(db, 'discord'))) {
       await step(`thread ${thread}`, async () => {
         const recent = (await this.client.rest.get(Routes.channelMessages(thread), { query: new URLSearchParams({ limit: String(THREAD_MESSAGES) }) })) as ApiMessage[];
         for (const m of recent) if (m.reactions?.length) out.reactions += await this.reactions(thread, m.id, m, guild);

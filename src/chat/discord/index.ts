@@ -48,7 +48,7 @@ export async function attachDiscord(app: ChatHost, env: Env, opts: DiscordOption
     retryMs: opts.retryMs,
     // The first session marks where support channels stand; a later new session reads back what it missed.
     onSession: (first) => guard('catch-up', () => (first ? catchUp.mark() : catchUp.run())),
-    onFailed: (reason) => announceElsewhere(app, 'discord', `⚠️ Klaxon lost Discord: ${reason}. Pages and updates still go out here; fix it and restart Klaxon to bring Discord back.`),
+    onFailed: (reason) => void announceElsewhere(app, 'discord', `⚠️ Klaxon lost Discord: ${reason}. Pages and updates still go out here; fix it and restart Klaxon to bring Discord back.`),
   });
   app.addAdapter(adapter, connection);
 }

@@ -12,7 +12,7 @@ export function registerActions(bolt: App, d: SlackDeps): void {
       const pageId = Number(action.value);
       if (!Number.isInteger(pageId)) return;
       const actor = await d.people.actor(body.user.id, body.user.name);
-      const reply = d.service.acknowledgePageById(actor, pageId);
+      const reply = await d.service.acknowledgePageById(actor, pageId);
       // The page message itself is rewritten through the outbox; this tells the clicker at once.
       await respond(ephemeral(reply));
     } catch (e) {

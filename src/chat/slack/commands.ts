@@ -24,11 +24,11 @@ export function registerCommands(bolt: App, d: SlackDeps): void {
     try {
       // A validly signed request replayed inside Slack's 5-minute window carries the same
       // trigger_id (Slack mints one per invocation): it is answered, never run twice.
-      if (command.trigger_id && !d.service.firstDelivery('slack', `command:${command.trigger_id}`)) {
+      if (command.trigger_id && !(await d.service.firstDelivery('slack', `command:${command.trigger_id}`))) {
         answer = ephemeral({ text: 'That command was already received and run once; it is not run again.' });
       } else {
         const actor = await d.people.actor(command.user_id, command.user_name, 0);
-        answer = ephemeral(d.service.run(actor, text || 'help', d.service.originFor('slack', command.channel_id)));
+        answer = ephemeral(await d.service.run(actor, text || 'help', await d.service.originFor('slack', command.channel_id)));
       }
     } catch (e) {
       d.log.error({ error: errorText(e), command: command.text }, 'slash command failed');
@@ -45,7 +45,7 @@ export function registerCommands(bolt: App, d: SlackDeps): void {
     }
     // The form must be answered within three seconds: use a cached name, look it up later.
     const actor = await d.people.actor(body.user.id, body.user.name, 0);
-    const reply = d.service.declareFrom(actor, { title: form.title, severity: form.severity, description: form.description });
+    const reply = await d.service.declareFrom(actor, { title: form.title, severity: form.severity, description: form.description });
     if (!reply.ok) {
       await ack({ response_action: 'errors', errors: { title: reply.text } });
       return;

@@ -86,7 +86,7 @@ export async function attachSlack(app: ChatHost, env: SlackEnv, opts: SlackOptio
     link,
     log,
     retryMs: opts.backoffMs,
-    onFailed: (reason) => announceElsewhere(app, 'slack', `⚠️ Klaxon lost Slack: ${reason}. Pages and updates still go out here; fix the token and restart Klaxon to bring Slack back.`),
+    onFailed: (reason) => void announceElsewhere(app, 'slack', `⚠️ Klaxon lost Slack: ${reason}. Pages and updates still go out here; fix the token and restart Klaxon to bring Slack back.`),
   });
   app.addAdapter(adapter, connection);
 }

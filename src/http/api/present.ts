@@ -36,15 +36,14 @@ export function incidentJson(policy: Policy, inc: Incident, roles: Record<string
   };
 }
 
-export function timelineJson(db: Db, incidentId: number) {
-  return timelineOf(db, incidentId).map((e) => ({ at: iso(e.at), kind: e.kind, actor: e.actor, text: e.text, public: e.public }));
+export async function timelineJson(db: Db, incidentId: number) {
+  return (await timelineOf(db, incidentId)).map((e) => ({ at: iso(e.at), kind: e.kind, actor: e.actor, text: e.text, public: e.public }));
 }
 
-export function pagesJson(db: Db, incidentId: number) {
-  const rows = db.select().from(pages).where(eq(pages.incidentId, incidentId)).orderBy(asc(pages.id)).all();
-  const notes = inChunks(
-    rows.map((p) => p.id),
-    (slice) => db.select().from(pageNotifications).where(inArray(pageNotifications.pageId, slice)).all(),
+export async function pagesJson(db: Db, incidentId: number) {
+  const rows = (await db.select().from(pages).where(eq(pages.incidentId, incidentId)).orderBy(asc(pages.id)));
+  const notes = (
+    await inChunks(rows.map((p) => p.id), async (slice) => await db.select().from(pageNotifications).where(inArray(pageNotifications.pageId, slice)))
   ).sort((a, b) => a.id - b.id);
   return rows.map((p) => ({
     id: p.id,

@@ -37,9 +37,9 @@ export function registerAlertMetrics(register: Registry, deps: HttpDeps): void {
     help: 'Incidents opened by an integration (alerts, missed heartbeats, floods)',
     labelNames: ['integration'],
     registers: [register],
-    collect() {
+    async collect() {
       if (!dbHealthy(db)) return;
-      const rows = db.select({ integration: incidents.integration, n: count() }).from(incidents).where(isNotNull(incidents.integration)).groupBy(incidents.integration).all();
+      const rows = (await db.select({ integration: incidents.integration, n: count() }).from(incidents).where(isNotNull(incidents.integration)).groupBy(incidents.integration));
       this.reset();
       for (const id of ids) this.inc({ integration: id }, 0);
       for (const r of rows) this.inc({ integration: r.integration! }, r.n);

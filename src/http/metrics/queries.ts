@@ -7,13 +7,12 @@ import { incidents, pages, timelineEvents } from '../../store/schema.js';
 
 export type BySeverity = { severity: string; n: number }[];
 
-export function openBySeverity(db: Db): BySeverity {
-  return db
+export async function openBySeverity(db: Db): Promise<BySeverity> {
+  return (await db
     .select({ severity: incidents.severity, n: sql<number>`count(*)` })
     .from(incidents)
     .where(ne(incidents.status, 'resolved'))
-    .groupBy(incidents.severity)
-    .all();
+    .groupBy(incidents.severity));
 }
 
 /**
@@ -21,20 +20,19 @@ export function openBySeverity(db: Db): BySeverity {
  * when each page started: a later severity change must not move counts between labels, or these
  * counters would go down.
  */
-export function pagesBySeverity(db: Db, status?: 'acknowledged' | 'exhausted'): BySeverity {
-  return db
+export async function pagesBySeverity(db: Db, status?: 'acknowledged' | 'exhausted'): Promise<BySeverity> {
+  return (await db
     .select({ severity: pages.severity, n: sql<number>`count(*)` })
     .from(pages)
     .where(status ? eq(pages.status, status) : undefined)
-    .groupBy(pages.severity)
-    .all();
+    .groupBy(pages.severity));
 }
 
 /**
  * Escalation steps: every (page, tier, cycle) that notified someone, less each page's first step.
  * Notification rows are written once per step and person, so this counts steps, not people.
  */
-export function escalationsBySeverity(db: Db): BySeverity {
+export async function escalationsBySeverity(db: Db): Promise<BySeverity> {
   return db.all<{ severity: string; n: number }>(sql`
     select p.severity as severity, count(*) - count(distinct s.page_id) as n
     from (select distinct page_id, tier, cycle from page_notifications) s
@@ -43,14 +41,13 @@ export function escalationsBySeverity(db: Db): BySeverity {
 }
 
 /** Missed targets by the severity the incident had when each was missed, so the counter never goes down. */
-export function targetsMissedBySeverity(db: Db): BySeverity {
-  return db
+export async function targetsMissedBySeverity(db: Db): Promise<BySeverity> {
+  return (await db
     .select({ severity: sql<string>`coalesce(${timelineEvents.severity}, ${incidents.severity})`, n: sql<number>`count(*)` })
     .from(timelineEvents)
     .innerJoin(incidents, eq(timelineEvents.incidentId, incidents.id))
     .where(like(timelineEvents.kind, 'target_missed:%'))
-    .groupBy(sql`1`)
-    .all();
+    .groupBy(sql`1`));
 }
 
 /** Cumulative bucket counts, sum and count of one duration per severity, as a histogram exposes them. */
@@ -60,7 +57,7 @@ export type DurationBuckets = { severity: string; buckets: number[]; sum: number
  * A histogram of `end - declared_at` (seconds) over every incident where `end` is set, by severity,
  * counted by SQLite in one pass: the history is never loaded into memory.
  */
-export function durationBuckets(db: Db, end: 'acknowledged_at' | 'resolved_at', upperBounds: number[]): DurationBuckets {
+export async function durationBuckets(db: Db, end: 'acknowledged_at' | 'resolved_at', upperBounds: number[]): Promise<DurationBuckets> {
   const d = sql.raw(`(${end} - declared_at)`);
   const cols = upperBounds.map((b, i) => sql`, coalesce(sum(${d} <= ${b * 1000}), 0) as ${sql.raw(`b${i}`)}`);
   const rows = db.all<Record<string, number | string>>(sql`

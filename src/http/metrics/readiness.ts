@@ -4,17 +4,9 @@ import type { HttpDeps } from '../deps.js';
 import { readiness, type Readiness } from '../readiness.js';
 
 export function registerReadinessMetrics(register: Registry, deps: HttpDeps): void {
-  let last: { at: number; r: Readiness | null } = { at: 0, r: null };
-  const current = (): Readiness | null => {
-    if (Date.now() - last.at > 500) {
-      let r: Readiness | null = null;
-      try {
-        r = readiness(deps);
-      } catch {
-        r = null;
-      }
-      last = { at: Date.now(), r };
-    }
+  let last: { at: number; r: Promise<Readiness | null> } = { at: 0, r: Promise.resolve(null) };
+  const current = (): Promise<Readiness | null> => {
+    if (Date.now() - last.at > 500) last = { at: Date.now(), r: readiness(deps).catch(() => null) };
     return last.r;
   };
   const gauge = (name: string, help: string, value: (r: Readiness) => number | null) =>
@@ -22,8 +14,8 @@ export function registerReadinessMetrics(register: Registry, deps: HttpDeps): vo
       name,
       help,
       registers: [register],
-      collect() {
-        const r = current();
+      async collect() {
+        const r = await current();
         const v = r ? value(r) : null;
         if (v === null) this.reset();
         else this.set(v);
@@ -38,8 +30,8 @@ export function registerReadinessMetrics(register: Registry, deps: HttpDeps): vo
     help: '1 when the platform is connected and its deliveries are not failing',
     labelNames: ['platform'],
     registers: [register],
-    collect() {
-      const r = current();
+    async collect() {
+      const r = await current();
       this.reset();
       if (!r) return;
       for (const [p, a] of Object.entries(r.adapters)) this.set({ platform: p }, a.ok && a.delivery === 'ok' ? 1 : 0);

@@ -29,16 +29,11 @@ export function createMetrics(deps: HttpDeps): Registry {
    * Each read runs once per scrape however many series share it (a scrape collects every metric
    * in one turn of the event loop; the memo is dropped on the next).
    */
-  const memo = new Map<(db: Db) => unknown, unknown>();
-  const read = <T>(fn: (db: Db) => T): T | null => {
-    if (memo.has(fn)) return memo.get(fn) as T | null;
+  const memo = new Map<(db: Db) => unknown, Promise<unknown>>();
+  const read = <T>(fn: (db: Db) => Promise<T>): Promise<T | null> => {
+    if (memo.has(fn)) return memo.get(fn) as Promise<T | null>;
     if (memo.size === 0) setImmediate(() => memo.clear());
-    let out: T | null;
-    try {
-      out = dbHealthy(db) ? fn(db) : null;
-    } catch {
-      out = null;
-    }
+    const out = (async () => (dbHealthy(db) ? await fn(db) : null))().catch(() => null);
     memo.set(fn, out);
     return out;
   };
@@ -64,20 +59,20 @@ export function createMetrics(deps: HttpDeps): Registry {
     help: 'Incidents not yet resolved, by severity',
     labelNames: ['severity'],
     registers: [register],
-    collect() {
-      const rows = read(openBySeverity);
+    async collect() {
+      const rows = await read(openBySeverity);
       if (rows) fill(this, rows);
     },
   });
 
-  const dbCounter = (name: string, help: string, query: (db: Db) => BySeverity) =>
+  const dbCounter = (name: string, help: string, query: (db: Db) => Promise<BySeverity>) =>
     new Counter({
       name,
       help,
       labelNames: ['severity'],
       registers: [register],
-      collect() {
-        const rows = read(query);
+      async collect() {
+        const rows = await read(query);
         if (rows) fill(this, rows);
       },
     });
@@ -94,8 +89,8 @@ export function createMetrics(deps: HttpDeps): Registry {
   };
   const durationHistogram = (name: string, help: string, upperBounds: number[], end: keyof typeof queries) =>
     register.registerMetric(
-      sqlHistogram(name, help, upperBounds, () => {
-        const rows = read(queries[end]);
+      sqlHistogram(name, help, upperBounds, async () => {
+        const rows = await read(queries[end]);
         if (!rows) return null;
         // Every policy severity is present (zeros when none), as prom-client's `zero` would give.
         const found = new Map(rows.map((r) => [r.severity, r]));
@@ -112,8 +107,8 @@ export function createMetrics(deps: HttpDeps): Registry {
       help,
       labelNames: ['platform'],
       registers: [register],
-      collect() {
-        const rows = read(outboxCounts);
+      async collect() {
+        const rows = await read(outboxCounts);
         if (!rows) return;
         this.reset();
         for (const p of deps.platforms()) this.set({ platform: p }, 0);

@@ -4,7 +4,7 @@
 import type { Metric, MetricObjectWithValues, MetricValueWithName } from 'prom-client';
 import type { DurationBuckets } from './queries.js';
 
-export function sqlHistogram(name: string, help: string, upperBounds: number[], read: () => DurationBuckets | null): Metric<'severity'> {
+export function sqlHistogram(name: string, help: string, upperBounds: number[], read: () => Promise<DurationBuckets | null>): Metric<'severity'> {
   let last: DurationBuckets = [];
   const metric = {
     name,
@@ -13,7 +13,7 @@ export function sqlHistogram(name: string, help: string, upperBounds: number[], 
     aggregator: 'sum',
     async get(): Promise<MetricObjectWithValues<MetricValueWithName<'severity'>>> {
       // When the database does not answer, the last values stand (klaxon_db_up says why).
-      last = read() ?? last;
+      last = (await read()) ?? last;
       const values = last.flatMap((r) => [
         ...upperBounds.map((b, i) => ({ metricName: `${name}_bucket`, labels: { le: b, severity: r.severity }, value: r.buckets[i] })),
         { metricName: `${name}_bucket`, labels: { le: '+Inf', severity: r.severity }, value: r.count },

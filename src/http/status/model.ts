@@ -64,7 +64,7 @@ function publicUpdates(events: { id: number; at: Date; kind: string; text: strin
  */
 export const RESOLVED_SHOWN = 50;
 
-export function loadStatus(db: Db, policy: Policy, now: Date): StatusModel {
+export async function loadStatus(db: Db, policy: Policy, now: Date): Promise<StatusModel> {
   const from = historyStart(now, policy.timezone);
   const publicIds = policy.severities.filter((s) => s.public).map((s) => s.id);
   const span = { id: incidents.id, title: incidents.title, severity: incidents.severity, status: incidents.status, declaredAt: incidents.declaredAt, resolvedAt: incidents.resolvedAt };
@@ -72,8 +72,8 @@ export function loadStatus(db: Db, policy: Policy, now: Date): StatusModel {
   // reads the whole history. Only public severities, a short constant list.
   const candidates = publicIds.length
     ? [
-        ...db.select(span).from(incidents).where(and(inArray(incidents.status, ['investigating', 'identified', 'monitoring']), inArray(incidents.severity, publicIds))).all(),
-        ...db.select(span).from(incidents).where(and(gte(incidents.resolvedAt, from), inArray(incidents.severity, publicIds))).all(),
+        ...(await db.select(span).from(incidents).where(and(inArray(incidents.status, ['investigating', 'identified', 'monitoring']), inArray(incidents.severity, publicIds)))),
+        ...(await db.select(span).from(incidents).where(and(gte(incidents.resolvedAt, from), inArray(incidents.severity, publicIds)))),
       ].filter((i) => isPubliclyVisible(policy, i, now))
     : [];
 
@@ -84,14 +84,13 @@ export function loadStatus(db: Db, policy: Policy, now: Date): StatusModel {
     .slice(0, RESOLVED_SHOWN);
   // Updates only for the incidents shown, each incident's by the timeline index.
   const events = new Map<number, TimelineEvent[]>();
-  for (const e of inChunks([...open, ...resolved].map((i) => i.id), (slice) =>
-    db
+  for (const e of (await inChunks([...open, ...resolved].map((i) => i.id), async (slice) =>
+    (await db
       .select()
       .from(timelineEvents)
       .where(and(inArray(timelineEvents.incidentId, slice), eq(timelineEvents.public, true)))
-      .orderBy(desc(timelineEvents.at), desc(timelineEvents.id))
-      .all(),
-  )) {
+      .orderBy(desc(timelineEvents.at), desc(timelineEvents.id))),
+  ))) {
     const list = events.get(e.incidentId) ?? [];
     list.push(e);
     events.set(e.incidentId, list);

@@ -71,8 +71,8 @@ export async function discordKlaxon(o: DiscordKlaxonOptions = {}) {
       await new Promise((r) => setTimeout(r, ms));
       await app.tick();
     },
-    outbox: () => db.select().from(outbox).orderBy(asc(outbox.id)).all(),
-    pages: () => db.select().from(pages).orderBy(asc(pages.id)).all(),
+    outbox: async () => (await db.select().from(outbox).orderBy(asc(outbox.id))),
+    pages: async () => (await db.select().from(pages).orderBy(asc(pages.id))),
     /** Discord's state as /healthz shows it. */
     health: () => app.connections.get('discord')?.state(),
     /** Stops Klaxon, keeping the fake Discord (and the database file) for a restart. */

@@ -135,7 +135,7 @@ export async function slackKlaxon(o: SlackKlaxonOptions = {}) {
       await app.tick();
     },
 
-    outbox: () => db.select().from(outbox).orderBy(asc(outbox.id)).all(),
+    outbox: async () => (await db.select().from(outbox).orderBy(asc(outbox.id))),
 
     async close() {
       await app.stop();
