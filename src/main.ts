@@ -21,7 +21,7 @@ export async function start(opts: { console?: boolean } = {}): Promise<number> {
   const db = openDbAt(env.KLAXON_DB);
   // Before anything is written: a second Klaxon on this file stops here, naming the first.
   const lease = takeLease(db, env.KLAXON_DB);
-  assertNoDrift(db, policy, env.policyPath);
+  await assertNoDrift(db, policy, env.policyPath);
   const app = new KlaxonApp({ env, policy, db, log });
   mountHttp(app.httpDeps());
   await attachPlatforms(app, env);

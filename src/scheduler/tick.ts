@@ -214,6 +214,6 @@ export async function bootstrapTimers(svc: Service): Promise<void> {
     await ensureRotaTimers(ctx);
     await syncUserGroups(ctx);
     await armHeartbeats(ctx);
-    ensureReminderTimers(ctx);
+    await ensureReminderTimers(ctx);
   });
 }

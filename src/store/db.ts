@@ -8,6 +8,7 @@ import { assertKlaxonFile } from './foreign-file.js';
 import * as schema from './schema.js';
 import { isTransientDbError } from './db-errors.js';
 import { cacheStatements } from './statement-cache.js';
+import { guardTransactions } from './transaction.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 /** The handle a transaction callback receives; same query API as Db. */
@@ -42,6 +43,7 @@ export function openDb(path: string, opts: { migrate?: boolean; busyTimeoutMs?: 
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   cacheStatements(sqlite);
+  guardTransactions(sqlite);
   const db = drizzle(sqlite, { schema }) as Db;
   if (opts.migrate !== false) {
     whileBusy(() => migrate(db, { migrationsFolder: MIGRATIONS }));

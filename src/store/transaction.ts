@@ -27,6 +27,8 @@ class Mutex {
 }
 
 const mutexes = new WeakMap<object, Mutex>();
+/** Connections with a transaction open through transaction() (drizzle's own, e.g. migrating, are not watched). */
+const open = new WeakSet<object>();
 
 function clientOf(db: Db | Tx): Db['$client'] {
   return (db as Db).$client ?? (db as unknown as { session: { client: Db['$client'] } }).session.client;
@@ -52,6 +54,7 @@ export async function transaction<T>(db: Db | Tx, fn: (tx: Tx) => Promise<T>): P
     owners.set(client, { depth: 0 });
     return inside.run(owners, async () => {
       client.prepare('begin immediate').run();
+      open.add(client);
       try {
         const out = await fn(db as Tx);
         client.prepare('commit').run();
@@ -59,6 +62,8 @@ export async function transaction<T>(db: Db | Tx, fn: (tx: Tx) => Promise<T>): P
       } catch (e) {
         if (client.inTransaction) client.prepare('rollback').run();
         throw e;
+      } finally {
+        open.delete(client);
       }
     });
   });
@@ -88,4 +93,31 @@ export async function savepoint<T>(tx: Db | Tx, fn: (tx: Tx) => Promise<T>): Pro
 export async function runChanges(q: PromiseLike<unknown>): Promise<{ changes: number }> {
   const r = (await q) as { changes?: number; rowCount?: number | null };
   return { changes: r.changes ?? r.rowCount ?? 0 };
+}
+
+/**
+ * Refuses a statement that would run inside another async context's open transaction. On one
+ * SQLite connection such a statement would silently become part of that transaction (and vanish
+ * with its rollback); every write belongs in `transaction()`, which waits its turn instead.
+ */
+export function guardTransactions(sqlite: Db['$client']): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const wrapped = new WeakSet<object>();
+  const check = () => {
+    if (open.has(sqlite) && !ownsTransaction(sqlite)) throw new Error('a statement ran outside the open transaction; run it inside transaction()');
+  };
+  sqlite.prepare = ((source: string) => {
+    const stmt = prepare(source);
+    if (!wrapped.has(stmt)) {
+      wrapped.add(stmt);
+      for (const m of ['run', 'all', 'get', 'iterate'] as const) {
+        const original = stmt[m] as (...a: unknown[]) => unknown;
+        (stmt as unknown as Record<string, unknown>)[m] = function (this: unknown, ...args: unknown[]) {
+          check();
+          return original.apply(this, args);
+        };
+      }
+    }
+    return stmt;
+  }) as typeof sqlite.prepare;
 }

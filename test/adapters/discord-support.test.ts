@@ -70,7 +70,7 @@ it('raises "I found a vulnerability that leaks user emails" as a Sev 1 without q
   for (const p of posted) expect(p).not.toContain('leaks user emails');
   expect(k.fake.threads()[0].name).not.toMatch(/vulnerab|leak|email/);
   // Sev 1 pages the rota.
-  expect(k.pages()).toHaveLength(1);
+  expect(await k.pages()).toHaveLength(1);
 });
 
 it('stays silent with automation off or safe mode on', async () => {

@@ -165,7 +165,7 @@ describe('Slack over HTTP, end to end', () => {
     await new Promise((r) => setTimeout(r, 30));
     await k.tick();
     expect(getIncident(k.db, 2)).toBeUndefined();
-    expect(k.outbox()).toHaveLength(rows);
+    expect(await k.outbox()).toHaveLength(rows);
     expect(k.fake.calls.length).toBe(calls);
   });
 

@@ -62,7 +62,7 @@ describe('forged and stale requests over HTTP', () => {
     await new Promise((res) => setTimeout(res, 30));
     await k.tick();
     expect(getIncident(k.db, 1)).toBeUndefined();
-    expect(k.outbox()).toHaveLength(0);
+    expect(await k.outbox()).toHaveLength(0);
     expect(k.fake.responded).toHaveLength(0);
     expect(k.fake.calls.length).toBe(calls);
   });

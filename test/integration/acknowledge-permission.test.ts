@@ -32,28 +32,28 @@ describe('the acknowledge permission', () => {
     const r = await h.svc.acknowledgePageById(actorFor(h.policy, 'slack', 'U0STRANGER', 'stranger'), page.id);
     expect(r.ok).toBe(false);
     expect(r.text).toMatch(/You were not paged for #1, and acknowledging someone else's page needs membership of "responders"/);
-    expect(status()).toBe('open');
+    expect(await status()).toBe('open');
   });
 
   it('a policy person outside responders is refused by button and by `ack`; a responder may', async () => {
     const { h, page, status } = await paged();
     const bob = await h.svc.acknowledgePageById(h.as('bob'), page.id);
     expect(bob.ok).toBe(false);
-    expect(h.run('bob', 'ack #1')).toMatchObject({ ok: false, text: expect.stringContaining('permissions.acknowledge') });
-    expect(status()).toBe('open');
+    expect(await h.run('bob', 'ack #1')).toMatchObject({ ok: false, text: expect.stringContaining('permissions.acknowledge') });
+    expect(await status()).toBe('open');
     expect((await h.svc.acknowledgePageById(h.as('alice'), page.id)).ok).toBe(true);
-    expect(status()).toBe('acknowledged');
+    expect(await status()).toBe('acknowledged');
   });
 
   it('whoever the page notified may always acknowledge it, in or out of the groups', async () => {
     const { h, page, status } = await paged();
     expect((await h.svc.acknowledgePageById(actorFor(h.policy, 'slack', 'U01CAROL'), page.id)).ok).toBe(true);
-    expect(status()).toBe('acknowledged');
+    expect(await status()).toBe('acknowledged');
   });
 
   it('permissions.acknowledge: anyone opens it to everyone', async () => {
     const { h, page, status } = await paged('permissions: { acknowledge: anyone }');
     expect((await h.svc.acknowledgePageById(actorFor(h.policy, 'slack', 'U0STRANGER'), page.id)).ok).toBe(true);
-    expect(status()).toBe('acknowledged');
+    expect(await status()).toBe('acknowledged');
   });
 });

@@ -78,10 +78,10 @@ describe('policy actions', () => {
     const h = harness({ yaml: policy('/admin/safe-mode') });
     await h.run('ana', 'declare sev1 Wrong replies');
     const before = seen.length;
-    expect(h.run('ana', 'action nope confirm')).toMatchObject({ ok: false, text: expect.stringContaining('There is no action "nope". Actions: product-safe-mode.') });
-    expect(h.run('bob', 'action product-safe-mode confirm')).toMatchObject({ ok: false, text: expect.stringContaining('needs membership of "responders"') });
+    expect(await h.run('ana', 'action nope confirm')).toMatchObject({ ok: false, text: expect.stringContaining('There is no action "nope". Actions: product-safe-mode.') });
+    expect(await h.run('bob', 'action product-safe-mode confirm')).toMatchObject({ ok: false, text: expect.stringContaining('needs membership of "responders"') });
     delete process.env.KLAXON_TEST_PRODUCT_TOKEN;
-    expect(h.run('ana', 'action product-safe-mode confirm')).toMatchObject({ ok: false, text: expect.stringContaining('needs the environment variable KLAXON_TEST_PRODUCT_TOKEN') });
+    expect(await h.run('ana', 'action product-safe-mode confirm')).toMatchObject({ ok: false, text: expect.stringContaining('needs the environment variable KLAXON_TEST_PRODUCT_TOKEN') });
     await h.svc.actionsSettled();
     expect(seen.length).toBe(before);
     expect((await timelineOf(h.db, 1)).some((e) => e.kind.startsWith('action'))).toBe(false);

@@ -25,7 +25,7 @@ describe('phase checklists', () => {
     const h = harness({ yaml: YAML });
     await h.run('ana', 'declare sev1 Checkout down');
     expect((await h.texts('incident'))[0]).toContain('☐ 1. Name a commander\n☐ 2. Label the GitHub issue severity:N\n☐ 3. Link the report');
-    expect(h.run('ben', 'check 2')).toMatchObject({ ok: true, text: 'Ticked 2. Label the GitHub issue severity:N' });
+    expect(await h.run('ben', 'check 2')).toMatchObject({ ok: true, text: 'Ticked 2. Label the GitHub issue severity:N' });
     await h.run('ana', 'mitigate Rolled back');
     expect((await h.texts('incident')).at(-1)).toBe('Mitigated: next steps for #1 (tick with `check #1 <n>`):\n☐ 4. Tell the reporter a mitigation is live');
     await h.run('ana', 'update monitoring Still fine'); // already mitigated: not posted again
@@ -44,10 +44,10 @@ describe('phase checklists', () => {
   it('refuses an unknown or already ticked item, changing nothing', async () => {
     const h = harness({ yaml: YAML });
     await h.run('ana', 'declare sev1 Checkout down');
-    expect(h.run('ana', 'check 9')).toMatchObject({ ok: false, text: expect.stringContaining('#1 has no checklist item 9 (items 1–3).') });
-    expect(h.run('ana', 'check two')).toMatchObject({ ok: false, text: expect.stringContaining('"two" is not an item number') });
+    expect(await h.run('ana', 'check 9')).toMatchObject({ ok: false, text: expect.stringContaining('#1 has no checklist item 9 (items 1–3).') });
+    expect(await h.run('ana', 'check two')).toMatchObject({ ok: false, text: expect.stringContaining('"two" is not an item number') });
     await h.run('ben', 'check 1');
-    expect(h.run('ana', 'check 1')).toMatchObject({ ok: false, text: expect.stringContaining('ticked already by Ben') });
+    expect(await h.run('ana', 'check 1')).toMatchObject({ ok: false, text: expect.stringContaining('ticked already by Ben') });
   });
 
   it('check-policy names an unknown shared list', () => {

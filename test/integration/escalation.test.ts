@@ -32,7 +32,7 @@ describe('escalation', () => {
     const dms = await h.posts((r) => r.destination.startsWith('dm:') && r.pageId !== null);
     expect(dms.map((r) => r.destination)).toEqual(['dm:carol', 'dm:alice', 'dm:erin']);
     expect((dms[0].body as { actions: { id: string }[] }).actions[0].id).toBe('ack');
-    expect(h.posts((r) => r.destination === 'incident' && r.pageId !== null)).toHaveLength(3);
+    expect(await h.posts((r) => r.destination === 'incident' && r.pageId !== null)).toHaveLength(3);
   });
 
   it('acknowledging at +20m stops the escalation and stamps acknowledgedAt', async () => {

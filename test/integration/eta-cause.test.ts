@@ -14,7 +14,7 @@ describe('eta', () => {
     await h.run('alice', 'update Looking at the index');
     expect(lastIn(h)).not.toMatch(/ETA/);
     expect(lastIn(h)).not.toContain('—');
-    expect(h.run('alice', 'eta 2h')).toMatchObject({ ok: true, text: 'ETA for #1: 2026-03-04 12:00 GMT.' });
+    expect(await h.run('alice', 'eta 2h')).toMatchObject({ ok: true, text: 'ETA for #1: 2026-03-04 12:00 GMT.' });
     await h.run('alice', 'update Reindexing');
     expect(lastIn(h)).toContain('ETA: 2026-03-04 12:00 GMT');
     expect((await h.run('alice', 'status')).text).toContain('ETA: 2026-03-04 12:00 GMT');
@@ -26,9 +26,9 @@ describe('eta', () => {
     expect((await h.run('alice', 'eta 09:30')).text).toBe('ETA for #1: 2026-03-05 09:30 GMT.');
     expect((await h.run('alice', 'eta end of business day')).text).toBe('ETA for #1: 2026-03-05 17:30 GMT.');
     expect((await h.run('alice', 'eta after the vendor replies')).text).toBe('ETA for #1: after the vendor replies.');
-    expect(h.run('alice', 'eta 25:00')).toMatchObject({ ok: false });
+    expect(await h.run('alice', 'eta 25:00')).toMatchObject({ ok: false });
     expect((await getIncident(h.db, 1))!.eta).toBe('after the vendor replies');
-    expect(h.run('alice', 'eta')).toMatchObject({ ok: false });
+    expect(await h.run('alice', 'eta')).toMatchObject({ ok: false });
   });
 });
 
@@ -53,7 +53,7 @@ describe('root cause', () => {
     expect(resolved).not.toContain('—');
     expect((await h.run('alice', 'cause #1 expired TLS certificate')).ok).toBe(true);
     expect((await getIncident(h.db, 1))!.rootCause).toBe('expired TLS certificate');
-    expect(h.run('alice', 'resolve #1 x --cause')).toMatchObject({ ok: false });
+    expect(await h.run('alice', 'resolve #1 x --cause')).toMatchObject({ ok: false });
   });
 });
 

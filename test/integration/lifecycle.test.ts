@@ -134,14 +134,14 @@ templates:
     await h.run('ann', 'declare p1 Database on fire');
     await h.run('ann', 'update identified Disk full');
     // The holders line follows the team's own template, as the checklist does.
-    expect(h.texts('incident')).toEqual(['NEW p1: Database on fire by Ann at 2026-05-01 12:00 UTC\nRoles: commander Ann · comms open · scribe open', 'UPD #1 [Identified] Disk full']);
+    expect(await h.texts('incident')).toEqual(['NEW p1: Database on fire by Ann at 2026-05-01 12:00 UTC\nRoles: commander Ann · comms open · scribe open', 'UPD #1 [Identified] Disk full']);
   });
 
   it('safe mode stops automatic posts outside incident channels but keeps paging', async () => {
     const h = harness();
     await h.run('erin', 'safe-mode on');
     await h.run('alice', 'declare sev1 Checkout down');
-    expect(h.posts((r) => r.destination.startsWith('channel:'))).toEqual([]);
+    expect(await h.posts((r) => r.destination.startsWith('channel:'))).toEqual([]);
     expect((await h.posts((r) => r.destination.startsWith('dm:') && r.pageId !== null)).length).toBeGreaterThan(0);
     expect((await h.texts('incident')).length).toBeGreaterThan(0);
   });

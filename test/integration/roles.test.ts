@@ -129,7 +129,7 @@ describe('roles from rotas', () => {
     expect((await rolesOf(h.db, id)).commander).toBeUndefined();
     expect((await h.run('bob', `ack #${id}`)).ok).toBe(true);
     expect(rolesOf(h.db, id)).toMatchObject({ commander: 'bob', investigator: 'bob' });
-    expect(h.texts('incident')).toContain(`@bob acknowledged first and is now commander and investigator for #${id}.`);
+    expect(await h.texts('incident')).toContain(`@bob acknowledged first and is now commander and investigator for #${id}.`);
     expect((await h.posts((r) => r.kind === 'topic')).map((r) => (r.body as { text: string }).text).pop()).toContain('commander Bob');
     // Later acknowledgements (a second page) leave the holder alone.
     await h.run('carol', `page #${id} @alice`);
@@ -157,7 +157,7 @@ describe('roles from rotas', () => {
     const id = await fromApi(h, 'sev3');
     await h.run('carol', `severity #${id} sev2`);
     expect((await rolesOf(h.db, id)).commander).toBe('alice');
-    expect(h.texts('incident')).toContain(`@alice is now commander for #${id}.`);
+    expect(await h.texts('incident')).toContain(`@alice is now commander for #${id}.`);
   });
 
   it('hand-over announces "Alice → Bob" on the timeline and in the channel', async () => {
@@ -167,7 +167,7 @@ describe('roles from rotas', () => {
     expect(r).toMatchObject({ ok: true });
     expect((await rolesOf(h.db, id)).commander).toBe('bob');
     expect((await timelineOf(h.db, id)).pop()!.text).toBe('Commander: Alice → Bob (by Carol)');
-    expect(h.texts('incident')).toContain(`Commander for #${id}: Alice → @bob (handed over by Carol).`);
+    expect(await h.texts('incident')).toContain(`Commander for #${id}: Alice → @bob (handed over by Carol).`);
     expect(invited(h, id)).toContain('bob');
   });
 

@@ -18,7 +18,7 @@ describe('Alertmanager webhook', () => {
     const [inc] = await t.incidents();
     expect(inc).toMatchObject({ id: 1, severity: 'sev1', title: 'Checkout 5xx above 5%', declaredBy: 'integration:prometheus', integration: 'prometheus' });
     expect((await rolesOf(t.db, 1)).commander).toBeUndefined();
-    expect(t.pages(1)).toEqual([expect.objectContaining({ policy: 'default', status: 'open', tier: 0 })]);
+    expect(await t.pages(1)).toEqual([expect.objectContaining({ policy: 'default', status: 'open', tier: 0 })]);
     // The first message carries labels, annotations and links so the responder can act from chat.
     const first = (await t.posts(1))[0];
     expect(first).toContain('instance=web-1');
@@ -40,8 +40,8 @@ describe('Alertmanager webhook', () => {
     await t.prometheus(alertmanagerBody({ hosts: ['web-1'] }));
     const r = await t.prometheus(alertmanagerBody({ hosts: ['web-1', 'web-2', 'web-3'] }));
     expect(await r.json()).toEqual({ outcome: 'updated', incident: 1 });
-    expect(t.incidents()).toHaveLength(1);
-    expect(t.pages()).toHaveLength(1);
+    expect(await t.incidents()).toHaveLength(1);
+    expect(await t.pages()).toHaveLength(1);
     expect((await t.timeline(1)).filter((e) => e.kind === 'alerts').map((e) => e.text)).toEqual(['1 alert firing: web-1', '3 alerts firing: web-1, web-2, web-3']);
 
     // Alertmanager's repeat (and any retried delivery) is the same body again: nothing changes.
@@ -49,7 +49,7 @@ describe('Alertmanager webhook', () => {
     const again = await t.prometheus(alertmanagerBody({ hosts: ['web-1', 'web-2', 'web-3'] }));
     expect(again.status).toBe(202);
     expect(await again.json()).toEqual({ outcome: 'repeat', incident: 1 });
-    expect(t.snapshot()).toEqual(before);
+    expect(await t.snapshot()).toEqual(before);
   });
 
   it('resolves the incident when every alert of the group is resolved, says so, and a new firing opens a new incident', async () => {
@@ -71,11 +71,11 @@ describe('Alertmanager webhook', () => {
     // A late resolved repeat finds nothing open and changes nothing.
     const before = await t.snapshot();
     expect(await (await t.prometheus(alertmanagerBody({ hosts: ['web-1', 'web-2'], status: 'resolved' }))).json()).toEqual({ outcome: 'ignored', incident: null });
-    expect(t.snapshot()).toEqual(before);
+    expect(await t.snapshot()).toEqual(before);
 
     const refire = await t.prometheus({ ...alertmanagerBody({ hosts: ['web-1'] }), alerts: alertmanagerBody({ hosts: ['web-1'] }).alerts.map((a) => ({ ...a, startsAt: '2026-03-04T11:00:00Z' })) });
     expect(await refire.json()).toEqual({ outcome: 'opened', incident: 2 });
-    expect(t.pages(2)).toHaveLength(1);
+    expect(await t.pages(2)).toHaveLength(1);
   });
 
   it('with resolve: note only posts that the source reports resolved', async () => {
@@ -114,7 +114,7 @@ describe('Alertmanager webhook', () => {
     const incs = await t.incidents();
     expect(incs.map((i) => i.alertGroup)).toEqual(['{}:{alertname="A"}', '{}:{alertname="B"}', '__flood__']);
     expect(incs[2].title).toBe('Alert flood from prometheus: 2 incidents already open');
-    expect(t.pages(3)).toHaveLength(1);
+    expect(await t.pages(3)).toHaveLength(1);
     expect((await t.timeline(3)).filter((e) => e.kind === 'alerts').map((e) => e.text)).toEqual(['1 alert firing: C web-1', '2 alerts firing: C web-1, D web-1']);
     // A flooded group resolving clears its alerts on the flood incident.
     await t.prometheus(alertmanagerBody({ group: 'C', status: 'resolved' }));
@@ -129,8 +129,8 @@ describe('Alertmanager webhook', () => {
       const r = await t.prometheus(alertmanagerBody({ hosts }));
       expect(r.status).toBe(202);
     }
-    expect(t.incidents()).toHaveLength(1);
-    expect(t.pages()).toHaveLength(1);
+    expect(await t.incidents()).toHaveLength(1);
+    expect(await t.pages()).toHaveLength(1);
     expect((await t.notifications()).length).toBeGreaterThan(0);
     expect(new Set((await t.notifications()).map((n) => n.tier))).toEqual(new Set([0]));
     const last = (await t.timeline(1)).filter((e) => e.kind === 'alerts').pop()!;

@@ -41,7 +41,7 @@ describe('Events v2', () => {
     // A retried trigger of the open key is a repeat: nothing changes.
     const before = await t.snapshot();
     expect(await (await uptime(eventsV2Body(TOKENS.KLAXON_UPTIME_TOKEN))).json()).toMatchObject({ outcome: 'repeat', incident: 1 });
-    expect(t.snapshot()).toEqual(before);
+    expect(await t.snapshot()).toEqual(before);
 
     expect(await (await uptime(eventsV2Body(TOKENS.KLAXON_UPTIME_TOKEN, 'resolve'))).json()).toMatchObject({ outcome: 'resolved', incident: 1 });
     expect((await t.incidents())[0].status).toBe('resolved');
@@ -61,7 +61,7 @@ describe('Events v2', () => {
       expect(r.status).toBe(400);
       expect((await r.json()).error).toMatch(error);
     }
-    expect(t.snapshot()).toMatchObject({ incidents: 0, deliveries: 0, timeline: 0 });
+    expect(await t.snapshot()).toMatchObject({ incidents: 0, deliveries: 0, timeline: 0 });
   });
 
   it('refuses a wrong routing_key with 401 and stores nothing', async () => {
@@ -70,7 +70,7 @@ describe('Events v2', () => {
     expect(r.status).toBe(401);
     const none = await uptime({ ...eventsV2Body(''), routing_key: undefined });
     expect(none.status).toBe(401);
-    expect(t.snapshot()).toMatchObject({ incidents: 0, deliveries: 0 });
+    expect(await t.snapshot()).toMatchObject({ incidents: 0, deliveries: 0 });
   });
 });
 
@@ -85,16 +85,16 @@ describe('heartbeat', () => {
     // 25h after the last call, not the first: the call re-armed the deadline.
     t.clock.advance(25 * HOUR - MINUTE);
     await t.app.tick();
-    expect(t.incidents()).toHaveLength(0);
+    expect(await t.incidents()).toHaveLength(0);
     t.clock.advance(MINUTE);
     await t.app.tick();
     const [inc] = await t.incidents();
     expect(inc).toMatchObject({ title: 'No heartbeat from nightly-backup for 1d 1h', severity: 'sev2', status: 'investigating', integration: 'nightly-backup' });
-    expect(t.pages(inc.id)).toHaveLength(1);
+    expect(await t.pages(inc.id)).toHaveLength(1);
     // Still silent: the open incident is not repeated.
     t.clock.advance(30 * HOUR);
     await t.app.tick();
-    expect(t.incidents()).toHaveLength(1);
+    expect(await t.incidents()).toHaveLength(1);
 
     const r = await beat({ message: 'backup finished late' });
     expect(await r.json()).toEqual({ outcome: 'resolved', incident: 1 });
@@ -108,6 +108,6 @@ describe('heartbeat', () => {
     t = await alertApp();
     t.clock.advance(25 * HOUR);
     await t.app.tick();
-    expect(t.incidents()).toHaveLength(1);
+    expect(await t.incidents()).toHaveLength(1);
   });
 });

@@ -26,11 +26,11 @@ describe('POST /integrations/v1 guards', () => {
       await t.post(`/integrations/v1/prometheus/${wrongSameLength}`, alertmanagerBody()),
     ];
     for (const r of refused) expect(r.status).toBe(401);
-    expect(t.snapshot()).toMatchObject({ incidents: 0, deliveries: 0, timeline: 0, outbox: 0 });
+    expect(await t.snapshot()).toMatchObject({ incidents: 0, deliveries: 0, timeline: 0, outbox: 0 });
 
     expect((await t.post(`/integrations/v1/prometheus/${TOKENS.KLAXON_PROMETHEUS_TOKEN}`, alertmanagerBody())).status).toBe(202);
     expect((await t.post('/integrations/v1/prometheus', alertmanagerBody({ group: 'Other' }), bearer)).status).toBe(202);
-    expect(t.incidents()).toHaveLength(2);
+    expect(await t.incidents()).toHaveLength(2);
   });
 
   it('answers 404 for an unknown integration and for one whose token variable is unset', async () => {
@@ -40,7 +40,7 @@ describe('POST /integrations/v1 guards', () => {
     const off = await t.post('/integrations/v1/grafana', alertmanagerBody(), { authorization: 'Bearer anything' });
     expect(off.status).toBe(404);
     expect((await off.json()).error).toMatch(/grafana is off/);
-    expect(t.snapshot()).toMatchObject({ incidents: 0, deliveries: 0 });
+    expect(await t.snapshot()).toMatchObject({ incidents: 0, deliveries: 0 });
   });
 
   it('answers 400 naming the field of a body that can never succeed, and stores nothing', async () => {
@@ -58,7 +58,7 @@ describe('POST /integrations/v1 guards', () => {
       expect(r.status, JSON.stringify(body).slice(0, 80)).toBe(400);
       expect((await r.json()).error).toMatch(error);
     }
-    expect(t.snapshot()).toMatchObject({ incidents: 0, deliveries: 0, timeline: 0 });
+    expect(await t.snapshot()).toMatchObject({ incidents: 0, deliveries: 0, timeline: 0 });
   });
 
   it('answers 413 for a body past the cap and stores nothing', async () => {
@@ -67,7 +67,7 @@ describe('POST /integrations/v1 guards', () => {
     (huge.commonAnnotations as Record<string, string>) = { description: 'x'.repeat(MAX_ALERT_BODY_BYTES) };
     const r = await t.post('/integrations/v1/prometheus', huge, bearer);
     expect(r.status).toBe(413);
-    expect(t.snapshot()).toMatchObject({ incidents: 0, deliveries: 0 });
+    expect(await t.snapshot()).toMatchObject({ incidents: 0, deliveries: 0 });
   });
 
   it('stores an accepted body once, capped at 64 KiB, and processes every alert in it', async () => {
@@ -92,12 +92,12 @@ describe('POST /integrations/v1 guards', () => {
     const limited = await t.post('/integrations/v1/prometheus', alertmanagerBody({ group: 'New' }), bearer);
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('20');
-    expect(t.incidents()).toHaveLength(1);
+    expect(await t.incidents()).toHaveLength(1);
     // Another integration has its own bucket.
     expect((await t.post(`/integrations/v1/nightly-backup/${TOKENS.KLAXON_BACKUP_TOKEN}`, '')).status).toBe(202);
     t.clock.advance(20_000);
     expect((await t.post('/integrations/v1/prometheus', alertmanagerBody({ group: 'New' }), bearer)).status).toBe(202);
-    expect(t.incidents()).toHaveLength(2);
+    expect(await t.incidents()).toHaveLength(2);
   });
 
   it('never logs a token, even when processing fails', async () => {
@@ -111,7 +111,7 @@ describe('POST /integrations/v1 guards', () => {
     expect(logged).toContain('alert delivery failed');
     expect(logged).toContain('"integration":"prometheus"');
     expect(logged).not.toContain(TOKENS.KLAXON_PROMETHEUS_TOKEN);
-    expect(t.incidents()).toHaveLength(0);
+    expect(await t.incidents()).toHaveLength(0);
   });
 
   it('counts alerts received, deduplicated, rejected and rate-limited, and incidents opened, by integration', async () => {

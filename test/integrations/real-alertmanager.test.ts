@@ -108,7 +108,7 @@ describe('a real Alertmanager', () => {
     await postAlerts(['web-1']);
     const [first] = await waitFor('the first incident', async () => (await t.incidents()).length > 0 && (await t.incidents()));
     expect(first).toMatchObject({ severity: 'sev1', title: 'Checkout errors above 5%', declaredBy: 'integration:prometheus', status: 'investigating' });
-    expect(t.pages(first.id)).toEqual([expect.objectContaining({ policy: 'default', status: 'open' })]);
+    expect(await t.pages(first.id)).toEqual([expect.objectContaining({ policy: 'default', status: 'open' })]);
     expect((await t.notifications()).map((n) => n.tier)).toEqual(expect.arrayContaining([0]));
     expect((await t.notifications()).every((n) => n.tier === 0)).toBe(true);
 
@@ -117,8 +117,8 @@ describe('a real Alertmanager', () => {
     // Alertmanager repeats the group every repeat_interval; wait until it has delivered twice more.
     const seen = deliveries();
     await waitFor('two more deliveries from Alertmanager', () => deliveries() >= seen + 4);
-    expect(t.incidents()).toHaveLength(1);
-    expect(t.pages()).toHaveLength(1);
+    expect(await t.incidents()).toHaveLength(1);
+    expect(await t.pages()).toHaveLength(1);
 
     await postAlerts(['web-1', 'web-2'], { resolved: true });
     await waitFor('the incident to resolve', async () => (await t.incidents())[0].status === 'resolved');
@@ -128,6 +128,6 @@ describe('a real Alertmanager', () => {
     await postAlerts(['web-1']);
     const again = await waitFor('a new incident on refiring', async () => (await t.incidents()).length === 2 && (await t.incidents())[1]);
     expect(again).toMatchObject({ severity: 'sev1', status: 'investigating' });
-    expect(t.pages(again.id)).toHaveLength(1);
+    expect(await t.pages(again.id)).toHaveLength(1);
   }, 120_000);
 });
