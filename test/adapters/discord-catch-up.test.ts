@@ -72,7 +72,7 @@ describe('a new session after events were lost', () => {
     k.fake.gateway.endSession(4009);
     await k.fake.waitFor(() => identifies() > again, 5000, 'a second new session');
     await k.fake.waitFor(() => k.logLines.filter((l) => /caught up after a new gateway session/.test(l)).length >= 2, 5000, 'the second catch-up');
-    expect(pinned()).toHaveLength(1);
+    expect(await pinned()).toHaveLength(1);
     expect((await k.outbox()).filter((r) => r.destination === `channel:${SUPPORT}`)).toHaveLength(1);
   });
 });

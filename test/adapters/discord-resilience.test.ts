@@ -108,7 +108,7 @@ describe('REST failures', () => {
     k.fake.rest.failNext('POST', new RegExp(`^/channels/${ANNOUNCEMENTS}/messages$`), apiError(403, 50001, 'Missing Access'));
     await say(ANNOUNCEMENTS, 'first announcement');
     await k.tick();
-    expect(row('first announcement')).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await row('first announcement')).toMatchObject({ status: 'failed', attempts: 1 });
     expect((await row('first announcement')).lastError).toMatch(/403 50001 Missing Access/);
     expect(k.health()).toMatch(/^connected; warning: last delivery error .*Missing Access/);
     // The next message to the same channel is not held back by the failed one.
@@ -130,9 +130,9 @@ describe('REST failures', () => {
     k.fake.rest.failNext('POST', new RegExp(`^/channels/${ANNOUNCEMENTS}/messages$`), { status: 502, body: { message: 'Bad Gateway' } });
     await say(ANNOUNCEMENTS, 'through a blip');
     await k.tick();
-    expect(row('to a deleted channel')).toMatchObject({ status: 'failed' });
+    expect(await row('to a deleted channel')).toMatchObject({ status: 'failed' });
     expect((await row('to a deleted channel')).lastError).toMatch(/10003 Unknown Channel/);
-    expect(row('through a blip')).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(await row('through a blip')).toMatchObject({ status: 'pending', attempts: 1 });
     k.clock.advance(1_500);
     await k.tick();
     expect((await row('through a blip')).status).toBe('sent');
@@ -146,7 +146,7 @@ describe('REST failures', () => {
     await say(ANNOUNCEMENTS, 'after a short limit');
     await say(SUPPORT, 'another route meanwhile');
     await k.tick();
-    expect(row('after a short limit')).toMatchObject({ status: 'pending' });
+    expect(await row('after a short limit')).toMatchObject({ status: 'pending' });
     expect((await row('after a short limit')).lastError).toMatch(/rate limited/);
     expect((await row('another route meanwhile')).status).toBe('sent');
     expect(k.fake.requests.filter((r) => r.method === 'POST' && path.test(r.path))).toHaveLength(1);

@@ -68,7 +68,7 @@ describe('message creates', () => {
     await say(ANNOUNCEMENTS, 'into a hang');
     await say(SUPPORT, 'elsewhere');
     await k.tick();
-    expect(row('into a hang')).toMatchObject({ status: 'pending' });
+    expect(await row('into a hang')).toMatchObject({ status: 'pending' });
     expect((await row('elsewhere')).status).toBe('sent');
     k.clock.advance(1_500);
     await k.tick();

@@ -45,7 +45,7 @@ describe('Slack delivery faults', () => {
       k.clock.advance(60 * SECOND);
       await k.tick();
     }
-    expect(pending()).toHaveLength(0);
+    expect(await pending()).toHaveLength(0);
 
     // One channel, created once despite the failed attempts.
     expect(k.fake.ok('conversations.create')).toHaveLength(1);
@@ -84,7 +84,7 @@ describe('Slack delivery faults', () => {
     k.clock.advance(1);
     await k.tick();
     expect(postsAfter429()).toBeGreaterThan(1);
-    expect(pending()).toHaveLength(0);
+    expect(await pending()).toHaveLength(0);
   });
 
   it('a permanent error (channel_not_found) is recorded on the row, logged, shown in health, and not retried', async () => {

@@ -56,7 +56,7 @@ describe('Slack over HTTP, end to end', () => {
     const e = await k.event(reactionAdded({ user: 'U01CAROL', reaction: 'white_check_mark', channel: 'D01CAROL', ts: page!.ts }));
     expect(e.status).toBe(200);
     await waitFor(async () => (await getIncident(k.db, 1))?.acknowledgedAt, 'the incident to be acknowledged');
-    expect(k.app.service.pageStatus(pageId)).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'carol' });
+    expect(await k.app.service.pageStatus(pageId)).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'carol' });
     await k.tick();
     // The DM copy lost its button.
     expect(buttonOf(k.fake.botMessages('D01CAROL').find((m) => m.ts === page!.ts)!)).toBeUndefined();
@@ -141,7 +141,7 @@ describe('Slack over HTTP, end to end', () => {
     const other = k.fake.addMessage('C0GENERAL', { user: 'U0DANA', text: 'lunch?' });
     await k.event(reactionAdded({ user: 'U01ALICE', reaction: 'pushpin', channel: 'C0GENERAL', ts: other.ts }));
     await new Promise((r) => setTimeout(r, 30));
-    expect(pinned()).toHaveLength(2);
+    expect(await pinned()).toHaveLength(2);
   });
 
   it('🚨 on any message declares an incident titled from it, linking back; a redelivery changes nothing', async () => {
@@ -150,7 +150,7 @@ describe('Slack over HTTP, end to end', () => {
     const first = await k.event(event, { eventId: 'EvDECLARE1' });
     expect(first.status).toBe(200);
     await waitFor(() => getIncident(k.db, 1), 'the declaration');
-    expect(getIncident(k.db, 1)).toMatchObject({
+    expect(await getIncident(k.db, 1)).toMatchObject({
       title: 'checkout returns 502 for the shop',
       severity: 'sev3',
       declaredBy: 'slack:U0DANA',
@@ -164,7 +164,7 @@ describe('Slack over HTTP, end to end', () => {
     expect(again.status).toBe(200);
     await new Promise((r) => setTimeout(r, 30));
     await k.tick();
-    expect(getIncident(k.db, 2)).toBeUndefined();
+    expect(await getIncident(k.db, 2)).toBeUndefined();
     expect(await k.outbox()).toHaveLength(rows);
     expect(k.fake.calls.length).toBe(calls);
   });
@@ -177,7 +177,7 @@ describe('Slack over HTTP, end to end', () => {
     const announcement = k.fake.botMessages('C01ANNOUNCE')[0];
     await k.event(reactionAdded({ user: 'U0DANA', reaction: 'rotating_light', channel: 'C01ANNOUNCE', ts: announcement.ts }));
     await new Promise((r) => setTimeout(r, 50));
-    expect(getIncident(k.db, 2)).toBeUndefined();
+    expect(await getIncident(k.db, 2)).toBeUndefined();
 
     // A 📌 from two people and a Slack pin of the same message: on the timeline once.
     await k.event(reactionAdded({ user: 'U01ALICE', reaction: 'pushpin', channel: channel.id, ts: msg.ts }));
@@ -186,7 +186,7 @@ describe('Slack over HTTP, end to end', () => {
     const pinned = async () => (await k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'pinned')));
     await waitFor(async () => (await pinned()).length === 1, 'the pin');
     await new Promise((r) => setTimeout(r, 50));
-    expect(pinned()).toHaveLength(1);
+    expect(await pinned()).toHaveLength(1);
   });
 
   it('Slack-escaped command text is stored as typed, and a typed @channel pings nobody', async () => {

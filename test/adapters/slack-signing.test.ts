@@ -61,7 +61,7 @@ describe('forged and stale requests over HTTP', () => {
     expect(e.status).toBe(401);
     await new Promise((res) => setTimeout(res, 30));
     await k.tick();
-    expect(getIncident(k.db, 1)).toBeUndefined();
+    expect(await getIncident(k.db, 1)).toBeUndefined();
     expect(await k.outbox()).toHaveLength(0);
     expect(k.fake.responded).toHaveLength(0);
     expect(k.fake.calls.length).toBe(calls);
@@ -70,7 +70,7 @@ describe('forged and stale requests over HTTP', () => {
   it('no signature headers at all: 401', async () => {
     const r = await fetch(k.eventsUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: declareBody() });
     expect(r.status).toBe(401);
-    expect(getIncident(k.db, 1)).toBeUndefined();
+    expect(await getIncident(k.db, 1)).toBeUndefined();
   });
 
   it('a correctly signed request is accepted (control)', async () => {
@@ -99,7 +99,7 @@ describe('a validly signed slash command replayed inside the window', () => {
     const again = await postSigned(k.eventsUrl, form(fields), { secret: SECRET });
     expect(again.status).toBe(200);
     expect(text(again)).toMatch(/already received and run once/);
-    expect(getIncident(k.db, 2)).toBeUndefined();
+    expect(await getIncident(k.db, 2)).toBeUndefined();
     // A new invocation (a new trigger_id) with the same text is a new command.
     const fresh = await postSigned(k.eventsUrl, form(slashCommand('declare sev2 Replayed outage', { user: 'U01ALICE', responseUrl: k.responseUrl() })), { secret: SECRET });
     expect(text(fresh)).toMatch(/Declared #2/);

@@ -48,7 +48,7 @@ describe('Slack over Socket Mode, end to end', () => {
     await waitFor(() => getIncident(k.db, 1), 'the declaration');
     await k.event(ev, { eventId: 'EvSOCK1', retryNum: 1 });
     await new Promise((r) => setTimeout(r, 30));
-    expect(getIncident(k.db, 2)).toBeUndefined();
+    expect(await getIncident(k.db, 2)).toBeUndefined();
   });
 
   it('stops cleanly and reports disconnected', async () => {

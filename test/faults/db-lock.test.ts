@@ -61,7 +61,7 @@ describe('a write lock on the database', () => {
       h.clock.set(at(15 * MINUTE + t));
       expect(() => tick(h.svc)).not.toThrow();
     }
-    expect(notified(h)).toHaveLength(1);
+    expect(await notified(h)).toHaveLength(1);
     lock.release();
     const releasedAt = 15 * MINUTE + 5_000;
     let firedAfter = -1;

@@ -77,7 +77,7 @@ describe('outbox under faults', () => {
     const carolPosts = k.fake.botMessages('D01CAROL');
     console.log(`[faults] crash between Slack's answer and the record: carol's page DM posted ${carolPosts.length} time(s)`);
     expect(carolPosts).toHaveLength(1);
-    expect(dmRow()).toMatchObject({ status: 'sent', refChannel: 'D01CAROL', refId: carolPosts[0].ts });
+    expect(await dmRow()).toMatchObject({ status: 'sent', refChannel: 'D01CAROL', refId: carolPosts[0].ts });
     expect(carolPosts[0].metadata).toEqual({ event_type: 'klaxon_outbox', event_payload: { key: `klaxon-${delivered.id}` } });
     expect(k.fake.ok('conversations.history').length).toBeGreaterThan(0);
   });

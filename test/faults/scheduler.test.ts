@@ -52,7 +52,7 @@ describe('the scheduler loop', () => {
     clock.failNext = true;
     await waitFor(() => !clock.failNext, 'the failing step', 10_000);
     await waitFor(async () => (await k.notified()).length === 2, 'tier 2 after the failed step', 10_000);
-    expect(k.notified()).toEqual(['carol', 'alice']);
+    expect(await k.notified()).toEqual(['carol', 'alice']);
   });
 
   it('fires escalations while the platform has not answered the first page yet', async () => {
@@ -69,7 +69,7 @@ describe('the scheduler loop', () => {
     await waitFor(async () => (await k.notified()).length === 2, 'tier 2 while delivery hangs', 10_000);
     clock.set(new Date(Date.parse(T0) + 30 * MINUTE));
     await waitFor(async () => (await k.notified()).length === 3, 'tier 3 while delivery hangs', 10_000);
-    expect(k.notified()).toEqual(['carol', 'alice', 'erin']);
+    expect(await k.notified()).toEqual(['carol', 'alice', 'erin']);
     expect(slack.calls).toEqual([]);
     release();
     await waitFor(() => slack.calls.some((c) => c.channel === 'D-U01ERIN'), 'delivery after the platform answers', 10_000);

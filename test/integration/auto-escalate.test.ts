@@ -26,9 +26,9 @@ describe('auto_escalate', () => {
     await h.run('ana', 'declare P1 Payments failing');
     await h.run('ana', 'ack');
     await h.advance(2 * HOUR - 1);
-    expect(notified(h)).toEqual(['ana@10:00']);
+    expect(await notified(h)).toEqual(['ana@10:00']);
     await h.advance(1);
-    expect(notified(h)).toEqual(['ana@10:00', 'lee@12:00']);
+    expect(await notified(h)).toEqual(['ana@10:00', 'lee@12:00']);
   });
 
   it('does nothing once the incident was mitigated in time', async () => {
@@ -38,6 +38,6 @@ describe('auto_escalate', () => {
     await h.advance(90 * MINUTE);
     await h.run('ana', 'mitigate Switched to the backup provider');
     await h.advance(4 * HOUR);
-    expect(notified(h)).toEqual(['ana@10:00']);
+    expect(await notified(h)).toEqual(['ana@10:00']);
   });
 });

@@ -19,10 +19,10 @@ describe('escalation', () => {
   it('pages tier 1 at once, tier 2 at exactly +15m and tier 3 at exactly +30m', async () => {
     const h = harness({ start: T0 });
     expect((await h.run('bob', 'declare sev1 Checkout down')).ok).toBe(true);
-    expect(notified(h)).toEqual([{ person: 'carol', tier: 1, cycle: 0, at: at(0).toISOString() }]);
+    expect(await notified(h)).toEqual([{ person: 'carol', tier: 1, cycle: 0, at: at(0).toISOString() }]);
 
     await h.advance(15 * MINUTE - 1);
-    expect(notified(h)).toHaveLength(1);
+    expect(await notified(h)).toHaveLength(1);
     await h.advance(1);
     expect((await notified(h))[1]).toEqual({ person: 'alice', tier: 2, cycle: 0, at: at(15).toISOString() });
 
@@ -79,7 +79,7 @@ describe('escalation', () => {
     expect(late.text).toMatch(/cancelled because the incident was resolved/);
     await h.advance(60 * MINUTE);
     expect((await h.db.select().from(pages))[0]!.status).toBe('cancelled');
-    expect(notified(h)).toHaveLength(1);
+    expect(await notified(h)).toHaveLength(1);
   });
 
   it('an acknowledge button pressed twice answers who already acknowledged', async () => {
@@ -105,7 +105,7 @@ describe('escalation', () => {
     // carol's DM, alice's DM and the two channel mentions.
     expect(edits).toHaveLength(4);
     for (const e of edits) expect((e.body as { text: string }).text).toMatch(/Acknowledged by Alice Archer at 2026-03-04 10:15/);
-    expect(reactToDelivered(h.svc, h.as('alice'), 'console', { id: '7' }, 'tada')).toBeNull();
+    expect(await reactToDelivered(h.svc, h.as('alice'), 'console', { id: '7' }, 'tada')).toBeNull();
   });
 
   it("Klaxon's automation off and safe mode on never stop pages or their escalation (SPEC §9)", async () => {
@@ -124,7 +124,7 @@ describe('escalation', () => {
   it('a severity raise pages the new severity policy', async () => {
     const h = harness({ start: T0 });
     await h.run('bob', 'declare sev3 Slow search');
-    expect(notified(h)).toEqual([]);
+    expect(await notified(h)).toEqual([]);
     expect((await h.run('bob', 'severity sev1')).ok).toBe(true);
     expect((await notified(h)).map((n) => n.person)).toEqual(['carol']);
   });
@@ -192,7 +192,7 @@ describe('escalation', () => {
     await h.run('bob', 'declare sev1 Checkout down');
     h.clock.set(at(15));
     expect(() => tick(h.svc, { crashBeforeCommit: (t) => t.kind === 'escalate' })).toThrow(/injected crash/);
-    expect(notified(h)).toHaveLength(1);
+    expect(await notified(h)).toHaveLength(1);
     await tick(h.svc);
     await tick(h.svc);
     expect((await notified(h)).map((n) => n.person)).toEqual(['carol', 'alice']);
@@ -209,7 +209,7 @@ describe('escalation', () => {
         await h.run('erin', 'ack');
         await h.advance(200 * MINUTE);
         const expected = starts.filter((s) => s < ackAfter).length;
-        expect(notified(h)).toHaveLength(expected);
+        expect(await notified(h)).toHaveLength(expected);
       }),
       { numRuns: 60 },
     );

@@ -12,11 +12,11 @@ describe('eta', () => {
     const h = harness({ start: '2026-03-04T10:00:00Z' });
     await h.run('alice', 'declare sev2 Search is slow');
     await h.run('alice', 'update Looking at the index');
-    expect(lastIn(h)).not.toMatch(/ETA/);
-    expect(lastIn(h)).not.toContain('—');
+    expect(await lastIn(h)).not.toMatch(/ETA/);
+    expect(await lastIn(h)).not.toContain('—');
     expect(await h.run('alice', 'eta 2h')).toMatchObject({ ok: true, text: 'ETA for #1: 2026-03-04 12:00 GMT.' });
     await h.run('alice', 'update Reindexing');
-    expect(lastIn(h)).toContain('ETA: 2026-03-04 12:00 GMT');
+    expect(await lastIn(h)).toContain('ETA: 2026-03-04 12:00 GMT');
     expect((await h.run('alice', 'status')).text).toContain('ETA: 2026-03-04 12:00 GMT');
   });
 
@@ -41,7 +41,7 @@ describe('root cause', () => {
     const resolved = (await h.texts('incident')).find((t) => t.startsWith('✅ RESOLVED'))!;
     expect(resolved).toContain('Resolution: Rolled back\n');
     expect(resolved).toContain('Root Cause: a config push disabled the payment provider');
-    expect(renderPostmortem(h.db, h.policy, (await getIncident(h.db, 1))!, h.clock.now())).toContain('- **Root cause:** a config push disabled the payment provider');
+    expect(await renderPostmortem(h.db, h.policy, (await getIncident(h.db, 1))!, h.clock.now())).toContain('- **Root cause:** a config push disabled the payment provider');
   });
 
   it('without one, the resolution leaves the Root Cause line out; `cause` records it even after resolving', async () => {

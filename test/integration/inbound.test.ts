@@ -46,7 +46,7 @@ describe('🚨 declares from a message', () => {
   it('declares from another bot’s message (an alert), never from Klaxon’s own', async () => {
     const { svc, reaction, all } = setup();
     expect(await onReaction(svc, reaction({ from: 'klaxon' }))).toBeNull();
-    expect(all()).toHaveLength(0);
+    expect(await all()).toHaveLength(0);
     expect(await onReaction(svc, reaction({ from: 'bot', text: 'ALERT: checkout 5xx > 5%' }))).toMatchObject({ ok: true });
     expect((await all()).map((i) => i.title)).toEqual(['ALERT: checkout 5xx > 5%']);
   });
@@ -61,12 +61,12 @@ describe('🚨 declares from a message', () => {
     const { svc, reaction, all } = setup();
     const ev = reaction();
     await expect(onReaction(svc, { ...ev, message: async () => Promise.reject(new Error('ratelimited')) })).rejects.toThrow('ratelimited');
-    expect(all()).toHaveLength(0);
+    expect(await all()).toHaveLength(0);
     expect(await onReaction(svc, ev)).toMatchObject({ ok: true });
     let reads = 0;
     expect(await onReaction(svc, { ...ev, message: async () => (reads++, undefined) })).toBeNull();
     expect(reads).toBe(0);
-    expect(all()).toHaveLength(1);
+    expect(await all()).toHaveLength(1);
   });
 
   it('two people reacting at once declare once; a later 🚨 is told it was already declared', async () => {
@@ -78,7 +78,7 @@ describe('🚨 declares from a message', () => {
     expect(await onReaction(svc, reaction())).toBeNull();
     release();
     expect(await first).toMatchObject({ ok: true });
-    expect(all()).toHaveLength(1);
+    expect(await all()).toHaveLength(1);
     expect(await onReaction(svc, reaction())).toMatchObject({ ok: false, error: 'conflict', text: expect.stringMatching(/already declared as #1/) });
   });
 
@@ -87,7 +87,7 @@ describe('🚨 declares from a message', () => {
     await h.run('bob', 'declare sev1 API down');
     await h.db.insert(incidentSpaces).values({ incidentId: 1, platform: 'slack', channelId: 'C0INC1', name: 'inc-1-api-down' });
     expect(await onReaction(svc, reaction({ channel: 'C0INC1' }))).toBeNull();
-    expect(all()).toHaveLength(1);
+    expect(await all()).toHaveLength(1);
   });
 });
 
@@ -98,7 +98,7 @@ describe('📌 and pins', () => {
     await h.db.insert(incidentSpaces).values({ incidentId: 1, platform: 'slack', channelId: 'C0INC1', name: 'inc-1-api-down' });
     const pinned = async () => (await h.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'pinned')));
     expect(await onReaction(svc, reaction({ emoji: 'pushpin', channel: 'C0GENERAL' }))).toBeNull();
-    expect(pinned()).toHaveLength(0);
+    expect(await pinned()).toHaveLength(0);
     await onReaction(svc, reaction({ emoji: 'pushpin', channel: 'C0INC1', text: '' }));
     await onPin(svc, reaction({ channel: 'C0INC1' }));
     expect((await pinned()).map((e) => e.text)).toEqual(['Alice Archer pinned a message by Dana: (no text) (https://fake.slack.com/archives/C0GENERAL/p1700000000000100)']);

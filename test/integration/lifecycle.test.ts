@@ -40,7 +40,7 @@ describe('incident lifecycle', () => {
     const r = await h.run('alice', 'update #1 still slow?');
     expect(r.ok).toBe(false);
     expect(r.text).toMatch(/#1 is resolved; it takes no more updates/);
-    expect(count(h)).toEqual(before);
+    expect(await count(h)).toEqual(before);
   });
 
   it('asks which incident when several are open and none is named', async () => {
@@ -71,7 +71,7 @@ describe('incident lifecycle', () => {
       expect(r.ok, text).toBe(false);
       expect(r.text, text).toMatch(pattern);
     }
-    expect(count(h)).toEqual(before);
+    expect(await count(h)).toEqual(before);
   });
 
   it('assigns roles from the policy and keeps the channel topic following changes', async () => {

@@ -27,16 +27,16 @@ describe('update nudges (runbook 002: by status)', () => {
     const t0 = h.clock.now().getTime();
     await h.run('ana', 'declare sev1 Webhooks failing');
     await h.advance(15 * MINUTE - 1);
-    expect(nudgeMinutes(h, t0)).toEqual([]);
+    expect(await nudgeMinutes(h, t0)).toEqual([]);
     await h.advance(1);
-    expect(nudgeMinutes(h, t0)).toEqual([15]);
+    expect(await nudgeMinutes(h, t0)).toEqual([15]);
     const [text] = await nudgeTexts(h);
     expect(text).toContain('@ana');
     expect(text).toContain('`update #1 <text>`');
     // Again each interval while nobody posts an update.
     await h.advance(30 * MINUTE);
-    expect(nudgeMinutes(h, t0)).toEqual([15, 30, 45]);
-    expect(pendingNudges(h)).toHaveLength(1);
+    expect(await nudgeMinutes(h, t0)).toEqual([15, 30, 45]);
+    expect(await pendingNudges(h)).toHaveLength(1);
   });
 
   it('mentions the comms lead rather than the commander once there is one', async () => {
@@ -56,21 +56,21 @@ describe('update nudges (runbook 002: by status)', () => {
     await h.advance(10 * MINUTE);
     await h.run('ana', 'update investigating Looking at ingress logs');
     await h.advance(14 * MINUTE);
-    expect(nudgeMinutes(h, t0)).toEqual([]); // would have been 15 without the update
+    expect(await nudgeMinutes(h, t0)).toEqual([]); // would have been 15 without the update
     await h.advance(1 * MINUTE);
-    expect(nudgeMinutes(h, t0)).toEqual([25]);
+    expect(await nudgeMinutes(h, t0)).toEqual([25]);
     await h.advance(2 * MINUTE); // t0+27
     await h.run('ana', 'update identified Bad certificate on the LB');
     await h.advance(15 * MINUTE); // t0+42: 15m after the identified update
-    expect(nudgeMinutes(h, t0)).toEqual([25, 42]);
+    expect(await nudgeMinutes(h, t0)).toEqual([25, 42]);
     await h.advance(3 * MINUTE); // t0+45
     await h.run('ana', 'mitigate Rotated the certificate');
     await h.advance(44 * MINUTE);
-    expect(nudgeMinutes(h, t0)).toEqual([25, 42]);
+    expect(await nudgeMinutes(h, t0)).toEqual([25, 42]);
     await h.advance(1 * MINUTE); // t0+90 = mitigation + 45m
-    expect(nudgeMinutes(h, t0)).toEqual([25, 42, 90]);
+    expect(await nudgeMinutes(h, t0)).toEqual([25, 42, 90]);
     await h.advance(45 * MINUTE);
-    expect(nudgeMinutes(h, t0)).toEqual([25, 42, 90, 135]);
+    expect(await nudgeMinutes(h, t0)).toEqual([25, 42, 90, 135]);
     // The update template promises the next update on the same clock the nudge uses.
     const lastUpdate = (await h.texts('incident')).filter((t) => t.startsWith('📊')).at(-1)!;
     expect(lastUpdate).toContain('Next Update: 2026-03-04 11:30 UTC');
@@ -84,7 +84,7 @@ describe('update nudges (runbook 002: by status)', () => {
     await h.advance(20 * MINUTE);
     await h.run('ana', 'update investigating It is back');
     await h.advance(15 * MINUTE);
-    expect(nudgeMinutes(h, t0)).toEqual([35]);
+    expect(await nudgeMinutes(h, t0)).toEqual([35]);
   });
 
   it('resolve stops the nudges and leaves no nudge timer behind', async () => {
@@ -93,9 +93,9 @@ describe('update nudges (runbook 002: by status)', () => {
     await h.run('ana', 'declare sev1 Webhooks failing');
     await h.advance(15 * MINUTE);
     await h.run('ana', 'resolve Certificate rotated');
-    expect(pendingNudges(h)).toHaveLength(0);
+    expect(await pendingNudges(h)).toHaveLength(0);
     await h.advance(6 * HOUR);
-    expect(nudgeMinutes(h, t0)).toEqual([15]);
+    expect(await nudgeMinutes(h, t0)).toEqual([15]);
   });
 
   it('safe mode and automation off do not silence nudges inside the incident channel', async () => {
@@ -105,15 +105,15 @@ describe('update nudges (runbook 002: by status)', () => {
     expect((await h.run('ana', 'safe-mode on')).ok).toBe(true);
     expect((await h.run('ana', 'automation off')).ok).toBe(true);
     await h.advance(30 * MINUTE);
-    expect(nudgeMinutes(h, t0)).toEqual([15, 30]);
+    expect(await nudgeMinutes(h, t0)).toEqual([15, 30]);
   });
 
   it('a severity with no cadence is never nudged', async () => {
     const h = harness({ policy });
     await h.run('ana', 'declare sev3 Typo in a template');
     await h.advance(3 * 24 * HOUR);
-    expect(nudgeTexts(h)).toEqual([]);
-    expect(pendingNudges(h)).toHaveLength(0);
+    expect(await nudgeTexts(h)).toEqual([]);
+    expect(await pendingNudges(h)).toHaveLength(0);
   });
 });
 
@@ -125,9 +125,9 @@ describe('update nudges across severity changes (default policy: sev1 30m, sev2 
     await h.advance(20 * MINUTE);
     await h.run('alice', 'severity sev1');
     await h.advance(10 * MINUTE); // t0+30: 30m after the last update (the declaration)
-    expect(nudgeMinutes(h, t0)).toEqual([30]);
+    expect(await nudgeMinutes(h, t0)).toEqual([30]);
     await h.advance(30 * MINUTE);
-    expect(nudgeMinutes(h, t0)).toEqual([30, 60]);
+    expect(await nudgeMinutes(h, t0)).toEqual([30, 60]);
   });
 
   it('a raise long after the last update nudges at once, then one new interval after that nudge', async () => {
@@ -135,14 +135,14 @@ describe('update nudges across severity changes (default policy: sev1 30m, sev2 
     const t0 = h.clock.now().getTime();
     await h.run('alice', 'declare sev2 Search is slow');
     await h.advance(60 * MINUTE);
-    expect(nudgeMinutes(h, t0)).toEqual([60]);
+    expect(await nudgeMinutes(h, t0)).toEqual([60]);
     await h.advance(10 * MINUTE); // t0+70, 10m after the sev2 nudge
     await h.run('alice', 'severity sev1');
     await h.advance(0);
     // Not again at t0+70: a nudge went out 10m ago, so the next is 30m after it.
-    expect(nudgeMinutes(h, t0)).toEqual([60]);
+    expect(await nudgeMinutes(h, t0)).toEqual([60]);
     await h.advance(20 * MINUTE);
-    expect(nudgeMinutes(h, t0)).toEqual([60, 90]);
+    expect(await nudgeMinutes(h, t0)).toEqual([60, 90]);
   });
 
   it('lowering the severity pushes the nudge out; lowering to one without a cadence stops it', async () => {
@@ -152,13 +152,13 @@ describe('update nudges across severity changes (default policy: sev1 30m, sev2 
     await h.advance(20 * MINUTE);
     await h.run('alice', 'severity sev2');
     await h.advance(40 * MINUTE - 1);
-    expect(nudgeMinutes(h, t0)).toEqual([]);
+    expect(await nudgeMinutes(h, t0)).toEqual([]);
     await h.advance(1);
-    expect(nudgeMinutes(h, t0)).toEqual([60]);
+    expect(await nudgeMinutes(h, t0)).toEqual([60]);
     await h.run('alice', 'severity sev4');
-    expect(pendingNudges(h)).toHaveLength(0);
+    expect(await pendingNudges(h)).toHaveLength(0);
     await h.advance(2 * 24 * HOUR);
-    expect(nudgeMinutes(h, t0)).toEqual([60]);
+    expect(await nudgeMinutes(h, t0)).toEqual([60]);
   });
 
   it('a nudge timer that fires late (Klaxon was down) nudges once, then one interval later', async () => {
@@ -168,9 +168,9 @@ describe('update nudges across severity changes (default policy: sev1 30m, sev2 
     // Down for 2h: four nudges fell due; only one is posted, at restart.
     h.clock.advance(2 * HOUR);
     await h.advance(0);
-    expect(nudgeMinutes(h, t0)).toEqual([120]);
+    expect(await nudgeMinutes(h, t0)).toEqual([120]);
     await h.advance(30 * MINUTE);
-    expect(nudgeMinutes(h, t0)).toEqual([120, 150]);
+    expect(await nudgeMinutes(h, t0)).toEqual([120, 150]);
   });
 });
 
@@ -181,7 +181,7 @@ describe('daily and business-time cadences', () => {
     await h.run('maya', 'declare sev3 Example app broken');
     await h.advance(6 * 24 * HOUR);
     // Thursday, Friday, (weekend), Monday, Tuesday at 10:00.
-    expect(nudgeMinutes(h, t0)).toEqual([24 * 60, 48 * 60, 120 * 60, 144 * 60]);
+    expect(await nudgeMinutes(h, t0)).toEqual([24 * 60, 48 * 60, 120 * 60, 144 * 60]);
   });
 
   it('a business-time cadence waits over the weekend and the holiday', async () => {
@@ -225,9 +225,9 @@ severities:
     const h = harness({ yaml: yaml('{ at: ["10:00", "16:00"], days: business }'), start: '2026-03-05T04:30:00Z' }); // Thursday
     await h.run('ana', 'declare sev3 Exports slow');
     await h.advance(10 * MINUTE);
-    expect(nudgedAt(h)).toEqual([]);
+    expect(await nudgedAt(h)).toEqual([]);
     await h.advance(4 * 24 * HOUR + 6 * HOUR); // to Monday 10:40
-    expect(nudgedAt(h)).toEqual(['03-05T10:00', '03-05T16:00', '03-06T10:00', '03-06T16:00', '03-09T10:00']);
+    expect(await nudgedAt(h)).toEqual(['03-05T10:00', '03-05T16:00', '03-06T10:00', '03-06T16:00', '03-09T10:00']);
   });
 
   it('an update before a fixed time counts for it; the next nudge is the following fixed time', async () => {
@@ -237,14 +237,14 @@ severities:
     await h.run('ana', 'update Found the slow query');
     expect((await h.texts('incident')).at(-1)).toContain('Next Update: 2026-03-04 16:00 GMT');
     await h.advance(7 * HOUR); // 16:30
-    expect(nudgedAt(h)).toEqual(['03-04T16:00']);
+    expect(await nudgedAt(h)).toEqual(['03-04T16:00']);
   });
 
   it('days: all nudges on the weekend too', async () => {
     const h = harness({ yaml: yaml('{ at: ["10:00"], days: all }'), start: '2026-03-06T12:00:00Z' }); // Friday
     await h.run('ana', 'declare sev3 Exports slow');
     await h.advance(2 * 24 * HOUR);
-    expect(nudgedAt(h)).toEqual(['03-07T10:00', '03-08T10:00']);
+    expect(await nudgedAt(h)).toEqual(['03-07T10:00', '03-08T10:00']);
   });
 
   it('check-policy refuses every and at together, and a bad time of day', () => {

@@ -36,22 +36,22 @@ describe('a page carries its plan', () => {
   it('a page under way keeps escalating by the plan it started with; a new page follows the edited policy', async () => {
     const h = harness({ start: T0 });
     await h.run('bob', 'declare sev1 Checkout down');
-    expect(notified(h.db)).toEqual(['carol@1/p1']);
+    expect(await notified(h.db)).toEqual(['carol@1/p1']);
 
     const edited = parsePolicy(EDITED);
-    expect(policyDrift(h.db, edited)).toEqual([]);
+    expect(await policyDrift(h.db, edited)).toEqual([]);
     const svc = new Service({ db: h.db, policy: edited, clock: h.clock, platforms: ['console'], log: createLogger('silent') });
     h.clock.set(new Date(Date.parse(T0) + 15 * MINUTE));
     await tick(svc);
     // The old plan: tier 2 after 15 minutes, although the edited policy has no "default" any more.
-    expect(notified(h.db)).toEqual(['carol@1/p1', 'alice@2/p1']);
+    expect(await notified(h.db)).toEqual(['carol@1/p1', 'alice@2/p1']);
     expect((await h.db.select().from(pages).where(eq(pages.id, 1)))[0]).toMatchObject({ status: 'open', policy: 'default' });
 
     expect((await svc.run({ ...h.as('bob') }, 'page #1 main')).ok).toBe(true);
     h.clock.set(new Date(Date.parse(T0) + 30 * MINUTE));
     await tick(svc);
     // The new page waits its hour on tier 1; the old one reached tier 3 on its own schedule.
-    expect(notified(h.db)).toEqual(['carol@1/p1', 'alice@2/p1', 'carol@1/p2', 'erin@3/p1']);
+    expect(await notified(h.db)).toEqual(['carol@1/p1', 'alice@2/p1', 'carol@1/p2', 'erin@3/p1']);
     h.clock.set(new Date(Date.parse(T0) + 75 * MINUTE));
     await tick(svc);
     expect((await notified(h.db)).filter((n) => n.endsWith('/p2'))).toEqual(['carol@1/p2', 'alice@2/p2']);
@@ -61,7 +61,7 @@ describe('a page carries its plan', () => {
     const h = harness({ start: T0 });
     await h.run('bob', 'declare sev1 Checkout down');
     const noSev1 = parsePolicy(DEFAULT.replace(/^ {2}- id: sev1$/m, '  - id: sev0'));
-    expect(policyDrift(h.db, noSev1)).toEqual(['severity "sev1" is used by open incident #1']);
+    expect(await policyDrift(h.db, noSev1)).toEqual(['severity "sev1" is used by open incident #1']);
   });
 });
 
@@ -78,22 +78,22 @@ describe('control state from older databases', () => {
     clock.set(new Date(Date.parse(T0) + 5 * 3_600_000));
     await tick(svc);
     const missed = async () => (await db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'target_missed:resolve'))).length;
-    expect(missed()).toBe(1);
+    expect(await missed()).toBe(1);
     const marks = async () => (await db.select().from(incidentMarks)).map((m) => m.mark).sort();
-    expect(marks()).toEqual(['nudge', 'target_missed:resolve']);
+    expect(await marks()).toEqual(['nudge', 'target_missed:resolve']);
     // As a database from before incident_marks: the state is only on the timeline.
     await db.delete(incidentMarks);
     closeDb(db);
 
     db = openDb(path);
-    expect(marks()).toEqual(['nudge', 'target_missed:resolve']);
+    expect(await marks()).toEqual(['nudge', 'target_missed:resolve']);
     svc = new Service({ db, policy, clock, platforms: ['console'], log: createLogger('silent') });
     // A severity change re-arms the targets: the resolve target, already missed, is not posted again.
     await svc.run({ id: 'bob', name: 'Bob', platform: 'console' }, 'severity #1 sev2');
     await svc.run({ id: 'bob', name: 'Bob', platform: 'console' }, 'severity #1 sev1');
     clock.set(new Date(Date.parse(T0) + 6 * 3_600_000));
     await tick(svc);
-    expect(missed()).toBe(1);
+    expect(await missed()).toBe(1);
     closeDb(db);
   });
 });

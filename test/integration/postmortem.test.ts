@@ -66,7 +66,7 @@ describe('postmortem due date and reminders (default policy: sev1 due 3 business
     expect(done.postmortemDoneAt!.toISOString()).toBe('2026-03-16T16:00:00.000Z');
     expect((await h.db.select().from(timers)).filter((t) => t.kind === 'postmortem_reminder' && t.status === 'pending')).toEqual([]);
     await h.advance(10 * 24 * HOUR);
-    expect(reminders(h)).toHaveLength(6);
+    expect(await reminders(h)).toHaveLength(6);
     expect((await h.texts('incident')).at(-1)).toContain('is done (5d 1h after it was due): https://wiki.example.com/pm/1');
   });
 
@@ -74,7 +74,7 @@ describe('postmortem due date and reminders (default policy: sev1 due 3 business
     const h = await resolvedOnFriday();
     h.clock.set('2026-03-16T16:00:00Z');
     await h.advance(0);
-    expect(reminders(h)).toHaveLength(1);
+    expect(await reminders(h)).toHaveLength(1);
     expect((await reminders(h))[0][2]).toContain('(overdue by 5d 1h)');
   });
 
@@ -104,12 +104,12 @@ describe('postmortem due date and reminders (default policy: sev1 due 3 business
     await h.advance(2 * HOUR);
     await h.run('alice', 'resolve Index rebuilt');
     expect((await incident(h)).postmortemDueAt).toBeNull();
-    expect(drafts(h)).toEqual([]);
+    expect(await drafts(h)).toEqual([]);
     expect((await h.texts('incident')).find((t) => t.startsWith('✅ RESOLVED'))).toContain('Post-mortem: not required');
     // The commander's call (runbook 002's repeated SEV-2): `postmortem #N` opens one.
     const r = await h.run('alice', 'postmortem #1');
     expect(r.text).toMatch(/Opened; it is due 2026-03-11 12:00 GMT/); // 5 business days by default
-    expect(drafts(h)).toHaveLength(1);
+    expect(await drafts(h)).toHaveLength(1);
     expect((await incident(h)).postmortemDueAt!.toISOString()).toBe('2026-03-11T12:00:00.000Z');
   });
 
@@ -124,7 +124,7 @@ describe('postmortem due date and reminders (default policy: sev1 due 3 business
     await h.run('omar', 'resolve Four hours and a minute');
     // Due 1w (wall clock) after resolving.
     expect((await incident(h, 2)).postmortemDueAt!.getTime()).toBe(h.clock.now().getTime() + 7 * 24 * HOUR);
-    expect(drafts(h)).toHaveLength(1);
+    expect(await drafts(h)).toHaveLength(1);
   });
 });
 
@@ -211,7 +211,7 @@ describe('the postmortem draft (runbook 004, Europe/London in summer)', () => {
   it('`postmortem #N` posts it again, and `klaxon postmortem N` prints it', async () => {
     const { h } = await incidentWithHistory();
     expect((await h.run('ben', 'postmortem #1')).text).toMatch(/^Posted the postmortem draft for #1 in its channel\. It is due 2026-07-08 11:10 GMT\+1/);
-    expect(drafts(h)).toHaveLength(2);
+    expect(await drafts(h)).toHaveLength(2);
 
     // The CLI reads the same kind of database file the bot writes.
     const dir = mkdtempSync(join(tmpdir(), 'klaxon-pm-'));

@@ -21,7 +21,7 @@ describe('reminders', () => {
     const h = harness({ yaml: YAML, start: '2026-03-20T12:00:00Z' }); // Friday
     await bootstrapTimers(h.svc);
     await h.advance(17 * 24 * HOUR);
-    expect(posted(h)).toEqual([
+    expect(await posted(h)).toEqual([
       '2026-03-23T09:00 🔔 Retention purge: delete support transcripts older than 90 days',
       '2026-03-30T08:00 🔔 Retention purge: delete support transcripts older than 90 days',
       '2026-04-06T08:00 🔔 Retention purge: delete support transcripts older than 90 days',
@@ -35,9 +35,9 @@ describe('reminders', () => {
     await bootstrapTimers(h.svc);
     h.clock.set('2026-04-08T12:00:00Z'); // Klaxon was down over two Mondays
     await h.advance(0);
-    expect(posted(h)).toHaveLength(1);
+    expect(await posted(h)).toHaveLength(1);
     await h.advance(7 * 24 * HOUR);
-    expect(posted(h)).toHaveLength(2);
+    expect(await posted(h)).toHaveLength(2);
   });
 
   it('safe mode holds it back (it posts outside incident channels)', async () => {
@@ -45,7 +45,7 @@ describe('reminders', () => {
     await bootstrapTimers(h.svc);
     await h.run('erin', 'safe-mode on');
     await h.advance(4 * 24 * HOUR);
-    expect(posted(h)).toEqual([]);
+    expect(await posted(h)).toEqual([]);
   });
 
   it('check-policy refuses a bad cron and an unknown channel', () => {

@@ -82,7 +82,7 @@ describe('roles from rotas', () => {
     const id = await fromApi(h, 'sev2');
     // schedule: whoever is on call at declaration; person: the named one; declarer: nobody, an
     // integration is not a person; acknowledger: waits.
-    expect(rolesOf(h.db, id)).toEqual({ commander: 'alice', comms: 'uma', liaison: 'erin' });
+    expect(await rolesOf(h.db, id)).toEqual({ commander: 'alice', comms: 'uma', liaison: 'erin' });
     const first = (await h.texts('incident'))[0];
     expect(first).toContain('Assigned: Alice');
     expect(first).toContain('Roles: commander Alice · comms Uma · scribe open · investigator: whoever acknowledges first · liaison Erin');
@@ -112,7 +112,7 @@ describe('roles from rotas', () => {
   it('declarer: a person who declares takes the roles that name the declarer', async () => {
     const h = setup();
     await h.run('carol', 'declare sev2 Search is slow');
-    expect(rolesOf(h.db, 1)).toMatchObject({ commander: 'alice', scribe: 'carol' });
+    expect(await rolesOf(h.db, 1)).toMatchObject({ commander: 'alice', scribe: 'carol' });
   });
 
   it('a fallback list takes the first source that yields someone', async () => {
@@ -128,7 +128,7 @@ describe('roles from rotas', () => {
     const id = await fromApi(h, 'sev3');
     expect((await rolesOf(h.db, id)).commander).toBeUndefined();
     expect((await h.run('bob', `ack #${id}`)).ok).toBe(true);
-    expect(rolesOf(h.db, id)).toMatchObject({ commander: 'bob', investigator: 'bob' });
+    expect(await rolesOf(h.db, id)).toMatchObject({ commander: 'bob', investigator: 'bob' });
     expect(await h.texts('incident')).toContain(`@bob acknowledged first and is now commander and investigator for #${id}.`);
     expect((await h.posts((r) => r.kind === 'topic')).map((r) => (r.body as { text: string }).text).pop()).toContain('commander Bob');
     // Later acknowledgements (a second page) leave the holder alone.
@@ -149,7 +149,7 @@ describe('roles from rotas', () => {
     const id = await fromApi(h, 'sev3');
     await h.run('carol', `role #${id} commander @erin`);
     await h.run('bob', `ack #${id}`);
-    expect(rolesOf(h.db, id)).toMatchObject({ commander: 'erin', investigator: 'bob' });
+    expect(await rolesOf(h.db, id)).toMatchObject({ commander: 'erin', investigator: 'bob' });
   });
 
   it('raising the severity fills roles the new severity names', async () => {
@@ -168,7 +168,7 @@ describe('roles from rotas', () => {
     expect((await rolesOf(h.db, id)).commander).toBe('bob');
     expect((await timelineOf(h.db, id)).pop()!.text).toBe('Commander: Alice → Bob (by Carol)');
     expect(await h.texts('incident')).toContain(`Commander for #${id}: Alice → @bob (handed over by Carol).`);
-    expect(invited(h, id)).toContain('bob');
+    expect(await invited(h, id)).toContain('bob');
   });
 
   it('handing a role to its holder is refused and changes nothing', async () => {
@@ -204,7 +204,7 @@ describe('roles from rotas', () => {
     await h.run('alice', `ack #${id}`);
     await h.advance(14 * HOUR);
     expect((await h.run('bob', 'oncall primary')).text).toMatch(/^primary: Bob/);
-    expect(rolesOf(h.db, id)).toMatchObject({ commander: 'alice', comms: 'uma' });
+    expect(await rolesOf(h.db, id)).toMatchObject({ commander: 'alice', comms: 'uma' });
   });
 
   describe('required roles', () => {
@@ -212,16 +212,16 @@ describe('roles from rotas', () => {
       const h = setup();
       const id = await fromApi(h, 'sev3');
       await h.advance(10 * MINUTE - 1);
-      expect(roleNudges(h)).toEqual([]);
+      expect(await roleNudges(h)).toEqual([]);
       await h.advance(1);
-      expect(roleNudges(h)).toEqual([
+      expect(await roleNudges(h)).toEqual([
         `⚠️ #${id} still has no commander 10m after it was declared. @alice: you are on call. Take it with \`role #${id} commander @person\`.`,
       ]);
       expect((await timelineOf(h.db, id)).filter((e) => e.kind === 'role_missed:commander')).toHaveLength(1);
       // Once: later timers (escalation, nudges) and a severity change do not repeat it.
       await h.run('carol', `severity #${id} sev4`);
       await h.advance(3 * HOUR);
-      expect(roleNudges(h)).toHaveLength(1);
+      expect(await roleNudges(h)).toHaveLength(1);
       expect((await h.run('carol', 'stats')).text).toContain('required roles left empty 1');
     });
 
@@ -229,10 +229,10 @@ describe('roles from rotas', () => {
       const h = setup();
       const id = await fromApi(h, 'sev4');
       await h.advance(29 * MINUTE);
-      expect(roleNudges(h)).toEqual([]);
+      expect(await roleNudges(h)).toEqual([]);
       await h.advance(1 * MINUTE);
       // sev4 pages nobody and its commander comes from no schedule: nobody to mention.
-      expect(roleNudges(h)).toEqual([`⚠️ #${id} still has no commander 30m after it was declared. Take it with \`role #${id} commander @person\`.`]);
+      expect(await roleNudges(h)).toEqual([`⚠️ #${id} still has no commander 30m after it was declared. Take it with \`role #${id} commander @person\`.`]);
     });
 
     it('no nudge when the role was taken within the grace', async () => {
@@ -242,7 +242,7 @@ describe('roles from rotas', () => {
       await h.advance(10 * MINUTE);
       const grace = (await h.db.select().from(timers).where(and(eq(timers.incidentId, id), eq(timers.kind, 'role_grace'))))[0];
       expect(grace?.status).toBe('done');
-      expect(roleNudges(h)).toEqual([]);
+      expect(await roleNudges(h)).toEqual([]);
       expect((await h.run('carol', 'stats')).text).not.toContain('required roles');
     });
 
@@ -253,16 +253,16 @@ describe('roles from rotas', () => {
       const grace = (await h.db.select().from(timers).where(and(eq(timers.incidentId, id), eq(timers.kind, 'role_grace'))))[0];
       expect(grace?.status).toBe('cancelled');
       await h.advance(HOUR);
-      expect(roleNudges(h)).toEqual([]);
+      expect(await roleNudges(h)).toEqual([]);
     });
   });
 
   it('the list form of roles keeps the declarer as commander', async () => {
     const h = harness();
     await h.run('alice', 'declare sev3 Slow search');
-    expect(rolesOf(h.db, 1)).toEqual({ commander: 'alice' });
+    expect(await rolesOf(h.db, 1)).toEqual({ commander: 'alice' });
     await h.svc.declareFrom(API_ACTOR, { title: 'Alert', severity: 'sev3' });
-    expect(rolesOf(h.db, 2)).toEqual({});
+    expect(await rolesOf(h.db, 2)).toEqual({});
   });
 });
 
@@ -292,7 +292,7 @@ describe('the example policies take the runbooks\' roles', () => {
       ),
     );
     expect(Object.values(want).every(Boolean)).toBe(true);
-    expect(rolesOf(h.db, r.incident!)).toEqual(want);
+    expect(await rolesOf(h.db, r.incident!)).toEqual(want);
   });
 
   it('000\'s support-channel security report, raised as a Sev 1 at 03:00, has the rota\'s commander and comms lead', async () => {
@@ -305,7 +305,7 @@ describe('the example policies take the runbooks\' roles', () => {
     const [inc] = (await h.db.select().from(incidents));
     expect(inc.severity).toBe('sev1');
     const now = new Date(at3am);
-    expect(rolesOf(h.db, inc.id)).toEqual({
+    expect(await rolesOf(h.db, inc.id)).toEqual({
       commander: (await whoIsOnCall(h.db, h.policy, 'primary', now)).person,
       comms: (await whoIsOnCall(h.db, h.policy, 'comms', now)).person,
       support: 'priya',

@@ -12,13 +12,13 @@ describe('tier conditions (runbook 004)', () => {
     // Tuesday 2026-03-03 11:00 London: rota days since 2026-01-05 → 41 weekdays → members[41 % 4] = ben.
     const day = harness({ policy: 'examples/policies/004-support-processes.yaml', start: '2026-03-03T11:00:00Z' });
     await day.run('ben', 'declare critical Client site down');
-    expect(notified(day)).toEqual(['ben@1']);
+    expect(await notified(day)).toEqual(['ben@1']);
     await day.advance(15 * MINUTE);
-    expect(notified(day)).toEqual(['ben@1', 'lead@2']);
+    expect(await notified(day)).toEqual(['ben@1', 'lead@2']);
 
     const night = harness({ policy: 'examples/policies/004-support-processes.yaml', start: '2026-03-03T22:00:00Z' });
     await night.run('ben', 'declare critical Client site down');
-    expect(notified(night)).toEqual(['lead@3']);
+    expect(await notified(night)).toEqual(['lead@3']);
   });
 });
 

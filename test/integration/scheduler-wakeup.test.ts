@@ -45,12 +45,12 @@ describe('precise wake-up', () => {
     const run = (text: string) => app!.service.run(actorFor(policy, 'console', 'bob'), text);
     expect((await run('declare sev1 Checkout down')).ok).toBe(true);
     const notified = async () => (await db.select().from(pageNotifications).orderBy(asc(pageNotifications.id))).map((n) => n.person);
-    expect(notified()).toEqual(['carol']);
+    expect(await notified()).toEqual(['carol']);
     // Just before tier 2 (+15m); the next commit makes the loop look at the timers again.
     clock.set(T0 + 15 * MINUTE - 200);
     expect((await run('declare sev3 Search slow')).ok).toBe(true);
     await waitFor(async () => (await notified()).length === 2, 'tier 2 at its due time', 20_000);
-    expect(notified()).toEqual(['carol', 'alice']);
+    expect(await notified()).toEqual(['carol', 'alice']);
     const fired = (await db.select().from(timers).where(eq(timers.kind, 'escalate'))).find((t) => t.status === 'done')!;
     // Fired at its due time, not at the next hourly poll.
     expect(fired.firedAt!.getTime() - fired.dueAt.getTime()).toBeLessThan(30 * MINUTE);

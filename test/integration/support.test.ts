@@ -65,14 +65,14 @@ describe('support auto-replies', () => {
 
   it('answers a person once per cooldown per channel, and again after it', async () => {
     const svc = service();
-    expect(handleSupportMessage(svc, message())).not.toBeNull();
+    expect(await handleSupportMessage(svc, message())).not.toBeNull();
     clock.advance(2 * HOUR);
-    expect(handleSupportMessage(svc, message())).toBeNull();
-    expect(handleSupportMessage(svc, message({ user: '900000000000000002', userName: 'eli' }))).not.toBeNull();
+    expect(await handleSupportMessage(svc, message())).toBeNull();
+    expect(await handleSupportMessage(svc, message({ user: '900000000000000002', userName: 'eli' }))).not.toBeNull();
     clock.advance(10 * HOUR + 1);
     // 12h after the first reply: 23:00, so out of hours.
     expect((await handleSupportMessage(svc, message()))?.kind).toBe('out_of_hours');
-    expect(replies()).toHaveLength(3);
+    expect(await replies()).toHaveLength(3);
   });
 
   it('keeps the cooldown across a restart', async () => {
@@ -80,8 +80,8 @@ describe('support auto-replies', () => {
     closeDb(db);
     db = openDb(join(dir, 'klaxon.db'));
     clock.advance(HOUR);
-    expect(handleSupportMessage(service(), message())).toBeNull();
-    expect(replies()).toHaveLength(1);
+    expect(await handleSupportMessage(service(), message())).toBeNull();
+    expect(await replies()).toHaveLength(1);
   });
 
   it('answers out of hours at 22:00 and at weekends', async () => {
@@ -93,31 +93,31 @@ describe('support auto-replies', () => {
     expect(r?.text).toContain('outside support hours');
   });
 
-  it('ignores bots, other channels, and a replayed delivery', () => {
+  it('ignores bots, other channels, and a replayed delivery', async () => {
     const svc = service();
-    expect(handleSupportMessage(svc, message({ isBot: true }))).toBeNull();
-    expect(handleSupportMessage(svc, message({ channel: '500000000000000002' }))).toBeNull();
+    expect(await handleSupportMessage(svc, message({ isBot: true }))).toBeNull();
+    expect(await handleSupportMessage(svc, message({ channel: '500000000000000002' }))).toBeNull();
     const m = message();
-    expect(handleSupportMessage(svc, m)).not.toBeNull();
+    expect(await handleSupportMessage(svc, m)).not.toBeNull();
     clock.advance(13 * HOUR);
-    expect(handleSupportMessage(svc, m)).toBeNull();
-    expect(replies()).toHaveLength(1);
+    expect(await handleSupportMessage(svc, m)).toBeNull();
+    expect(await replies()).toHaveLength(1);
   });
 
   it('stays silent when automation is off or safe mode is on', async () => {
     const svc = service();
     const admin = { id: 'maya', name: 'Maya', platform: 'discord' as const };
     await svc.execute(admin, { kind: 'automation', on: false });
-    expect(handleSupportMessage(svc, message({ text: 'there is a vulnerability' }))).toBeNull();
+    expect(await handleSupportMessage(svc, message({ text: 'there is a vulnerability' }))).toBeNull();
     expect((await db.select().from(incidents))).toHaveLength(0);
     await svc.execute(admin, { kind: 'automation', on: true });
     await svc.execute(admin, { kind: 'safe_mode', on: true });
-    expect(handleSupportMessage(svc, message({ user: '900000000000000009' }))).toBeNull();
-    expect(replies()).toHaveLength(0);
+    expect(await handleSupportMessage(svc, message({ user: '900000000000000009' }))).toBeNull();
+    expect(await replies()).toHaveLength(0);
     // Safe mode still raises a security report as an incident; it only stops the public reply.
-    expect(handleSupportMessage(svc, message({ text: 'I can exploit your login form' }))).toBeNull();
+    expect(await handleSupportMessage(svc, message({ text: 'I can exploit your login form' }))).toBeNull();
     expect((await db.select().from(incidents))).toHaveLength(1);
-    expect(replies()).toHaveLength(0);
+    expect(await replies()).toHaveLength(0);
     // Nothing was said while silent, so nobody is in a cooldown once safe mode is off.
     await svc.execute(admin, { kind: 'safe_mode', on: false });
     expect((await handleSupportMessage(svc, message({ user: '900000000000000009' })))?.kind).toBe('in_hours');
@@ -144,7 +144,7 @@ describe('support auto-replies', () => {
   it('raises one incident per person per cooldown, but answers every escalation', async () => {
     const svc = service();
     expect((await handleSupportMessage(svc, message({ text: 'possible XSS in the consent banner' })))?.kind).toBe('escalated');
-    expect(handleSupportMessage(svc, message({ text: 'also the XSS works on the demo site' }))).toBeNull();
+    expect(await handleSupportMessage(svc, message({ text: 'also the XSS works on the demo site' }))).toBeNull();
     expect((await db.select().from(incidents))).toHaveLength(1);
     // A report after an ordinary reply in the cooldown is still escalated.
     const other = { user: '900000000000000005' };
@@ -169,12 +169,12 @@ support:
     expect((await handleSupportMessage(svc, slack({ user: 'U2' })))?.text).toBe('Closed now (Mon–Fri 09:00–17:30 Europe/London). File it at https://x.test/issues.');
     // Business-day cooldown: the next morning is still inside it, the day after is not.
     clock.set('2026-03-05T10:00:00Z');
-    expect(handleSupportMessage(svc, slack({}))).toBeNull();
+    expect(await handleSupportMessage(svc, slack({}))).toBeNull();
     clock.set('2026-03-05T11:01:00Z');
     expect((await handleSupportMessage(svc, slack({})))?.kind).toBe('in_hours');
     expect((await handleSupportMessage(svc, slack({ user: 'U3', text: 'Data breach!' })))?.kind).toBe('escalated');
     // Discord has no support section in this policy.
-    expect(handleSupportMessage(svc, message())).toBeNull();
+    expect(await handleSupportMessage(svc, message())).toBeNull();
   });
 });
 
@@ -208,11 +208,11 @@ describe('the in-hours reply tells the person on support (runbook 004)', () => {
     const person = (await svc.run({ id: 'lead', name: 'Lou', platform: 'console' }, 'oncall rota')).text;
     expect(r?.told).toBeDefined();
     expect(person).toContain(loadPolicy(P004).people[r!.told!].name);
-    expect(dms()).toEqual([`dm:${loadPolicy(P004).people[r!.told!].slack} 📨 Casey (client) wrote in a support channel and was told someone is on it: https://pixie.slack.com/archives/C04CLIENTA/p1`]);
+    expect(await dms()).toEqual([`dm:${loadPolicy(P004).people[r!.told!].slack} 📨 Casey (client) wrote in a support channel and was told someone is on it: https://pixie.slack.com/archives/C04CLIENTA/p1`]);
     clock.set('2026-03-04T20:00:00Z');
     const night = await handleSupportMessage(svc, slackMessage({ user: 'U09OTHER' }));
     expect(night?.kind).toBe('out_of_hours');
-    expect(dms()).toHaveLength(1);
+    expect(await dms()).toHaveLength(1);
   });
 
   it('check-policy names an unknown notify target', async () => {

@@ -23,25 +23,25 @@ describe('targets in business time', () => {
     await h.run('alice', 'declare sev3 CSV export drops rows');
     // 4 business hours: 2.5h on Thursday, then 1.5h from Tuesday 09:00.
     await h.advance(Date.parse('2026-12-29T10:30:00Z') - Date.parse('2026-12-24T15:00:00Z') - 1);
-    expect(missedAt(h)).toEqual([]);
+    expect(await missedAt(h)).toEqual([]);
     await h.advance(1);
-    expect(missedAt(h)).toEqual(['2026-12-29T10:30:00.000Z']);
+    expect(await missedAt(h)).toEqual(['2026-12-29T10:30:00.000Z']);
     // 3 business days = 25.5 business hours: 2.5 Thu + 8.5 Tue + 8.5 Wed + 6 Thu 31st → 15:00.
     h.clock.set('2026-12-31T14:59:59Z');
     await h.advance(0);
-    expect(missedAt(h)).toHaveLength(1);
+    expect(await missedAt(h)).toHaveLength(1);
     await h.advance(1000);
-    expect(missedAt(h)).toEqual(['2026-12-29T10:30:00.000Z', '2026-12-31T15:00:00.000Z']);
+    expect(await missedAt(h)).toEqual(['2026-12-29T10:30:00.000Z', '2026-12-31T15:00:00.000Z']);
     const [ack, res] = await missedIn(h, 'incident');
     expect(ack).toBe('⚠️ Incident #1 (SEV3 - CSV export drops rows) missed its 4 business hours acknowledgement target by less than a minute.');
     expect(res).toBe('⚠️ Incident #1 (SEV3 - CSV export drops rows) missed its 3 business days resolution target by less than a minute.');
     // Posted once in announcements too, and counted.
-    expect(missedIn(h, 'channel:announcements')).toEqual([ack, res]);
-    expect(counted(h)).toBe(2);
+    expect(await missedIn(h, 'channel:announcements')).toEqual([ack, res]);
+    expect(await counted(h)).toBe(2);
     // Nothing more however long it stays open.
     await h.advance(30 * 24 * HOUR);
-    expect(missedIn(h, 'incident')).toHaveLength(2);
-    expect(counted(h)).toBe(2);
+    expect(await missedIn(h, 'incident')).toHaveLength(2);
+    expect(await counted(h)).toBe(2);
   });
 
   it('a plain weekend: declared Friday 16:00, 4 business hours run to Monday 11:30', async () => {
@@ -62,7 +62,7 @@ describe('acknowledging a severity that pages nobody', () => {
     expect((await h.db.select().from(incidents).where(eq(incidents.id, 1)))[0]!.acknowledgedAt!.toISOString()).toBe('2026-03-09T11:00:00.000Z');
     await h.advance(5 * 24 * HOUR);
     // Only the resolve target (3 business days → Wednesday 16:00) is missed.
-    expect(missedAt(h)).toEqual(['2026-03-11T16:00:00.000Z']);
+    expect(await missedAt(h)).toEqual(['2026-03-11T16:00:00.000Z']);
     expect((await missedIn(h, 'incident'))[0]).toContain('3 business days resolution');
     expect((await h.run('noah', 'ack')).text).toMatch(/no open page to acknowledge/);
   });
@@ -75,11 +75,11 @@ describe('wall-clock targets', () => {
     await h.advance(10 * MINUTE);
     expect((await h.run('bob', 'ack')).ok).toBe(true);
     await h.advance(4 * HOUR - 10 * MINUTE - 1);
-    expect(missedAt(h)).toEqual([]);
+    expect(await missedAt(h)).toEqual([]);
     await h.advance(1);
-    expect(missedAt(h)).toEqual(['2026-03-04T14:00:00.000Z']);
+    expect(await missedAt(h)).toEqual(['2026-03-04T14:00:00.000Z']);
     expect((await missedIn(h, 'incident'))[0]).toContain('missed its 4h resolution target');
-    expect(counted(h)).toBe(1);
+    expect(await counted(h)).toBe(1);
   });
 
   it('resolving before a deadline cancels its timer', async () => {
@@ -89,8 +89,8 @@ describe('wall-clock targets', () => {
     await h.advance(HOUR);
     await h.run('alice', 'resolve Rolled back');
     await h.advance(24 * HOUR);
-    expect(missedAt(h)).toEqual([]);
-    expect(counted(h)).toBe(0);
+    expect(await missedAt(h)).toEqual([]);
+    expect(await counted(h)).toBe(0);
     expect((await h.db.select().from(timers)).filter((t) => t.kind.startsWith('target_') && t.status === 'pending')).toEqual([]);
   });
 
@@ -98,21 +98,21 @@ describe('wall-clock targets', () => {
     const h = harness();
     await h.run('alice', 'declare sev2 Search is slow');
     await h.advance(30 * MINUTE); // sev2 acknowledge target (30m) missed
-    expect(missedIn(h, 'incident')).toHaveLength(1);
+    expect(await missedIn(h, 'incident')).toHaveLength(1);
     await h.advance(10 * MINUTE);
     await h.run('alice', 'severity sev1'); // sev1's 15m acknowledge target is long gone: not posted again
     await h.run('alice', 'severity sev2');
     await h.run('alice', 'severity sev1');
     await h.advance(0);
-    expect(missedIn(h, 'incident')).toHaveLength(1);
+    expect(await missedIn(h, 'incident')).toHaveLength(1);
     // sev1's resolve target now runs 4h from the declaration, not sev2's 1d.
     await h.advance(4 * HOUR - 40 * MINUTE);
-    expect(missedAt(h)).toEqual(['2026-03-04T10:30:00.000Z', '2026-03-04T14:00:00.000Z']);
+    expect(await missedAt(h)).toEqual(['2026-03-04T10:30:00.000Z', '2026-03-04T14:00:00.000Z']);
     await h.run('alice', 'severity sev2'); // back to 1d: the resolve target is already missed
     await h.advance(2 * 24 * HOUR);
-    expect(missedIn(h, 'incident')).toHaveLength(2);
-    expect(missedIn(h, 'channel:announcements')).toHaveLength(2);
-    expect(counted(h)).toBe(2);
+    expect(await missedIn(h, 'incident')).toHaveLength(2);
+    expect(await missedIn(h, 'channel:announcements')).toHaveLength(2);
+    expect(await counted(h)).toBe(2);
   });
 
   it('a raise past the new deadline posts the miss at once, saying how late', async () => {
@@ -129,11 +129,11 @@ describe('wall-clock targets', () => {
     const h = harness();
     await h.run('alice', 'declare sev1 Checkout down');
     await h.advance(15 * MINUTE);
-    expect(counted(h)).toBe(1);
+    expect(await counted(h)).toBe(1);
     await h.svc.transact((ctx) => checkTarget(ctx, 1, 'acknowledge'));
     await h.svc.transact((ctx) => checkTarget(ctx, 1, 'acknowledge'));
-    expect(counted(h)).toBe(1);
-    expect(missedIn(h, 'incident')).toHaveLength(1);
+    expect(await counted(h)).toBe(1);
+    expect(await missedIn(h, 'incident')).toHaveLength(1);
   });
 
   it('safe mode keeps the miss in the incident channel and holds back the announcement', async () => {
@@ -141,9 +141,9 @@ describe('wall-clock targets', () => {
     await h.run('alice', 'declare sev1 Checkout down');
     await h.run('erin', 'safe-mode on');
     await h.advance(15 * MINUTE);
-    expect(missedIn(h, 'incident')).toHaveLength(1);
-    expect(missedIn(h, 'channel:announcements')).toHaveLength(0);
-    expect(counted(h)).toBe(1);
+    expect(await missedIn(h, 'incident')).toHaveLength(1);
+    expect(await missedIn(h, 'channel:announcements')).toHaveLength(0);
+    expect(await counted(h)).toBe(1);
   });
 });
 
@@ -159,15 +159,15 @@ severities:
     const h = harness({ yaml: yaml('{ mitigate: 1h }') });
     await h.run('ana', 'declare sev1 Checkout down');
     await h.advance(HOUR - 1);
-    expect(missedAt(h)).toEqual([]);
+    expect(await missedAt(h)).toEqual([]);
     await h.advance(1);
-    expect(missedAt(h)).toEqual(['2026-03-04T11:00:00.000Z']);
-    expect(missedIn(h, 'incident')).toEqual(['⚠️ Incident #1 (sev1 - Checkout down) missed its 1h mitigation target by less than a minute.']);
+    expect(await missedAt(h)).toEqual(['2026-03-04T11:00:00.000Z']);
+    expect(await missedIn(h, 'incident')).toEqual(['⚠️ Incident #1 (sev1 - Checkout down) missed its 1h mitigation target by less than a minute.']);
     await h.run('ana', 'mitigate Rolled back');
     await h.advance(48 * HOUR);
-    expect(missedAt(h)).toHaveLength(1);
-    expect(counted(h)).toBe(1);
-    expect(renderPostmortem(h.db, h.policy, (await getIncident(h.db, 1))!, h.clock.now())).toContain('- **Mitigate target (1h):** missed');
+    expect(await missedAt(h)).toHaveLength(1);
+    expect(await counted(h)).toBe(1);
+    expect(await renderPostmortem(h.db, h.policy, (await getIncident(h.db, 1))!, h.clock.now())).toContain('- **Mitigate target (1h):** missed');
   });
 
   it('`mitigate` (or an update to monitoring) in time meets it: no miss, no pending timer', async () => {
@@ -177,10 +177,10 @@ severities:
     await h.run('ana', 'update monitoring Traffic is back on the old build');
     expect((await h.db.select().from(timers)).filter((t) => t.kind === 'target_mitigate' && t.status === 'pending')).toEqual([]);
     await h.advance(2 * HOUR);
-    expect(missedAt(h)).toEqual([]);
+    expect(await missedAt(h)).toEqual([]);
     await h.run('ana', 'resolve Fixed');
     expect((await h.run('ana', 'stats')).text).toContain('MTTM 40m');
-    expect(renderPostmortem(h.db, h.policy, (await getIncident(h.db, 1))!, h.clock.now())).toContain('- **Mitigate target (1h):** met');
+    expect(await renderPostmortem(h.db, h.policy, (await getIncident(h.db, 1))!, h.clock.now())).toContain('- **Mitigate target (1h):** met');
   });
 });
 
@@ -198,7 +198,7 @@ severities:
     });
     await h.run('ana', 'declare sev4 Typo on the pricing page');
     await h.advance(3 * 24 * HOUR);
-    expect(missedAt(h)).toEqual(['2026-01-13T12:00:00.000Z', '2026-01-13T17:00:00.000Z']);
+    expect(await missedAt(h)).toEqual(['2026-01-13T12:00:00.000Z', '2026-01-13T17:00:00.000Z']);
     expect((await missedIn(h, 'incident'))[1]).toContain('missed its next business day acknowledgement target');
   });
 });

@@ -24,7 +24,7 @@ describe('Slack user group sync', () => {
     // Wednesday 2026-03-04: week 8 of the rota from 2026-01-05, so alice (even weeks) is on.
     const h = harness({ yaml, platforms: ['slack'] });
     await bootstrapTimers(h.svc);
-    expect(usergroupActions(h)).toEqual([{ destination: 'usergroup:S01PRIMARY', users: ['U01ALICE'] }]);
+    expect(await usergroupActions(h)).toEqual([{ destination: 'usergroup:S01PRIMARY', users: ['U01ALICE'] }]);
   });
 
   it('an override repoints it at once, and back when the override ends', async () => {

@@ -26,7 +26,7 @@ describe('alerts take roles from the rota', () => {
     const [inc] = await t.incidents();
     expect(inc.severity).toBe('sev2');
     const onCall = (await whoIsOnCall(t.db, t.policy, 'primary', new Date(AT_3AM))).person!;
-    expect(rolesOf(t.db, inc.id)).toEqual({ commander: onCall });
+    expect(await rolesOf(t.db, inc.id)).toEqual({ commander: onCall });
     expect((await t.posts(inc.id))[0]).toContain(`Assigned: ${t.policy.people[onCall].name}`);
   });
 });
