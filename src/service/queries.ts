@@ -53,14 +53,15 @@ export async function timeline(ctx: Ctx, inc: Incident): Promise<Reply> {
 }
 
 /** `oncall [schedule]`: who is on call for each schedule now, and until when. */
-export function oncall(ctx: Ctx, schedule?: string): Reply {
+export async function oncall(ctx: Ctx, schedule?: string): Promise<Reply> {
   const names = schedule ? [schedule] : Object.keys(ctx.policy.schedules);
   if (names.length === 0) return { ok: true, text: 'The policy has no schedules.' };
-  const lines = names.map(async (name) => {
+  const lines: string[] = [];
+  for (const name of names) {
     const who = await whoIsOnCall(ctx.tx, ctx.policy, name, ctx.now);
     const via = who.override ? ' (override)' : '';
-    return `${name}: ${personName(ctx.policy, who.person)}${via} until ${formatTime(ctx.policy, who.until)}`;
-  });
+    lines.push(`${name}: ${personName(ctx.policy, who.person)}${via} until ${formatTime(ctx.policy, who.until)}`);
+  }
   return { ok: true, text: lines.join('\n') };
 }
 

@@ -8,7 +8,7 @@ import { assertKlaxonFile } from './foreign-file.js';
 import * as schema from './schema.js';
 import { isTransientDbError } from './db-errors.js';
 import { cacheStatements } from './statement-cache.js';
-import { guardTransactions } from './transaction.js';
+import { guardTransactions } from './transaction-guard.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 /** The handle a transaction callback receives; same query API as Db. */

@@ -5,13 +5,8 @@
 // await inside their transactions would otherwise interleave on the one connection and commit or
 // roll back each other's writes, so transactions take turns through a mutex, and a statement run
 // outside the open transaction is refused (statement-cache.ts) instead of silently joining it.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Db, Tx } from './db.js';
-
-type Owner = { depth: number };
-
-/** The transaction the current async context is inside, if any (per connection). */
-const inside = new AsyncLocalStorage<Map<object, Owner>>();
+import { inside, openTransactions as open, ownsTransaction } from './transaction-owner.js';
 
 class Mutex {
   private tail: Promise<void> = Promise.resolve();
@@ -27,17 +22,12 @@ class Mutex {
 }
 
 const mutexes = new WeakMap<object, Mutex>();
-/** Connections with a transaction open through transaction() (drizzle's own, e.g. migrating, are not watched). */
-const open = new WeakSet<object>();
+
 
 function clientOf(db: Db | Tx): Db['$client'] {
   return (db as Db).$client ?? (db as unknown as { session: { client: Db['$client'] } }).session.client;
 }
 
-/** True when the calling async context holds this connection's open transaction. */
-export function ownsTransaction(client: object): boolean {
-  return inside.getStore()?.has(client) ?? false;
-}
 
 /**
  * Runs `fn` in one transaction (BEGIN IMMEDIATE: the write lock is taken up front, so a busy
@@ -93,31 +83,4 @@ export async function savepoint<T>(tx: Db | Tx, fn: (tx: Tx) => Promise<T>): Pro
 export async function runChanges(q: PromiseLike<unknown>): Promise<{ changes: number }> {
   const r = (await q) as { changes?: number; rowCount?: number | null };
   return { changes: r.changes ?? r.rowCount ?? 0 };
-}
-
-/**
- * Refuses a statement that would run inside another async context's open transaction. On one
- * SQLite connection such a statement would silently become part of that transaction (and vanish
- * with its rollback); every write belongs in `transaction()`, which waits its turn instead.
- */
-export function guardTransactions(sqlite: Db['$client']): void {
-  const prepare = sqlite.prepare.bind(sqlite);
-  const wrapped = new WeakSet<object>();
-  const check = () => {
-    if (open.has(sqlite) && !ownsTransaction(sqlite)) throw new Error('a statement ran outside the open transaction; run it inside transaction()');
-  };
-  sqlite.prepare = ((source: string) => {
-    const stmt = prepare(source);
-    if (!wrapped.has(stmt)) {
-      wrapped.add(stmt);
-      for (const m of ['run', 'all', 'get', 'iterate'] as const) {
-        const original = stmt[m] as (...a: unknown[]) => unknown;
-        (stmt as unknown as Record<string, unknown>)[m] = function (this: unknown, ...args: unknown[]) {
-          check();
-          return original.apply(this, args);
-        };
-      }
-    }
-    return stmt;
-  }) as typeof sqlite.prepare;
 }

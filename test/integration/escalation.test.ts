@@ -160,7 +160,7 @@ describe('escalation', () => {
     const edited = { ...h.policy, escalation_policies: {} };
     const svc = new Service({ ...h.svc.deps, policy: edited });
     h.clock.set(at(15));
-    expect(() => tick(svc)).not.toThrow();
+    await tick(svc); // a rejection fails the test
     const failed = (await h.db.select().from(timers).where(eq(timers.status, 'failed')));
     expect(failed.map((t) => t.kind)).toEqual(['escalate']);
     expect((await h.db.select().from(timers).where(eq(timers.status, 'pending'))).some((t) => t.dueAt <= at(15))).toBe(false);
@@ -191,7 +191,7 @@ describe('escalation', () => {
     const h = harness({ start: T0 });
     await h.run('bob', 'declare sev1 Checkout down');
     h.clock.set(at(15));
-    expect(() => tick(h.svc, { crashBeforeCommit: (t) => t.kind === 'escalate' })).toThrow(/injected crash/);
+    await expect(tick(h.svc, { crashBeforeCommit: (t) => t.kind === 'escalate' })).rejects.toThrow(/injected crash/);
     expect(await notified(h)).toHaveLength(1);
     await tick(h.svc);
     await tick(h.svc);
