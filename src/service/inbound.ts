@@ -135,7 +135,7 @@ export async function onReaction(svc: Service, ev: ReactionEvent): Promise<Reply
     if (message?.from === 'klaxon') return null;
     if (!(await svc.firstDelivery(ev.platform, ev.deliveryId))) return null;
     const link = message?.link ?? (await ev.link());
-    return declareFromMessage(svc, await ev.actor(), ev.platform, { message, link });
+    return await declareFromMessage(svc, await ev.actor(), ev.platform, { message, link });
   } finally {
     inFlight.delete(key);
   }

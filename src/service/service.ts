@@ -266,11 +266,11 @@ export class Service {
   async declareFrom(actor: Actor, raw: DeclareInput): Promise<Reply & { incident?: number }> {
     try {
       const input = cleanDeclareInput(raw);
-      return this.transact(async (ctx) => {
-        requirePermission(ctx.policy, actor, 'declare');
-        const inc = await declare(ctx, actor, input);
-        return { ok: true, text: `Declared #${inc.id}`, incident: inc.id };
-      });
+      return await this.transact(async (ctx) => {
+              requirePermission(ctx.policy, actor, 'declare');
+              const inc = await declare(ctx, actor, input);
+              return { ok: true, text: `Declared #${inc.id}`, incident: inc.id };
+            });
     } catch (e) {
       if (e instanceof UserError) return refusal(e, { usage: false });
       // A message (or an API link) has one open incident, even across restarts and on every
