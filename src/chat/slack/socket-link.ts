@@ -156,11 +156,11 @@ export class SocketLink implements Receiver {
     const internals = client as unknown as Internals;
     const original = internals.onWebSocketMessage.bind(client);
     client.removeAllListeners('ws_message');
-    client.on('ws_message', async (data: unknown, isBinary: boolean) => {
+    client.on('ws_message', (data: unknown, isBinary: boolean) => {
       const msg = parse(data, isBinary);
       if (msg?.type === 'disconnect') return this.onDisconnectAsked(conn, String(msg.reason ?? ''));
       if (msg?.type === 'hello') this.onHello(Number(msg.num_connections));
-      return await original(data, isBinary);
+      return original(data, isBinary);
     });
     client.on('slack_event', (args: SlackEventArgs) => void this.deliver(args));
     client.on('disconnected', () => this.onClosed(conn));

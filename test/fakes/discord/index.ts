@@ -152,10 +152,10 @@ export class FakeDiscord {
   }
 
   /** Polls until `check` returns something truthy; fails after `ms`. For network I/O, not timers. */
-  async waitFor<T>(check: () => T | undefined | null | false, ms = 5000, what = 'condition'): Promise<T> {
+  async waitFor<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 5000, what = 'condition'): Promise<T> {
     const until = Date.now() + ms;
     for (;;) {
-      const v = check();
+      const v = await check();
       if (v) return v;
       if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
       await new Promise((r) => setTimeout(r, 10));
