@@ -1,3 +1,4 @@
+import { exclusive } from '../store/transaction.js';
 // Is Klaxon able to page right now? /readyz answers 200 or 503 with the reasons; /healthz stays a
 // liveness check but says "degraded" in its body; /metrics exposes the same checks.
 import { and, asc, eq, inArray } from 'drizzle-orm';
@@ -43,10 +44,12 @@ export async function readiness(deps: HttpDeps): Promise<Readiness> {
       .limit(1))[0];
     oldest = row ? Math.max(0, Math.round((now - row.createdAt.getTime()) / 1000)) : null;
     // A real write: a read works on a locked or full database, paging does not.
-    await deps.db
-      .insert(settings)
-      .values({ key: 'readyz_probe', value: new Date(now).toISOString(), updatedAt: new Date(now) })
-      .onConflictDoUpdate({ target: settings.key, set: { value: new Date(now).toISOString(), updatedAt: new Date(now) } });
+    await exclusive(deps.db, async () => {
+      await deps.db
+        .insert(settings)
+        .values({ key: 'readyz_probe', value: new Date(now).toISOString(), updatedAt: new Date(now) })
+        .onConflictDoUpdate({ target: settings.key, set: { value: new Date(now).toISOString(), updatedAt: new Date(now) } });
+    });
   } catch (e) {
     db = { writable: false, error: e instanceof Error ? e.message : String(e) };
     reasons.push(`the database is not writable: ${db.error}`);

@@ -1,4 +1,4 @@
-import { runChanges } from '../store/transaction.js';
+import { exclusive, runChanges } from '../store/transaction.js';
 // Delivers the outbox through the adapters, one independent lane per platform, so a slow or failing
 // platform never delays another and never delays the scheduler. Within a lane: one destination's
 // messages go out in order; the most urgent head goes next (pages, then incident channels, then the
@@ -211,10 +211,14 @@ export class Dispatcher {
     const p = adapter.platform;
     try {
       // Its own committed write: after a crash, a row found in flight is checked before a resend.
-      const marked = (await runChanges(this.db
-        .update(outbox)
-        .set({ status: 'sending', attempts: row.attempts + 1 })
-        .where(and(eq(outbox.id, row.id), inArray(outbox.status, ['pending', 'sending'])))));
+      const marked = await exclusive(this.db, () =>
+        runChanges(
+          this.db
+            .update(outbox)
+            .set({ status: 'sending', attempts: row.attempts + 1 })
+            .where(and(eq(outbox.id, row.id), inArray(outbox.status, ['pending', 'sending']))),
+        ),
+      );
       if (marked.changes !== 1) return 'failed';
     } catch (e) {
       this.dbRefused(p, lane, e);
@@ -275,7 +279,7 @@ export class Dispatcher {
       o.status === 'failed'
         ? { status: 'failed' as const, lastError: o.error }
         : { status: o.status, sentAt: this.clock.now(), refChannel: o.ref?.channel, refId: o.ref?.id };
-    await this.db.update(outbox).set(set).where(eq(outbox.id, o.row.id));
+    await exclusive(this.db, async () => void (await this.db.update(outbox).set(set).where(eq(outbox.id, o.row.id))));
   }
 
   private dbRefused(p: Platform, lane: Lane, e: unknown): void {
@@ -317,7 +321,7 @@ export class Dispatcher {
     // Only an attempt that may have arrived stays in flight, to be looked up before the resend.
     const status = err.opts.maybeDelivered && row.kind === 'post' ? ('sending' as const) : ('pending' as const);
     try {
-      await this.db.update(outbox).set({ status, lastError: err.message, nextAttemptAt }).where(eq(outbox.id, row.id));
+      await exclusive(this.db, async () => void (await this.db.update(outbox).set({ status, lastError: err.message, nextAttemptAt }).where(eq(outbox.id, row.id))));
     } catch (e) {
       // Left in flight: the next attempt looks it up first, which is safe either way.
       this.dbRefused(p, lane, e);
@@ -397,7 +401,7 @@ export class Dispatcher {
     // Same wording as refreshSpace, so the topic names the role holders from the start.
     const topic = spaceTopic(this.policy, inc, await rolesOf(this.db, incidentId));
     const space = await a.openIncidentSpace({ number: inc.id, title: inc.title, severity: sev, status: inc.status, topic });
-    await this.db.insert(incidentSpaces).values({ incidentId, platform: a.platform, channelId: space.channel, name: space.name ?? channelName(inc) }).onConflictDoNothing();
+    await exclusive(this.db, async () => void (await this.db.insert(incidentSpaces).values({ incidentId, platform: a.platform, channelId: space.channel, name: space.name ?? channelName(inc) }).onConflictDoNothing()));
     return space.channel;
   }
 }

@@ -1,4 +1,4 @@
-import { runChanges, savepoint } from '../store/transaction.js';
+import { exclusive, runChanges, savepoint } from '../store/transaction.js';
 // One scheduler step: claim due timers in due order and run each one's effect in the same
 // transaction that marks it done, so a crash at any point neither loses nor repeats it.
 import { and, asc, eq, lte } from 'drizzle-orm';
@@ -189,7 +189,7 @@ async function setAside(svc: Service, t: Timer, e: unknown): Promise<void> {
   } catch (again) {
     if (isTransientDbError(again)) return;
     // Even the notice cannot be written (say, the incident row is gone): set the timer aside quietly.
-    await svc.deps.db.update(timers).set({ status: 'failed', firedAt: svc.deps.clock.now() }).where(and(eq(timers.id, t.id), eq(timers.status, 'pending')));
+    await exclusive(svc.deps.db, async () => void (await svc.deps.db.update(timers).set({ status: 'failed', firedAt: svc.deps.clock.now() }).where(and(eq(timers.id, t.id), eq(timers.status, 'pending')))));
   }
 }
 

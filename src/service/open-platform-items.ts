@@ -1,3 +1,4 @@
+import { exclusive } from '../store/transaction.js';
 // What a chat platform's catch-up needs to look at after it missed events (a new gateway session
 // that replayed nothing): the messages of pages still waiting for an answer, and the channels or
 // threads of incidents still open.
@@ -33,6 +34,10 @@ export async function openIncidentChannels(db: Db, platform: Platform): Promise<
  * Does nothing if the copy is already known or the page has no delivered copy on that platform.
  */
 export async function rememberPageCopy(db: Db, platform: Platform, pageId: number, ref: MessageRef): Promise<void> {
+  await exclusive(db, () => rememberCopy(db, platform, pageId, ref));
+}
+
+async function rememberCopy(db: Db, platform: Platform, pageId: number, ref: MessageRef): Promise<void> {
   const known = (await db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.platform, platform), eq(outbox.refChannel, ref.channel), eq(outbox.refId, ref.id))))[0];
   if (known) return;
   const original = (await db

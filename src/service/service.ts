@@ -1,4 +1,4 @@
-import { transaction, runChanges } from '../store/transaction.js';
+import { exclusive, transaction, runChanges } from '../store/transaction.js';
 // The one place that changes state. Every adapter (console, Slack, Discord, HTTP API) and the
 // scheduler come through here; each call is one SQLite transaction.
 import { and, eq, ne } from 'drizzle-orm';
@@ -288,7 +288,8 @@ export class Service {
    * replays are processed once. Call it inside the same logical step as the work it guards.
    */
   async firstDelivery(platform: Platform, eventId: string): Promise<boolean> {
-    const r = (await runChanges(this.deps.db.insert(processedEvents).values({ platform, eventId, processedAt: this.deps.clock.now() }).onConflictDoNothing()));
+    const db = this.deps.db;
+    const r = await exclusive(db, () => runChanges(db.insert(processedEvents).values({ platform, eventId, processedAt: this.deps.clock.now() }).onConflictDoNothing()));
     return r.changes === 1;
   }
 

@@ -84,3 +84,20 @@ export async function runChanges(q: PromiseLike<unknown>): Promise<{ changes: nu
   const r = (await q) as { changes?: number; rowCount?: number | null };
   return { changes: r.changes ?? r.rowCount ?? 0 };
 }
+
+/**
+ * Standalone statements (each its own autocommit) run in turn with transactions on the same
+ * connection: without this, a write made while another command's transaction is open would
+ * silently join it. Inside a transaction it simply runs.
+ */
+export async function exclusive<T>(db: Db | Tx, fn: () => Promise<T>): Promise<T> {
+  const client = clientOf(db);
+  if (ownsTransaction(client)) return fn();
+  let m = mutexes.get(client);
+  if (!m) mutexes.set(client, (m = new Mutex()));
+  return m.run(() => {
+    const owners = new Map(inside.getStore() ?? []);
+    owners.set(client, { depth: 0 });
+    return inside.run(owners, fn);
+  });
+}
