@@ -27,6 +27,6 @@ select 'create database klaxon_test owner klaxon' where not exists (select from 
 \gexec
 SQL
 url="postgres://klaxon:klaxon@127.0.0.1:$port/klaxon_test"
-conf="${XDG_CONFIG_HOME:-$HOME/.config}/klaxon"
+conf="${XDG_CONFIG_HOME:-${HOME:-/root}/.config}/klaxon"
 mkdir -p "$conf" && printf '%s\n' "$url" > "$conf/test-database-url"
 printf '%s\n' "$url"

@@ -24,7 +24,7 @@ const MAX_PARAMS = 30_000;
  * Every table but `leases` (which process writes a SQLite file: meaningless anywhere else), parents
  * before children so foreign keys hold while importing.
  */
-export const DUMP_TABLES = ['incidents', 'pages', 'incident_alerts', 'alert_deliveries', 'timeline_events', 'role_assignments', 'incident_marks', 'checklist_items', 'page_notifications', 'timers', 'outbox', 'incident_spaces', 'processed_events', 'settings', 'overrides', 'support_replies'] as const;
+export const DUMP_TABLES = ['incidents', 'pages', 'action_runs', 'incident_alerts', 'alert_deliveries', 'timeline_events', 'role_assignments', 'incident_marks', 'checklist_items', 'page_notifications', 'timers', 'outbox', 'incident_spaces', 'processed_events', 'settings', 'overrides', 'support_replies'] as const;
 
 type TableInfo = { name: string; columns: string[]; key: string[]; textKey: Set<string>; booleans: Set<string>; identity: boolean };
 
@@ -43,6 +43,9 @@ export function dumpTables(): TableInfo[] {
       identity: key.length === 1 && key[0] === 'id',
     });
   }
+  // A table added to the schema must be moved too (or left out here on purpose, with the reason).
+  const missing = [...byName.keys()].filter((n) => n !== 'leases' && !(DUMP_TABLES as readonly string[]).includes(n));
+  if (missing.length) throw new Error(`dump: add ${missing.join(', ')} to DUMP_TABLES in src/store/dump.ts (parents before children)`);
   return DUMP_TABLES.map((n) => {
     const t = byName.get(n);
     if (!t) throw new Error(`dump: table ${n} is not in the schema`);
