@@ -10,11 +10,12 @@
 // adapters can answer errors with "what was wrong" plus the right form without guarding it.
 import { Args, isMention, unwrapLink, need, noMore, onOff, parseUserRef, severityPatterns, STATUSES, takeIncident, tokenize, UsageError, type UserRef } from './command-grammar.js';
 import { durationProblem, parseDuration, tooLong, type Duration } from './duration.js';
+import { labelsFromList, takeLabels, type Labels } from './incident-labels.js';
 
 export { parseUserRef, unwrapLink, type UserRef } from './command-grammar.js';
 
 export type Command =
-  | { kind: 'declare'; severity?: string; title: string }
+  | { kind: 'declare'; severity?: string; title: string; labels?: Labels }
   | { kind: 'update'; incident?: number; status?: 'investigating' | 'identified' | 'monitoring'; text: string }
   | { kind: 'mitigate'; incident?: number; text: string }
   | { kind: 'severity'; incident?: number; severity: string }
@@ -31,6 +32,8 @@ export type Command =
   | { kind: 'cause'; incident?: number; text: string }
   | { kind: 'check'; incident?: number; item: number }
   | { kind: 'action'; incident?: number; name: string; confirm: boolean }
+  | { kind: 'public'; incident?: number; text: string }
+  | { kind: 'components'; incident?: number; components: string[] }
   | { kind: 'status'; incident?: number }
   | { kind: 'list' }
   | { kind: 'timeline'; incident?: number }
@@ -109,24 +112,33 @@ function incidentOnly<K extends 'ack' | 'status' | 'timeline' | 'roles'>(kind: K
 export const COMMANDS = {
   declare: {
     words: ['declare'],
-    usage: 'declare [sev] <title>',
+    usage: 'declare [sev] <title> [--label key=value]…',
     summary: 'open a new incident',
     permission: true,
-    parse(a, { severities }) {
+    parse(all, { severities }) {
+      // "--label kind=security" anywhere in the text: taken out, the rest is severity and title.
+      const taken = takeLabels(all.rest());
+      if ('error' in taken) throw new UsageError(taken.error, 'declare');
+      const labels = Object.keys(taken.labels).length ? { labels: taken.labels } : {};
+      const a = new Args(taken.rest, tokenize(taken.rest));
       for (const words of severityPatterns(severities)) {
         if (a.left < words.length) continue;
         const typed = words.map((_, i) => a.peek(i) ?? '');
         if (typed.every((t, i) => t.toLowerCase() === words[i])) {
           for (const _ of words) a.next();
           const title = need(a.rest(), 'title', 'declare');
-          return { kind: 'declare', severity: typed.join(' '), title };
+          return { kind: 'declare', severity: typed.join(' '), title, ...labels };
         }
       }
-      return { kind: 'declare', title: need(a.rest(), 'title', 'declare') };
+      return { kind: 'declare', title: need(a.rest(), 'title', 'declare'), ...labels };
     },
     discord: {
-      options: [{ ...text('title', 'What is wrong, in a few words', true), maxLength: 200 }, severity(false)],
-      read: (o) => ({ kind: 'declare', title: o.text('title'), severity: o.string('severity') ?? undefined }),
+      options: [{ ...text('title', 'What is wrong, in a few words', true), maxLength: 200 }, severity(false), text('labels', 'Labels, e.g. kind=security, team=payments')],
+      read(o) {
+        const labels = o.text('labels') ? labelsFromList(o.text('labels')) : {};
+        if (typeof labels === 'string') return `${labels}.`;
+        return { kind: 'declare', title: o.text('title'), severity: o.string('severity') ?? undefined, ...(Object.keys(labels).length ? { labels } : {}) };
+      },
     },
   },
   update: {
@@ -328,6 +340,39 @@ export const COMMANDS = {
       read: (o) => ({ kind: 'cause', incident: o.incident, text: o.text('text') }),
     },
   },
+  public: {
+    words: ['public'],
+    usage: 'public [#N] <what customers read on the status page>',
+    summary: 'post a customer-facing update on the status page',
+    permission: true,
+    parse(a) {
+      const incident = takeIncident(a, 'public');
+      return { kind: 'public', incident, text: need(a.rest(), 'the public update text', 'public') };
+    },
+    discord: {
+      options: [text('text', 'What customers read on the status page', true), INCIDENT],
+      read: (o) => ({ kind: 'public', incident: o.incident, text: o.text('text') }),
+    },
+  },
+  components: {
+    words: ['components', 'affects'],
+    usage: 'components [#N] <component>[, <component>…] | none',
+    summary: 'name the status page components the incident affects',
+    permission: true,
+    parse(a) {
+      const incident = takeIncident(a, 'components');
+      const components = componentList(need(a.rest(), 'components (comma-separated, or none)', 'components'));
+      if (!components) throw new UsageError('no component named (comma-separated names, or none)', 'components');
+      return { kind: 'components', incident, components };
+    },
+    discord: {
+      options: [text('components', 'Comma-separated, as on the status page, or none', true), INCIDENT],
+      read(o) {
+        const components = componentList(o.text('components'));
+        return components ? { kind: 'components', incident: o.incident, components } : 'Name the components (comma-separated), or none.';
+      },
+    },
+  },
   status: {
     words: ['status'],
     usage: 'status [#N]',
@@ -469,6 +514,13 @@ export const COMMANDS = {
     },
   },
 } satisfies { [K in Kind]: CommandSpec<K> };
+
+/** "API, Dashboard" → ["API", "Dashboard"]; "none" clears. Names may have spaces, so commas separate. */
+function componentList(text: string): string[] | null {
+  if (/^none$/i.test(text.trim())) return [];
+  const names = text.split(',').map((c) => c.trim()).filter(Boolean);
+  return names.length ? names : null;
+}
 
 /** Every command, in table order (help and Discord list them in this order). */
 export const KINDS = Object.keys(COMMANDS) as Kind[];

@@ -7,6 +7,7 @@ import { findSeverity } from '../config/policy/index.js';
 import { formatMs } from '../domain/duration.js';
 import type { Integration } from '../config/policy/integrations.js';
 import { type AlertBatch, alertName, type AlertLink } from '../domain/alert.js';
+import { labelsFromAlert, type Labels } from '../domain/incident-labels.js';
 import { alertDeliveries, incidentAlerts, incidents, timers } from '../store/schema.js';
 import type { Actor } from './actor.js';
 import type { Ctx } from './context.js';
@@ -41,18 +42,20 @@ export const FLOOD_GROUP = '__flood__';
 export const HEARTBEAT_GROUP = 'heartbeat';
 const LISTED = 10;
 
-export async function openAlertIncident(ctx: Ctx, integration: string, group: string): Promise<Incident | undefined> {
-  return (await ctx.tx
+export function openAlertIncident(ctx: Ctx, integration: string, group: string): Incident | undefined {
+  return ctx.tx
     .select()
     .from(incidents)
-    .where(and(eq(incidents.integration, integration), eq(incidents.alertGroup, group), ne(incidents.status, 'resolved'))))[0];
+    .where(and(eq(incidents.integration, integration), eq(incidents.alertGroup, group), ne(incidents.status, 'resolved')))
+    .get();
 }
 
-async function openCount(ctx: Ctx, integration: string): Promise<number> {
-  return (await ctx.tx
+function openCount(ctx: Ctx, integration: string): number {
+  return ctx.tx
     .select({ n: count() })
     .from(incidents)
-    .where(and(eq(incidents.integration, integration), ne(incidents.status, 'resolved'), ne(incidents.alertGroup, FLOOD_GROUP))))[0]!.n;
+    .where(and(eq(incidents.integration, integration), ne(incidents.status, 'resolved'), ne(incidents.alertGroup, FLOOD_GROUP)))
+    .get()!.n;
 }
 
 /** `severity.map` (own keys only, any case), else `severity.default`, else the policy's default. */
@@ -98,10 +101,16 @@ export function detailsFor(id: string, batch: AlertBatch): string {
   return text.length > 3000 ? `${text.slice(0, 3000)}…` : text;
 }
 
-async function declareFor(ctx: Ctx, id: string, group: string, input: { title: string; severity: string; description: string }): Promise<Incident> {
-  const inc = await declare(ctx, integrationActor(id), input);
-  await ctx.tx.update(incidents).set({ integration: id, alertGroup: group }).where(eq(incidents.id, inc.id));
-  return (await getIncident(ctx.tx, inc.id))!;
+/** The group's labels (what every alert in it shares), else the first firing alert's: `notify` filters on them. */
+function alertLabels(batch: AlertBatch): Labels {
+  const first = batch.alerts.find((a) => a.status === 'firing') ?? batch.alerts[0];
+  return labelsFromAlert(Object.keys(batch.commonLabels).length ? batch.commonLabels : (first?.labels ?? {}));
+}
+
+function declareFor(ctx: Ctx, id: string, group: string, input: { title: string; severity: string; description: string; labels?: Labels }): Incident {
+  const inc = declare(ctx, integrationActor(id), input);
+  ctx.tx.update(incidents).set({ integration: id, alertGroup: group }).where(eq(incidents.id, inc.id)).run();
+  return getIncident(ctx.tx, inc.id)!;
 }
 
 type Recorded = { fresh: number; resolved: string[]; changed: boolean };
@@ -170,29 +179,30 @@ function alertsLine(firing: { n: number; names: string[] }, r: Recorded, truncat
 }
 
 /** Alerts of `group` that an earlier flood put on the flood incident, if it is still open. */
-async function floodHolding(ctx: Ctx, id: string, group: string): Promise<Incident | undefined> {
-  const flood = await openAlertIncident(ctx, id, FLOOD_GROUP);
+function floodHolding(ctx: Ctx, id: string, group: string): Incident | undefined {
+  const flood = openAlertIncident(ctx, id, FLOOD_GROUP);
   if (!flood) return undefined;
   const prefix = `${group} `;
-  const hit = (await ctx.tx
+  const hit = ctx.tx
     .select({ f: incidentAlerts.fingerprint })
     .from(incidentAlerts)
-    .where(and(eq(incidentAlerts.incidentId, flood.id), sql`substr(${incidentAlerts.fingerprint}, 1, ${prefix.length}) = ${prefix}`)))[0];
+    .where(and(eq(incidentAlerts.incidentId, flood.id), sql`substr(${incidentAlerts.fingerprint}, 1, ${prefix.length}) = ${prefix}`))
+    .get();
   return hit ? flood : undefined;
 }
 
-export async function handleAlerts(ctx: Ctx, id: string, cfg: Integration, batch: AlertBatch): Promise<AlertOutcome> {
+export function handleAlerts(ctx: Ctx, id: string, cfg: Integration, batch: AlertBatch): AlertOutcome {
   const actor = integrationActor(id);
-  let inc = await openAlertIncident(ctx, id, batch.groupKey);
+  let inc = openAlertIncident(ctx, id, batch.groupKey);
   let prefix = '';
   if (!inc) {
-    const flood = await floodHolding(ctx, id, batch.groupKey);
+    const flood = floodHolding(ctx, id, batch.groupKey);
     if (flood) [inc, prefix] = [flood, `${batch.groupKey} `];
   }
 
   if (batch.action === 'acknowledge') {
     if (!inc) return { outcome: 'ignored', deduplicated: 0 };
-    return { outcome: (await acknowledgeFromSource(ctx, actor, inc)) ? 'acknowledged' : 'repeat', incident: inc.id, deduplicated: 0 };
+    return { outcome: acknowledgeFromSource(ctx, actor, inc) ? 'acknowledged' : 'repeat', incident: inc.id, deduplicated: 0 };
   }
 
   const wasOpen = !!inc;
@@ -200,11 +210,11 @@ export async function handleAlerts(ctx: Ctx, id: string, cfg: Integration, batch
   if (!inc) {
     // Resolved news about nothing open (a late resolve, a human already resolved it): nothing to do.
     if (!batch.alerts.some((a) => a.status === 'firing')) return { outcome: 'ignored', deduplicated: 0 };
-    if ((await openCount(ctx, id)) >= cfg.max_open) {
+    if (openCount(ctx, id) >= cfg.max_open) {
       prefix = `${batch.groupKey} `;
-      inc = await openAlertIncident(ctx, id, FLOOD_GROUP);
+      inc = openAlertIncident(ctx, id, FLOOD_GROUP);
       if (!inc) {
-        inc = await declareFor(ctx, id, FLOOD_GROUP, {
+        inc = declareFor(ctx, id, FLOOD_GROUP, {
           title: `Alert flood from ${id}: ${cfg.max_open} incidents already open`,
           severity: severityFor(ctx, cfg, batch),
           description: `${id} already has ${cfg.max_open} open incidents (max_open). Further alert groups are collected here instead of paging again.\n${detailsFor(id, batch)}`,
@@ -212,7 +222,7 @@ export async function handleAlerts(ctx: Ctx, id: string, cfg: Integration, batch
       }
       outcome = 'flood';
     } else {
-      inc = await declareFor(ctx, id, batch.groupKey, { title: titleFor(batch), severity: severityFor(ctx, cfg, batch), description: detailsFor(id, batch) });
+      inc = declareFor(ctx, id, batch.groupKey, { title: titleFor(batch), severity: severityFor(ctx, cfg, batch), description: detailsFor(id, batch), labels: alertLabels(batch) });
       outcome = 'opened';
     }
   }
@@ -221,17 +231,17 @@ export async function handleAlerts(ctx: Ctx, id: string, cfg: Integration, batch
   const deduplicated = wasOpen ? batch.alerts.length : 0;
   if (!r.changed && wasOpen) return { outcome: 'repeat', incident: inc.id, deduplicated };
   const firing = firingOf(ctx, inc.id);
-  await addTimeline(ctx, inc.id, 'alerts', actor.id, alertsLine(firing, r, batch.truncatedAlerts));
+  addTimeline(ctx, inc.id, 'alerts', actor.id, alertsLine(firing, r, batch.truncatedAlerts));
 
   if (firing.n === 0 && r.resolved.length > 0) {
-    const total = (await ctx.tx.select({ n: count() }).from(incidentAlerts).where(eq(incidentAlerts.incidentId, inc.id)))[0]!.n;
+    const total = ctx.tx.select({ n: count() }).from(incidentAlerts).where(eq(incidentAlerts.incidentId, inc.id)).get()!.n;
     const summary = total === 1 ? `${id} reports the alert resolved` : `${id} reports all ${total} alerts resolved`;
     if (cfg.resolve === 'auto') {
-      await resolve(ctx, actor, inc, `${summary}.`);
+      resolve(ctx, actor, inc, `${summary}.`);
       return { outcome: 'resolved', incident: inc.id, deduplicated };
     }
-    await addTimeline(ctx, inc.id, 'source_resolved', actor.id, `${summary}; the incident stays open until someone resolves it.`);
-    await postToIncident(ctx, inc.id, () => ({ text: `ℹ️ The source reports resolved: ${summary}. Resolve #${inc.id} when you are satisfied.`, tone: 'good' }));
+    addTimeline(ctx, inc.id, 'source_resolved', actor.id, `${summary}; the incident stays open until someone resolves it.`);
+    postToIncident(ctx, inc.id, () => ({ text: `ℹ️ The source reports resolved: ${summary}. Resolve #${inc.id} when you are satisfied.`, tone: 'good' }));
     return { outcome: 'noted', incident: inc.id, deduplicated };
   }
   return { outcome, incident: inc.id, deduplicated };
@@ -240,19 +250,20 @@ export async function handleAlerts(ctx: Ctx, id: string, cfg: Integration, batch
 /** A delivery as received: kept (once per distinct body) beside what it did, for debugging a sender. */
 export type AlertDelivery = { integration: string; sha256: string; bytes: number; stored: string };
 
-export async function recordDelivery(ctx: Ctx, d: AlertDelivery, r: AlertOutcome): Promise<void> {
-  await ctx.tx
+export function recordDelivery(ctx: Ctx, d: AlertDelivery, r: AlertOutcome): void {
+  ctx.tx
     .insert(alertDeliveries)
     .values({ integration: d.integration, sha256: d.sha256, receivedAt: ctx.now, bytes: d.bytes, body: d.stored, incidentId: r.incident ?? null, outcome: r.outcome })
     // An identical retry adds nothing.
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .run();
 }
 
 /** Events v2 `acknowledge`: the incident and every open page, as a person's `ack` would. */
-async function acknowledgeFromSource(ctx: Ctx, actor: Actor, inc: Incident): Promise<boolean> {
-  const open = await openPagesOf(ctx, inc.id);
-  for (const p of open) await acknowledgePage(ctx, inc, p, actor.id);
-  const incident = await acknowledgeIncident(ctx, (await getIncident(ctx.tx, inc.id))!, actor.id);
+function acknowledgeFromSource(ctx: Ctx, actor: Actor, inc: Incident): boolean {
+  const open = openPagesOf(ctx, inc.id);
+  for (const p of open) acknowledgePage(ctx, inc, p, actor.id);
+  const incident = acknowledgeIncident(ctx, getIncident(ctx.tx, inc.id)!, actor.id);
   return open.length > 0 || incident;
 }
 
@@ -262,27 +273,27 @@ async function acknowledgeFromSource(ctx: Ctx, actor: Actor, inc: Incident): Pro
 const heartbeatKey = (id: string) => `heartbeat:${id}`;
 
 /** A call: re-arm the deadline, and resolve the incident a missed call opened. */
-export async function heartbeatCall(ctx: Ctx, id: string, cfg: Integration, message?: string): Promise<AlertOutcome> {
-  await cancelKeyedTimers(ctx, heartbeatKey(id));
-  await scheduleTimer(ctx, 'heartbeat', new Date(ctx.now.getTime() + cfg.expect_every!), { key: heartbeatKey(id), data: { integration: id } });
-  const inc = await openAlertIncident(ctx, id, HEARTBEAT_GROUP);
+export function heartbeatCall(ctx: Ctx, id: string, cfg: Integration, message?: string): AlertOutcome {
+  cancelKeyedTimers(ctx, heartbeatKey(id));
+  scheduleTimer(ctx, 'heartbeat', new Date(ctx.now.getTime() + cfg.expect_every!), { key: heartbeatKey(id), data: { integration: id } });
+  const inc = openAlertIncident(ctx, id, HEARTBEAT_GROUP);
   if (!inc) return { outcome: 'repeat', deduplicated: 0 };
   const said = `${id} called again${message ? `: ${message.slice(0, 200)}` : ''}`;
   if (cfg.resolve === 'auto') {
-    await resolve(ctx, integrationActor(id), inc, `${said}.`);
+    resolve(ctx, integrationActor(id), inc, `${said}.`);
     return { outcome: 'resolved', incident: inc.id, deduplicated: 0 };
   }
-  await addTimeline(ctx, inc.id, 'source_resolved', integrationActor(id).id, `${said}; the incident stays open until someone resolves it.`);
-  await postToIncident(ctx, inc.id, () => ({ text: `ℹ️ The source reports resolved: ${said}. Resolve #${inc.id} when you are satisfied.`, tone: 'good' }));
+  addTimeline(ctx, inc.id, 'source_resolved', integrationActor(id).id, `${said}; the incident stays open until someone resolves it.`);
+  postToIncident(ctx, inc.id, () => ({ text: `ℹ️ The source reports resolved: ${said}. Resolve #${inc.id} when you are satisfied.`, tone: 'good' }));
   return { outcome: 'noted', incident: inc.id, deduplicated: 0 };
 }
 
 /** The `heartbeat` timer: no call in time opens one incident (never a second while it is open). */
-export async function heartbeatMissed(ctx: Ctx, id: string): Promise<void> {
+export function heartbeatMissed(ctx: Ctx, id: string): void {
   const cfg = Object.hasOwn(ctx.policy.integrations, id) ? ctx.policy.integrations[id] : undefined;
-  if (cfg?.type !== 'heartbeat' || (await openAlertIncident(ctx, id, HEARTBEAT_GROUP))) return;
+  if (cfg?.type !== 'heartbeat' || openAlertIncident(ctx, id, HEARTBEAT_GROUP)) return;
   const every = formatMs(cfg.expect_every!);
-  await declareFor(ctx, id, HEARTBEAT_GROUP, {
+  declareFor(ctx, id, HEARTBEAT_GROUP, {
     title: `No heartbeat from ${id} for ${every}`,
     severity: severityFor(ctx, cfg, { commonLabels: {}, alerts: [] }),
     description: `${id} is expected to call its heartbeat URL at least every ${every}; it has not. The next call resolves this incident.`,
@@ -290,11 +301,11 @@ export async function heartbeatMissed(ctx: Ctx, id: string): Promise<void> {
 }
 
 /** Start-up: a heartbeat that has never been called still gets its first deadline. */
-export async function armHeartbeats(ctx: Ctx): Promise<void> {
+export function armHeartbeats(ctx: Ctx): void {
   for (const [id, cfg] of Object.entries(ctx.policy.integrations)) {
     if (cfg.type !== 'heartbeat') continue;
-    const armed = (await ctx.tx.select({ id: timers.id }).from(timers).where(and(eq(timers.key, heartbeatKey(id)), eq(timers.status, 'pending'))))[0];
-    if (armed || (await openAlertIncident(ctx, id, HEARTBEAT_GROUP))) continue;
-    await scheduleTimer(ctx, 'heartbeat', new Date(ctx.now.getTime() + cfg.expect_every!), { key: heartbeatKey(id), data: { integration: id } });
+    const armed = ctx.tx.select({ id: timers.id }).from(timers).where(and(eq(timers.key, heartbeatKey(id)), eq(timers.status, 'pending'))).get();
+    if (armed || openAlertIncident(ctx, id, HEARTBEAT_GROUP)) continue;
+    scheduleTimer(ctx, 'heartbeat', new Date(ctx.now.getTime() + cfg.expect_every!), { key: heartbeatKey(id), data: { integration: id } });
   }
 }

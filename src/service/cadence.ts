@@ -6,12 +6,13 @@ import { policyCalendar, type Severity } from '../config/policy/index.js';
 import { addDuration, fixedTimeCovering, nextFixedTime } from '../domain/business-time.js';
 import type { Ctx } from './context.js';
 import { markedAt, setMark } from './marks.js';
-import { formatTime, getIncident, type Incident, incidentVars, rolesOf, severityOf } from './incident-view.js';
+import { formatTime, getIncident, type Incident, incidentVars, nudgee, rolesOf, severityOf } from './incident-view.js';
 import { render } from './messages.js';
 import { postToIncident, PRIORITY } from './outbox-writer.js';
 import { armTargets, TARGET_TIMERS } from './targets.js';
 import { cancelIncidentTimers, scheduleTimer } from './timers.js';
 import { addTimeline } from './timeline.js';
+import { armPublicNudge } from './public-updates.js';
 
 export type ChangeReason = 'declared' | 'update' | 'status' | 'severity' | 'resolved';
 
@@ -31,22 +32,22 @@ function updateInterval(sev: Severity, status: string): Duration | undefined {
  * last nudge spaces repeats one interval apart even when a severity change shortens the cadence
  * right after a nudge, and a nudge that fires late (Klaxon was down) does not cause a burst.
  */
-async function clockStart(ctx: Ctx, inc: Incident): Promise<Date> {
-  const lastNudge = await lastNudgeAt(ctx, inc);
+function clockStart(ctx: Ctx, inc: Incident): Date {
+  const lastNudge = lastNudgeAt(ctx, inc);
   return lastNudge && lastNudge > inc.lastUpdateAt ? lastNudge : inc.lastUpdateAt;
 }
 
-async function lastNudgeAt(ctx: Ctx, inc: Incident): Promise<Date | undefined> {
-  return (await markedAt(ctx, inc.id, 'nudge')) ?? undefined;
+function lastNudgeAt(ctx: Ctx, inc: Incident): Date | undefined {
+  return markedAt(ctx, inc.id, 'nudge') ?? undefined;
 }
 
 /** When the incident channel is next nudged, or null when the severity has no cadence. */
-async function nextNudgeAt(ctx: Ctx, inc: Incident): Promise<Date | null> {
+function nextNudgeAt(ctx: Ctx, inc: Incident): Date | null {
   if (inc.status === 'resolved') return null;
   const sev = severityOf(ctx.policy, inc);
   const every = updateInterval(sev, inc.status);
-  if (every) return after(ctx, await clockStart(ctx, inc), every);
-  return sev.updates?.at ? (await nextFixedNudge(ctx, inc, sev.updates.at, sev.updates.days === 'business')) : null;
+  if (every) return after(ctx, clockStart(ctx, inc), every);
+  return sev.updates?.at ? nextFixedNudge(ctx, inc, sev.updates.at, sev.updates.days === 'business') : null;
 }
 
 /**
@@ -55,48 +56,44 @@ async function nextNudgeAt(ctx: Ctx, inc: Incident): Promise<Date | null> {
  * none, so an incident declared at 04:30 is first nudged at 10:00 (never at 04:30). A nudge
  * covers its own fixed time, so one that fired late does not fire again.
  */
-async function nextFixedNudge(ctx: Ctx, inc: Incident, times: readonly string[], businessDaysOnly: boolean): Promise<Date> {
+function nextFixedNudge(ctx: Ctx, inc: Incident, times: readonly string[], businessDaysOnly: boolean): Date {
   const cal = policyCalendar(ctx.policy);
   let from = inc.declaredAt;
   if (inc.lastUpdateAt > inc.declaredAt) {
     const covered = fixedTimeCovering(inc.lastUpdateAt, times, businessDaysOnly, cal);
     if (covered > from) from = covered;
   }
-  const nudged = await lastNudgeAt(ctx, inc);
+  const nudged = lastNudgeAt(ctx, inc);
   if (nudged && nudged > from) from = nudged;
   return nextFixedTime(from, times, businessDaysOnly, cal);
 }
 
 /** When the next status update is expected, for the update template's {next_update}. */
-export async function nextUpdateText(ctx: Ctx, inc: Incident): Promise<string> {
-  const at = await nextNudgeAt(ctx, inc);
+export function nextUpdateText(ctx: Ctx, inc: Incident): string {
+  const at = nextNudgeAt(ctx, inc);
   return at ? formatTime(ctx.policy, at) : 'as needed';
 }
 
 /** Replaces the incident's pending nudge timer with one computed from the current state. */
-async function armNudge(ctx: Ctx, inc: Incident): Promise<void> {
-  await cancelIncidentTimers(ctx, inc.id, ['nudge']);
-  const at = await nextNudgeAt(ctx, inc);
-  if (at) await scheduleTimer(ctx, 'nudge', at, { incidentId: inc.id });
+function armNudge(ctx: Ctx, inc: Incident): void {
+  cancelIncidentTimers(ctx, inc.id, ['nudge']);
+  const at = nextNudgeAt(ctx, inc);
+  if (at) scheduleTimer(ctx, 'nudge', at, { incidentId: inc.id });
 }
 
 /** Re-arms nudge and target timers after any change to an incident. */
-export async function afterChange(ctx: Ctx, inc: Incident, reason: ChangeReason): Promise<void> {
+export function afterChange(ctx: Ctx, inc: Incident, reason: ChangeReason): void {
   if (inc.status === 'resolved' || reason === 'resolved') {
     // resolve() cancels every timer already; this keeps afterChange safe to call on its own.
-    await cancelIncidentTimers(ctx, inc.id, ['nudge', ...Object.values(TARGET_TIMERS)]);
+    cancelIncidentTimers(ctx, inc.id, ['nudge', 'public_nudge', ...Object.values(TARGET_TIMERS)]);
     return;
   }
-  await armNudge(ctx, inc);
+  armNudge(ctx, inc);
+  // A severity change can make the incident public (or not), or change when it goes public.
+  armPublicNudge(ctx, inc);
   // Targets run from the declaration, so only a new severity can move them; a status change
   // may meet the mitigate target, which disarms its timer.
-  if (reason === 'declared' || reason === 'severity' || reason === 'status') await armTargets(ctx, inc);
-}
-
-/** Who a nudge mentions: the comms lead when there is one, else the commander. */
-function nudgee(ctx: Ctx, roles: Record<string, string>): string | undefined {
-  const comms = Object.keys(roles).find((r) => /^comms?$|communicat/i.test(r));
-  return (comms && roles[comms]) || roles.commander;
+  if (reason === 'declared' || reason === 'severity' || reason === 'status') armTargets(ctx, inc);
 }
 
 /**
@@ -104,20 +101,20 @@ function nudgee(ctx: Ctx, roles: Record<string, string>): string | undefined {
  * in the incident channel, and arms the next one. Posted in the incident channel only, so neither
  * safe mode nor automation-off silences it: that is where responders need the reminder.
  */
-export async function nudge(ctx: Ctx, incidentId: number, _due?: Date): Promise<void> {
-  const inc = await getIncident(ctx.tx, incidentId);
+export function nudge(ctx: Ctx, incidentId: number, _due?: Date): void {
+  const inc = getIncident(ctx.tx, incidentId);
   if (!inc || inc.status === 'resolved') return;
-  const due = await nextNudgeAt(ctx, inc);
-  if (due && due <= ctx.now) await postNudge(ctx, inc);
-  await armNudge(ctx, inc);
+  const due = nextNudgeAt(ctx, inc);
+  if (due && due <= ctx.now) postNudge(ctx, inc);
+  armNudge(ctx, inc);
 }
 
-async function postNudge(ctx: Ctx, inc: Incident): Promise<void> {
-  const roles = await rolesOf(ctx.tx, inc.id);
-  const who = nudgee(ctx, roles);
+function postNudge(ctx: Ctx, inc: Incident): void {
+  const roles = rolesOf(ctx.tx, inc.id);
+  const who = nudgee(roles);
   const command = `update #${inc.id} <text>`;
   const vars = { ...incidentVars(ctx.policy, inc, roles), time: formatTime(ctx.policy, inc.lastUpdateAt) };
-  await postToIncident(
+  postToIncident(
     ctx,
     inc.id,
     (_p, at) => {
@@ -127,6 +124,6 @@ async function postNudge(ctx: Ctx, inc: Incident): Promise<void> {
     },
     { priority: PRIORITY.low },
   );
-  await setMark(ctx, inc.id, 'nudge');
-  await addTimeline(ctx, inc.id, 'nudge', 'klaxon', `Nudged for a status update (last one ${formatTime(ctx.policy, inc.lastUpdateAt)})`);
+  setMark(ctx, inc.id, 'nudge');
+  addTimeline(ctx, inc.id, 'nudge', 'klaxon', `Nudged for a status update (last one ${formatTime(ctx.policy, inc.lastUpdateAt)})`);
 }

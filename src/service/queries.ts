@@ -11,6 +11,7 @@ import { formatStats, statsReport } from './stats-report.js';
 import { timelineOf } from './timeline.js';
 import { hasOwnKey } from '../domain/own.js';
 import { checklistLines } from './checklists.js';
+import { formatLabels } from '../domain/incident-labels.js';
 
 export async function status(ctx: Ctx, inc: Incident): Promise<Reply> {
   const roles = await rolesOf(ctx.tx, inc.id);
@@ -24,6 +25,8 @@ export async function status(ctx: Ctx, inc: Incident): Promise<Reply> {
     { label: 'Resolved', value: formatTime(ctx.policy, inc.resolvedAt) },
     ...(inc.eta ? [{ label: 'ETA', value: inc.eta }] : []),
     ...(inc.rootCause ? [{ label: 'Root cause', value: inc.rootCause }] : []),
+    ...(inc.components?.length ? [{ label: 'Components', value: inc.components.join(', ') }] : []),
+    ...(inc.labels ? [{ label: 'Labels', value: formatLabels(inc.labels) }] : []),
     ...Object.entries(roles).map(([role, p]) => ({ label: role, value: personName(ctx.policy, p) })),
   ];
   const title = `#${inc.id} ${inc.title}`;

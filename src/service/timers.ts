@@ -14,7 +14,8 @@ export type TimerKind =
   | 'auto_escalate'
   | 'reminder'
   | 'heartbeat'
-  | 'role_grace';
+  | 'role_grace'
+  | 'public_nudge';
 
 export async function scheduleTimer(
   ctx: Ctx,

@@ -48,6 +48,11 @@ const EscalationPolicySchema = z.strictObject({
   tiers: list(TierSchema).min(1, 'needs at least one tier'),
 });
 
+const NotifyRule = z.strictObject({
+  to: text,
+  labels: z.record(z.string(), z.union([text, list(text).min(1, 'needs at least one value')])).refine((l) => Object.keys(l).length > 0, 'needs at least one label (e.g. kind: security)'),
+});
+
 const ChecklistEntry = z.union([text, z.strictObject({ use: text })]);
 
 // Runbook actions (`/incident action <name>`): HTTP calls into the team's own systems.
@@ -101,10 +106,15 @@ const SeveritySchema = z.strictObject({
   // Extension: runbook 003 "auto-escalate after 2h", runbook 002 "notify secondary if
   // persistent >30–60 minutes". Pages `page` once if still unmitigated `after` declaring.
   auto_escalate: z.strictObject({ after: duration, page: text }).optional(),
-  notify: list(text).default([]),
+  // A channel key or group, or `{ to, labels }`: only incidents with those labels (runbook 000's
+  // "security incidents notify the Security Liaison"; labels come from alerts and `declare --label`).
+  notify: list(z.union([text, NotifyRule])).default([]),
   public: z.boolean().default(false),
   // Overrides status_page.publish_after for this severity.
   publish_after: duration.optional(),
+  // How often customers hear from the status page (`/incident public <text>`) while it is public:
+  // runbook 003's "we will provide updates every hour until resolved". Nudges when one is due.
+  public_updates: z.strictObject({ every: duration }).optional(),
   runbooks: list(text).default([]),
   checklist: list(text).default([]),
   // Phase checklists: posted when the incident enters the phase, ticked with `/incident check <n>`.
@@ -154,7 +164,13 @@ export const PolicyObject = z.strictObject({
   channels: z.strictObject({ slack: ChannelMap.optional(), discord: ChannelMap.optional() }).default({}),
   support: z.strictObject({ discord: SupportSchema.optional(), slack: SupportSchema.optional() }).optional(),
   status_page: z
-    .strictObject({ title: text, publish_after: duration.default(() => defaultDuration('30m')), url: text.optional() })
+    .strictObject({
+      title: text,
+      publish_after: duration.default(() => defaultDuration('30m')),
+      url: text.optional(),
+      // What customers recognise ("API", "Dashboard"): `/incident components` names the ones an incident affects.
+      components: list(text).default([]),
+    })
     .optional(),
   templates: z.partialRecord(z.enum(TEMPLATE_NAMES), z.string()).optional(),
   actions: z.record(z.string(), ActionSchema).default({}),

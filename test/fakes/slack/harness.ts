@@ -19,7 +19,18 @@ export const SECRET = 'test-signing-secret-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-111-222-klaxonbottokensecret';
 export const APP_TOKEN = 'xapp-1-A111-333-klaxonapptokensecret';
 
-export type SlackKlaxonOptions = { socket?: boolean; policy?: Policy; yaml?: string; start?: string; logLevel?: string; slack?: SlackOptions };
+export type SlackKlaxonOptions = {
+  socket?: boolean;
+  policy?: Policy;
+  yaml?: string;
+  start?: string;
+  logLevel?: string;
+  slack?: SlackOptions;
+  /** A database file instead of memory, for tests where another process takes its lock. */
+  dbPath?: string;
+  /** Puts something between Klaxon and the fake Web API (the fault proxy): given the fake's URL, the URL Klaxon uses. */
+  via?: (apiUrl: string) => Promise<string>;
+};
 
 export async function slackKlaxon(o: SlackKlaxonOptions = {}) {
   const fake = await new FakeSlack({ bot: BOT_TOKEN, app: APP_TOKEN }).start();
@@ -37,7 +48,7 @@ export async function slackKlaxon(o: SlackKlaxonOptions = {}) {
   fake.addChannel('C0GENERAL', 'general', ['UKLAXONBOT', 'U01ALICE', 'U0DANA']);
 
   const policy = o.policy ?? (o.yaml ? parsePolicy(o.yaml) : loadPolicy('examples/policies/default.yaml'));
-  const db = openDb(':memory:');
+  const db = openDb(o.dbPath ?? ':memory:');
   const clock = new FakeClock(o.start ?? '2026-03-04T10:00:00Z');
   const logLines: string[] = [];
   const sink = new Writable({
@@ -55,7 +66,7 @@ export async function slackKlaxon(o: SlackKlaxonOptions = {}) {
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: o.socket ? undefined : SECRET,
     SLACK_APP_TOKEN: o.socket ? APP_TOKEN : undefined,
-    SLACK_API_URL: fake.apiUrl,
+    SLACK_API_URL: o.via ? await o.via(fake.apiUrl) : fake.apiUrl,
   };
   const app = new KlaxonApp({ env, policy, db, clock, log });
   await attachSlack(app, env, { proxy: {}, backoffMs: [50, 100, 200], helloTimeoutMs: 2000, ...o.slack });
@@ -63,6 +74,7 @@ export async function slackKlaxon(o: SlackKlaxonOptions = {}) {
   if (socket) await socket.connected();
   const eventsUrl = `http://127.0.0.1:${app.port}/slack/events`;
   let responses = 0;
+  let delivered = 0;
   /** What each slash command's ack carried (Klaxon answers inside the ack), by its response_url. */
   const acked = new Map<string, Record<string, unknown>>();
   const keepAck = (url: string, body: unknown) => {
@@ -129,10 +141,25 @@ export async function slackKlaxon(o: SlackKlaxonOptions = {}) {
     /** Runs the scheduler and the outbox once (timers fire on the fake clock, never by sleeping). */
     tick: () => app.tick(),
 
-    /** Lets in-flight listener work finish, then delivers. */
-    async settle() {
-      await new Promise((r) => setTimeout(r, 20));
-      await app.tick();
+    /** How many times Klaxon's listeners have finished with a request (its "Slack event handled" debug line), by event id or by what it was (`/incident`). */
+    handled(o: { eventId?: string; what?: string }): number {
+      return logLines.filter((l) => {
+        if (!l.includes('Slack event handled')) return false;
+        const j = JSON.parse(l) as { eventId?: string; handled?: string };
+        return (o.eventId === undefined || j.eventId === o.eventId) && (o.what === undefined || j.handled === o.what);
+      }).length;
+    },
+
+    /**
+     * Sends an Events API callback and waits until Klaxon is done with it, acted on or ignored:
+     * the sign to wait for before checking that an event changed nothing.
+     */
+    async deliver(event: Record<string, unknown>, opts: { eventId?: string; retryNum?: number } = {}) {
+      const eventId = opts.eventId ?? `EvD${++delivered}`;
+      const before = h.handled({ eventId });
+      const r = await h.event(event, { ...opts, eventId });
+      await waitFor(() => h.handled({ eventId }) > before, `Klaxon to finish with event ${eventId}`);
+      return r;
     },
 
     outbox: async () => (await db.select().from(outbox).orderBy(asc(outbox.id))),
