@@ -42,20 +42,18 @@ export const FLOOD_GROUP = '__flood__';
 export const HEARTBEAT_GROUP = 'heartbeat';
 const LISTED = 10;
 
-export function openAlertIncident(ctx: Ctx, integration: string, group: string): Incident | undefined {
-  return ctx.tx
+export async function openAlertIncident(ctx: Ctx, integration: string, group: string): Promise<Incident | undefined> {
+  return (await ctx.tx
     .select()
     .from(incidents)
-    .where(and(eq(incidents.integration, integration), eq(incidents.alertGroup, group), ne(incidents.status, 'resolved')))
-    .get();
+    .where(and(eq(incidents.integration, integration), eq(incidents.alertGroup, group), ne(incidents.status, 'resolved'))))[0];
 }
 
-function openCount(ctx: Ctx, integration: string): number {
-  return ctx.tx
+async function openCount(ctx: Ctx, integration: string): Promise<number> {
+  return (await ctx.tx
     .select({ n: count() })
     .from(incidents)
-    .where(and(eq(incidents.integration, integration), ne(incidents.status, 'resolved'), ne(incidents.alertGroup, FLOOD_GROUP)))
-    .get()!.n;
+    .where(and(eq(incidents.integration, integration), ne(incidents.status, 'resolved'), ne(incidents.alertGroup, FLOOD_GROUP))))[0]!.n;
 }
 
 /** `severity.map` (own keys only, any case), else `severity.default`, else the policy's default. */
@@ -107,10 +105,10 @@ function alertLabels(batch: AlertBatch): Labels {
   return labelsFromAlert(Object.keys(batch.commonLabels).length ? batch.commonLabels : (first?.labels ?? {}));
 }
 
-function declareFor(ctx: Ctx, id: string, group: string, input: { title: string; severity: string; description: string; labels?: Labels }): Incident {
-  const inc = declare(ctx, integrationActor(id), input);
-  ctx.tx.update(incidents).set({ integration: id, alertGroup: group }).where(eq(incidents.id, inc.id)).run();
-  return getIncident(ctx.tx, inc.id)!;
+async function declareFor(ctx: Ctx, id: string, group: string, input: { title: string; severity: string; description: string; labels?: Labels }): Promise<Incident> {
+  const inc = await declare(ctx, integrationActor(id), input);
+  await ctx.tx.update(incidents).set({ integration: id, alertGroup: group }).where(eq(incidents.id, inc.id));
+  return (await getIncident(ctx.tx, inc.id))!;
 }
 
 type Recorded = { fresh: number; resolved: string[]; changed: boolean };
@@ -179,30 +177,29 @@ function alertsLine(firing: { n: number; names: string[] }, r: Recorded, truncat
 }
 
 /** Alerts of `group` that an earlier flood put on the flood incident, if it is still open. */
-function floodHolding(ctx: Ctx, id: string, group: string): Incident | undefined {
-  const flood = openAlertIncident(ctx, id, FLOOD_GROUP);
+async function floodHolding(ctx: Ctx, id: string, group: string): Promise<Incident | undefined> {
+  const flood = await openAlertIncident(ctx, id, FLOOD_GROUP);
   if (!flood) return undefined;
   const prefix = `${group} `;
-  const hit = ctx.tx
+  const hit = (await ctx.tx
     .select({ f: incidentAlerts.fingerprint })
     .from(incidentAlerts)
-    .where(and(eq(incidentAlerts.incidentId, flood.id), sql`substr(${incidentAlerts.fingerprint}, 1, ${prefix.length}) = ${prefix}`))
-    .get();
+    .where(and(eq(incidentAlerts.incidentId, flood.id), sql`substr(${incidentAlerts.fingerprint}, 1, ${prefix.length}) = ${prefix}`)))[0];
   return hit ? flood : undefined;
 }
 
-export function handleAlerts(ctx: Ctx, id: string, cfg: Integration, batch: AlertBatch): AlertOutcome {
+export async function handleAlerts(ctx: Ctx, id: string, cfg: Integration, batch: AlertBatch): Promise<AlertOutcome> {
   const actor = integrationActor(id);
-  let inc = openAlertIncident(ctx, id, batch.groupKey);
+  let inc = await openAlertIncident(ctx, id, batch.groupKey);
   let prefix = '';
   if (!inc) {
-    const flood = floodHolding(ctx, id, batch.groupKey);
+    const flood = await floodHolding(ctx, id, batch.groupKey);
     if (flood) [inc, prefix] = [flood, `${batch.groupKey} `];
   }
 
   if (batch.action === 'acknowledge') {
     if (!inc) return { outcome: 'ignored', deduplicated: 0 };
-    return { outcome: acknowledgeFromSource(ctx, actor, inc) ? 'acknowledged' : 'repeat', incident: inc.id, deduplicated: 0 };
+    return { outcome: (await acknowledgeFromSource(ctx, actor, inc)) ? 'acknowledged' : 'repeat', incident: inc.id, deduplicated: 0 };
   }
 
   const wasOpen = !!inc;
@@ -210,11 +207,11 @@ export function handleAlerts(ctx: Ctx, id: string, cfg: Integration, batch: Aler
   if (!inc) {
     // Resolved news about nothing open (a late resolve, a human already resolved it): nothing to do.
     if (!batch.alerts.some((a) => a.status === 'firing')) return { outcome: 'ignored', deduplicated: 0 };
-    if (openCount(ctx, id) >= cfg.max_open) {
+    if ((await openCount(ctx, id)) >= cfg.max_open) {
       prefix = `${batch.groupKey} `;
-      inc = openAlertIncident(ctx, id, FLOOD_GROUP);
+      inc = await openAlertIncident(ctx, id, FLOOD_GROUP);
       if (!inc) {
-        inc = declareFor(ctx, id, FLOOD_GROUP, {
+        inc = await declareFor(ctx, id, FLOOD_GROUP, {
           title: `Alert flood from ${id}: ${cfg.max_open} incidents already open`,
           severity: severityFor(ctx, cfg, batch),
           description: `${id} already has ${cfg.max_open} open incidents (max_open). Further alert groups are collected here instead of paging again.\n${detailsFor(id, batch)}`,
@@ -222,7 +219,7 @@ export function handleAlerts(ctx: Ctx, id: string, cfg: Integration, batch: Aler
       }
       outcome = 'flood';
     } else {
-      inc = declareFor(ctx, id, batch.groupKey, { title: titleFor(batch), severity: severityFor(ctx, cfg, batch), description: detailsFor(id, batch), labels: alertLabels(batch) });
+      inc = await declareFor(ctx, id, batch.groupKey, { title: titleFor(batch), severity: severityFor(ctx, cfg, batch), description: detailsFor(id, batch), labels: alertLabels(batch) });
       outcome = 'opened';
     }
   }
@@ -231,17 +228,17 @@ export function handleAlerts(ctx: Ctx, id: string, cfg: Integration, batch: Aler
   const deduplicated = wasOpen ? batch.alerts.length : 0;
   if (!r.changed && wasOpen) return { outcome: 'repeat', incident: inc.id, deduplicated };
   const firing = firingOf(ctx, inc.id);
-  addTimeline(ctx, inc.id, 'alerts', actor.id, alertsLine(firing, r, batch.truncatedAlerts));
+  await addTimeline(ctx, inc.id, 'alerts', actor.id, alertsLine(firing, r, batch.truncatedAlerts));
 
   if (firing.n === 0 && r.resolved.length > 0) {
-    const total = ctx.tx.select({ n: count() }).from(incidentAlerts).where(eq(incidentAlerts.incidentId, inc.id)).get()!.n;
+    const total = (await ctx.tx.select({ n: count() }).from(incidentAlerts).where(eq(incidentAlerts.incidentId, inc.id)))[0]!.n;
     const summary = total === 1 ? `${id} reports the alert resolved` : `${id} reports all ${total} alerts resolved`;
     if (cfg.resolve === 'auto') {
-      resolve(ctx, actor, inc, `${summary}.`);
+      await resolve(ctx, actor, inc, `${summary}.`);
       return { outcome: 'resolved', incident: inc.id, deduplicated };
     }
-    addTimeline(ctx, inc.id, 'source_resolved', actor.id, `${summary}; the incident stays open until someone resolves it.`);
-    postToIncident(ctx, inc.id, () => ({ text: `ℹ️ The source reports resolved: ${summary}. Resolve #${inc.id} when you are satisfied.`, tone: 'good' }));
+    await addTimeline(ctx, inc.id, 'source_resolved', actor.id, `${summary}; the incident stays open until someone resolves it.`);
+    await postToIncident(ctx, inc.id, () => ({ text: `ℹ️ The source reports resolved: ${summary}. Resolve #${inc.id} when you are satisfied.`, tone: 'good' }));
     return { outcome: 'noted', incident: inc.id, deduplicated };
   }
   return { outcome, incident: inc.id, deduplicated };
@@ -250,20 +247,19 @@ export function handleAlerts(ctx: Ctx, id: string, cfg: Integration, batch: Aler
 /** A delivery as received: kept (once per distinct body) beside what it did, for debugging a sender. */
 export type AlertDelivery = { integration: string; sha256: string; bytes: number; stored: string };
 
-export function recordDelivery(ctx: Ctx, d: AlertDelivery, r: AlertOutcome): void {
-  ctx.tx
+export async function recordDelivery(ctx: Ctx, d: AlertDelivery, r: AlertOutcome): Promise<void> {
+  await ctx.tx
     .insert(alertDeliveries)
     .values({ integration: d.integration, sha256: d.sha256, receivedAt: ctx.now, bytes: d.bytes, body: d.stored, incidentId: r.incident ?? null, outcome: r.outcome })
     // An identical retry adds nothing.
-    .onConflictDoNothing()
-    .run();
+    .onConflictDoNothing();
 }
 
 /** Events v2 `acknowledge`: the incident and every open page, as a person's `ack` would. */
-function acknowledgeFromSource(ctx: Ctx, actor: Actor, inc: Incident): boolean {
-  const open = openPagesOf(ctx, inc.id);
-  for (const p of open) acknowledgePage(ctx, inc, p, actor.id);
-  const incident = acknowledgeIncident(ctx, getIncident(ctx.tx, inc.id)!, actor.id);
+async function acknowledgeFromSource(ctx: Ctx, actor: Actor, inc: Incident): Promise<boolean> {
+  const open = await openPagesOf(ctx, inc.id);
+  for (const p of open) await acknowledgePage(ctx, inc, p, actor.id);
+  const incident = await acknowledgeIncident(ctx, (await getIncident(ctx.tx, inc.id))!, actor.id);
   return open.length > 0 || incident;
 }
 
@@ -273,27 +269,27 @@ function acknowledgeFromSource(ctx: Ctx, actor: Actor, inc: Incident): boolean {
 const heartbeatKey = (id: string) => `heartbeat:${id}`;
 
 /** A call: re-arm the deadline, and resolve the incident a missed call opened. */
-export function heartbeatCall(ctx: Ctx, id: string, cfg: Integration, message?: string): AlertOutcome {
-  cancelKeyedTimers(ctx, heartbeatKey(id));
-  scheduleTimer(ctx, 'heartbeat', new Date(ctx.now.getTime() + cfg.expect_every!), { key: heartbeatKey(id), data: { integration: id } });
-  const inc = openAlertIncident(ctx, id, HEARTBEAT_GROUP);
+export async function heartbeatCall(ctx: Ctx, id: string, cfg: Integration, message?: string): Promise<AlertOutcome> {
+  await cancelKeyedTimers(ctx, heartbeatKey(id));
+  await scheduleTimer(ctx, 'heartbeat', new Date(ctx.now.getTime() + cfg.expect_every!), { key: heartbeatKey(id), data: { integration: id } });
+  const inc = await openAlertIncident(ctx, id, HEARTBEAT_GROUP);
   if (!inc) return { outcome: 'repeat', deduplicated: 0 };
   const said = `${id} called again${message ? `: ${message.slice(0, 200)}` : ''}`;
   if (cfg.resolve === 'auto') {
-    resolve(ctx, integrationActor(id), inc, `${said}.`);
+    await resolve(ctx, integrationActor(id), inc, `${said}.`);
     return { outcome: 'resolved', incident: inc.id, deduplicated: 0 };
   }
-  addTimeline(ctx, inc.id, 'source_resolved', integrationActor(id).id, `${said}; the incident stays open until someone resolves it.`);
-  postToIncident(ctx, inc.id, () => ({ text: `ℹ️ The source reports resolved: ${said}. Resolve #${inc.id} when you are satisfied.`, tone: 'good' }));
+  await addTimeline(ctx, inc.id, 'source_resolved', integrationActor(id).id, `${said}; the incident stays open until someone resolves it.`);
+  await postToIncident(ctx, inc.id, () => ({ text: `ℹ️ The source reports resolved: ${said}. Resolve #${inc.id} when you are satisfied.`, tone: 'good' }));
   return { outcome: 'noted', incident: inc.id, deduplicated: 0 };
 }
 
 /** The `heartbeat` timer: no call in time opens one incident (never a second while it is open). */
-export function heartbeatMissed(ctx: Ctx, id: string): void {
+export async function heartbeatMissed(ctx: Ctx, id: string): Promise<void> {
   const cfg = Object.hasOwn(ctx.policy.integrations, id) ? ctx.policy.integrations[id] : undefined;
-  if (cfg?.type !== 'heartbeat' || openAlertIncident(ctx, id, HEARTBEAT_GROUP)) return;
+  if (cfg?.type !== 'heartbeat' || (await openAlertIncident(ctx, id, HEARTBEAT_GROUP))) return;
   const every = formatMs(cfg.expect_every!);
-  declareFor(ctx, id, HEARTBEAT_GROUP, {
+  await declareFor(ctx, id, HEARTBEAT_GROUP, {
     title: `No heartbeat from ${id} for ${every}`,
     severity: severityFor(ctx, cfg, { commonLabels: {}, alerts: [] }),
     description: `${id} is expected to call its heartbeat URL at least every ${every}; it has not. The next call resolves this incident.`,
@@ -301,11 +297,11 @@ export function heartbeatMissed(ctx: Ctx, id: string): void {
 }
 
 /** Start-up: a heartbeat that has never been called still gets its first deadline. */
-export function armHeartbeats(ctx: Ctx): void {
+export async function armHeartbeats(ctx: Ctx): Promise<void> {
   for (const [id, cfg] of Object.entries(ctx.policy.integrations)) {
     if (cfg.type !== 'heartbeat') continue;
-    const armed = ctx.tx.select({ id: timers.id }).from(timers).where(and(eq(timers.key, heartbeatKey(id)), eq(timers.status, 'pending'))).get();
-    if (armed || openAlertIncident(ctx, id, HEARTBEAT_GROUP)) continue;
-    scheduleTimer(ctx, 'heartbeat', new Date(ctx.now.getTime() + cfg.expect_every!), { key: heartbeatKey(id), data: { integration: id } });
+    const armed = (await ctx.tx.select({ id: timers.id }).from(timers).where(and(eq(timers.key, heartbeatKey(id)), eq(timers.status, 'pending'))))[0];
+    if (armed || (await openAlertIncident(ctx, id, HEARTBEAT_GROUP))) continue;
+    await scheduleTimer(ctx, 'heartbeat', new Date(ctx.now.getTime() + cfg.expect_every!), { key: heartbeatKey(id), data: { integration: id } });
   }
 }

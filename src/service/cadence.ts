@@ -32,22 +32,22 @@ function updateInterval(sev: Severity, status: string): Duration | undefined {
  * last nudge spaces repeats one interval apart even when a severity change shortens the cadence
  * right after a nudge, and a nudge that fires late (Klaxon was down) does not cause a burst.
  */
-function clockStart(ctx: Ctx, inc: Incident): Date {
-  const lastNudge = lastNudgeAt(ctx, inc);
+async function clockStart(ctx: Ctx, inc: Incident): Promise<Date> {
+  const lastNudge = await lastNudgeAt(ctx, inc);
   return lastNudge && lastNudge > inc.lastUpdateAt ? lastNudge : inc.lastUpdateAt;
 }
 
-function lastNudgeAt(ctx: Ctx, inc: Incident): Date | undefined {
-  return markedAt(ctx, inc.id, 'nudge') ?? undefined;
+async function lastNudgeAt(ctx: Ctx, inc: Incident): Promise<Date | undefined> {
+  return (await markedAt(ctx, inc.id, 'nudge')) ?? undefined;
 }
 
 /** When the incident channel is next nudged, or null when the severity has no cadence. */
-function nextNudgeAt(ctx: Ctx, inc: Incident): Date | null {
+async function nextNudgeAt(ctx: Ctx, inc: Incident): Promise<Date | null> {
   if (inc.status === 'resolved') return null;
   const sev = severityOf(ctx.policy, inc);
   const every = updateInterval(sev, inc.status);
-  if (every) return after(ctx, clockStart(ctx, inc), every);
-  return sev.updates?.at ? nextFixedNudge(ctx, inc, sev.updates.at, sev.updates.days === 'business') : null;
+  if (every) return after(ctx, await clockStart(ctx, inc), every);
+  return sev.updates?.at ? (await nextFixedNudge(ctx, inc, sev.updates.at, sev.updates.days === 'business')) : null;
 }
 
 /**
@@ -56,44 +56,44 @@ function nextNudgeAt(ctx: Ctx, inc: Incident): Date | null {
  * none, so an incident declared at 04:30 is first nudged at 10:00 (never at 04:30). A nudge
  * covers its own fixed time, so one that fired late does not fire again.
  */
-function nextFixedNudge(ctx: Ctx, inc: Incident, times: readonly string[], businessDaysOnly: boolean): Date {
+async function nextFixedNudge(ctx: Ctx, inc: Incident, times: readonly string[], businessDaysOnly: boolean): Promise<Date> {
   const cal = policyCalendar(ctx.policy);
   let from = inc.declaredAt;
   if (inc.lastUpdateAt > inc.declaredAt) {
     const covered = fixedTimeCovering(inc.lastUpdateAt, times, businessDaysOnly, cal);
     if (covered > from) from = covered;
   }
-  const nudged = lastNudgeAt(ctx, inc);
+  const nudged = await lastNudgeAt(ctx, inc);
   if (nudged && nudged > from) from = nudged;
   return nextFixedTime(from, times, businessDaysOnly, cal);
 }
 
 /** When the next status update is expected, for the update template's {next_update}. */
-export function nextUpdateText(ctx: Ctx, inc: Incident): string {
-  const at = nextNudgeAt(ctx, inc);
+export async function nextUpdateText(ctx: Ctx, inc: Incident): Promise<string> {
+  const at = await nextNudgeAt(ctx, inc);
   return at ? formatTime(ctx.policy, at) : 'as needed';
 }
 
 /** Replaces the incident's pending nudge timer with one computed from the current state. */
-function armNudge(ctx: Ctx, inc: Incident): void {
-  cancelIncidentTimers(ctx, inc.id, ['nudge']);
-  const at = nextNudgeAt(ctx, inc);
-  if (at) scheduleTimer(ctx, 'nudge', at, { incidentId: inc.id });
+async function armNudge(ctx: Ctx, inc: Incident): Promise<void> {
+  await cancelIncidentTimers(ctx, inc.id, ['nudge']);
+  const at = await nextNudgeAt(ctx, inc);
+  if (at) await scheduleTimer(ctx, 'nudge', at, { incidentId: inc.id });
 }
 
 /** Re-arms nudge and target timers after any change to an incident. */
-export function afterChange(ctx: Ctx, inc: Incident, reason: ChangeReason): void {
+export async function afterChange(ctx: Ctx, inc: Incident, reason: ChangeReason): Promise<void> {
   if (inc.status === 'resolved' || reason === 'resolved') {
     // resolve() cancels every timer already; this keeps afterChange safe to call on its own.
-    cancelIncidentTimers(ctx, inc.id, ['nudge', 'public_nudge', ...Object.values(TARGET_TIMERS)]);
+    await cancelIncidentTimers(ctx, inc.id, ['nudge', 'public_nudge', ...Object.values(TARGET_TIMERS)]);
     return;
   }
-  armNudge(ctx, inc);
+  await armNudge(ctx, inc);
   // A severity change can make the incident public (or not), or change when it goes public.
-  armPublicNudge(ctx, inc);
+  await armPublicNudge(ctx, inc);
   // Targets run from the declaration, so only a new severity can move them; a status change
   // may meet the mitigate target, which disarms its timer.
-  if (reason === 'declared' || reason === 'severity' || reason === 'status') armTargets(ctx, inc);
+  if (reason === 'declared' || reason === 'severity' || reason === 'status') await armTargets(ctx, inc);
 }
 
 /**
@@ -101,20 +101,20 @@ export function afterChange(ctx: Ctx, inc: Incident, reason: ChangeReason): void
  * in the incident channel, and arms the next one. Posted in the incident channel only, so neither
  * safe mode nor automation-off silences it: that is where responders need the reminder.
  */
-export function nudge(ctx: Ctx, incidentId: number, _due?: Date): void {
-  const inc = getIncident(ctx.tx, incidentId);
+export async function nudge(ctx: Ctx, incidentId: number, _due?: Date): Promise<void> {
+  const inc = await getIncident(ctx.tx, incidentId);
   if (!inc || inc.status === 'resolved') return;
-  const due = nextNudgeAt(ctx, inc);
-  if (due && due <= ctx.now) postNudge(ctx, inc);
-  armNudge(ctx, inc);
+  const due = await nextNudgeAt(ctx, inc);
+  if (due && due <= ctx.now) await postNudge(ctx, inc);
+  await armNudge(ctx, inc);
 }
 
-function postNudge(ctx: Ctx, inc: Incident): void {
-  const roles = rolesOf(ctx.tx, inc.id);
+async function postNudge(ctx: Ctx, inc: Incident): Promise<void> {
+  const roles = await rolesOf(ctx.tx, inc.id);
   const who = nudgee(roles);
   const command = `update #${inc.id} <text>`;
   const vars = { ...incidentVars(ctx.policy, inc, roles), time: formatTime(ctx.policy, inc.lastUpdateAt) };
-  postToIncident(
+  await postToIncident(
     ctx,
     inc.id,
     (_p, at) => {
@@ -124,6 +124,6 @@ function postNudge(ctx: Ctx, inc: Incident): void {
     },
     { priority: PRIORITY.low },
   );
-  setMark(ctx, inc.id, 'nudge');
-  addTimeline(ctx, inc.id, 'nudge', 'klaxon', `Nudged for a status update (last one ${formatTime(ctx.policy, inc.lastUpdateAt)})`);
+  await setMark(ctx, inc.id, 'nudge');
+  await addTimeline(ctx, inc.id, 'nudge', 'klaxon', `Nudged for a status update (last one ${formatTime(ctx.policy, inc.lastUpdateAt)})`);
 }

@@ -20,7 +20,7 @@ import { publishableAt } from './visibility.js';
 
 const MAX_PUBLIC_TEXT = 2000;
 
-export function postPublicUpdate(ctx: Ctx, actor: Actor, inc: Incident, text: string): string {
+export async function postPublicUpdate(ctx: Ctx, actor: Actor, inc: Incident, text: string): Promise<string> {
   if (inc.status === 'resolved') throw new UserError('conflict', `#${inc.id} is resolved; its resolution was its last public update.`);
   const sev = severityOf(ctx.policy, inc);
   if (!sev.public) {
@@ -29,12 +29,12 @@ export function postPublicUpdate(ctx: Ctx, actor: Actor, inc: Incident, text: st
   const words = text.trim();
   if (!words) throw new UserError('invalid', 'A public update needs the text customers will read.', USAGE.public);
   if (words.length > MAX_PUBLIC_TEXT) throw new UserError('invalid', `Keep a public update under ${MAX_PUBLIC_TEXT} characters.`, USAGE.public);
-  addTimeline(ctx, inc.id, 'public_update', actor.id, `${actor.name} posted on the status page: ${words}`, { text: words, status: inc.status });
-  setMark(ctx, inc.id, 'public_update');
+  await addTimeline(ctx, inc.id, 'public_update', actor.id, `${actor.name} posted on the status page: ${words}`, { text: words, status: inc.status });
+  await setMark(ctx, inc.id, 'public_update');
   const showsAt = publishableAt(ctx.policy, inc);
   const later = showsAt > ctx.now ? ` It shows on the status page from ${formatTime(ctx.policy, showsAt)} (publish_after).` : '';
-  postToIncident(ctx, inc.id, () => ({ text: `📣 Status page update for #${inc.id} (from ${actor.name}): ${words}${later}`, tone: 'info' }));
-  armPublicNudge(ctx, inc);
+  await postToIncident(ctx, inc.id, () => ({ text: `📣 Status page update for #${inc.id} (from ${actor.name}): ${words}${later}`, tone: 'info' }));
+  await armPublicNudge(ctx, inc);
   return `Posted a public update on #${inc.id}.${later}`;
 }
 
@@ -43,34 +43,34 @@ export function postPublicUpdate(ctx: Ctx, actor: Actor, inc: Incident, text: st
  * one yet, then `every` after the last public update or the last nudge for one (so a nudge that
  * fired late, after downtime, is not followed by a burst).
  */
-function publicNudgeAt(ctx: Ctx, inc: Incident): Date | null {
+async function publicNudgeAt(ctx: Ctx, inc: Incident): Promise<Date | null> {
   if (inc.status === 'resolved') return null;
   const sev = severityOf(ctx.policy, inc);
   if (!sev.public || !sev.public_updates) return null;
   const goesPublic = publishableAt(ctx.policy, inc);
-  const last = [markedAt(ctx, inc.id, 'public_update'), markedAt(ctx, inc.id, 'public_nudge')].filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0];
+  const last = [await markedAt(ctx, inc.id, 'public_update'), await markedAt(ctx, inc.id, 'public_nudge')].filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0];
   if (!last) return goesPublic;
   const due = addDuration(last, sev.public_updates.every, policyCalendar(ctx.policy));
   return due > goesPublic ? due : goesPublic;
 }
 
 /** Replaces the pending public-update nudge with one computed from the current state. */
-export function armPublicNudge(ctx: Ctx, inc: Incident): void {
-  cancelIncidentTimers(ctx, inc.id, ['public_nudge']);
-  const at = publicNudgeAt(ctx, inc);
-  if (at) scheduleTimer(ctx, 'public_nudge', at, { incidentId: inc.id });
+export async function armPublicNudge(ctx: Ctx, inc: Incident): Promise<void> {
+  await cancelIncidentTimers(ctx, inc.id, ['public_nudge']);
+  const at = await publicNudgeAt(ctx, inc);
+  if (at) await scheduleTimer(ctx, 'public_nudge', at, { incidentId: inc.id });
 }
 
 /** The timer fell due: re-checked from state (a public update may have come in since), then re-armed. */
-export function publicNudge(ctx: Ctx, incidentId: number): void {
-  const inc = getIncident(ctx.tx, incidentId);
+export async function publicNudge(ctx: Ctx, incidentId: number): Promise<void> {
+  const inc = await getIncident(ctx.tx, incidentId);
   if (!inc || inc.status === 'resolved') return;
-  const due = publicNudgeAt(ctx, inc);
+  const due = await publicNudgeAt(ctx, inc);
   if (due && due <= ctx.now) {
-    const who = nudgee(rolesOf(ctx.tx, inc.id));
-    const last = markedAt(ctx, inc.id, 'public_update');
+    const who = nudgee(await rolesOf(ctx.tx, inc.id));
+    const last = await markedAt(ctx, inc.id, 'public_update');
     const since = last ? `the last one was at ${formatTime(ctx.policy, last)}` : 'customers have had none yet';
-    postToIncident(
+    await postToIncident(
       ctx,
       inc.id,
       (_p, at) => ({
@@ -80,14 +80,14 @@ export function publicNudge(ctx: Ctx, incidentId: number): void {
       }),
       { priority: PRIORITY.low },
     );
-    setMark(ctx, inc.id, 'public_nudge');
-    addTimeline(ctx, inc.id, 'public_nudge', 'klaxon', `Nudged for a status page update (${since})`);
+    await setMark(ctx, inc.id, 'public_nudge');
+    await addTimeline(ctx, inc.id, 'public_nudge', 'klaxon', `Nudged for a status page update (${since})`);
   }
-  armPublicNudge(ctx, inc);
+  await armPublicNudge(ctx, inc);
 }
 
 /** `/incident components #N API, Dashboard` (or `none`): names as the policy spells them. */
-export function setComponents(ctx: Ctx, actor: Actor, inc: Incident, names: string[]): Incident {
+export async function setComponents(ctx: Ctx, actor: Actor, inc: Incident, names: string[]): Promise<Incident> {
   const known = ctx.policy.status_page?.components ?? [];
   if (known.length === 0) throw new UserError('invalid', 'The policy names no status page components (status_page.components).');
   if (inc.status === 'resolved') throw new UserError('conflict', `#${inc.id} is resolved; its components stay as they were.`);
@@ -97,9 +97,9 @@ export function setComponents(ctx: Ctx, actor: Actor, inc: Incident, names: stri
     if (!hit) throw new UserError('invalid', `"${name}" is not a status page component. Components: ${known.join(', ')}.`, USAGE.components);
     if (!chosen.includes(hit)) chosen.push(hit);
   }
-  ctx.tx.update(incidents).set({ components: chosen.length ? chosen : null }).where(eq(incidents.id, inc.id)).run();
+  await ctx.tx.update(incidents).set({ components: chosen.length ? chosen : null }).where(eq(incidents.id, inc.id));
   const what = chosen.length ? `affects ${chosen.join(', ')}` : 'affects no named component';
-  addTimeline(ctx, inc.id, 'components', actor.id, `${actor.name}: #${inc.id} ${what}`);
-  postToIncident(ctx, inc.id, () => ({ text: `🧩 #${inc.id} ${what} on the status page (from ${actor.name}).`, tone: 'info' }));
-  return getIncident(ctx.tx, inc.id)!;
+  await addTimeline(ctx, inc.id, 'components', actor.id, `${actor.name}: #${inc.id} ${what}`);
+  await postToIncident(ctx, inc.id, () => ({ text: `🧩 #${inc.id} ${what} on the status page (from ${actor.name}).`, tone: 'info' }));
+  return (await getIncident(ctx.tx, inc.id))!;
 }

@@ -28,7 +28,7 @@ it('🚨 on a community message declares an incident titled from it, linking bac
   const msg = k.fake.say(INCIDENTS, COMMUNITY.dana, '\n  uploads   fail with 413 on every file  \nsince the 14:00 deploy');
   k.fake.react(INCIDENTS, msg.id, COMMUNITY.dana.id, '🚨');
   await k.fake.waitFor(() => getIncident(k.db, 1), 5000, 'the declaration');
-  expect(getIncident(k.db, 1)).toMatchObject({
+  expect(await getIncident(k.db, 1)).toMatchObject({
     title: 'uploads fail with 413 on every file',
     severity: k.policy.default_severity,
     declaredBy: `discord:${COMMUNITY.dana.id}`,
@@ -42,13 +42,13 @@ it('🚨 on a community message declares an incident titled from it, linking bac
   expect(dmsTo(COMMUNITY.dana.id)).toEqual([]);
 
   // Discord replays the reaction (a resumed session) and Eli adds his 🚨 to the same message.
-  const rows = k.outbox().length;
+  const rows = (await k.outbox()).length;
   const reaction = k.fake.gateway.events.filter((e) => e.t === 'MESSAGE_REACTION_ADD').at(-1)!;
   k.fake.gateway.redeliver(reaction.s);
   k.fake.react(INCIDENTS, msg.id, COMMUNITY.eli.id, '🚨');
   await k.processed('reaction', msg.id, 3);
-  expect(k.db.select().from(incidents).all()).toHaveLength(1);
-  expect(k.outbox()).toHaveLength(rows);
+  expect((await k.db.select().from(incidents))).toHaveLength(1);
+  expect(await k.outbox()).toHaveLength(rows);
   // The replay is silent; Eli is told where the incident already is.
   expect(dmsTo(COMMUNITY.dana.id)).toEqual([]);
   expect(dmsTo(COMMUNITY.eli.id)).toEqual([expect.stringContaining('already declared as #1')]);
@@ -65,6 +65,6 @@ it('🚨 declares nothing inside an incident thread or on Klaxon\'s own announce
   k.fake.react(ANNOUNCEMENTS, announcement.id, COMMUNITY.eli.id, '🚨');
   await k.processed('reaction', inThread.id);
   await k.processed('reaction', announcement.id);
-  expect(k.db.select().from(incidents).all().map((i) => i.title)).toEqual(['search is down']);
+  expect((await k.db.select().from(incidents)).map((i) => i.title)).toEqual(['search is down']);
   expect(dmsTo(COMMUNITY.eli.id)).toEqual([]);
 });

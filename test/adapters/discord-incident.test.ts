@@ -34,8 +34,8 @@ async function run(user: string, channel: string, sub: string, options: { name: 
 }
 
 /** The one person tier 1 paged for page `pageId`. */
-function pagedPerson(pageId: number): string {
-  return k.db.select().from(pageNotifications).where(eq(pageNotifications.pageId, pageId)).all()[0].person;
+async function pagedPerson(pageId: number): Promise<string> {
+  return (await k.db.select().from(pageNotifications).where(eq(pageNotifications.pageId, pageId)))[0].person;
 }
 
 describe('incidents on Discord', () => {
@@ -59,8 +59,8 @@ describe('incidents on Discord', () => {
     expect(k.fake.threadMembers.get(thread.id)?.has(maya)).toBe(true);
 
     // The page: a DM with an Acknowledge button, and a mention with the same button in the thread.
-    const [page] = k.pages();
-    const paged = discordIdOf(pagedPerson(page.id));
+    const [page] = await k.pages();
+    const paged = discordIdOf(await pagedPerson(page.id));
     const dm = k.fake.dmChannelOf(paged)!;
     const [dmPage] = k.fake.botMessages(dm);
     expect(dmPage.content).toContain(`<@${paged}>`);
@@ -70,9 +70,9 @@ describe('incidents on Discord', () => {
     expect(threadPage.allowed_mentions).toEqual({ parse: ['users'] });
 
     k.fake.react(dm, dmPage.id, paged, '✅');
-    await k.fake.waitFor(() => k.pages()[0].status === 'acknowledged', 3000, 'the acknowledgement');
-    expect(k.pages()[0].acknowledgedBy).toBe(pagedPerson(page.id));
-    expect(getIncident(k.db, 1)?.acknowledgedAt?.toISOString()).toBe('2026-03-04T11:00:00.000Z');
+    await k.fake.waitFor(async () => (await k.pages())[0].status === 'acknowledged', 3000, 'the acknowledgement');
+    expect((await k.pages())[0].acknowledgedBy).toBe(await pagedPerson(page.id));
+    expect((await getIncident(k.db, 1))?.acknowledgedAt?.toISOString()).toBe('2026-03-04T11:00:00.000Z');
     await k.tick();
     // Every copy of the page loses its button and says who acknowledged.
     expect(k.fake.messages.get(dmPage.id)).toMatchObject({ components: [], content: expect.stringMatching(/Acknowledged by/) });
@@ -89,8 +89,8 @@ describe('incidents on Discord', () => {
   it('the Acknowledge button acknowledges; pressing it again says it already was', async () => {
     await run(discordIdOf('maya'), INCIDENTS, 'declare', [{ name: 'title', type: STR, value: 'Checkout down' }, { name: 'severity', type: STR, value: 'sev2' }]);
     await k.tick();
-    const [page] = k.pages();
-    const paged = discordIdOf(pagedPerson(page.id));
+    const [page] = await k.pages();
+    const paged = discordIdOf(await pagedPerson(page.id));
     const [dmPage] = k.fake.botMessages(k.fake.dmChannelOf(paged));
     const first = k.fake.click(paged, dmPage, `klaxon:ack:${page.id}`);
     await k.fake.waitFor(() => answerText(first), 3000, 'the button answer');
@@ -104,11 +104,11 @@ describe('incidents on Discord', () => {
   it('an unacknowledged page moves to the next tier when its timeout passes on the clock', async () => {
     await run(discordIdOf('maya'), INCIDENTS, 'declare', [{ name: 'title', type: STR, value: 'CDN outage' }, { name: 'severity', type: STR, value: 'sev1' }]);
     await k.tick();
-    const [page] = k.pages();
+    const [page] = await k.pages();
     const dmsBefore = k.fake.botMessages().filter((m) => k.fake.channels.get(m.channel_id)?.type === 1).length;
     k.clock.advance(15 * 60_000);
     await k.tick();
-    const tier2 = k.db.select().from(pageNotifications).where(eq(pageNotifications.pageId, page.id)).all().filter((n) => n.tier === 1);
+    const tier2 = (await k.db.select().from(pageNotifications).where(eq(pageNotifications.pageId, page.id))).filter((n) => n.tier === 1);
     expect(tier2).toHaveLength(1);
     const dm = k.fake.dmChannelOf(discordIdOf(tier2[0].person))!;
     expect(k.fake.botMessages(dm).at(-1)?.content).toMatch(/tier 2/);
@@ -138,15 +138,15 @@ describe('incidents on Discord', () => {
 
     const note = k.fake.say(thread.id, { id: discordIdOf('noah'), username: 'noah' }, 'GTM snippet loads twice when consent flips');
     k.fake.react(thread.id, note.id, maya, '📌');
-    await k.fake.waitFor(() => k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'pinned')).get(), 3000, 'the pin');
-    const pinned = k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'pinned')).get()!;
+    await k.fake.waitFor(async () => (await k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'pinned')))[0], 3000, 'the pin');
+    const pinned = (await k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'pinned')))[0]!;
     expect(pinned.text).toContain('GTM snippet loads twice when consent flips');
     expect(pinned.text).toContain(`https://discord.com/channels/${GUILD}/${thread.id}/${note.id}`);
     // A pushpin outside an incident thread means nothing.
     const elsewhere = k.fake.say(ANNOUNCEMENTS, COMMUNITY.dana, 'hello');
     k.fake.react(ANNOUNCEMENTS, elsewhere.id, maya, '📌');
     await k.processed('reaction', elsewhere.id);
-    expect(k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'pinned')).all()).toHaveLength(1);
+    expect((await k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'pinned')))).toHaveLength(1);
   });
 
   it('refuses commands ephemerally, naming the group that is needed; bad input gets the right form', async () => {
@@ -154,7 +154,7 @@ describe('incidents on Discord', () => {
     const refused = await run(COMMUNITY.dana.id, INCIDENTS, 'resolve', [{ name: 'summary', type: STR, value: 'fixed' }, { name: 'incident', type: INT, value: 1 }]);
     expect(refused.responses[0].data.flags).toBe(EPHEMERAL);
     expect(answerText(refused)).toMatch(/not allowed to resolve.*"maintainers"/);
-    expect(k.db.select().from(incidents).get()?.status).toBe('investigating');
+    expect((await k.db.select().from(incidents))[0]?.status).toBe('investigating');
 
     const page = await run(discordIdOf('maya'), INCIDENTS, 'page', [{ name: 'incident', type: INT, value: 1 }]);
     expect(answerText(page)).toMatch(/Choose exactly one of user, schedule or policy[\s\S]*Usage: \/incident page/);
@@ -173,7 +173,7 @@ describe('incidents on Discord', () => {
     expect(late.responses[0]).toMatchObject({ type: 5, data: { flags: EPHEMERAL } });
     expect(late.original?.content).toContain('declare [sev] <title>');
     const long = 'x'.repeat(170);
-    for (let n = 0; n < 12; n++) k.app.service.run({ id: 'maya', name: 'Maya', platform: 'discord' }, `/incident declare sev4 Incident ${n} ${long}`);
+    for (let n = 0; n < 12; n++) await k.app.service.run({ id: 'maya', name: 'Maya', platform: 'discord' }, `/incident declare sev4 Incident ${n} ${long}`);
     const list = await run(maya, INCIDENTS, 'list');
     await k.fake.waitFor(() => list.followUps.length > 0, 3000, 'the follow-up');
     expect(answerText(list)!.length).toBeLessThanOrEqual(2000);
@@ -203,8 +203,8 @@ describe('permissions by Discord role', () => {
     k = await discordKlaxon({ policy: parsePolicy(yaml) });
     await run(discordIdOf('maya'), INCIDENTS, 'declare', [{ name: 'title', type: STR, value: 'Consent lost' }, { name: 'severity', type: STR, value: 'sev1' }]);
     await k.tick();
-    const [page] = k.pages();
-    const paged = discordIdOf(pagedPerson(page.id));
+    const [page] = await k.pages();
+    const paged = discordIdOf(await pagedPerson(page.id));
     const [dmPage] = k.fake.botMessages(k.fake.dmChannelOf(paged));
     const press = k.fake.click(paged, dmPage, `klaxon:ack:${page.id}`);
     await k.fake.waitFor(() => press.original?.content, 3000, 'the edited answer');

@@ -19,7 +19,7 @@ async function command(text: string, user = 'U01ALICE', channel?: string) {
 }
 
 /** Rows still to deliver: pending, or in flight (a 5xx may have come after Slack posted, so it is looked up first). */
-const pending = () => k.db.select().from(outbox).where(inArray(outbox.status, ['pending', 'sending'])).all();
+const pending = async () => (await k.db.select().from(outbox).where(inArray(outbox.status, ['pending', 'sending'])));
 
 describe('Slack delivery faults', () => {
   it('Slack answering 500 for a while: once it recovers every queued message arrives once, in order per channel', async () => {
@@ -34,7 +34,7 @@ describe('Slack delivery faults', () => {
     }
     expect(k.fake.ok('chat.postMessage')).toHaveLength(0);
     expect(k.fake.calls.filter((c) => c.status === 500).length).toBeGreaterThan(4);
-    const waiting = pending();
+    const waiting = await pending();
     expect(waiting.length).toBeGreaterThan(5);
     // Each destination's head was tried (and backed off); the rest wait behind it, untried.
     const tried = waiting.filter((r) => r.attempts > 0);
@@ -42,15 +42,15 @@ describe('Slack delivery faults', () => {
     expect(tried.every((r) => /HTTP 500/.test(r.lastError ?? ''))).toBe(true);
 
     heal();
-    for (let i = 0; i < 10 && pending().length > 0; i++) {
+    for (let i = 0; i < 10 && (await pending()).length > 0; i++) {
       k.clock.advance(60 * SECOND);
       await k.tick();
     }
-    expect(pending()).toHaveLength(0);
+    expect(await pending()).toHaveLength(0);
 
     // One channel, created once despite the failed attempts.
     expect(k.fake.ok('conversations.create')).toHaveLength(1);
-    const sent = k.db.select().from(outbox).where(eq(outbox.kind, 'post')).orderBy(asc(outbox.id)).all();
+    const sent = (await k.db.select().from(outbox).where(eq(outbox.kind, 'post')).orderBy(asc(outbox.id)));
     expect(sent.every((r) => r.status === 'sent')).toBe(true);
     const byChannel = new Map<string, string[]>();
     for (const r of sent) byChannel.set(r.refChannel!, [...(byChannel.get(r.refChannel!) ?? []), r.refId!]);
@@ -75,7 +75,7 @@ describe('Slack delivery faults', () => {
     expect(limited).toHaveLength(1);
     const postsAfter429 = () => k.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.at >= limited[0].at).length;
     expect(postsAfter429()).toBe(1);
-    expect(k.db.select().from(outbox).where(eq(outbox.lastError, 'slack chat.postMessage: rate limited, retry after 7s')).all()).toHaveLength(1);
+    expect((await k.db.select().from(outbox).where(eq(outbox.lastError, 'slack chat.postMessage: rate limited, retry after 7s')))).toHaveLength(1);
     // A global limit holds the whole platform (one circuit), not the row on its own clock.
     expect(k.app.dispatcher.laneStates().slack.retryAt!.getTime() - k.clock.now().getTime()).toBe(7 * SECOND);
 
@@ -85,7 +85,7 @@ describe('Slack delivery faults', () => {
     k.clock.advance(1);
     await k.tick();
     expect(postsAfter429()).toBeGreaterThan(1);
-    expect(pending()).toHaveLength(0);
+    expect(await pending()).toHaveLength(0);
   });
 
   it('a permanent error (channel_not_found) is recorded on the row, logged, shown in health, and not retried', async () => {
@@ -93,7 +93,7 @@ describe('Slack delivery faults', () => {
     k.fake.fail({ method: 'chat.postMessage', when: (a) => a.channel === 'C01ANNOUNCE', error: 'channel_not_found' });
     await command('declare sev1 CDN outage');
     await k.tick();
-    const row = k.db.select().from(outbox).where(eq(outbox.destination, 'channel:C01ANNOUNCE')).get()!;
+    const row = (await k.db.select().from(outbox).where(eq(outbox.destination, 'channel:C01ANNOUNCE')))[0]!;
     expect(row).toMatchObject({ status: 'failed', attempts: 1 });
     expect(row.lastError).toMatch(/channel_not_found/);
     expect(k.app.connections.get('slack')!.state()).toMatch(/1 permanent delivery failure.*channel_not_found/);
@@ -105,7 +105,7 @@ describe('Slack delivery faults', () => {
     }
     const announcements = k.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'C01ANNOUNCE');
     expect(announcements.filter((c) => /SEV1 declared: #1 CDN outage/.test(String(c.args.text)))).toHaveLength(1);
-    expect(k.db.select().from(outbox).where(eq(outbox.id, row.id)).get()).toMatchObject({ status: 'failed', attempts: 1 });
+    expect((await k.db.select().from(outbox).where(eq(outbox.id, row.id)))[0]).toMatchObject({ status: 'failed', attempts: 1 });
     // The incident channel itself was unaffected.
     expect(k.fake.botMessages(k.fake.channelByName('inc-1-cdn-outage')!.id).length).toBeGreaterThan(0);
   });

@@ -50,13 +50,13 @@ describe('Slack over HTTP, end to end', () => {
     const page = dm.find((m) => buttonOf(m));
     expect(page).toBeDefined();
     const pageId = Number(buttonOf(page!)!.value);
-    expect(k.app.service.pageStatus(pageId)?.status).toBe('open');
+    expect((await k.app.service.pageStatus(pageId))?.status).toBe('open');
     expect(channel.members.has('U01CAROL')).toBe(true);
 
     const e = await k.event(reactionAdded({ user: 'U01CAROL', reaction: 'white_check_mark', channel: 'D01CAROL', ts: page!.ts }));
     expect(e.status).toBe(200);
-    await waitFor(() => getIncident(k.db, 1)?.acknowledgedAt, 'the incident to be acknowledged');
-    expect(k.app.service.pageStatus(pageId)).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'carol' });
+    await waitFor(async () => (await getIncident(k.db, 1))?.acknowledgedAt, 'the incident to be acknowledged');
+    expect(await k.app.service.pageStatus(pageId)).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'carol' });
     await k.tick();
     // The DM copy lost its button.
     expect(buttonOf(k.fake.botMessages('D01CAROL').find((m) => m.ts === page!.ts)!)).toBeUndefined();
@@ -65,7 +65,7 @@ describe('Slack over HTTP, end to end', () => {
     expect((await k.answer(res.responseUrl)).text).toMatch(/Resolved #1/);
     await k.tick();
     expect(k.fake.botMessages(channel.id).some((m) => /RESOLVED: SEV1 - API is down/.test(m.text) && /rolled back the bad deploy/.test(m.text))).toBe(true);
-    expect(getIncident(k.db, 1)?.status).toBe('resolved');
+    expect((await getIncident(k.db, 1))?.status).toBe('resolved');
   });
 
   it('answers errors and help to the caller alone', async () => {
@@ -101,7 +101,7 @@ describe('Slack over HTTP, end to end', () => {
       }),
     );
     expect(ok.status).toBe(200);
-    const inc = getIncident(k.db, 1)!;
+    const inc = (await getIncident(k.db, 1))!;
     expect(inc).toMatchObject({ title: 'Search is slow', severity: 'sev2', description: 'p99 at 4s', declaredBy: 'slack:U0DANA' });
     // The confirmation goes back to the channel the command came from, to Dana alone.
     expect(String((await k.answer(r.responseUrl)).text)).toMatch(/Declared #1/);
@@ -114,7 +114,7 @@ describe('Slack over HTTP, end to end', () => {
     const r = await k.interact(blockAction({ user: 'U01CAROL', channel: 'D01CAROL', messageTs: page.ts, actionId: 'klaxon_ack', value: buttonOf(page)!.value, responseUrl: url }));
     expect(r.status).toBe(200);
     expect(String((await k.answer(url)).text)).toMatch(/Acknowledged the page for #1/);
-    expect(getIncident(k.db, 1)?.acknowledgedAt).toBeTruthy();
+    expect((await getIncident(k.db, 1))?.acknowledgedAt).toBeTruthy();
   });
 
   it('📌 on a message and pinning it in Slack both put the message and its author on the timeline', async () => {
@@ -122,25 +122,25 @@ describe('Slack over HTTP, end to end', () => {
     const channel = k.fake.channelByName('inc-1-api-is-down')!;
     const msg = k.fake.addMessage(channel.id, { user: 'U0DANA', text: 'error rate back to 0.1% after the rollback' });
     await k.event(reactionAdded({ user: 'U01ALICE', reaction: 'pushpin', channel: channel.id, ts: msg.ts }));
-    const pinned = () => k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'pinned')).all();
-    await waitFor(() => pinned().length === 1, 'the pushpin on the timeline');
-    expect(pinned()[0].text).toMatch(/Dana.*error rate back to 0\.1% after the rollback/);
-    expect(pinned()[0].text).toContain(`https://fake.slack.com/archives/${channel.id}/p`);
+    const pinned = async () => (await k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'pinned')));
+    await waitFor(async () => (await pinned()).length === 1, 'the pushpin on the timeline');
+    expect((await pinned())[0].text).toMatch(/Dana.*error rate back to 0\.1% after the rollback/);
+    expect((await pinned())[0].text).toContain(`https://fake.slack.com/archives/${channel.id}/p`);
     expect(k.fake.ok('conversations.history').length).toBeGreaterThan(0);
     // users.info named Dana; the answer is cached.
     expect(k.fake.ok('users.info').filter((c) => c.args.user === 'U0DANA')).toHaveLength(1);
 
     const reply = k.fake.addMessage(channel.id, { user: 'U01BOB', text: 'cause: a config push', thread_ts: msg.ts });
     await k.event(pinAdded({ user: 'U01ALICE', channel: channel.id, message: { ts: reply.ts, text: reply.text, user: 'U01BOB' } }));
-    await waitFor(() => pinned().length === 2, 'the pin on the timeline');
-    expect(pinned()[1].text).toMatch(/Bob Baker: cause: a config push/);
+    await waitFor(async () => (await pinned()).length === 2, 'the pin on the timeline');
+    expect((await pinned())[1].text).toMatch(/Bob Baker: cause: a config push/);
     expect(k.fake.ok('conversations.replies').length).toBeGreaterThan(0);
     expect(k.fake.ok('users.info').filter((c) => c.args.user === 'U0DANA')).toHaveLength(1);
 
     // Outside an incident channel a pushpin means nothing.
     const other = k.fake.addMessage('C0GENERAL', { user: 'U0DANA', text: 'lunch?' });
     await k.deliver(reactionAdded({ user: 'U01ALICE', reaction: 'pushpin', channel: 'C0GENERAL', ts: other.ts }));
-    expect(pinned()).toHaveLength(2);
+    expect(await pinned()).toHaveLength(2);
   });
 
   it('🚨 on any message declares an incident titled from it, linking back; a redelivery changes nothing', async () => {
@@ -149,21 +149,21 @@ describe('Slack over HTTP, end to end', () => {
     const first = await k.event(event, { eventId: 'EvDECLARE1' });
     expect(first.status).toBe(200);
     await waitFor(() => getIncident(k.db, 1), 'the declaration');
-    expect(getIncident(k.db, 1)).toMatchObject({
+    expect(await getIncident(k.db, 1)).toMatchObject({
       title: 'checkout returns 502 for the shop',
       severity: 'sev3',
       declaredBy: 'slack:U0DANA',
       sourceLink: `https://fake.slack.com/archives/C0GENERAL/p${msg.ts.replace('.', '')}`,
     });
     await k.tick();
-    const rows = k.outbox().length;
+    const rows = (await k.outbox()).length;
     const calls = k.fake.calls.length;
 
     const again = await k.deliver(event, { eventId: 'EvDECLARE1', retryNum: 1 });
     expect(again.status).toBe(200);
     await k.tick();
-    expect(getIncident(k.db, 2)).toBeUndefined();
-    expect(k.outbox()).toHaveLength(rows);
+    expect(await getIncident(k.db, 2)).toBeUndefined();
+    expect(await k.outbox()).toHaveLength(rows);
     expect(k.fake.calls.length).toBe(calls);
   });
 
@@ -174,21 +174,21 @@ describe('Slack over HTTP, end to end', () => {
     await k.deliver(reactionAdded({ user: 'U0DANA', reaction: 'rotating_light', channel: channel.id, ts: msg.ts }));
     const announcement = k.fake.botMessages('C01ANNOUNCE')[0];
     await k.deliver(reactionAdded({ user: 'U0DANA', reaction: 'rotating_light', channel: 'C01ANNOUNCE', ts: announcement.ts }));
-    expect(getIncident(k.db, 2)).toBeUndefined();
+    expect(await getIncident(k.db, 2)).toBeUndefined();
 
     // A 📌 from two people and a Slack pin of the same message: on the timeline once.
-    const pinned = () => k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'pinned')).all();
+    const pinned = async () => (await k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'pinned')));
     await Promise.all([
       k.deliver(reactionAdded({ user: 'U01ALICE', reaction: 'pushpin', channel: channel.id, ts: msg.ts })),
       k.deliver(reactionAdded({ user: 'U01BOB', reaction: 'pushpin', channel: channel.id, ts: msg.ts })),
       k.deliver(pinAdded({ user: 'U01ALICE', channel: channel.id, message: { ts: msg.ts, text: msg.text, user: 'U0DANA' } })),
     ]);
-    expect(pinned()).toHaveLength(1);
+    expect(await pinned()).toHaveLength(1);
   });
 
   it('Slack-escaped command text is stored as typed, and a typed @channel pings nobody', async () => {
     await declared('declare sev2 R&amp;D portal &lt;down&gt; &lt;!channel&gt;');
-    expect(getIncident(k.db, 1)!.title).toBe('R&D portal <down> <!channel>');
+    expect((await getIncident(k.db, 1))!.title).toBe('R&D portal <down> <!channel>');
     const text = k.fake.botMessages('C01ANNOUNCE')[0].text;
     expect(text).toContain('R&amp;D portal &lt;down&gt; &lt;!channel&gt;');
     expect(text).not.toContain('<!channel>');
@@ -199,15 +199,15 @@ describe('Slack over HTTP, end to end', () => {
     const page = k.fake.botMessages('D01CAROL').find((m) => buttonOf(m))!;
     const ev = reactionAdded({ user: 'U01CAROL', reaction: 'eyes', channel: 'D01CAROL', ts: page.ts });
     await k.event(ev, { eventId: 'EvACK1' });
-    await waitFor(() => getIncident(k.db, 1)?.acknowledgedAt, 'ack');
+    await waitFor(async () => (await getIncident(k.db, 1))?.acknowledgedAt, 'ack');
     await k.tick();
-    const acks = () => k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'ack')).all().length;
-    const before = { rows: k.outbox().length, acks: acks(), ephemerals: k.fake.ok('chat.postEphemeral').length };
+    const acks = async () => (await k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'ack'))).length;
+    const before = { rows: (await k.outbox()).length, acks: await acks(), ephemerals: k.fake.ok('chat.postEphemeral').length };
     const r = await k.deliver(ev, { eventId: 'EvACK1', retryNum: 1 });
     expect(r.status).toBe(200);
     await k.tick();
-    expect({ rows: k.outbox().length, acks: acks(), ephemerals: k.fake.ok('chat.postEphemeral').length }).toEqual(before);
-    expect(k.db.select().from(pages).all()[0].status).toBe('acknowledged');
+    expect({ rows: (await k.outbox()).length, acks: await acks(), ephemerals: k.fake.ok('chat.postEphemeral').length }).toEqual(before);
+    expect((await k.db.select().from(pages))[0].status).toBe('acknowledged');
   });
 
   it('never writes the tokens or the signing secret to the log, even at debug level', async () => {

@@ -33,7 +33,7 @@ describe('Slack over Socket Mode, end to end', () => {
     expect(page).toBeDefined();
 
     await k.event(reactionAdded({ user: 'U01CAROL', reaction: 'white_check_mark', channel: 'D01CAROL', ts: page.ts }));
-    await waitFor(() => getIncident(k.db, 1)?.acknowledgedAt, 'the acknowledgement');
+    await waitFor(async () => (await getIncident(k.db, 1))?.acknowledgedAt, 'the acknowledgement');
 
     const res = await k.slash('resolve card processor recovered', { user: 'U01ALICE', channel: channel.id });
     expect((await k.answer(res.responseUrl)).text).toMatch(/Resolved #1/);
@@ -47,12 +47,12 @@ describe('Slack over Socket Mode, end to end', () => {
     await k.event(ev, { eventId: 'EvSOCK1' });
     await waitFor(() => getIncident(k.db, 1), 'the declaration');
     await k.tick();
-    const before = { rows: k.outbox().length, calls: k.fake.calls.length };
+    const before = { rows: (await k.outbox()).length, calls: k.fake.calls.length };
     await k.deliver(ev, { eventId: 'EvSOCK1', retryNum: 1 });
     await k.tick();
-    expect(getIncident(k.db, 2)).toBeUndefined();
+    expect(await getIncident(k.db, 2)).toBeUndefined();
     // Not even a word to the person who reacted: the retry is recognised as the same event.
-    expect({ rows: k.outbox().length, calls: k.fake.calls.length }).toEqual(before);
+    expect({ rows: (await k.outbox()).length, calls: k.fake.calls.length }).toEqual(before);
   });
 
   it('stops cleanly and reports disconnected', async () => {

@@ -58,5 +58,5 @@ it('raises a security report as an incident that links to the message', async ()
 
 it('ignores messages outside the support channels', async () => {
   await k.deliver(channelMessage({ user: 'U0DANA', channel: 'C0GENERAL', text: 'a vulnerability?' }));
-  expect(getIncident(k.db, 1)).toBeUndefined();
+  expect(await getIncident(k.db, 1)).toBeUndefined();
 });

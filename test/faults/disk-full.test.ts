@@ -43,13 +43,13 @@ function diskFull(hh: ReturnType<typeof harness>) {
   return () => hh.db.$client.pragma('max_page_count = 1073741823');
 }
 
-const notified = (hh: ReturnType<typeof harness>) => hh.db.select().from(pageNotifications).orderBy(asc(pageNotifications.id)).all().map((n) => n.person);
+const notified = async (hh: ReturnType<typeof harness>) => (await hh.db.select().from(pageNotifications).orderBy(asc(pageNotifications.id))).map((n) => n.person);
 
 describe('a full disk', () => {
-  it('a tier falling due while the disk is full waits, and fires once when there is space again; a declaration meanwhile fails and changes nothing', () => {
+  it('a tier falling due while the disk is full waits, and fires once when there is space again; a declaration meanwhile fails and changes nothing', async () => {
     const hh = onSmallPages();
-    expect(hh.run('bob', 'declare sev1 Checkout down').ok).toBe(true);
-    const rows = hh.db.select().from(outbox).all().length;
+    expect((await hh.run('bob', 'declare sev1 Checkout down')).ok).toBe(true);
+    const rows = (await hh.db.select().from(outbox)).length;
     const space = diskFull(hh);
 
     let steps = 0;
@@ -57,21 +57,21 @@ describe('a full disk', () => {
       hh.clock.set(at(t));
       expect(() => tick(hh.svc)).not.toThrow();
     }
-    expect(hh.db.select().from(timers).where(eq(timers.kind, 'escalate')).all().map((t) => t.status)).toEqual(['pending']);
-    expect(notified(hh)).toEqual(['carol']);
+    expect((await hh.db.select().from(timers).where(eq(timers.kind, 'escalate'))).map((t) => t.status)).toEqual(['pending']);
+    expect(await notified(hh)).toEqual(['carol']);
     // The command fails as a whole (each adapter answers "could not run that command" and logs
     // this error); its transaction is rolled back.
     expect(() => hh.run('alice', 'declare sev2 Search slow')).toThrow(/database or disk is full/);
-    expect(hh.db.select().from(incidents).all()).toHaveLength(1);
-    expect(hh.db.select().from(outbox).all()).toHaveLength(rows);
+    expect((await hh.db.select().from(incidents))).toHaveLength(1);
+    expect((await hh.db.select().from(outbox))).toHaveLength(rows);
 
     space();
     hh.clock.set(at(15 * MINUTE + 21_000));
-    tick(hh.svc);
-    tick(hh.svc);
-    console.log(`[faults] disk full for 20 s as tier 2 fell due: ${steps} steps, none threw; a declaration meanwhile failed whole; after space came back paged ${notified(hh).join(', ')}`);
-    expect(notified(hh)).toEqual(['carol', 'alice']);
-    expect(hh.db.select().from(timers).where(eq(timers.status, 'failed')).all()).toEqual([]);
-    expect(hh.db.select().from(outbox).where(eq(outbox.destination, 'dm:alice')).all()).toHaveLength(1);
+    await tick(hh.svc);
+    await tick(hh.svc);
+    console.log(`[faults] disk full for 20 s as tier 2 fell due: ${steps} steps, none threw; a declaration meanwhile failed whole; after space came back paged ${(await notified(hh)).join(', ')}`);
+    expect(await notified(hh)).toEqual(['carol', 'alice']);
+    expect((await hh.db.select().from(timers).where(eq(timers.status, 'failed')))).toEqual([]);
+    expect((await hh.db.select().from(outbox).where(eq(outbox.destination, 'dm:alice')))).toHaveLength(1);
   });
 });

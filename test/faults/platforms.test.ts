@@ -34,10 +34,10 @@ const via = async (url: string) => (proxy = await FaultProxy.start(url)).url;
 
 type Db = SlackKlaxon['db'];
 /** Who was paged, and how late after the due time of their tier (tier n is due n × 15 minutes after the declaration at t0). */
-const notified = (db: Db, t0 = T0) =>
-  db.select().from(pageNotifications).orderBy(asc(pageNotifications.id)).all().map((n) => ({ person: n.person, lateMs: n.notifiedAt.getTime() - t0 - n.tier * 15 * MINUTE }));
+const notified = async (db: Db, t0 = T0) =>
+  (await db.select().from(pageNotifications).orderBy(asc(pageNotifications.id))).map((n) => ({ person: n.person, lateMs: n.notifiedAt.getTime() - t0 - n.tier * 15 * MINUTE }));
 /** Rows the outbox has not finished with: lost if anything is left once the platform is healthy. */
-const unfinished = (db: Db) => db.select().from(outbox).all().filter((r) => r.status !== 'sent' && r.status !== 'skipped');
+const unfinished = async (db: Db) => (await db.select().from(outbox)).filter((r) => r.status !== 'sent' && r.status !== 'skipped');
 /** Slack posts the platform accepted, by Klaxon's outbox key (message metadata): a key twice is a duplicate. */
 function slackPosts(s: SlackKlaxon) {
   const keys = s.fake.ok('chat.postMessage').map((c) => JSON.stringify((c.args.metadata as { event_payload?: unknown })?.event_payload));
@@ -74,11 +74,11 @@ describe('platform faults through the fault proxy', () => {
       [30 * MINUTE]: () => proxy!.inject({ route: postMessage, status: 429, retryAfter: 30, count: 1 }),
     });
     await runUntil(s, 40 * MINUTE);
-    const pages = notified(s.db);
+    const pages = await notified(s.db);
     const posts = slackPosts(s);
     const injected = proxy!.counts();
     console.log(
-      `[faults] Slack 500×${injected['500']} and 429×${injected['429']} during a sev1: tiers paged ${pages.map((p) => p.person).join(', ')}, late by ${pages.map((p) => p.lateMs / 1000).join(' s, ')} s; page DMs delivered ${pageDms(s).join('/')}; ${unfinished(s.db).length} lost, ${posts.duplicated} sent twice of ${posts.total} posts`,
+      `[faults] Slack 500×${injected['500']} and 429×${injected['429']} during a sev1: tiers paged ${pages.map((p) => p.person).join(', ')}, late by ${pages.map((p) => p.lateMs / 1000).join(' s, ')} s; page DMs delivered ${pageDms(s).join('/')}; ${(await unfinished(s.db)).length} lost, ${posts.duplicated} sent twice of ${posts.total} posts`,
     );
     expect(injected).toMatchObject({ '500': 9, '429': 3 });
     expect(pages).toEqual([
@@ -87,7 +87,7 @@ describe('platform faults through the fault proxy', () => {
       { person: 'erin', lateMs: 0 },
     ]);
     expect(pageDms(s)).toEqual([1, 1, 1]);
-    expect(unfinished(s.db)).toEqual([]);
+    expect(await unfinished(s.db)).toEqual([]);
     expect(posts.duplicated).toBe(0);
   });
 
@@ -110,18 +110,18 @@ describe('platform faults through the fault proxy', () => {
       async () => {
         d.clock.advance(5 * SECOND);
         await d.tick();
-        return unfinished(d.db).length === 0;
+        return (await unfinished(d.db)).length === 0;
       },
       'every page DM delivered',
       15_000,
     );
-    const pages = notified(d.db, Date.parse(WED_11));
+    const pages = await notified(d.db, Date.parse(WED_11));
     const dms = pages.map((p) => {
       const channel = d.fake.dmChannelOf(d.policy.people[p.person].discord!);
       return channel ? d.fake.botMessages(channel).filter((m) => /paged/i.test(m.content)).length : 0;
     });
     const injected = proxy!.counts();
-    console.log(`[faults] Discord REST 500×${injected['500']} and 429×${injected['429']} on page DMs: ${pages.length} pages (${pages.map((p) => p.person).join(', ')}), DMs delivered ${dms.join('/')}, ${unfinished(d.db).length} lost, late by ${pages.map((p) => p.lateMs / 1000).join(' s, ')} s`);
+    console.log(`[faults] Discord REST 500×${injected['500']} and 429×${injected['429']} on page DMs: ${pages.length} pages (${pages.map((p) => p.person).join(', ')}), DMs delivered ${dms.join('/')}, ${(await unfinished(d.db)).length} lost, late by ${pages.map((p) => p.lateMs / 1000).join(' s, ')} s`);
     expect(injected).toMatchObject({ '500': 5, '429': 2 });
     expect(pages.map((p) => p.lateMs)).toEqual([0, 0]);
     expect(dms).toEqual([1, 1]);
@@ -138,25 +138,25 @@ describe('platform faults through the fault proxy', () => {
     for (const due of [15 * MINUTE, 30 * MINUTE]) {
       await waitFor(() => proxy!.holding > 0, 'a slow answer in flight');
       s.clock.set(new Date(T0 + due));
-      s.app.step();
+      await s.app.step();
       inFlightAt.push(proxy!.holding);
       const started = performance.now();
       const health = await fetch(`http://127.0.0.1:${s.app.port}/healthz`);
       healthMs.push(Math.round(performance.now() - started));
       expect(health.status).toBe(200);
     }
-    const pages = notified(s.db);
+    const pages = await notified(s.db);
     await waitFor(
       async () => {
         await s.tick();
-        return unfinished(s.db).length === 0;
+        return (await unfinished(s.db)).length === 0;
       },
       'every post delivered',
       20_000,
     );
     const posts = slackPosts(s);
     console.log(
-      `[faults] Slack answering in 2 s: tiers fired with ${inFlightAt.join(' and ')} slow answer(s) in flight, late by ${pages.map((p) => p.lateMs / 1000).join(' s, ')} s; /healthz answered in ${healthMs.join(' and ')} ms; page DMs ${pageDms(s).join('/')}, ${unfinished(s.db).length} lost, ${posts.duplicated} sent twice; ${proxy!.counts().slow} slow answers`,
+      `[faults] Slack answering in 2 s: tiers fired with ${inFlightAt.join(' and ')} slow answer(s) in flight, late by ${pages.map((p) => p.lateMs / 1000).join(' s, ')} s; /healthz answered in ${healthMs.join(' and ')} ms; page DMs ${pageDms(s).join('/')}, ${(await unfinished(s.db)).length} lost, ${posts.duplicated} sent twice; ${proxy!.counts().slow} slow answers`,
     );
     expect(inFlightAt.every((n) => n > 0)).toBe(true);
     expect(pages).toEqual([

@@ -235,12 +235,12 @@ status_page: { title: Acme status, components: [API, Dashboard] }
 `;
   it('lists each component, operational or with the incident affecting it, in the page and the JSON', async () => {
     t = await startApp({ yaml });
-    t.run('bob', 'declare sev1 Checkout down');
-    t.run('bob', 'components API');
-    t.run('bob', 'update internal: bob restarted pgbouncer');
-    t.run('bob', 'public Some API requests fail; we are on it.');
+    await t.run('bob', 'declare sev1 Checkout down');
+    await t.run('bob', 'components API');
+    await t.run('bob', 'update internal: bob restarted pgbouncer');
+    await t.run('bob', 'public Some API requests fail; we are on it.');
     t.clock.advance(5 * MINUTE);
-    const s = (await (await t.get('/status.json')).json()) as StatusJson & { components: unknown[]; incidents: (PublicIncident & { components: string[] })[] };
+    const s = (await t.get('/status.json')).json() as StatusJson & { components: unknown[]; incidents: (PublicIncident & { components: string[] })[] };
     expect(s.components).toEqual([
       { name: 'API', status: 'investigating', severity: 'sev1', incidents: [1] },
       { name: 'Dashboard', status: 'operational', severity: null, incidents: [] },

@@ -22,47 +22,47 @@ severities:
 `;
 const start = () => harness({ yaml: POLICY });
 type H = ReturnType<typeof start>;
-const told = (h: H) => [...new Set(h.posts((p) => p.kind === 'post' && p.destination !== 'incident' && p.destination !== 'channel:announcements').map((p) => p.destination))].sort();
+const told = async (h: H) => [...new Set((await h.posts((p) => p.kind === 'post' && p.destination !== 'incident' && p.destination !== 'channel:announcements')).map((p) => p.destination))].sort();
 
 describe('notify rules filtered by label', () => {
-  it('an unlabelled Sev 1 tells leadership only; a security one also DMs the liaison', () => {
+  it('an unlabelled Sev 1 tells leadership only; a security one also DMs the liaison', async () => {
     const h = start();
-    h.run('alice', 'declare sev1 Checkout down');
-    expect(told(h)).toEqual(['channel:leadership']);
+    await h.run('alice', 'declare sev1 Checkout down');
+    expect(await told(h)).toEqual(['channel:leadership']);
     const h2 = start();
-    expect(h2.run('alice', 'declare sev1 Token leak --label security').ok).toBe(true);
-    expect(getIncident(h2.db, 1)!.title).toBe('Token leak');
-    expect(getIncident(h2.db, 1)!.labels).toEqual({ kind: 'security' });
-    expect(told(h2)).toEqual(['channel:leadership', 'dm:sam']);
-    expect(h2.run('alice', 'status').text).toContain('Labels: kind=security');
+    expect((await h2.run('alice', 'declare sev1 Token leak --label security')).ok).toBe(true);
+    expect((await getIncident(h2.db, 1))!.title).toBe('Token leak');
+    expect((await getIncident(h2.db, 1))!.labels).toEqual({ kind: 'security' });
+    expect(await told(h2)).toEqual(['channel:leadership', 'dm:sam']);
+    expect((await h2.run('alice', 'status')).text).toContain('Labels: kind=security');
   });
 
-  it('every listed label must match, any listed value will do, case-insensitively', () => {
+  it('every listed label must match, any listed value will do, case-insensitively', async () => {
     const h = start();
-    h.run('alice', 'declare sev1 Login data exposed --label kind=Privacy --label team=auth');
-    expect(told(h)).toEqual(['channel:leadership', 'channel:privacy']);
+    await h.run('alice', 'declare sev1 Login data exposed --label kind=Privacy --label team=auth');
+    expect(await told(h)).toEqual(['channel:leadership', 'channel:privacy']);
     const h2 = start();
-    h2.run('alice', 'declare sev1 Login data exposed --label kind=privacy --label team=search');
-    expect(told(h2)).toEqual(['channel:leadership']);
+    await h2.run('alice', 'declare sev1 Login data exposed --label kind=privacy --label team=search');
+    expect(await told(h2)).toEqual(['channel:leadership']);
   });
 
-  it('a raise to a severity with a label rule applies it to the labelled incident', () => {
+  it('a raise to a severity with a label rule applies it to the labelled incident', async () => {
     const h = harness({ yaml: POLICY.replace('- { id: sev2', '- { id: sev3, description: Minor }\n  - { id: sev2') });
-    h.run('alice', 'declare sev3 Odd logins --label kind=security');
-    expect(told(h)).toEqual([]);
-    h.run('alice', 'severity sev1');
-    expect(told(h)).toEqual(['channel:leadership', 'dm:sam']);
+    await h.run('alice', 'declare sev3 Odd logins --label kind=security');
+    expect(await told(h)).toEqual([]);
+    await h.run('alice', 'severity sev1');
+    expect(await told(h)).toEqual(['channel:leadership', 'dm:sam']);
   });
 
-  it('a bad label is refused with the right form and declares nothing', () => {
+  it('a bad label is refused with the right form and declares nothing', async () => {
     const h = start();
     for (const text of ['declare sev1 Leak --label', 'declare sev1 Leak --label =x', 'declare sev1 Leak --label kind=', 'declare sev1 Leak --label 9x=y']) {
-      const r = h.run('alice', text);
+      const r = await h.run('alice', text);
       expect(r.ok, text).toBe(false);
       expect(r.text).toContain('declare [sev] <title> [--label key=value]');
     }
-    expect(getIncident(h.db, 1)).toBeUndefined();
-    expect(h.posts()).toEqual([]);
+    expect(await getIncident(h.db, 1)).toBeUndefined();
+    expect(await h.posts()).toEqual([]);
   });
 
   it('parses labels anywhere in the text and leaves a title without them exactly as typed', () => {
@@ -86,12 +86,12 @@ describe('notify rules filtered by label', () => {
 });
 
 describe('runbook 000: security incidents notify the Security Liaison, not every Sev 1', () => {
-  it('a Sev 1 outage leaves Sid alone; a Sev 3 report labelled security tells him', () => {
+  it('a Sev 1 outage leaves Sid alone; a Sev 3 report labelled security tells him', async () => {
     const h = harness({ policy: 'examples/policies/000-support-runbook.yaml' });
-    const sid = () => h.posts((p) => p.kind === 'post' && p.destination === 'dm:sid').length;
-    h.run('priya', 'declare sev1 Docs site down');
-    expect(sid()).toBe(0);
-    h.run('priya', 'declare sev3 Token visible in example logs --label security');
-    expect(sid()).toBe(1);
+    const sid = async () => (await h.posts((p) => p.kind === 'post' && p.destination === 'dm:sid')).length;
+    await h.run('priya', 'declare sev1 Docs site down');
+    expect(await sid()).toBe(0);
+    await h.run('priya', 'declare sev3 Token visible in example logs --label security');
+    expect(await sid()).toBe(1);
   });
 });

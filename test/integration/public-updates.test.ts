@@ -20,82 +20,82 @@ status_page: { title: Acme status, components: [API, Dashboard, Payment API] }
 
 const start = () => harness({ yaml: POLICY, start: '2026-03-04T10:00:00Z' });
 type H = ReturnType<typeof start>;
-const dueNudges = (h: H) => h.texts('incident').filter((t) => t.includes('status page update is due'));
-const publicOf = (h: H, n: number) => loadStatus(h.db, h.policy, h.clock.now()).open.find((i) => i.number === n);
+const dueNudges = async (h: H) => (await h.texts('incident')).filter((t) => t.includes('status page update is due'));
+const publicOf = async (h: H, n: number) => (await loadStatus(h.db, h.policy, h.clock.now())).open.find((i) => i.number === n);
 
 describe('/incident public', () => {
-  it('puts the customer wording on the status page, and the internal updates stop showing there', () => {
+  it('puts the customer wording on the status page, and the internal updates stop showing there', async () => {
     const h = start();
-    h.run('alice', 'declare sev1 Checkout down');
-    h.run('alice', 'update Bob says the db primary is wedged, failing over');
-    h.advance(15 * MINUTE);
-    expect(publicOf(h, 1)!.updates.map((u) => u.text)).toContain('Bob says the db primary is wedged, failing over');
-    expect(h.run('bob', 'public We are investigating failed payments at checkout.')).toMatchObject({ ok: true, text: 'Posted a public update on #1.' });
-    const texts = publicOf(h, 1)!.updates.map((u) => u.text);
+    await h.run('alice', 'declare sev1 Checkout down');
+    await h.run('alice', 'update Bob says the db primary is wedged, failing over');
+    await h.advance(15 * MINUTE);
+    expect((await publicOf(h, 1))!.updates.map((u) => u.text)).toContain('Bob says the db primary is wedged, failing over');
+    expect(await h.run('bob', 'public We are investigating failed payments at checkout.')).toMatchObject({ ok: true, text: 'Posted a public update on #1.' });
+    const texts = (await publicOf(h, 1))!.updates.map((u) => u.text);
     expect(texts[0]).toBe('We are investigating failed payments at checkout.');
     expect(texts).not.toContain('Bob says the db primary is wedged, failing over');
-    expect(h.texts('incident').at(-1)).toContain('📣 Status page update for #1 (from Bob): We are investigating failed payments at checkout.');
+    expect((await h.texts('incident')).at(-1)).toContain('📣 Status page update for #1 (from Bob): We are investigating failed payments at checkout.');
   });
 
-  it('before publish_after it is kept and the reply says when it shows', () => {
+  it('before publish_after it is kept and the reply says when it shows', async () => {
     const h = start();
-    h.run('alice', 'declare sev1 Checkout down');
-    expect(h.run('alice', 'public Investigating').text).toBe('Posted a public update on #1. It shows on the status page from 2026-03-04 10:10 GMT (publish_after).');
-    expect(publicOf(h, 1)).toBeUndefined();
-    h.advance(10 * MINUTE);
-    expect(publicOf(h, 1)!.updates[0].text).toBe('Investigating');
+    await h.run('alice', 'declare sev1 Checkout down');
+    expect((await h.run('alice', 'public Investigating')).text).toBe('Posted a public update on #1. It shows on the status page from 2026-03-04 10:10 GMT (publish_after).');
+    expect(await publicOf(h, 1)).toBeUndefined();
+    await h.advance(10 * MINUTE);
+    expect((await publicOf(h, 1))!.updates[0].text).toBe('Investigating');
   });
 
-  it('refuses a severity that is not public, empty text and a resolved incident, changing nothing', () => {
+  it('refuses a severity that is not public, empty text and a resolved incident, changing nothing', async () => {
     const h = start();
-    h.run('alice', 'declare sev3 Admin report slow');
-    const before = timelineOf(h.db, 1).length;
-    const r = h.run('alice', 'public #1 Reports are slow');
+    await h.run('alice', 'declare sev3 Admin report slow');
+    const before = (await timelineOf(h.db, 1)).length;
+    const r = await h.run('alice', 'public #1 Reports are slow');
     expect(r.ok).toBe(false);
     expect(r.text).toContain('not on the status page');
-    expect(h.run('alice', 'public #1').ok).toBe(false);
-    h.run('alice', 'resolve #1 fine');
-    expect(h.run('alice', 'public #1 all good').text).toContain('is resolved');
-    expect(timelineOf(h.db, 1).filter((e) => e.kind === 'public_update')).toEqual([]);
-    expect(timelineOf(h.db, 1).length).toBe(before + 1); // only the resolution
+    expect((await h.run('alice', 'public #1')).ok).toBe(false);
+    await h.run('alice', 'resolve #1 fine');
+    expect((await h.run('alice', 'public #1 all good')).text).toContain('is resolved');
+    expect((await timelineOf(h.db, 1)).filter((e) => e.kind === 'public_update')).toEqual([]);
+    expect((await timelineOf(h.db, 1)).length).toBe(before + 1); // only the resolution
   });
 });
 
 describe('public_updates: { every }', () => {
-  it('nudges when the incident goes public, then an interval after each public update or nudge, until resolved', () => {
+  it('nudges when the incident goes public, then an interval after each public update or nudge, until resolved', async () => {
     const h = start();
-    h.run('alice', 'declare sev1 Checkout down');
-    h.advance(9 * MINUTE);
-    expect(dueNudges(h)).toEqual([]);
-    h.advance(MINUTE); // 10:10: public now, customers have had nothing
-    expect(dueNudges(h)).toHaveLength(1);
-    expect(dueNudges(h)[0]).toContain('customers have had none yet');
-    expect(dueNudges(h)[0]).toContain('`public #1 <what customers should know>`');
-    h.advance(10 * MINUTE);
-    h.run('alice', 'public Investigating'); // 10:20
-    h.advance(59 * MINUTE); // 11:19
-    expect(dueNudges(h)).toHaveLength(1);
-    h.advance(MINUTE); // 11:20
-    expect(dueNudges(h)).toHaveLength(2);
-    expect(dueNudges(h)[1]).toContain('the last one was at 2026-03-04 10:20 GMT');
-    h.advance(HOUR); // 12:20: nudged again an interval after the last nudge
-    expect(dueNudges(h)).toHaveLength(3);
-    h.run('alice', 'resolve Fixed');
-    h.advance(5 * HOUR);
-    expect(dueNudges(h)).toHaveLength(3);
+    await h.run('alice', 'declare sev1 Checkout down');
+    await h.advance(9 * MINUTE);
+    expect(await dueNudges(h)).toEqual([]);
+    await h.advance(MINUTE); // 10:10: public now, customers have had nothing
+    expect(await dueNudges(h)).toHaveLength(1);
+    expect((await dueNudges(h))[0]).toContain('customers have had none yet');
+    expect((await dueNudges(h))[0]).toContain('`public #1 <what customers should know>`');
+    await h.advance(10 * MINUTE);
+    await h.run('alice', 'public Investigating'); // 10:20
+    await h.advance(59 * MINUTE); // 11:19
+    expect(await dueNudges(h)).toHaveLength(1);
+    await h.advance(MINUTE); // 11:20
+    expect(await dueNudges(h)).toHaveLength(2);
+    expect((await dueNudges(h))[1]).toContain('the last one was at 2026-03-04 10:20 GMT');
+    await h.advance(HOUR); // 12:20: nudged again an interval after the last nudge
+    expect(await dueNudges(h)).toHaveLength(3);
+    await h.run('alice', 'resolve Fixed');
+    await h.advance(5 * HOUR);
+    expect(await dueNudges(h)).toHaveLength(3);
   });
 
-  it('internal updates do not count as public ones, and a severity without public_updates is never nudged', () => {
+  it('internal updates do not count as public ones, and a severity without public_updates is never nudged', async () => {
     const h = start();
-    h.run('alice', 'declare sev2 Search slow');
-    h.advance(2 * HOUR);
-    expect(dueNudges(h)).toEqual([]);
-    h.run('alice', 'severity sev1'); // raised: public updates now owed (public since 10:10)
-    h.advance(MINUTE);
-    expect(dueNudges(h)).toHaveLength(1);
-    h.run('alice', 'update still looking');
-    h.advance(HOUR);
-    expect(dueNudges(h)).toHaveLength(2);
+    await h.run('alice', 'declare sev2 Search slow');
+    await h.advance(2 * HOUR);
+    expect(await dueNudges(h)).toEqual([]);
+    await h.run('alice', 'severity sev1'); // raised: public updates now owed (public since 10:10)
+    await h.advance(MINUTE);
+    expect(await dueNudges(h)).toHaveLength(1);
+    await h.run('alice', 'update still looking');
+    await h.advance(HOUR);
+    expect(await dueNudges(h)).toHaveLength(2);
   });
 
   it('check-policy refuses public_updates on a severity that is not public', () => {
@@ -105,38 +105,38 @@ describe('public_updates: { every }', () => {
 });
 
 describe('/incident components', () => {
-  it('names components as the policy spells them; the status page shows them affected; none clears', () => {
+  it('names components as the policy spells them; the status page shows them affected; none clears', async () => {
     const h = start();
-    h.run('alice', 'declare sev1 Checkout down');
-    expect(h.run('alice', 'components api, payment api')).toMatchObject({ ok: true, text: '#1 affects API, Payment API.' });
-    expect(getIncident(h.db, 1)!.components).toEqual(['API', 'Payment API']);
-    expect(h.run('alice', 'status').text).toContain('Components: API, Payment API');
-    h.advance(10 * MINUTE);
-    const m = loadStatus(h.db, h.policy, h.clock.now());
+    await h.run('alice', 'declare sev1 Checkout down');
+    expect(await h.run('alice', 'components api, payment api')).toMatchObject({ ok: true, text: '#1 affects API, Payment API.' });
+    expect((await getIncident(h.db, 1))!.components).toEqual(['API', 'Payment API']);
+    expect((await h.run('alice', 'status')).text).toContain('Components: API, Payment API');
+    await h.advance(10 * MINUTE);
+    const m = await loadStatus(h.db, h.policy, h.clock.now());
     expect(m.components.map((c) => [c.name, c.affectedBy.map((i) => i.number)])).toEqual([
       ['API', [1]],
       ['Dashboard', []],
       ['Payment API', [1]],
     ]);
-    expect(h.run('alice', 'components none').text).toBe('#1 names no component now.');
-    expect(loadStatus(h.db, h.policy, h.clock.now()).components.every((c) => c.affectedBy.length === 0)).toBe(true);
+    expect((await h.run('alice', 'components none')).text).toBe('#1 names no component now.');
+    expect((await loadStatus(h.db, h.policy, h.clock.now())).components.every((c) => c.affectedBy.length === 0)).toBe(true);
   });
 
-  it('refuses an unknown component (listing them) or an empty list, changing nothing', () => {
+  it('refuses an unknown component (listing them) or an empty list, changing nothing', async () => {
     const h = start();
-    h.run('alice', 'declare sev1 Checkout down');
-    h.run('alice', 'components API');
-    const r = h.run('alice', 'components API, Billing');
+    await h.run('alice', 'declare sev1 Checkout down');
+    await h.run('alice', 'components API');
+    const r = await h.run('alice', 'components API, Billing');
     expect(r).toMatchObject({ ok: false });
     expect(r.text).toContain('"Billing" is not a status page component. Components: API, Dashboard, Payment API.');
-    expect(h.run('alice', 'components ,').ok).toBe(false);
-    expect(getIncident(h.db, 1)!.components).toEqual(['API']);
+    expect((await h.run('alice', 'components ,')).ok).toBe(false);
+    expect((await getIncident(h.db, 1))!.components).toEqual(['API']);
   });
 
-  it('a policy without components says so', () => {
+  it('a policy without components says so', async () => {
     const h = harness({ yaml: POLICY.replace(', components: [API, Dashboard, Payment API]', ''), start: '2026-03-04T10:00:00Z' });
-    h.run('alice', 'declare sev1 Checkout down');
-    expect(h.run('alice', 'components API').text).toContain('The policy names no status page components (status_page.components).');
+    await h.run('alice', 'declare sev1 Checkout down');
+    expect((await h.run('alice', 'components API')).text).toContain('The policy names no status page components (status_page.components).');
   });
 
   it('check-policy refuses a component named twice', () => {

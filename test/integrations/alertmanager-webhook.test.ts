@@ -70,7 +70,7 @@ describe('Alertmanager webhook', () => {
 
     // A late resolved repeat finds nothing open and changes nothing.
     const before = await t.snapshot();
-    expect(await (await t.prometheus(alertmanagerBody({ hosts: ['web-1', 'web-2'], status: 'resolved' }))).json()).toEqual({ outcome: 'ignored', incident: null });
+    expect(await t.prometheus(alertmanagerBody({ hosts: ['web-1', 'web-2'], status: 'resolved' }))).json().toEqual({ outcome: 'ignored', incident: null });
     expect(await t.snapshot()).toEqual(before);
 
     const refire = await t.prometheus({ ...alertmanagerBody({ hosts: ['web-1'] }), alerts: alertmanagerBody({ hosts: ['web-1'] }).alerts.map((a) => ({ ...a, startsAt: '2026-03-04T11:00:00Z' })) });
@@ -161,6 +161,6 @@ describe('alert labels on the incident', () => {
     const body = alertmanagerBody();
     (body.commonLabels as Record<string, string>).kind = 'security';
     expect((await t.prometheus(body)).status).toBe(202);
-    expect(t.incidents()[0].labels).toEqual({ alertname: 'HighErrorRate', job: 'web', severity: 'critical', instance: 'web-1', kind: 'security' });
+    expect((await t.incidents())[0].labels).toEqual({ alertname: 'HighErrorRate', job: 'web', severity: 'critical', instance: 'web-1', kind: 'security' });
   });
 });

@@ -20,31 +20,31 @@ const STATUS_OF: Record<ErrorKind, number> = { forbidden: 403, not_found: 404, i
 
 export const ONE_INCIDENT = /^\/api\/v1\/incidents\/[^/]+$/;
 
-export function listIncidents(deps: HttpDeps, _req: IncomingMessage, res: ServerResponse, url: URL): void {
+export async function listIncidents(deps: HttpDeps, _req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const q = parseOr400(listQuery, queryOf(url), 'query');
   const db = deps.db;
   const where = q.status === 'open' ? ne(incidents.status, 'resolved') : q.status === 'resolved' ? eq(incidents.status, 'resolved') : undefined;
-  const rows = db.select().from(incidents).where(where).orderBy(desc(incidents.id)).limit(q.limit).all();
-  const roles = rolesFor(db, rows.map((r) => r.id));
+  const rows = (await db.select().from(incidents).where(where).orderBy(desc(incidents.id)).limit(q.limit));
+  const roles = await rolesFor(db, rows.map((r) => r.id));
   sendJson(res, 200, { incidents: rows.map((r) => incidentJson(deps.service.policy, r, roles.get(r.id) ?? {})) });
 }
 
-function detail(deps: HttpDeps, number: number) {
+async function detail(deps: HttpDeps, number: number) {
   const db = deps.db;
-  const inc = getIncident(db, number);
+  const inc = await getIncident(db, number);
   if (!inc) throw new HttpError(404, `number: there is no incident #${number}`);
-  return { ...incidentJson(deps.service.policy, inc, rolesOf(db, inc.id)), timeline: timelineJson(db, inc.id), pages: pagesJson(db, inc.id) };
+  return { ...incidentJson(deps.service.policy, inc, await rolesOf(db, inc.id)), timeline: await timelineJson(db, inc.id), pages: await pagesJson(db, inc.id) };
 }
 
-export function getOneIncident(deps: HttpDeps, _req: IncomingMessage, res: ServerResponse, url: URL): void {
+export async function getOneIncident(deps: HttpDeps, _req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   // The number is digits or nothing: no decoding, so a stray % is a 400 like any other bad number.
   const number = parseOr400(numberParam, url.pathname.split('/').pop()!, 'number');
-  sendJson(res, 200, detail(deps, number));
+  sendJson(res, 200, await detail(deps, number));
 }
 
 export async function declareIncident(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = parseOr400(declareSchema(deps.service.policy), await readJson(req), 'body');
-  const reply = deps.service.declareFrom(API_ACTOR, { title: body.title, severity: body.severity, description: body.description, sourceLink: body.link, labels: body.labels });
+  const reply = await deps.service.declareFrom(API_ACTOR, { title: body.title, severity: body.severity, description: body.description, sourceLink: body.link, labels: body.labels });
   if (!reply.ok || reply.incident === undefined) throw new HttpError(STATUS_OF[reply.error ?? 'invalid'], reply.text);
-  sendJson(res, 201, detail(deps, reply.incident), { location: `/api/v1/incidents/${reply.incident}` });
+  sendJson(res, 201, await detail(deps, reply.incident), { location: `/api/v1/incidents/${reply.incident}` });
 }
