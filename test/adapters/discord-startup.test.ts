@@ -34,7 +34,7 @@ it('connects when DISCORD_TOKEN is set and reports the connection in /healthz', 
   fake = await FakeDiscord.start({ guild: { id: '500000000000000001' }, channels: [{ id: '500000000000000003', name: 'announcements' }] });
   const a = await boot(fake.token);
   expect([...a.adapters.keys()]).toContain('discord');
-  const health = async () => (await fetch(`http://127.0.0.1:${a.port}/healthz`)).json() as { adapters: Record<string, string> };
+  const health = async () => (await (await fetch(`http://127.0.0.1:${a.port}/healthz`)).json()) as { adapters: Record<string, string> };
   expect((await health()).adapters.discord).toBe('connected');
 
   // A permanent delivery failure shows up there too, with what Discord said.

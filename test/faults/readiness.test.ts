@@ -18,7 +18,7 @@ describe('/readyz', () => {
     const body = await r.json();
     expect(r.status, JSON.stringify(body)).toBe(200);
     expect(body).toMatchObject({ status: 'ready', reasons: [], db: { writable: true }, scheduler: { ok: true, ageSeconds: 0 }, pages: { oldestPendingSeconds: null, thresholdSeconds: 120 } });
-    expect((await t.get('/healthz')).json().status).toBe('ok');
+    expect((await (await t.get('/healthz')).json()).status).toBe('ok');
   });
 
   it('turns 503 when a page has waited longer than the threshold (Slack failing), and /healthz says degraded', async () => {

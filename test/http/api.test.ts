@@ -28,7 +28,7 @@ describe('API authentication', () => {
     // Refused before the body is looked at: no incident is declared without a token.
     const post = await fetch(`${t.base}/api/v1/incidents`, { method: 'POST', body: JSON.stringify({ title: 'x', severity: 'sev1' }) });
     expect(post.status).toBe(401);
-    expect((await t.api('/api/v1/incidents')).json().incidents).toEqual([]);
+    expect((await (await t.api('/api/v1/incidents')).json()).incidents).toEqual([]);
   });
 
   it('is off (404 with a JSON reason) when KLAXON_API_TOKEN is unset, whatever token is sent', async () => {
@@ -98,7 +98,7 @@ describe('POST /api/v1/incidents', () => {
     expect(r.status).toBe(400);
     expect((await r.json()).error).toMatch(message);
     // Nothing half-done: no incident was stored.
-    expect((await t.api('/api/v1/incidents')).json().incidents).toHaveLength(0);
+    expect((await (await t.api('/api/v1/incidents')).json()).incidents).toHaveLength(0);
   });
 
   it('400 for a body that is not JSON, 413 for one that is too large', async () => {
@@ -131,7 +131,7 @@ severities: [{ id: sev1, description: Outage }]
     const again = await post();
     expect(again.status).toBe(409);
     expect((await again.json()).error).toMatch(/already declared as #1/);
-    expect(((await t.api('/api/v1/incidents')).json().incidents as unknown[]).length).toBe(1);
+    expect(((await (await t.api('/api/v1/incidents')).json()).incidents as unknown[]).length).toBe(1);
   });
 
   it('a link used by a resolved incident opens a new one; only an open incident blocks it', async () => {
@@ -179,18 +179,18 @@ describe('GET /api/v1/incidents', () => {
     t.clock.advance(HOUR);
     await t.run('bob', 'resolve #1 Reindexed');
 
-    const numbers = async (q: string) => ((await t.api(`/api/v1/incidents${q}`)).json().incidents as { number: number }[]).map((i) => i.number);
+    const numbers = async (q: string) => ((await (await t.api(`/api/v1/incidents${q}`)).json()).incidents as { number: number }[]).map((i) => i.number);
     expect(await numbers('?status=open')).toEqual([2]);
     expect(await numbers('?status=resolved')).toEqual([1]);
     expect(await numbers('?status=all')).toEqual([2, 1]);
     expect(await numbers('')).toEqual([2, 1]);
     expect(await numbers('?status=all&limit=1')).toEqual([2]);
 
-    const [open] = (await t.api('/api/v1/incidents?status=open')).json().incidents;
+    const [open] = (await (await t.api('/api/v1/incidents?status=open')).json()).incidents;
     expect(open).toMatchObject({ number: 2, severity: 'sev1', status: 'investigating', commander: 'bob', roles: { commander: { id: 'bob', name: 'Bob Baker' } } });
     expect(open.declaredAt).toBe('2026-03-04T10:05:00.000Z');
     expect(open.acknowledgedAt).toBe('2026-03-04T10:15:00.000Z');
-    const [resolved] = (await t.api('/api/v1/incidents?status=resolved')).json().incidents;
+    const [resolved] = (await (await t.api('/api/v1/incidents?status=resolved')).json()).incidents;
     for (const k of ['declaredAt', 'resolvedAt', 'mitigatedAt', 'lastUpdateAt']) expect(resolved[k], k).toMatch(ISO_UTC);
     expect(resolved.summary).toBe('Reindexed');
   });
@@ -282,6 +282,6 @@ describe('POST /api/v1/incidents with control characters', () => {
     const blank = await t.api('/api/v1/incidents', { method: 'POST', body: JSON.stringify({ title: '\u200b\u0007 ', severity: 'sev2' }) });
     expect(blank.status).toBe(400);
     expect((await blank.json()).error).toBe('title: must not be empty');
-    expect((await t.api('/api/v1/incidents')).json().incidents).toHaveLength(1);
+    expect((await (await t.api('/api/v1/incidents')).json()).incidents).toHaveLength(1);
   });
 });

@@ -240,7 +240,7 @@ status_page: { title: Acme status, components: [API, Dashboard] }
     await t.run('bob', 'update internal: bob restarted pgbouncer');
     await t.run('bob', 'public Some API requests fail; we are on it.');
     t.clock.advance(5 * MINUTE);
-    const s = (await t.get('/status.json')).json() as StatusJson & { components: unknown[]; incidents: (PublicIncident & { components: string[] })[] };
+    const s = (await (await t.get('/status.json')).json()) as StatusJson & { components: unknown[]; incidents: (PublicIncident & { components: string[] })[] };
     expect(s.components).toEqual([
       { name: 'API', status: 'investigating', severity: 'sev1', incidents: [1] },
       { name: 'Dashboard', status: 'operational', severity: null, incidents: [] },

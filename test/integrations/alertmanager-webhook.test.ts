@@ -70,7 +70,7 @@ describe('Alertmanager webhook', () => {
 
     // A late resolved repeat finds nothing open and changes nothing.
     const before = await t.snapshot();
-    expect(await t.prometheus(alertmanagerBody({ hosts: ['web-1', 'web-2'], status: 'resolved' }))).json().toEqual({ outcome: 'ignored', incident: null });
+    expect(await (await t.prometheus(alertmanagerBody({ hosts: ['web-1', 'web-2'], status: 'resolved' }))).json()).toEqual({ outcome: 'ignored', incident: null });
     expect(await t.snapshot()).toEqual(before);
 
     const refire = await t.prometheus({ ...alertmanagerBody({ hosts: ['web-1'] }), alerts: alertmanagerBody({ hosts: ['web-1'] }).alerts.map((a) => ({ ...a, startsAt: '2026-03-04T11:00:00Z' })) });

@@ -40,12 +40,12 @@ describe('Events v2', () => {
 
     // A retried trigger of the open key is a repeat: nothing changes.
     const before = await t.snapshot();
-    expect(await uptime(eventsV2Body(TOKENS.KLAXON_UPTIME_TOKEN))).json().toMatchObject({ outcome: 'repeat', incident: 1 });
+    expect(await (await uptime(eventsV2Body(TOKENS.KLAXON_UPTIME_TOKEN))).json()).toMatchObject({ outcome: 'repeat', incident: 1 });
     expect(await t.snapshot()).toEqual(before);
 
-    expect(await uptime(eventsV2Body(TOKENS.KLAXON_UPTIME_TOKEN, 'resolve'))).json().toMatchObject({ outcome: 'resolved', incident: 1 });
+    expect(await (await uptime(eventsV2Body(TOKENS.KLAXON_UPTIME_TOKEN, 'resolve'))).json()).toMatchObject({ outcome: 'resolved', incident: 1 });
     expect((await t.incidents())[0].status).toBe('resolved');
-    expect(await uptime(eventsV2Body(TOKENS.KLAXON_UPTIME_TOKEN))).json().toMatchObject({ outcome: 'opened', incident: 2 });
+    expect(await (await uptime(eventsV2Body(TOKENS.KLAXON_UPTIME_TOKEN))).json()).toMatchObject({ outcome: 'opened', incident: 2 });
   });
 
   it('names the bad field in a 400 and stores nothing', async () => {

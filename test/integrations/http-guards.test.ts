@@ -122,7 +122,7 @@ describe('POST /integrations/v1 guards', () => {
     await t.post('/integrations/v1/prometheus', alertmanagerBody(), { authorization: 'Bearer wrong' });
     await t.prometheus({ alerts: 'no' });
     await t.prometheus(alertmanagerBody());
-    const s = parsePrometheus(await fetch(`${t.base}/metrics`)).text();
+    const s = parsePrometheus(await (await fetch(`${t.base}/metrics`)).text());
     expect(sample(s, 'klaxon_alerts_received_total', { integration: 'prometheus', status: 'firing' })).toBe(4);
     expect(sample(s, 'klaxon_alerts_received_total', { integration: 'prometheus', status: 'resolved' })).toBe(1);
     expect(sample(s, 'klaxon_alerts_deduplicated_total', { integration: 'prometheus' })).toBe(4);
