@@ -55,13 +55,13 @@ describe('a full disk', () => {
     let steps = 0;
     for (let t = 15 * MINUTE; t <= 15 * MINUTE + 20_000; t += 1000, steps++) {
       hh.clock.set(at(t));
-      expect(() => tick(hh.svc)).not.toThrow();
+      await tick(hh.svc); // a rejection fails the test
     }
     expect((await hh.db.select().from(timers).where(eq(timers.kind, 'escalate'))).map((t) => t.status)).toEqual(['pending']);
     expect(await notified(hh)).toEqual(['carol']);
     // The command fails as a whole (each adapter answers "could not run that command" and logs
     // this error); its transaction is rolled back.
-    expect(() => hh.run('alice', 'declare sev2 Search slow')).toThrow(/database or disk is full/);
+    await expect(hh.run('alice', 'declare sev2 Search slow')).rejects.toThrow(/database or disk is full/);
     expect((await hh.db.select().from(incidents))).toHaveLength(1);
     expect((await hh.db.select().from(outbox))).toHaveLength(rows);
 
