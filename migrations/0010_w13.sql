@@ -1,1 +1,0 @@
-ALTER TABLE `checklist_items` ADD `action` text;
