@@ -26,6 +26,7 @@ CREATE TABLE "checklist_items" (
 	"n" integer NOT NULL,
 	"phase" text NOT NULL,
 	"text" text NOT NULL,
+	"action" text,
 	"checked_at" bigint,
 	"checked_by" text,
 	CONSTRAINT "checklist_items_incident_id_n_pk" PRIMARY KEY("incident_id","n")
