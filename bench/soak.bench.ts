@@ -38,15 +38,15 @@ async function round(faults: boolean): Promise<Round> {
     }
     const bob = actorFor(k.policy, 'slack', 'bob');
     const started = performance.now();
-    for (let i = 1; i <= INCIDENTS; i++) k.app.service.run(bob, `declare sev1 Outage ${i}`);
-    const pageRows = () => k.db.select().from(outbox).where(isNotNull(outbox.pageId)).orderBy(asc(outbox.id)).all();
+    for (let i = 1; i <= INCIDENTS; i++) await k.app.service.run(bob, `declare sev1 Outage ${i}`);
+    const pageRows = async () => (await k.db.select().from(outbox).where(isNotNull(outbox.pageId)).orderBy(asc(outbox.id)));
     const deadline = Date.now() + 120_000;
-    while (pageRows().some((r) => r.status !== 'sent') && Date.now() < deadline) {
+    while ((await pageRows()).some((r) => r.status !== 'sent') && Date.now() < deadline) {
       await k.tick();
       await new Promise((r) => setTimeout(r, 5));
     }
     const seconds = (performance.now() - started) / 1000;
-    const pages = pageRows();
+    const pages = await pageRows();
     const keys = k.fake.ok('chat.postMessage').map((c) => JSON.stringify((c.args.metadata as { event_payload?: unknown })?.event_payload));
     const n = proxy.counts();
     return {

@@ -1,6 +1,6 @@
-import { exclusive } from '../store/transaction.js';
 // Is Klaxon able to page right now? /readyz answers 200 or 503 with the reasons; /healthz stays a
 // liveness check but says "degraded" in its body; /metrics exposes the same checks.
+import { exclusive } from '../store/transaction.js';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { HttpDeps } from './deps.js';
 import { PRIORITY } from '../service/outbox-writer.js';

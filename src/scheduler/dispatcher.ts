@@ -1,4 +1,3 @@
-import { exclusive, runChanges } from '../store/transaction.js';
 // Delivers the outbox through the adapters, one independent lane per platform, so a slow or failing
 // platform never delays another and never delays the scheduler. Within a lane: one destination's
 // messages go out in order; the most urgent head goes next (pages, then incident channels, then the
@@ -6,6 +5,7 @@ import { exclusive, runChanges } from '../store/transaction.js';
 // timeout or a global 429 opens the lane's circuit; when it closes, everything waiting goes at once
 // in priority order. A row is marked in flight in its own committed write before it is handed to
 // the platform, and what the platform accepted is never sent again because a later DB write failed.
+import { exclusive, runChanges } from '../store/transaction.js';
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { deliveryKey, DeliveryError, type ChatAdapter, type Destination, type MessageBody, type MessageRef, type Platform } from '../service/port.js';

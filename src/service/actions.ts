@@ -39,7 +39,7 @@ function allowed(policy: Policy, actor: Actor, spec: ActionSpec): boolean {
  * the environment, and the confirmation. Returns the call to make after commit, or null when the
  * caller still has to confirm (the reply says how).
  */
-export function prepareAction(ctx: Ctx, actor: Actor, inc: Incident, name: string, confirmed: boolean, env: NodeJS.ProcessEnv = process.env): { call: ActionCall | null; text: string } {
+export async function prepareAction(ctx: Ctx, actor: Actor, inc: Incident, name: string, confirmed: boolean, env: NodeJS.ProcessEnv = process.env): Promise<{ call: ActionCall | null; text: string }> {
   const actions = ctx.policy.actions;
   const spec = Object.hasOwn(actions, name) ? actions[name] : undefined;
   const known = Object.keys(actions);
@@ -58,10 +58,10 @@ export function prepareAction(ctx: Ctx, actor: Actor, inc: Incident, name: strin
   if (spec.confirm && !confirmed) {
     return { call: null, text: `${name}${spec.description ? ` (${spec.description})` : ''} will call ${what}. To go ahead: \`action #${inc.id} ${name} confirm\`` };
   }
-  addTimeline(ctx, inc.id, 'action', actor.id, `${actor.name} ran action ${name} (${what})`);
+  await addTimeline(ctx, inc.id, 'action', actor.id, `${actor.name} ran action ${name} (${what})`);
   // Written before the call, in the command's transaction: if Klaxon stops while the call runs, the
   // next start finds it pending and says its outcome is unknown instead of forgetting it.
-  const run = ctx.tx.insert(actionRuns).values({ incidentId: inc.id, name, target: what, actorName: actor.name, status: 'pending', startedAt: ctx.now }).returning({ id: actionRuns.id }).get();
+  const run = (await ctx.tx.insert(actionRuns).values({ incidentId: inc.id, name, target: what, actorName: actor.name, status: 'pending', startedAt: ctx.now }).returning({ id: actionRuns.id }))[0];
   return { call: { name, spec, headers, incidentId: inc.id, actor, runId: run.id }, text: `Running ${name} (${what})…` };
 }
 
@@ -89,10 +89,10 @@ export async function callAction(call: ActionCall): Promise<ActionOutcome> {
 }
 
 /** Second transaction: the outcome on the timeline and in the incident channel. */
-export function recordOutcome(ctx: Ctx, call: ActionCall, outcome: ActionOutcome): void {
-  ctx.tx.update(actionRuns).set({ status: outcome.ok ? 'done' : 'failed', finishedAt: ctx.now, outcome: outcome.text }).where(eq(actionRuns.id, call.runId)).run();
-  addTimeline(ctx, call.incidentId, outcome.ok ? 'action_done' : 'action_failed', 'klaxon', outcome.text);
-  postToIncident(ctx, call.incidentId, () => ({ text: `${outcome.ok ? '✅' : '⚠️'} ${outcome.text} (run by ${call.actor.name})`, tone: outcome.ok ? 'good' : 'warn' }));
+export async function recordOutcome(ctx: Ctx, call: ActionCall, outcome: ActionOutcome): Promise<void> {
+  await ctx.tx.update(actionRuns).set({ status: outcome.ok ? 'done' : 'failed', finishedAt: ctx.now, outcome: outcome.text }).where(eq(actionRuns.id, call.runId));
+  await addTimeline(ctx, call.incidentId, outcome.ok ? 'action_done' : 'action_failed', 'klaxon', outcome.text);
+  await postToIncident(ctx, call.incidentId, () => ({ text: `${outcome.ok ? '✅' : '⚠️'} ${outcome.text} (run by ${call.actor.name})`, tone: outcome.ok ? 'good' : 'warn' }));
 }
 
 /**
@@ -100,13 +100,13 @@ export function recordOutcome(ctx: Ctx, call: ActionCall, outcome: ActionOutcome
  * ran. Whether the product took it is unknown, and calling again could do it twice, so each is
  * reported on the timeline and in the incident channel for a person to check.
  */
-export function reportCutOffActions(ctx: Ctx): number {
-  const cut = ctx.tx.select().from(actionRuns).where(eq(actionRuns.status, 'pending')).all();
+export async function reportCutOffActions(ctx: Ctx): Promise<number> {
+  const cut = (await ctx.tx.select().from(actionRuns).where(eq(actionRuns.status, 'pending')));
   for (const run of cut) {
     const text = `${run.name} outcome unknown: Klaxon stopped while ${run.target} was running (started ${formatTime(ctx.policy, run.startedAt)}). Check the product, and run it again with \`action #${run.incidentId} ${run.name}\` if it did not take.`;
-    ctx.tx.update(actionRuns).set({ status: 'unknown', finishedAt: ctx.now, outcome: text }).where(eq(actionRuns.id, run.id)).run();
-    addTimeline(ctx, run.incidentId, 'action_unknown', 'klaxon', text);
-    postToIncident(ctx, run.incidentId, () => ({ text: `⚠️ ${text} (run by ${run.actorName})`, tone: 'warn' }));
+    await ctx.tx.update(actionRuns).set({ status: 'unknown', finishedAt: ctx.now, outcome: text }).where(eq(actionRuns.id, run.id));
+    await addTimeline(ctx, run.incidentId, 'action_unknown', 'klaxon', text);
+    await postToIncident(ctx, run.incidentId, () => ({ text: `⚠️ ${text} (run by ${run.actorName})`, tone: 'warn' }));
   }
   return cut.length;
 }

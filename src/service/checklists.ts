@@ -31,8 +31,8 @@ export function phaseItems(policy: Policy, sev: Severity, phase: Phase): ItemSpe
 
 type Item = typeof checklistItems.$inferSelect;
 
-export function itemsOf(tx: Tx | Db, incidentId: number): Item[] {
-  return tx.select().from(checklistItems).where(eq(checklistItems.incidentId, incidentId)).orderBy(asc(checklistItems.n)).all();
+export async function itemsOf(tx: Tx | Db, incidentId: number): Promise<Item[]> {
+  return (await tx.select().from(checklistItems).where(eq(checklistItems.incidentId, incidentId)).orderBy(asc(checklistItems.n)));
 }
 
 const openLine = (i: Pick<Item, 'n' | 'text' | 'action'>) => `☐ ${i.n}. ${i.text}${i.action ? ` (action ${i.action})` : ''}`;
@@ -56,43 +56,43 @@ export function checklistButtons(incidentId: number, items: Pick<Item, 'n' | 'ac
 }
 
 /** Every item with its state, for `status` and the postmortem draft. */
-export function checklistLines(tx: Tx | Db, policy: Policy, incidentId: number): string[] {
-  return itemsOf(tx, incidentId).map((i) => line(policy, i));
+export async function checklistLines(tx: Tx | Db, policy: Policy, incidentId: number): Promise<string[]> {
+  return (await itemsOf(tx, incidentId)).map((i) => line(policy, i));
 }
 
 /**
  * Stores the phase's items (once: entering a phase again adds nothing) and returns them. The
  * caller decides where they are shown (the declaration message carries the first list).
  */
-export function openPhase(ctx: Ctx, inc: Incident, sev: Severity, phase: Phase): { lines: string[]; buttons: Button[] } {
+export async function openPhase(ctx: Ctx, inc: Incident, sev: Severity, phase: Phase): Promise<{ lines: string[]; buttons: Button[] }> {
   const specs = phaseItems(ctx.policy, sev, phase);
   if (specs.length === 0) return { lines: [], buttons: [] };
-  const already = ctx.tx.select({ n: sql<number>`count(*)` }).from(checklistItems).where(and(eq(checklistItems.incidentId, inc.id), eq(checklistItems.phase, phase))).get();
+  const already = (await ctx.tx.select({ n: sql<number>`count(*)` }).from(checklistItems).where(and(eq(checklistItems.incidentId, inc.id), eq(checklistItems.phase, phase))))[0];
   if ((already?.n ?? 0) > 0) return { lines: [], buttons: [] };
-  const last = ctx.tx.select({ n: sql<number>`coalesce(max(${checklistItems.n}), 0)` }).from(checklistItems).where(eq(checklistItems.incidentId, inc.id)).get();
+  const last = (await ctx.tx.select({ n: sql<number>`coalesce(max(${checklistItems.n}), 0)` }).from(checklistItems).where(eq(checklistItems.incidentId, inc.id)))[0];
   let n = last?.n ?? 0;
   const rows = specs.map((item) => ({ incidentId: inc.id, n: ++n, phase, text: item.text, action: item.action ?? null }));
-  ctx.tx.insert(checklistItems).values(rows).run();
+  await ctx.tx.insert(checklistItems).values(rows);
   return { lines: rows.map(openLine), buttons: checklistButtons(inc.id, rows) };
 }
 
 /** Entering `mitigated` or `resolved`: posts that phase's list, with how to tick it. */
-export function postPhase(ctx: Ctx, inc: Incident, sev: Severity, phase: Exclude<Phase, 'declared'>): void {
-  const { lines, buttons } = openPhase(ctx, inc, sev, phase);
+export async function postPhase(ctx: Ctx, inc: Incident, sev: Severity, phase: Exclude<Phase, 'declared'>): Promise<void> {
+  const { lines, buttons } = await openPhase(ctx, inc, sev, phase);
   if (lines.length === 0) return;
   const text = [`${HEADING[phase]} for #${inc.id} (tick with \`check #${inc.id} <n>\`):`, ...lines].join('\n');
-  postToIncident(ctx, inc.id, () => ({ text, title: `${HEADING[phase]} #${inc.id}`, lines, tone: 'info', actions: buttons }));
+  await postToIncident(ctx, inc.id, () => ({ text, title: `${HEADING[phase]} #${inc.id}`, lines, tone: 'info', actions: buttons }));
 }
 
-export function checkItem(ctx: Ctx, actor: Actor, inc: Incident, n: number): Item {
-  const item = ctx.tx.select().from(checklistItems).where(and(eq(checklistItems.incidentId, inc.id), eq(checklistItems.n, n))).get();
+export async function checkItem(ctx: Ctx, actor: Actor, inc: Incident, n: number): Promise<Item> {
+  const item = (await ctx.tx.select().from(checklistItems).where(and(eq(checklistItems.incidentId, inc.id), eq(checklistItems.n, n))))[0];
   if (!item) {
-    const count = itemsOf(ctx.tx, inc.id).length;
+    const count = (await itemsOf(ctx.tx, inc.id)).length;
     throw new UserError('invalid', count ? `#${inc.id} has no checklist item ${n} (items 1–${count}).` : `#${inc.id} has no checklist.`, USAGE.check);
   }
   if (item.checkedAt) throw new UserError('invalid', `Item ${n} of #${inc.id} was ticked already by ${personName(ctx.policy, item.checkedBy)}.`);
-  ctx.tx.update(checklistItems).set({ checkedAt: ctx.now, checkedBy: actor.id }).where(and(eq(checklistItems.incidentId, inc.id), eq(checklistItems.n, n))).run();
-  addTimeline(ctx, inc.id, 'check', actor.id, `${actor.name} ticked ${n}. ${item.text}`);
-  postToIncident(ctx, inc.id, () => ({ text: `☑ ${n}. ${item.text} (${actor.name})`, tone: 'good' }));
+  await ctx.tx.update(checklistItems).set({ checkedAt: ctx.now, checkedBy: actor.id }).where(and(eq(checklistItems.incidentId, inc.id), eq(checklistItems.n, n)));
+  await addTimeline(ctx, inc.id, 'check', actor.id, `${actor.name} ticked ${n}. ${item.text}`);
+  await postToIncident(ctx, inc.id, () => ({ text: `☑ ${n}. ${item.text} (${actor.name})`, tone: 'good' }));
   return { ...item, checkedAt: ctx.now, checkedBy: actor.id };
 }

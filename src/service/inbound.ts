@@ -1,4 +1,3 @@
-import { runChanges } from '../store/transaction.js';
 // Platform events that are not commands: a reaction on a message, a pin, a message in a support
 // channel. Every rule about them lives here, the same for every platform: which emoji means
 // what, where a pin or a declaration counts, whose messages are ignored, the title taken from a
@@ -6,6 +5,7 @@ import { runChanges } from '../store/transaction.js';
 // (platform markup to plain text, platform authors to `from`); they show the returned Reply in
 // their own way. Alert ingestion (POST /integrations/v1) is its third client: the route
 // authenticates and parses; onAlerts and onHeartbeat decide and store (service/alerts.ts).
+import { runChanges } from '../store/transaction.js';
 import { and, desc, eq } from 'drizzle-orm';
 import { outbox, processedEvents } from '../store/schema.js';
 import type { Actor } from './actor.js';

@@ -45,12 +45,12 @@ export function requireSeverity(ctx: Ctx, name: string): Severity {
 
 export type DeclareInput = { title: string; severity?: string; description?: string; sourceLink?: string; labels?: Labels };
 
-export function declare(ctx: Ctx, actor: Actor, input: DeclareInput): Incident {
+export async function declare(ctx: Ctx, actor: Actor, input: DeclareInput): Promise<Incident> {
   const title = input.title.trim();
   if (!title) throw new UserError('invalid', 'An incident needs a title.', USAGE.declare);
   if (title.length > 200) throw new UserError('invalid', 'The title is longer than 200 characters; keep it short and put detail in an update.');
   const sev = input.severity ? requireSeverity(ctx, input.severity) : defaultSeverity(ctx.policy);
-  const inc = ctx.tx
+  const inc = (await ctx.tx
     .insert(incidents)
     .values({
       title,
@@ -63,26 +63,25 @@ export function declare(ctx: Ctx, actor: Actor, input: DeclareInput): Incident {
       sourceLink: input.sourceLink ?? null,
       labels: input.labels && Object.keys(input.labels).length ? input.labels : null,
     })
-    .returning()
-    .get();
+    .returning())[0];
   const labelled = inc.labels ? ` (labels: ${formatLabels(inc.labels)})` : '';
-  addTimeline(ctx, inc.id, 'declared', actor.id, `Declared ${severityLabel(sev)} by ${actor.name}: ${title}${labelled}`, shownIf(sev, `Declared as ${severityLabel(sev)}: ${title}`, 'investigating'));
+  await addTimeline(ctx, inc.id, 'declared', actor.id, `Declared ${severityLabel(sev)} by ${actor.name}: ${title}${labelled}`, shownIf(sev, `Declared as ${severityLabel(sev)}: ${title}`, 'investigating'));
   // Every source (chat, API, support escalation, alerts) declares here, so all of them get the
   // policy's role holders in this transaction, before the first message and the topic are written.
-  const holders = fillRolesAtDeclaration(ctx, inc, sev, actor);
-  const vars = incidentVars(ctx.policy, inc, rolesOf(ctx.tx, inc.id));
-  const roles = rolesLine(ctx, inc, sev);
-  const checklist = openPhase(ctx, inc, sev, 'declared');
-  postToIncident(ctx, inc.id, () => ({ ...declaredBody(ctx.policy, vars, sev, roles, checklist.lines), actions: checklist.buttons }));
-  invite(ctx, inc.id, [actor.id, ...holders]);
-  postToChannel(ctx, 'announcements', (p) => announcementBody(vars, spaceLink(p, inc)), { incidentId: inc.id });
-  notify(ctx, sev, (p) => announcementBody(vars, spaceLink(p, inc)), inc);
+  const holders = await fillRolesAtDeclaration(ctx, inc, sev, actor);
+  const vars = incidentVars(ctx.policy, inc, await rolesOf(ctx.tx, inc.id));
+  const roles = await rolesLine(ctx, inc, sev);
+  const checklist = await openPhase(ctx, inc, sev, 'declared');
+  await postToIncident(ctx, inc.id, () => ({ ...declaredBody(ctx.policy, vars, sev, roles, checklist.lines), actions: checklist.buttons }));
+  await invite(ctx, inc.id, [actor.id, ...holders]);
+  await postToChannel(ctx, 'announcements', (p) => announcementBody(vars, spaceLink(p, inc)), { incidentId: inc.id });
+  await notify(ctx, sev, (p) => announcementBody(vars, spaceLink(p, inc)), inc);
   // Klaxon's own switches never stop pages (SPEC §9): a responder who turns automation off
   // during one incident must not leave the next Sev-1 paging nobody.
-  if (sev.page) startPage(ctx, inc, { policy: sev.page }, 'klaxon');
-  armAutoEscalation(ctx, inc);
-  armRoleGrace(ctx, inc);
-  afterChange(ctx, inc, 'declared');
+  if (sev.page) await startPage(ctx, inc, { policy: sev.page }, 'klaxon');
+  await armAutoEscalation(ctx, inc);
+  await armRoleGrace(ctx, inc);
+  await afterChange(ctx, inc, 'declared');
   return inc;
 }
 
@@ -98,15 +97,15 @@ function spaceLink(p: Platform, inc: Incident): string {
  * `notify` entries are channel keys (posted to) or policy groups (each member is DMed); an entry
  * with `labels` applies only to incidents carrying them.
  */
-function notify(ctx: Ctx, sev: Severity, bodyFor: Parameters<typeof postToChannel>[2], inc: Incident): void {
+async function notify(ctx: Ctx, sev: Severity, bodyFor: Parameters<typeof postToChannel>[2], inc: Incident): Promise<void> {
   const incidentId = inc.id;
   const keys = sev.notify.flatMap((n) => (typeof n === 'string' ? [n] : labelsMatch(inc.labels, n.labels) ? [n.to] : []));
   // Every declaration is announced already; notify adds the other channels and groups, each once.
   for (const key of [...new Set(keys)].filter((k) => k !== 'announcements')) {
     const members = own(ctx.policy.groups, key);
     if (members) {
-      for (const m of members) if (!m.includes(':')) directMessage(ctx, m, bodyFor, { incidentId });
-    } else postToChannel(ctx, key, bodyFor, { incidentId });
+      for (const m of members) if (!m.includes(':')) await directMessage(ctx, m, bodyFor, { incidentId });
+    } else await postToChannel(ctx, key, bodyFor, { incidentId });
   }
 }
 
@@ -115,82 +114,81 @@ function requireOpen(inc: Incident): void {
   if (inc.status === 'resolved') throw new UserError('conflict', `#${inc.id} is resolved; it takes no more updates. Declare a new incident if it is back.`);
 }
 
-export function update(ctx: Ctx, actor: Actor, inc: Incident, status: Status | undefined, text: string): Incident {
+export async function update(ctx: Ctx, actor: Actor, inc: Incident, status: Status | undefined, text: string): Promise<Incident> {
   requireOpen(inc);
   if (!text.trim()) throw new UserError('invalid', 'An update needs some text.', USAGE.update);
   const newStatus = status ?? inc.status;
   const patch: Partial<Incident> = { status: newStatus as Incident['status'], lastUpdateAt: ctx.now };
   if (newStatus === 'monitoring' && !inc.mitigatedAt) patch.mitigatedAt = ctx.now;
-  ctx.tx.update(incidents).set(patch).where(eq(incidents.id, inc.id)).run();
-  const next = getIncident(ctx.tx, inc.id)!;
+  await ctx.tx.update(incidents).set(patch).where(eq(incidents.id, inc.id));
+  const next = (await getIncident(ctx.tx, inc.id))!;
   const sev = severityOf(ctx.policy, next);
   const statusNote = newStatus !== inc.status ? ` (${inc.status} → ${newStatus})` : '';
-  addTimeline(ctx, inc.id, 'update', actor.id, `${actor.name}${statusNote}: ${text}`, shownIf(sev, text, newStatus));
-  const vars = { ...incidentVars(ctx.policy, next, rolesOf(ctx.tx, inc.id)), text, details: text, next_update: nextUpdateText(ctx, next) };
-  postToIncident(ctx, inc.id, () => updateBody(ctx.policy, vars, sev));
-  if (patch.mitigatedAt) postPhase(ctx, next, sev, 'mitigated');
-  if (newStatus !== inc.status) refreshSpace(ctx, next);
-  afterChange(ctx, next, newStatus !== inc.status ? 'status' : 'update');
+  await addTimeline(ctx, inc.id, 'update', actor.id, `${actor.name}${statusNote}: ${text}`, shownIf(sev, text, newStatus));
+  const vars = { ...incidentVars(ctx.policy, next, await rolesOf(ctx.tx, inc.id)), text, details: text, next_update: await nextUpdateText(ctx, next) };
+  await postToIncident(ctx, inc.id, () => updateBody(ctx.policy, vars, sev));
+  if (patch.mitigatedAt) await postPhase(ctx, next, sev, 'mitigated');
+  if (newStatus !== inc.status) await refreshSpace(ctx, next);
+  await afterChange(ctx, next, newStatus !== inc.status ? 'status' : 'update');
   return next;
 }
 
-export function changeSeverity(ctx: Ctx, actor: Actor, inc: Incident, name: string): Incident {
+export async function changeSeverity(ctx: Ctx, actor: Actor, inc: Incident, name: string): Promise<Incident> {
   requireOpen(inc);
   const sev = requireSeverity(ctx, name);
   if (sev.id === inc.severity) throw new UserError('conflict', `#${inc.id} is already ${severityLabel(sev)}.`);
   const raised = severityRank(ctx.policy, sev.id) < severityRank(ctx.policy, inc.severity);
-  ctx.tx.update(incidents).set({ severity: sev.id }).where(eq(incidents.id, inc.id)).run();
-  const next = getIncident(ctx.tx, inc.id)!;
+  await ctx.tx.update(incidents).set({ severity: sev.id }).where(eq(incidents.id, inc.id));
+  const next = (await getIncident(ctx.tx, inc.id))!;
   const from = severityLabel(severityOf(ctx.policy, inc));
-  addTimeline(ctx, inc.id, 'severity', actor.id, `${actor.name} changed severity ${from} → ${severityLabel(sev)}`, shownIf(sev, `Severity changed: ${from} → ${severityLabel(sev)}`));
-  postToIncident(ctx, inc.id, () => ({ text: `Severity ${raised ? 'raised' : 'lowered'}: ${from} → ${severityLabel(sev)} (by ${actor.name}).`, tone: raised ? 'alert' : 'info' }));
+  await addTimeline(ctx, inc.id, 'severity', actor.id, `${actor.name} changed severity ${from} → ${severityLabel(sev)}`, shownIf(sev, `Severity changed: ${from} → ${severityLabel(sev)}`));
+  await postToIncident(ctx, inc.id, () => ({ text: `Severity ${raised ? 'raised' : 'lowered'}: ${from} → ${severityLabel(sev)} (by ${actor.name}).`, tone: raised ? 'alert' : 'info' }));
   if (raised) {
-    const vars = incidentVars(ctx.policy, next, rolesOf(ctx.tx, inc.id));
-    notify(ctx, sev, (p) => announcementBody(vars, spaceLink(p, next)), next);
-    const alreadyPaging = openPagesOf(ctx, inc.id).some((p) => p.policy === sev.page);
-    if (sev.page && !alreadyPaging) startPage(ctx, next, { policy: sev.page }, 'klaxon');
+    const vars = incidentVars(ctx.policy, next, await rolesOf(ctx.tx, inc.id));
+    await notify(ctx, sev, (p) => announcementBody(vars, spaceLink(p, next)), next);
+    const alreadyPaging = (await openPagesOf(ctx, inc.id)).some((p) => p.policy === sev.page);
+    if (sev.page && !alreadyPaging) await startPage(ctx, next, { policy: sev.page }, 'klaxon');
   }
-  fillEmptyRoles(ctx, next, sev);
-  refreshSpace(ctx, next);
-  armAutoEscalation(ctx, next);
-  armRoleGrace(ctx, next);
-  afterChange(ctx, next, 'severity');
+  await fillEmptyRoles(ctx, next, sev);
+  await refreshSpace(ctx, next);
+  await armAutoEscalation(ctx, next);
+  await armRoleGrace(ctx, next);
+  await afterChange(ctx, next, 'severity');
   return next;
 }
 
 /** `role commander @bob`; returns the role's name as the policy spells it. */
-export function assignRole(ctx: Ctx, actor: Actor, inc: Incident, role: string, person: string): string {
+export async function assignRole(ctx: Ctx, actor: Actor, inc: Incident, role: string, person: string): Promise<string> {
   requireOpen(inc);
-  return handOver(ctx, actor, inc, role, person);
+  return await handOver(ctx, actor, inc, role, person);
 }
 
-export function resolve(ctx: Ctx, actor: Actor, inc: Incident, summary: string): Incident {
+export async function resolve(ctx: Ctx, actor: Actor, inc: Incident, summary: string): Promise<Incident> {
   requireOpen(inc);
   if (!summary.trim()) throw new UserError('invalid', 'Resolving needs a summary of what fixed it.', USAGE.resolve);
   const sev = severityOf(ctx.policy, inc);
-  const cancelled = cancelPages(ctx, inc);
-  cancelIncidentTimers(ctx, inc.id);
+  const cancelled = await cancelPages(ctx, inc);
+  await cancelIncidentTimers(ctx, inc.id);
   const duration = formatMs(ctx.now.getTime() - inc.declaredAt.getTime());
-  const pmDue = postmortemDue(ctx, inc);
-  ctx.tx
+  const pmDue = await postmortemDue(ctx, inc);
+  await ctx.tx
     .update(incidents)
     .set({ status: 'resolved', resolvedAt: ctx.now, summary, lastUpdateAt: ctx.now, mitigatedAt: inc.mitigatedAt ?? ctx.now, postmortemDueAt: pmDue })
-    .where(eq(incidents.id, inc.id))
-    .run();
-  const next = getIncident(ctx.tx, inc.id)!;
-  addTimeline(ctx, inc.id, 'resolved', actor.id, `Resolved by ${actor.name} after ${duration}: ${summary}${cancelled ? ` (${cancelled} open page(s) cancelled)` : ''}`, shownIf(sev, summary, 'resolved'));
+    .where(eq(incidents.id, inc.id));
+  const next = (await getIncident(ctx.tx, inc.id))!;
+  await addTimeline(ctx, inc.id, 'resolved', actor.id, `Resolved by ${actor.name} after ${duration}: ${summary}${cancelled ? ` (${cancelled} open page(s) cancelled)` : ''}`, shownIf(sev, summary, 'resolved'));
   const vars = {
-    ...incidentVars(ctx.policy, next, rolesOf(ctx.tx, inc.id)),
+    ...incidentVars(ctx.policy, next, await rolesOf(ctx.tx, inc.id)),
     summary,
     duration,
     total_time: duration,
     postmortem: pmDue ? `due ${formatDue(ctx, pmDue)}` : 'not required',
   };
-  postToIncident(ctx, inc.id, () => resolvedBody(ctx.policy, vars, sev));
-  postPhase(ctx, next, sev, 'resolved');
-  if (pmDue) postPostmortemDraft(ctx, next);
-  postToChannel(ctx, 'announcements', () => ({ text: `✅ Resolved: #${inc.id} ${inc.title} after ${duration}. ${summary}`, tone: 'good' }), { incidentId: inc.id });
-  refreshSpace(ctx, next);
-  afterChange(ctx, next, 'resolved');
+  await postToIncident(ctx, inc.id, () => resolvedBody(ctx.policy, vars, sev));
+  await postPhase(ctx, next, sev, 'resolved');
+  if (pmDue) await postPostmortemDraft(ctx, next);
+  await postToChannel(ctx, 'announcements', () => ({ text: `✅ Resolved: #${inc.id} ${inc.title} after ${duration}. ${summary}`, tone: 'good' }), { incidentId: inc.id });
+  await refreshSpace(ctx, next);
+  await afterChange(ctx, next, 'resolved');
   return next;
 }

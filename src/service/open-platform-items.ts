@@ -1,7 +1,7 @@
-import { exclusive } from '../store/transaction.js';
 // What a chat platform's catch-up needs to look at after it missed events (a new gateway session
 // that replayed nothing): the messages of pages still waiting for an answer, and the channels or
 // threads of incidents still open.
+import { exclusive } from '../store/transaction.js';
 import { and, eq, inArray, isNotNull, ne } from 'drizzle-orm';
 import type { Db } from '../store/db.js';
 import { incidentSpaces, incidents, outbox, pages } from '../store/schema.js';

@@ -1,6 +1,6 @@
-import { runChanges } from '../store/transaction.js';
 // Pages walk an escalation policy: tier 1 is notified, and each unacknowledged ack_timeout moves
 // the page on to the next tier (earlier tiers stay notified), then round again `repeat` times.
+import { runChanges } from '../store/transaction.js';
 import { and, eq, isNull } from 'drizzle-orm';
 import { policyCalendar, type Tier } from '../config/policy/index.js';
 import { formatMs, parseDuration } from '../domain/duration.js';

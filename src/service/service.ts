@@ -1,5 +1,6 @@
 // The one place that changes state. Every adapter (console, Slack, Discord, HTTP API) and the
 // scheduler come through here; each call is one SQLite transaction.
+import { exclusive, runChanges, transaction } from '../store/transaction.js';
 import { and, eq, ne } from 'drizzle-orm';
 import type { Platform } from './port.js';
 import { severityNames } from '../config/policy/index.js';
@@ -39,10 +40,10 @@ export class Service {
   }
 
   /** Runs `fn` in one transaction with a fresh `now`; a UserError rolls everything back. */
-  transact<T>(fn: (ctx: Ctx) => T): T {
+  async transact<T>(fn: (ctx: Ctx) => Promise<T> | T): Promise<T> {
     const now = this.deps.clock.now();
     const before = this.totalChanges();
-    const out = this.deps.db.transaction((tx) => fn({ ...this.deps, tx, now }));
+    const out = await transaction(this.deps.db, async (tx) => await fn({ ...this.deps, tx, now }));
     // Reads (list, status, timeline) queue nothing, so they need not wake the dispatcher.
     if (this.totalChanges() !== before) this.deps.onCommit?.();
     return out;
@@ -54,19 +55,19 @@ export class Service {
   }
 
   /** Parses and runs chat text such as "/incident declare sev1 API down". */
-  run(actor: Actor, text: string, origin: Origin = {}): Reply {
+  async run(actor: Actor, text: string, origin: Origin = {}): Promise<Reply> {
     const parsed = parseCommand(cleanText(String(text ?? '')), { severities: severityNames(this.policy) });
     if (!parsed.ok) return { ok: false, text: `${parsed.error}\nUsage: ${parsed.usage}` };
-    return this.execute(actor, parsed.command, origin);
+    return await this.execute(actor, parsed.command, origin);
   }
 
-  execute(actor: Actor, command: Command, origin: Origin = {}): Reply {
+  async execute(actor: Actor, command: Command, origin: Origin = {}): Promise<Reply> {
     const calls: ActionCall[] = [];
     try {
       const cmd = cleanCommand(command);
-      const reply = this.transact((ctx) => {
+      const reply = await this.transact(async (ctx) => {
         if (isGuarded(cmd.kind)) requirePermission(ctx.policy, actor, cmd.kind);
-        return this.apply(ctx, actor, cmd, origin, calls);
+        return await this.apply(ctx, actor, cmd, origin, calls);
       });
       // Only after the commit: a refused or rolled-back command calls nothing.
       for (const call of calls) this.startAction(call);
@@ -82,9 +83,9 @@ export class Service {
   /** Runs a prepared action's HTTP call, then records its outcome in its own transaction. */
   private startAction(call: ActionCall): void {
     const done = callAction(call)
-      .then((outcome) => {
+      .then(async (outcome) => {
         this.deps.log.info({ action: call.name, incident: call.incidentId, ok: outcome.ok }, 'action finished');
-        this.transact((ctx) => recordOutcome(ctx, call, outcome));
+        await this.transact((ctx) => recordOutcome(ctx, call, outcome));
       })
       .catch((err: unknown) => this.deps.log.error({ err, action: call.name }, 'action outcome not recorded'))
       .finally(() => this.actionsInFlight.delete(done));
@@ -96,98 +97,98 @@ export class Service {
     while (this.actionsInFlight.size) await Promise.all([...this.actionsInFlight]);
   }
 
-  private apply(ctx: Ctx, actor: Actor, cmd: Command, origin: Origin, calls: ActionCall[] = []): Reply {
+  private async apply(ctx: Ctx, actor: Actor, cmd: Command, origin: Origin, calls: ActionCall[] = []): Promise<Reply> {
     const incident = (n?: number) => resolveIncident(ctx.tx, n, origin.incident);
     switch (cmd.kind) {
       case 'declare': {
         // "declare sev9 ..." is a typo'd severity, not a title that happens to start with sev9.
         const first = cmd.title.split(/\s+/)[0];
         if (!cmd.severity && /^(sev|p)-?\d+$/i.test(first)) requireSeverity(ctx, first);
-        const inc = declare(ctx, actor, { title: cmd.title, severity: cmd.severity, labels: cmd.labels });
+        const inc = await declare(ctx, actor, { title: cmd.title, severity: cmd.severity, labels: cmd.labels });
         return { ok: true, text: `Declared #${inc.id} (${inc.severity}): ${inc.title}` };
       }
       case 'update': {
-        const inc = update(ctx, actor, incident(cmd.incident), cmd.status, cmd.text);
+        const inc = await update(ctx, actor, await incident(cmd.incident), cmd.status, cmd.text);
         return { ok: true, text: `Posted an update on #${inc.id} (${inc.status}).` };
       }
       case 'mitigate': {
-        const inc = update(ctx, actor, incident(cmd.incident), 'monitoring', cmd.text);
+        const inc = await update(ctx, actor, await incident(cmd.incident), 'monitoring', cmd.text);
         return { ok: true, text: `#${inc.id} is mitigated and monitoring.` };
       }
       case 'severity': {
-        const inc = changeSeverity(ctx, actor, incident(cmd.incident), cmd.severity);
+        const inc = await changeSeverity(ctx, actor, await incident(cmd.incident), cmd.severity);
         return { ok: true, text: `#${inc.id} is now ${inc.severity}.` };
       }
       case 'role': {
-        const inc = incident(cmd.incident);
+        const inc = await incident(cmd.incident);
         const person = this.personFor(ctx, cmd.user, actor.platform);
-        assignRole(ctx, actor, inc, cmd.role, person);
+        await assignRole(ctx, actor, inc, cmd.role, person);
         return { ok: true, text: `${personName(ctx.policy, person)} is ${cmd.role} for #${inc.id}.` };
       }
       case 'page':
-        return this.page(ctx, actor, incident(cmd.incident), cmd.target);
+        return this.page(ctx, actor, await incident(cmd.incident), cmd.target);
       case 'ack':
-        return this.ack(ctx, actor, incident(cmd.incident));
+        return this.ack(ctx, actor, await incident(cmd.incident));
       case 'resolve': {
-        let target = incident(cmd.incident);
+        let target = await incident(cmd.incident);
         // Recorded first (and quietly: the resolution message shows it) so {root_cause} has it.
-        if (cmd.cause && target.status !== 'resolved') target = setCause(ctx, actor, target, cmd.cause, true);
-        const inc = resolve(ctx, actor, target, cmd.summary);
+        if (cmd.cause && target.status !== 'resolved') target = await setCause(ctx, actor, target, cmd.cause, true);
+        const inc = await resolve(ctx, actor, target, cmd.summary);
         return { ok: true, text: `Resolved #${inc.id}.` };
       }
       case 'eta': {
-        const inc = setEta(ctx, actor, incident(cmd.incident), cmd.when);
+        const inc = await setEta(ctx, actor, await incident(cmd.incident), cmd.when);
         return { ok: true, text: `ETA for #${inc.id}: ${inc.eta}.` };
       }
       case 'action': {
-        const inc = incident(cmd.incident);
-        const { call, text } = prepareAction(ctx, actor, inc, cmd.name, cmd.confirm);
+        const inc = await incident(cmd.incident);
+        const { call, text } = await prepareAction(ctx, actor, inc, cmd.name, cmd.confirm);
         if (call) calls.push(call);
         // Asking to confirm: on Slack and Discord the reply carries the button that confirms.
         const confirm = { id: 'command' as const, label: `Confirm: run ${cmd.name}`, value: `action #${inc.id} ${cmd.name} confirm`, style: 'danger' as const };
         return call ? { ok: true, text } : { ok: true, text, body: { text, actions: [confirm] } };
       }
       case 'check': {
-        const item = checkItem(ctx, actor, incident(cmd.incident), cmd.item);
+        const item = await checkItem(ctx, actor, await incident(cmd.incident), cmd.item);
         return { ok: true, text: `Ticked ${item.n}. ${item.text}` };
       }
       case 'cause': {
-        const inc = setCause(ctx, actor, incident(cmd.incident), cmd.text);
+        const inc = await setCause(ctx, actor, await incident(cmd.incident), cmd.text);
         return { ok: true, text: `Recorded the root cause of #${inc.id}.` };
       }
       case 'public':
-        return { ok: true, text: postPublicUpdate(ctx, actor, incident(cmd.incident), cmd.text) };
+        return { ok: true, text: await postPublicUpdate(ctx, actor, await incident(cmd.incident), cmd.text) };
       case 'components': {
-        const inc = setComponents(ctx, actor, incident(cmd.incident), cmd.components);
+        const inc = await setComponents(ctx, actor, await incident(cmd.incident), cmd.components);
         return { ok: true, text: inc.components?.length ? `#${inc.id} affects ${inc.components.join(', ')}.` : `#${inc.id} names no component now.` };
       }
       case 'status':
-        return queries.status(ctx, incident(cmd.incident));
+        return queries.status(ctx, await incident(cmd.incident));
       case 'list':
-        return queries.list(ctx);
+        return await queries.list(ctx);
       case 'timeline':
-        return queries.timeline(ctx, incident(cmd.incident));
+        return queries.timeline(ctx, await incident(cmd.incident));
       case 'roles':
-        return rolesReply(ctx, incident(cmd.incident));
+        return rolesReply(ctx, await incident(cmd.incident));
       case 'postmortem': {
-        const inc = incident(cmd.incident);
+        const inc = await incident(cmd.incident);
         if (cmd.done) {
-          markPostmortemDone(ctx, actor, inc, cmd.done);
+          await markPostmortemDone(ctx, actor, inc, cmd.done);
           return { ok: true, text: `Marked the postmortem for #${inc.id} done.` };
         }
-        return postmortemCommand(ctx, inc);
+        return await postmortemCommand(ctx, inc);
       }
       case 'oncall':
-        return queries.oncall(ctx, cmd.schedule);
+        return await queries.oncall(ctx, cmd.schedule);
       case 'override': {
         const person = this.personFor(ctx, cmd.user, actor.platform);
-        return createOverride(ctx, actor, cmd.schedule, person, cmd.duration);
+        return await createOverride(ctx, actor, cmd.schedule, person, cmd.duration);
       }
       case 'stats':
         return queries.stats(ctx, cmd.window);
       case 'automation':
       case 'safe_mode': {
-        writeSwitch(ctx, cmd.kind, cmd.on);
+        await writeSwitch(ctx, cmd.kind, cmd.on);
         const label = cmd.kind === 'automation' ? 'Automation' : 'Safe mode';
         return { ok: true, text: `${label} is now ${cmd.on ? 'on' : 'off'}.` };
       }
@@ -213,7 +214,7 @@ export class Service {
     throw new UserError('not_found', `Nobody with ID ${ref.id} is in the policy.`);
   }
 
-  private page(ctx: Ctx, actor: Actor, inc: Incident, target: Extract<Command, { kind: 'page' }>['target']): Reply {
+  private async page(ctx: Ctx, actor: Actor, inc: Incident, target: Extract<Command, { kind: 'page' }>['target']): Promise<Reply> {
     if (inc.status === 'resolved') throw new UserError('conflict', `#${inc.id} is resolved; there is nobody to page for it.`);
     let spec: { policy?: string; target?: string };
     if (target.type === 'user') spec = { target: `person:${this.personFor(ctx, target.user, actor.platform)}` };
@@ -232,24 +233,24 @@ export class Service {
           USAGE.page,
         );
     }
-    const id = startPage(ctx, inc, spec, actor.id);
+    const id = await startPage(ctx, inc, spec, actor.id);
     return { ok: true, text: id ? `Paging ${spec.policy ?? spec.target} for #${inc.id}.` : `Nobody applies to page right now for ${spec.policy ?? spec.target}.` };
   }
 
-  private ack(ctx: Ctx, actor: Actor, inc: Incident): Reply {
+  private async ack(ctx: Ctx, actor: Actor, inc: Incident): Promise<Reply> {
     if (inc.status === 'resolved') throw new UserError('conflict', `#${inc.id} is resolved; there is nothing to acknowledge.`);
-    let mine = openPagesNotifying(ctx, inc.id, actor.id);
+    let mine = await openPagesNotifying(ctx, inc.id, actor.id);
     // Someone who was not paged but is taking it on still stops the escalation, if the policy lets them.
     if (mine.length === 0) {
-      mine = openPagesOf(ctx, inc.id);
-      for (const p of mine) requireAcknowledge(ctx, actor, p);
+      mine = await openPagesOf(ctx, inc.id);
+      for (const p of mine) await requireAcknowledge(ctx, actor, p);
     }
     if (mine.length === 0) {
       // Nobody was paged (e.g. a Sev 3): acknowledging the incident itself meets its acknowledge target.
-      if (acknowledgeIncident(ctx, inc, actor.id)) return { ok: true, text: `Acknowledged #${inc.id}.` };
+      if ((await acknowledgeIncident(ctx, inc, actor.id))) return { ok: true, text: `Acknowledged #${inc.id}.` };
       throw new UserError('conflict', `#${inc.id} has no open page to acknowledge.`);
     }
-    for (const p of mine) acknowledgePage(ctx, inc, p, actor.id);
+    for (const p of mine) await acknowledgePage(ctx, inc, p, actor.id);
     return { ok: true, text: `Acknowledged ${mine.length} page(s) on #${inc.id}.` };
   }
 
@@ -258,48 +259,48 @@ export class Service {
    * the person pressing, exactly as if they had typed it, so permissions and errors are the same.
    * Only the commands Klaxon puts on buttons are accepted: a crafted value can do no more.
    */
-  runButton(actor: Actor, text: string, origin: Origin = {}): Reply {
+  async runButton(actor: Actor, text: string, origin: Origin = {}): Promise<Reply> {
     const parsed = parseCommand(cleanText(String(text ?? '')), { severities: severityNames(this.policy) });
     if (!parsed.ok || !BUTTON_COMMANDS.includes(parsed.command.kind)) return { ok: false, error: 'invalid', text: 'That button does not run anything Klaxon knows. Use the /incident command instead.' };
-    return this.execute(actor, parsed.command, origin);
+    return await this.execute(actor, parsed.command, origin);
   }
 
   /** The Acknowledge button, whatever the platform. */
-  acknowledgePageById(actor: Actor, pageId: number): Reply {
+  async acknowledgePageById(actor: Actor, pageId: number): Promise<Reply> {
     try {
-      return this.transact((ctx) => {
-        requirePermission(ctx.policy, actor, 'ack');
-        const page = findPage(ctx, pageId);
-        if (!page) throw new UserError('not_found', 'That page no longer exists.');
-        const inc = getIncident(ctx.tx, page.incidentId)!;
-        requireAcknowledge(ctx, actor, page);
-        // Someone answering an exhausted page is still someone taking the incident on.
-        if (page.status === 'exhausted' && inc.status !== 'resolved' && acknowledgeIncident(ctx, inc, actor.id)) {
-          return { ok: true, text: `That page had run out, but #${inc.id} is now acknowledged by you.` };
-        }
-        acknowledgePage(ctx, inc, page, actor.id);
-        return { ok: true, text: `Acknowledged the page for #${inc.id}.` };
-      });
+      return await this.transact(async (ctx) => {
+              requirePermission(ctx.policy, actor, 'ack');
+              const page = await findPage(ctx, pageId);
+              if (!page) throw new UserError('not_found', 'That page no longer exists.');
+              const inc = (await getIncident(ctx.tx, page.incidentId))!;
+              await requireAcknowledge(ctx, actor, page);
+              // Someone answering an exhausted page is still someone taking the incident on.
+              if (page.status === 'exhausted' && inc.status !== 'resolved' && (await acknowledgeIncident(ctx, inc, actor.id))) {
+                return { ok: true, text: `That page had run out, but #${inc.id} is now acknowledged by you.` };
+              }
+              await acknowledgePage(ctx, inc, page, actor.id);
+              return { ok: true, text: `Acknowledged the page for #${inc.id}.` };
+            });
     } catch (e) {
       if (e instanceof UserError) return refusal(e, { usage: false });
       throw e;
     }
   }
 
-  declareFrom(actor: Actor, raw: DeclareInput): Reply & { incident?: number } {
+  async declareFrom(actor: Actor, raw: DeclareInput): Promise<Reply & { incident?: number }> {
     try {
       const input = cleanDeclareInput(raw);
-      return this.transact((ctx) => {
-        requirePermission(ctx.policy, actor, 'declare');
-        const inc = declare(ctx, actor, input);
-        return { ok: true, text: `Declared #${inc.id}`, incident: inc.id };
-      });
+      return await this.transact(async (ctx) => {
+              requirePermission(ctx.policy, actor, 'declare');
+              const inc = await declare(ctx, actor, input);
+              return { ok: true, text: `Declared #${inc.id}`, incident: inc.id };
+            });
     } catch (e) {
       if (e instanceof UserError) return refusal(e, { usage: false });
       // A message (or an API link) has one open incident, even across restarts and on every
       // platform's retries: the partial unique index incidents_open_source_link says so.
       if (raw.sourceLink && isUniqueViolation(e, 'incidents.source_link')) {
-        const open = this.deps.db.select().from(incidents).where(and(eq(incidents.sourceLink, raw.sourceLink), ne(incidents.status, 'resolved'))).get();
+        const open = (await this.deps.db.select().from(incidents).where(and(eq(incidents.sourceLink, raw.sourceLink), ne(incidents.status, 'resolved'))))[0];
         if (open) return refusal(new UserError('conflict', `That was already declared as #${open.id} (${open.title}), which is still open.`), { usage: false });
       }
       throw e;
@@ -310,29 +311,29 @@ export class Service {
    * Records a platform delivery ID; false when it was seen before, so Slack retries and Discord
    * replays are processed once. Call it inside the same logical step as the work it guards.
    */
-  firstDelivery(platform: Platform, eventId: string): boolean {
-    const r = this.deps.db.insert(processedEvents).values({ platform, eventId, processedAt: this.deps.clock.now() }).onConflictDoNothing().run();
+  async firstDelivery(platform: Platform, eventId: string): Promise<boolean> {
+    const db = this.deps.db;
+    const r = await exclusive(db, () => runChanges(db.insert(processedEvents).values({ platform, eventId, processedAt: this.deps.clock.now() }).onConflictDoNothing()));
     return r.changes === 1;
   }
 
   /** True when that delivery was already processed (a read: firstDelivery is the claim). */
-  seenDelivery(platform: Platform, eventId: string): boolean {
-    return this.deps.db.select({ id: processedEvents.eventId }).from(processedEvents).where(and(eq(processedEvents.platform, platform), eq(processedEvents.eventId, eventId))).get() !== undefined;
+  async seenDelivery(platform: Platform, eventId: string): Promise<boolean> {
+    return (await this.deps.db.select({ id: processedEvents.eventId }).from(processedEvents).where(and(eq(processedEvents.platform, platform), eq(processedEvents.eventId, eventId))))[0] !== undefined;
   }
 
   /** The incident whose channel (Slack) or thread (Discord) this is, as a command origin. */
-  originFor(platform: Platform, channelId: string | undefined): Origin {
+  async originFor(platform: Platform, channelId: string | undefined): Promise<Origin> {
     if (!channelId) return {};
-    const row = this.deps.db
+    const row = (await this.deps.db
       .select({ incidentId: incidentSpaces.incidentId })
       .from(incidentSpaces)
-      .where(and(eq(incidentSpaces.platform, platform), eq(incidentSpaces.channelId, channelId)))
-      .get();
+      .where(and(eq(incidentSpaces.platform, platform), eq(incidentSpaces.channelId, channelId))))[0];
     return row ? { incident: row.incidentId } : {};
   }
 
-  pageStatus(pageId: number) {
-    return this.deps.db.select().from(pages).where(eq(pages.id, pageId)).get();
+  async pageStatus(pageId: number) {
+    return (await this.deps.db.select().from(pages).where(eq(pages.id, pageId)))[0];
   }
 }
 

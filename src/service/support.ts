@@ -1,8 +1,8 @@
-import { runChanges } from '../store/transaction.js';
 // Support-channel auto-replies (SPEC §5, runbooks 000 and 004), the same for every platform that
 // has a `support.<platform>` section: Discord, and Slack where configured. A person's message in a
 // support channel gets one reassuring reply per cooldown (no promised resolution time), and a
 // message that reads like a security or privacy report is raised as an incident straight away.
+import { runChanges } from '../store/transaction.js';
 import { and, eq } from 'drizzle-orm';
 import type { MessageBody, Platform } from './port.js';
 import { policyCalendar, type Policy, type SupportConfig } from '../config/policy/index.js';

@@ -11,7 +11,7 @@ export type TimelineEvent = typeof timelineEvents.$inferSelect;
  * records the incident's severity at that moment for counts that must not move later (metrics).
  */
 export async function addTimeline(ctx: Ctx, incidentId: number, kind: string, actor: string | null, text: string, shown?: { text: string; status?: string }, severity?: string): Promise<void> {
-  await (await insertEvent(ctx.tx).execute({ incidentId, at: ctx.now, kind, actor, text, public: !!shown, publicText: shown?.text ?? null, status: shown?.status ?? null, severity: severity ?? null }));
+  await insertEvent(ctx.tx).execute({ incidentId, at: ctx.now, kind, actor, text, public: !!shown, publicText: shown?.text ?? null, status: shown?.status ?? null, severity: severity ?? null });
 }
 
 const insertEvent = prepared((tx) =>

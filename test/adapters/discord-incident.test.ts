@@ -234,7 +234,7 @@ describe('command buttons on Discord: checklist Tick, action Confirm', () => {
     await k.fake.waitFor(() => answerText(press), 3000, 'the Tick answer');
     expect(answerText(press)).toMatch(/^Ticked 1\. /);
     expect(press.responses[0].data.flags).toBe(EPHEMERAL);
-    expect(k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'check')).all()).toHaveLength(1);
+    expect((await k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'check')))).toHaveLength(1);
     const again = k.fake.click(maya, declared, 'klaxon:cmd:check #1 1');
     await k.fake.waitFor(() => answerText(again), 3000, 'the second answer');
     expect(answerText(again)).toMatch(/was ticked already/);
@@ -251,11 +251,11 @@ describe('command buttons on Discord: checklist Tick, action Confirm', () => {
     const forged = k.fake.click(maya, asked.original!, 'klaxon:cmd:resolve #1 gone');
     await k.fake.waitFor(() => answerText(forged), 3000, 'the forged answer');
     expect(answerText(forged)).toMatch(/does not run anything Klaxon knows/);
-    expect(getIncident(k.db, 1)!.status).not.toBe('resolved');
+    expect((await getIncident(k.db, 1))!.status).not.toBe('resolved');
     const confirm = k.fake.click(maya, asked.original!, 'klaxon:cmd:action #1 docs-banner confirm');
     await k.fake.waitFor(() => answerText(confirm), 3000, 'the Confirm answer');
     expect(answerText(confirm)).toBe('Running docs-banner (POST 127.0.0.1:9/banner)…');
     await k.app.service.actionsSettled();
-    expect(k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'action_failed')).all()).toHaveLength(1);
+    expect((await k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'action_failed')))).toHaveLength(1);
   });
 });

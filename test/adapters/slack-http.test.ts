@@ -242,11 +242,11 @@ describe('command buttons on Slack', () => {
     const r = await k.interact(blockAction({ user: 'U01BOB', channel: channel.id, messageTs: message.ts, actionId: tick.action_id, value: tick.value, responseUrl: url }));
     expect(r.status).toBe(200);
     expect(String((await k.answer(url)).text)).toBe('Ticked 1. Name a commander');
-    expect(k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'check')).all().map((e) => e.actor)).toEqual(['bob']);
+    expect((await k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'check'))).map((e) => e.actor)).toEqual(['bob']);
 
     const forgedUrl = k.responseUrl();
     await k.interact(blockAction({ user: 'U01BOB', channel: channel.id, messageTs: message.ts, actionId: 'klaxon_cmd_1', value: 'resolve #1 gone', responseUrl: forgedUrl }));
     expect(String((await k.answer(forgedUrl)).text)).toMatch(/does not run anything Klaxon knows/);
-    expect(getIncident(k.db, 1)!.status).toBe('investigating');
+    expect((await getIncident(k.db, 1))!.status).toBe('investigating');
   });
 });

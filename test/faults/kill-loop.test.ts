@@ -130,11 +130,11 @@ describe('random SIGKILL during escalation', () => {
     const db = openDb(env.KLAXON_DB, { migrate: false });
     try {
       const clockStopped = () => Date.parse(T0) + (Date.now() - Number(env.CLOCK_REAL0)) * FACTOR >= Date.parse(STOP_AT);
-      const waiting = () => db.select().from(outbox).where(inArray(outbox.status, ['pending', 'sending'])).all().length;
-      const notified = () => db.select().from(pageNotifications).all().length;
-      await waitFor(() => clockStopped() && notified() === INCIDENTS * PAGES_PER_INCIDENT && waiting() === 0, 'the last run to deliver everything', 90_000).catch((e: Error) => {
-        const rows = db.select().from(outbox).where(inArray(outbox.status, ['pending', 'sending'])).all();
-        throw new Error(`${e.message} (seed ${seed}): ${notified()} pages notified, still waiting: ${JSON.stringify(rows.map((r) => [r.id, r.status, r.destination, r.attempts, r.lastError]))}`);
+      const waiting = async () => (await db.select().from(outbox).where(inArray(outbox.status, ['pending', 'sending']))).length;
+      const notified = async () => (await db.select().from(pageNotifications)).length;
+      await waitFor(async () => clockStopped() && (await notified()) === INCIDENTS * PAGES_PER_INCIDENT && (await waiting()) === 0, 'the last run to deliver everything', 90_000).catch(async (e: Error) => {
+        const rows = (await db.select().from(outbox).where(inArray(outbox.status, ['pending', 'sending'])));
+        throw new Error(`${e.message} (seed ${seed}): ${(await notified())} pages notified, still waiting: ${JSON.stringify(rows.map((r) => [r.id, r.status, r.destination, r.attempts, r.lastError]))}`);
       });
       last.child.kill('SIGTERM');
       await last.exited;
@@ -142,15 +142,15 @@ describe('random SIGKILL during escalation', () => {
       const accepted = readFileSync(env.PLATFORM_LOG, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { key: string });
       const times = new Map<string, number>();
       for (const a of accepted) times.set(a.key, (times.get(a.key) ?? 0) + 1);
-      const pageDms = db.select().from(outbox).where(and(isNotNull(outbox.pageId), inArray(outbox.kind, ['post']))).all().filter((r) => r.destination.startsWith('dm:'));
+      const pageDms = (await db.select().from(outbox).where(and(isNotNull(outbox.pageId), inArray(outbox.kind, ['post'])))).filter((r) => r.destination.startsWith('dm:'));
       const delivered = pageDms.map((r) => times.get(deliveryKey(r.id)) ?? 0);
       const lost = delivered.filter((n) => n === 0).length;
       const twice = delivered.filter((n) => n > 1).length;
       const duplicatedPosts = [...times.values()].filter((n) => n > 1).length;
       console.log(
-        `[faults] SIGKILL loop, seed ${seed} (KILL_SEED=${seed} repeats it): ${KILLS} kills in ${(killedFor / 1000).toFixed(1)} s (${killed.beforeAccepted} during a call before the platform accepted, ${killed.afterAccepted} after it accepted, ${killed.idle} with nothing to send); ${notified()} pages notified of ${INCIDENTS * PAGES_PER_INCIDENT} expected, ${pageDms.length} page DMs, ${lost} lost, ${twice} sent twice; ${accepted.length} posts accepted in all, ${duplicatedPosts} duplicated`,
+        `[faults] SIGKILL loop, seed ${seed} (KILL_SEED=${seed} repeats it): ${KILLS} kills in ${(killedFor / 1000).toFixed(1)} s (${killed.beforeAccepted} during a call before the platform accepted, ${killed.afterAccepted} after it accepted, ${killed.idle} with nothing to send); ${(await notified())} pages notified of ${INCIDENTS * PAGES_PER_INCIDENT} expected, ${pageDms.length} page DMs, ${lost} lost, ${twice} sent twice; ${accepted.length} posts accepted in all, ${duplicatedPosts} duplicated`,
       );
-      expect(notified()).toBe(INCIDENTS * PAGES_PER_INCIDENT);
+      expect(await notified()).toBe(INCIDENTS * PAGES_PER_INCIDENT);
       expect(pageDms).toHaveLength(INCIDENTS * PAGES_PER_INCIDENT);
       expect(lost).toBe(0);
       expect(twice).toBe(0);

@@ -95,21 +95,21 @@ describe('policy actions', () => {
   it('a call cut off by a stop is reported as unknown on the next start, once; finished ones are not', async () => {
     process.env.KLAXON_TEST_PRODUCT_TOKEN = 'Bearer t';
     const h = harness({ yaml: policy('/admin/safe-mode') });
-    h.run('ana', 'declare sev1 Wrong replies');
-    h.run('ana', 'action product-safe-mode confirm');
+    await h.run('ana', 'declare sev1 Wrong replies');
+    await h.run('ana', 'action product-safe-mode confirm');
     await h.svc.actionsSettled();
     // The state a stop mid-call leaves: the command committed (pending), the outcome never written.
-    h.svc.transact((ctx) => prepareAction(ctx, h.as('ana'), getIncident(ctx.tx, 1)!, 'product-safe-mode', true));
-    const pending = () => h.db.select().from(actionRuns).all().map((r) => r.status);
-    expect(pending()).toEqual(['done', 'pending']);
+    await h.svc.transact(async (ctx) => prepareAction(ctx, h.as('ana'), (await getIncident(ctx.tx, 1))!, 'product-safe-mode', true));
+    const pending = async () => (await h.db.select().from(actionRuns)).map((r) => r.status);
+    expect(await pending()).toEqual(['done', 'pending']);
     const restarted = new Service(h.svc.deps);
-    bootstrapTimers(restarted);
-    expect(pending()).toEqual(['done', 'unknown']);
-    const unknown = timelineOf(h.db, 1).filter((e) => e.kind === 'action_unknown');
+    await bootstrapTimers(restarted);
+    expect(await pending()).toEqual(['done', 'unknown']);
+    const unknown = (await timelineOf(h.db, 1)).filter((e) => e.kind === 'action_unknown');
     expect(unknown.map((e) => e.text)).toEqual([expect.stringMatching(/^product-safe-mode outcome unknown: Klaxon stopped while POST 127\.0\.0\.1:\d+\/admin\/safe-mode was running \(started .*\)\. Check the product/)]);
-    expect(h.texts('incident').at(-1)).toMatch(/^⚠️ product-safe-mode outcome unknown: .*\(run by Ana\)$/);
-    bootstrapTimers(new Service(h.svc.deps));
-    expect(timelineOf(h.db, 1).filter((e) => e.kind === 'action_unknown')).toHaveLength(1);
+    expect((await h.texts('incident')).at(-1)).toMatch(/^⚠️ product-safe-mode outcome unknown: .*\(run by Ana\)$/);
+    await bootstrapTimers(new Service(h.svc.deps));
+    expect((await timelineOf(h.db, 1)).filter((e) => e.kind === 'action_unknown')).toHaveLength(1);
   });
 
   it('check-policy refuses a bad URL and an unknown group', () => {

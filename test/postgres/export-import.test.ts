@@ -35,27 +35,27 @@ afterAll(async () => {
 });
 
 /** A history the service wrote: paged, escalated, acknowledged, resolved, with timers still pending and messages undelivered. */
-function history(path: string): Db {
+async function history(path: string): Promise<Db> {
   const h = harness({ dbPath: path });
-  expect(h.run('bob', 'declare sev1 Checkout down').ok).toBe(true);
-  h.advance(20 * MINUTE);
-  expect(h.run('alice', 'ack #1').ok).toBe(true);
-  expect(h.run('alice', 'update #1 identified Bad deploy, rolling back').ok).toBe(true);
-  expect(h.run('carol', 'declare sev3 Slow search "quotes" and ünïcode').ok).toBe(true);
-  expect(h.run('alice', 'resolve #1 Rolled back').ok).toBe(true);
-  expect(h.run('erin', 'override primary @carol 2h').ok).toBe(true);
-  h.advance(3 * MINUTE);
+  expect((await h.run('bob', 'declare sev1 Checkout down')).ok).toBe(true);
+  await h.advance(20 * MINUTE);
+  expect((await h.run('alice', 'ack #1')).ok).toBe(true);
+  expect((await h.run('alice', 'update #1 identified Bad deploy, rolling back')).ok).toBe(true);
+  expect((await h.run('carol', 'declare sev3 Slow search "quotes" and ünïcode')).ok).toBe(true);
+  expect((await h.run('alice', 'resolve #1 Rolled back')).ok).toBe(true);
+  expect((await h.run('erin', 'override primary @carol 2h')).ok).toBe(true);
+  await h.advance(3 * MINUTE);
   // Tables this path does not fill, written directly so every table is exercised.
   const at = h.clock.now();
-  h.db.insert(incidentAlerts).values({ incidentId: 2, fingerprint: 'fp1', name: 'HighLatency', status: 'firing', firstAt: at, lastAt: at }).run();
-  h.db.insert(alertDeliveries).values({ integration: 'prom', sha256: 'ab12', receivedAt: at, bytes: 10, body: '{"a":1}', incidentId: 2, outcome: 'dedupe' }).run();
-  h.db.insert(checklistItems).values({ incidentId: 2, n: 1, phase: 'declared', text: 'Page the owner' }).run();
-  h.db.insert(processedEvents).values([{ platform: 'slack', eventId: 'Ev0B' }, { platform: 'slack', eventId: 'Ev0a' }, { platform: 'discord', eventId: '123' }].map((e) => ({ ...e, processedAt: at }))).run();
-  h.db.insert(incidentSpaces).values({ incidentId: 1, platform: 'slack', channelId: 'C0INC1', name: 'inc-1-checkout-down' }).run();
-  h.db.insert(actionRuns).values({ incidentId: 1, name: 'safe mode', target: 'PUT admin.example.com/api/safe_mode', actorName: 'Alice', status: 'done', startedAt: at, finishedAt: at, outcome: '200' }).run();
-  h.db.update(incidents).set({ components: ['Checkout', 'API'], labels: { team: 'payments', env: 'prod' } }).where(eq(incidents.id, 1)).run();
-  h.db.insert(supportReplies).values({ platform: 'slack', channel: 'C1', user: 'U1', repliedAt: at }).run();
-  h.db.insert(settings).values({ key: 'automation', value: 'off', updatedAt: at }).onConflictDoNothing().run();
+  await h.db.insert(incidentAlerts).values({ incidentId: 2, fingerprint: 'fp1', name: 'HighLatency', status: 'firing', firstAt: at, lastAt: at });
+  await h.db.insert(alertDeliveries).values({ integration: 'prom', sha256: 'ab12', receivedAt: at, bytes: 10, body: '{"a":1}', incidentId: 2, outcome: 'dedupe' });
+  await h.db.insert(checklistItems).values({ incidentId: 2, n: 1, phase: 'declared', text: 'Page the owner' });
+  await h.db.insert(processedEvents).values([{ platform: 'slack', eventId: 'Ev0B' }, { platform: 'slack', eventId: 'Ev0a' }, { platform: 'discord', eventId: '123' }].map((e) => ({ ...e, processedAt: at })));
+  await h.db.insert(incidentSpaces).values({ incidentId: 1, platform: 'slack', channelId: 'C0INC1', name: 'inc-1-checkout-down' });
+  await h.db.insert(actionRuns).values({ incidentId: 1, name: 'safe mode', target: 'PUT admin.example.com/api/safe_mode', actorName: 'Alice', status: 'done', startedAt: at, finishedAt: at, outcome: '200' });
+  await h.db.update(incidents).set({ components: ['Checkout', 'API'], labels: { team: 'payments', env: 'prod' } }).where(eq(incidents.id, 1));
+  await h.db.insert(supportReplies).values({ platform: 'slack', channel: 'C1', user: 'U1', repliedAt: at });
+  await h.db.insert(settings).values({ key: 'automation', value: 'off', updatedAt: at }).onConflictDoNothing();
   return h.db;
 }
 
@@ -78,7 +78,7 @@ function tablesOf(db: Db): Record<string, unknown[]> {
 
 describe('export and import between SQLite and PostgreSQL', () => {
   it('SQLite → PostgreSQL → SQLite keeps every row of every table, and PostgreSQL numbers the next incident after the last', async () => {
-    const original = history(join(dir, 'original.db'));
+    const original = await history(join(dir, 'original.db'));
     const before = tablesOf(original);
     for (const t of DUMP_TABLES) expect(before[t].length, `rows in ${t}`).toBeGreaterThan(0);
     const fromSqlite = await dumpOf(sqliteDumpStore(original, 'original.db'));
@@ -112,7 +112,7 @@ describe('export and import between SQLite and PostgreSQL', () => {
   it('refuses to import into a store that holds data, naming what it holds, and changes nothing', async () => {
     const db = openDb(join(dir, 'busy.db'));
     try {
-      const busy = history(join(dir, 'busy-src.db'));
+      const busy = await history(join(dir, 'busy-src.db'));
       const dump = await dumpOf(sqliteDumpStore(busy, 'busy-src.db'));
       closeDb(busy);
       await importDump(sqliteDumpStore(db, 'busy.db'), feed(dump));
@@ -127,7 +127,7 @@ describe('export and import between SQLite and PostgreSQL', () => {
   });
 
   it('refuses a file cut short or from another schema, leaving the store empty', async () => {
-    const src = history(join(dir, 'cut-src.db'));
+    const src = await history(join(dir, 'cut-src.db'));
     const dump = await dumpOf(sqliteDumpStore(src, 'cut-src.db'));
     closeDb(src);
     const db = openDb(join(dir, 'cut.db'));
@@ -151,7 +151,7 @@ describe('export and import between SQLite and PostgreSQL', () => {
 
   it('the command line: export to a file, import it into an empty store, refuse a second import', async () => {
     cliPg = await createTestDatabase();
-    const src = history(join(dir, 'cli-src.db'));
+    const src = await history(join(dir, 'cli-src.db'));
     closeDb(src);
     const klaxon = (args: string[]) => {
       const r = spawnSync(process.execPath, ['bin/klaxon.js', ...args], { env: { ...process.env, LOG_LEVEL: 'silent', KLAXON_DATABASE_URL: '', KLAXON_DB: join(dir, 'cli-src.db') }, encoding: 'utf8', timeout: 60_000 });

@@ -25,7 +25,7 @@ export async function onInteraction(svc: Service, log: Logger, i: Interaction): 
     if (command !== null) {
       return answer(svc, log, i, needsMemberLookup(svc.policy, i.member), async () => {
         const actor = await resolveActor(i.client, svc.policy, i.user.id, i.member, i.user.username);
-        return svc.runButton(actor, command, svc.originFor('discord', i.channelId));
+        return svc.runButton(actor, command, await svc.originFor('discord', i.channelId));
       });
     }
     const pageId = pageIdFromCustomId(i.customId);
@@ -35,17 +35,17 @@ export async function onInteraction(svc: Service, log: Logger, i: Interaction): 
     return answer(svc, log, i, slow, async () => {
       const actor = await resolveActor(i.client, svc.policy, i.user.id, i.member, i.user.username);
       // The pressed message may be a copy Klaxon has no record of: remember it so it is edited too.
-      rememberPageCopy(svc.deps.db, 'discord', pageId, { channel: i.channelId, id: i.message.id });
-      return svc.acknowledgePageById(actor, pageId).text;
+      await rememberPageCopy(svc.deps.db, 'discord', pageId, { channel: i.channelId, id: i.message.id });
+      return (await svc.acknowledgePageById(actor, pageId)).text;
     });
   }
 }
 
-function runCommand(svc: Service, i: ChatInputCommandInteraction): Answer {
+async function runCommand(svc: Service, i: ChatInputCommandInteraction): Promise<Answer> {
   const mapped = commandFromOptions(readerFor(i));
   if (!mapped.ok) return mapped.error;
   const actor = discordActor(svc.policy, i.user.id, i.member, i.user.username);
-  return svc.execute(actor, mapped.command, svc.originFor('discord', i.channelId));
+  return svc.execute(actor, mapped.command, await svc.originFor('discord', i.channelId));
 }
 
 /** Text, or a reply whose body may carry buttons (an action's Confirm). */
@@ -54,7 +54,7 @@ type Answer = string | Pick<Reply, 'text' | 'body'>;
 /** Runs the work and answers the caller only; `slow` work (network round trips) is deferred first. */
 async function answer(svc: Service, log: Logger, i: ChatInputCommandInteraction | ButtonInteraction, slow: boolean, work: () => Answer | Promise<Answer>): Promise<void> {
   // A replayed INTERACTION_CREATE (gateway resume) was answered the first time.
-  if (!svc.firstDelivery('discord', `interaction:${i.id}`)) return;
+  if (!(await svc.firstDelivery('discord', `interaction:${i.id}`))) return;
   const deferred = slow || Date.now() - i.createdTimestamp > DEFER_AFTER_MS;
   try {
     if (deferred) await i.deferReply({ flags: MessageFlags.Ephemeral });

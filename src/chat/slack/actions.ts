@@ -25,9 +25,9 @@ export function registerActions(bolt: App, d: SlackDeps): void {
     await ack();
     try {
       // One press is one run, even if the same press reaches Klaxon twice (a Confirm must not call twice).
-      if (!d.service.firstDelivery('slack', `button:${body.user.id}:${action.action_id}:${action.action_ts}`)) return;
+      if (!(await d.service.firstDelivery('slack', `button:${body.user.id}:${action.action_id}:${action.action_ts}`))) return;
       const actor = await d.people.actor(body.user.id, body.user.name);
-      const reply = d.service.runButton(actor, String(action.value ?? ''), d.service.originFor('slack', body.channel?.id));
+      const reply = await d.service.runButton(actor, String(action.value ?? ''), await d.service.originFor('slack', body.channel?.id));
       await respond(ephemeral(reply));
     } catch (e) {
       d.log.error({ error: errorText(e) }, 'command button failed');
