@@ -4,7 +4,7 @@
 import { Counter, type Registry } from 'prom-client';
 import type { HttpDeps } from '../deps.js';
 import { alertCounters } from '../../integrations/counters.js';
-import type { Sums } from './settled-blocks.js';
+import type { Sums } from '../../store/settled-blocks.js';
 
 /** `openedBy`: incidents opened per integration, from the scrape's history totals (null: DB down). */
 export function registerAlertMetrics(register: Registry, deps: HttpDeps, openedBy: () => Sums | null): void {

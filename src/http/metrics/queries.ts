@@ -4,12 +4,9 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../store/db.js';
 import { incidents, pages, timelineEvents } from '../../store/schema.js';
-import type { BlockSource } from './settled-blocks.js';
+import { lastIncidentId, OPEN_STATUSES, openIncidentIds, type BlockSource } from '../../store/settled-blocks.js';
 
 export type BySeverity = { severity: string; n: number }[];
-
-/** Every incident status but `resolved`, the one no incident leaves (an IN list can use the index). */
-export const OPEN_STATUSES = incidents.status.enumValues.filter((s) => s !== 'resolved');
 
 export function openBySeverity(db: Db): BySeverity {
   return db
@@ -35,8 +32,8 @@ export function targetsMissedBySeverity(db: Db): BySeverity {
 /** Incidents, as blocks of ids for SettledBlocks; an unresolved incident's block is summed afresh. */
 function incidentBlocks(sum: BlockSource['sum']): BlockSource {
   return {
-    lastId: (db) => db.get<{ n: number }>(sql`select coalesce(max(id), 0) as n from incidents`)!.n,
-    openIds: (db) => db.select({ id: incidents.id }).from(incidents).where(inArray(incidents.status, OPEN_STATUSES)).all().map((r) => r.id),
+    lastId: lastIncidentId,
+    openIds: openIncidentIds,
     sum,
   };
 }

@@ -9,7 +9,7 @@ import { outboxCounts } from '../outbox-health.js';
 import { registerAlertMetrics } from './alerts.js';
 import { registerReadinessMetrics } from './readiness.js';
 import { alertIncidentBlocks, type BySeverity, durationBlocks, openBySeverity, pageBlocks, targetsMissedBySeverity } from './queries.js';
-import { SettledBlocks, type Sums } from './settled-blocks.js';
+import { SettledBlocks, type Sums } from '../../store/settled-blocks.js';
 import { type DurationBuckets, sqlHistogram } from './sql-histogram.js';
 
 /** Seconds: 1m … 1w, the range acknowledgement and resolution times actually span. */

@@ -1,10 +1,12 @@
-// Totals over a history that only grows (incidents, pages), for /metrics. Summing 100k incidents on
-// every scrape took a quarter of a second and held the event loop the whole time. Rows are summed a
+// Totals over a history that only grows (incidents, pages), for /metrics and `stats`. Summing 100k
+// incidents on every scrape took a quarter of a second and held the event loop the whole time. Rows are summed a
 // block of ids at a time instead, and a block that can no longer change is summed once and kept:
 // every id in it is taken (ids only grow: AUTOINCREMENT) and none of its rows is still open (a
 // resolved incident or a closed page is never changed again). A scrape then sums only the newest
 // block and the few holding open rows; a cold start sums the rest one block per event-loop turn.
-import type { Db } from '../../store/db.js';
+import { inArray, sql } from 'drizzle-orm';
+import type { Db, Tx } from './db.js';
+import { incidents } from './schema.js';
 
 /** Additive figures per label value (severity, integration): counts and sums. */
 export type Sums = Map<string, number[]>;
@@ -23,6 +25,31 @@ export const BLOCK = 2048;
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Every incident status but `resolved`, the one no incident leaves (an IN list can use the index). */
+export const OPEN_STATUSES = incidents.status.enumValues.filter((s) => s !== 'resolved');
+
+export const lastIncidentId = (db: Tx | Db): number => db.get<{ n: number }>(sql`select coalesce(max(id), 0) as n from incidents`)!.n;
+
+export const openIncidentIds = (db: Tx | Db): number[] =>
+  db.select({ id: incidents.id }).from(incidents).where(inArray(incidents.status, OPEN_STATUSES)).all().map((r) => r.id);
+
+/** Runs a computation that yields after each block: all at once, or one block per event-loop turn. */
+export function runNow<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+export async function runYielding<T>(steps: Generator<void, T>): Promise<T> {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    // Let /healthz and chat answer between blocks.
+    await turn();
+  }
+}
+
 export class SettledBlocks {
   private readonly kept = new Map<number, Sums>();
 
@@ -31,8 +58,12 @@ export class SettledBlocks {
     private readonly size = BLOCK,
   ) {}
 
-  /** Figures over the whole table as of now. */
-  async total(db: Db): Promise<Sums> {
+  /** Figures over the whole table as of now, summed without holding the event loop. */
+  total(db: Db): Promise<Sums> {
+    return runYielding(this.steps(db));
+  }
+
+  private *steps(db: Db): Generator<void, Sums> {
     const last = this.source.lastId(db);
     const open = new Set(this.source.openIds(db).map((id) => this.blockOf(id)));
     const out: Sums = new Map();
@@ -43,8 +74,7 @@ export class SettledBlocks {
         sums = new Map(this.source.sum(db, first, first + this.size - 1).map((r) => [r.key, r.values.map(Number)]));
         if (first + this.size - 1 <= last && !open.has(b)) this.kept.set(b, sums);
         else this.kept.delete(b);
-        // Let /healthz and chat answer between blocks.
-        await turn();
+        yield;
       }
       addInto(out, sums);
     }
@@ -61,7 +91,7 @@ export class SettledBlocks {
   }
 }
 
-function addInto(out: Sums, sums: Sums): void {
+export function addInto(out: Sums, sums: Sums): void {
   for (const [key, values] of sums) {
     const acc = out.get(key);
     if (!acc) out.set(key, [...values]);
