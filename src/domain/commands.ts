@@ -31,6 +31,8 @@ export type Command =
   | { kind: 'cause'; incident?: number; text: string }
   | { kind: 'check'; incident?: number; item: number }
   | { kind: 'action'; incident?: number; name: string; confirm: boolean }
+  | { kind: 'public'; incident?: number; text: string }
+  | { kind: 'components'; incident?: number; components: string[] }
   | { kind: 'status'; incident?: number }
   | { kind: 'list' }
   | { kind: 'timeline'; incident?: number }
@@ -328,6 +330,39 @@ export const COMMANDS = {
       read: (o) => ({ kind: 'cause', incident: o.incident, text: o.text('text') }),
     },
   },
+  public: {
+    words: ['public'],
+    usage: 'public [#N] <what customers read on the status page>',
+    summary: 'post a customer-facing update on the status page',
+    permission: true,
+    parse(a) {
+      const incident = takeIncident(a, 'public');
+      return { kind: 'public', incident, text: need(a.rest(), 'the public update text', 'public') };
+    },
+    discord: {
+      options: [text('text', 'What customers read on the status page', true), INCIDENT],
+      read: (o) => ({ kind: 'public', incident: o.incident, text: o.text('text') }),
+    },
+  },
+  components: {
+    words: ['components', 'affects'],
+    usage: 'components [#N] <component>[, <component>…] | none',
+    summary: 'name the status page components the incident affects',
+    permission: true,
+    parse(a) {
+      const incident = takeIncident(a, 'components');
+      const components = componentList(need(a.rest(), 'components (comma-separated, or none)', 'components'));
+      if (!components) throw new UsageError('no component named (comma-separated names, or none)', 'components');
+      return { kind: 'components', incident, components };
+    },
+    discord: {
+      options: [text('components', 'Comma-separated, as on the status page, or none', true), INCIDENT],
+      read(o) {
+        const components = componentList(o.text('components'));
+        return components ? { kind: 'components', incident: o.incident, components } : 'Name the components (comma-separated), or none.';
+      },
+    },
+  },
   status: {
     words: ['status'],
     usage: 'status [#N]',
@@ -469,6 +504,13 @@ export const COMMANDS = {
     },
   },
 } satisfies { [K in Kind]: CommandSpec<K> };
+
+/** "API, Dashboard" → ["API", "Dashboard"]; "none" clears. Names may have spaces, so commas separate. */
+function componentList(text: string): string[] | null {
+  if (/^none$/i.test(text.trim())) return [];
+  const names = text.split(',').map((c) => c.trim()).filter(Boolean);
+  return names.length ? names : null;
+}
 
 /** Every command, in table order (help and Discord list them in this order). */
 export const KINDS = Object.keys(COMMANDS) as Kind[];

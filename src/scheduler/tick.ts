@@ -14,6 +14,7 @@ import { autoEscalate } from '../service/auto-escalate.js';
 import { ensureReminderTimers, remind } from '../service/reminders.js';
 import { armHeartbeats, heartbeatMissed } from '../service/alerts.js';
 import { checkRequiredRoles } from '../service/role-grace.js';
+import { publicNudge } from '../service/public-updates.js';
 import { isTransientDbError } from '../store/db-errors.js';
 import { pages } from '../store/schema.js';
 import { postToIncident, PRIORITY } from '../service/outbox-writer.js';
@@ -37,6 +38,7 @@ const HANDLERS: Record<string, Handler> = {
   reminder: (ctx, t) => remind(ctx, Number(t.data?.index), String(t.data?.cron), t.dueAt),
   heartbeat: (ctx, t) => heartbeatMissed(ctx, String(t.data?.integration)),
   role_grace: (ctx, t) => checkRequiredRoles(ctx, t.incidentId!),
+  public_nudge: (ctx, t) => publicNudge(ctx, t.incidentId!),
 };
 
 const BATCH = 100;
@@ -201,6 +203,7 @@ const STOPPED: Record<string, string> = {
   target_resolve: 'The resolve target check',
   postmortem_reminder: 'The postmortem reminder',
   auto_escalate: 'Automatic escalation',
+  public_nudge: 'The status page update reminder',
 };
 
 /** Due time (ms) of the earliest pending timer, or null: the scheduler loop sleeps until then. */

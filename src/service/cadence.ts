@@ -6,12 +6,13 @@ import { policyCalendar, type Severity } from '../config/policy/index.js';
 import { addDuration, fixedTimeCovering, nextFixedTime } from '../domain/business-time.js';
 import type { Ctx } from './context.js';
 import { markedAt, setMark } from './marks.js';
-import { formatTime, getIncident, type Incident, incidentVars, rolesOf, severityOf } from './incident-view.js';
+import { formatTime, getIncident, type Incident, incidentVars, nudgee, rolesOf, severityOf } from './incident-view.js';
 import { render } from './messages.js';
 import { postToIncident, PRIORITY } from './outbox-writer.js';
 import { armTargets, TARGET_TIMERS } from './targets.js';
 import { cancelIncidentTimers, scheduleTimer } from './timers.js';
 import { addTimeline } from './timeline.js';
+import { armPublicNudge } from './public-updates.js';
 
 export type ChangeReason = 'declared' | 'update' | 'status' | 'severity' | 'resolved';
 
@@ -84,19 +85,15 @@ function armNudge(ctx: Ctx, inc: Incident): void {
 export function afterChange(ctx: Ctx, inc: Incident, reason: ChangeReason): void {
   if (inc.status === 'resolved' || reason === 'resolved') {
     // resolve() cancels every timer already; this keeps afterChange safe to call on its own.
-    cancelIncidentTimers(ctx, inc.id, ['nudge', ...Object.values(TARGET_TIMERS)]);
+    cancelIncidentTimers(ctx, inc.id, ['nudge', 'public_nudge', ...Object.values(TARGET_TIMERS)]);
     return;
   }
   armNudge(ctx, inc);
+  // A severity change can make the incident public (or not), or change when it goes public.
+  armPublicNudge(ctx, inc);
   // Targets run from the declaration, so only a new severity can move them; a status change
   // may meet the mitigate target, which disarms its timer.
   if (reason === 'declared' || reason === 'severity' || reason === 'status') armTargets(ctx, inc);
-}
-
-/** Who a nudge mentions: the comms lead when there is one, else the commander. */
-function nudgee(ctx: Ctx, roles: Record<string, string>): string | undefined {
-  const comms = Object.keys(roles).find((r) => /^comms?$|communicat/i.test(r));
-  return (comms && roles[comms]) || roles.commander;
 }
 
 /**
@@ -114,7 +111,7 @@ export function nudge(ctx: Ctx, incidentId: number, _due?: Date): void {
 
 function postNudge(ctx: Ctx, inc: Incident): void {
   const roles = rolesOf(ctx.tx, inc.id);
-  const who = nudgee(ctx, roles);
+  const who = nudgee(roles);
   const command = `update #${inc.id} <text>`;
   const vars = { ...incidentVars(ctx.policy, inc, roles), time: formatTime(ctx.policy, inc.lastUpdateAt) };
   postToIncident(

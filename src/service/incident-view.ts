@@ -143,3 +143,9 @@ export function incidentVars(policy: Policy, inc: Incident, roles: Record<string
 export function titleCase(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+/** Who a nudge mentions: the comms lead when there is one, else the commander. */
+export function nudgee(roles: Record<string, string>): string | undefined {
+  const comms = Object.keys(roles).find((r) => /^comms?$|communicat/i.test(r));
+  return (comms && roles[comms]) || roles.commander;
+}

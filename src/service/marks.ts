@@ -6,7 +6,7 @@ import { incidentMarks } from '../store/schema.js';
 import type { Ctx } from './context.js';
 
 /** Named like the timeline kinds of the same events (`role_nudge`: the required-roles nudge, once). */
-export type Mark = 'nudge' | 'auto_escalate' | `target_missed:${'acknowledge' | 'mitigate' | 'resolve'}` | 'role_nudge';
+export type Mark = 'nudge' | 'auto_escalate' | `target_missed:${'acknowledge' | 'mitigate' | 'resolve'}` | 'role_nudge' | 'public_update' | 'public_nudge';
 
 /** When the mark was last set, or null when never. */
 export function markedAt(ctx: Pick<Ctx, 'tx'>, incidentId: number, mark: Mark): Date | null {

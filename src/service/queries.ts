@@ -24,6 +24,7 @@ export function status(ctx: Ctx, inc: Incident): Reply {
     { label: 'Resolved', value: formatTime(ctx.policy, inc.resolvedAt) },
     ...(inc.eta ? [{ label: 'ETA', value: inc.eta }] : []),
     ...(inc.rootCause ? [{ label: 'Root cause', value: inc.rootCause }] : []),
+    ...(inc.components?.length ? [{ label: 'Components', value: inc.components.join(', ') }] : []),
     ...Object.entries(roles).map(([role, p]) => ({ label: role, value: personName(ctx.policy, p) })),
   ];
   const title = `#${inc.id} ${inc.title}`;

@@ -24,6 +24,7 @@ import { requireAcknowledge } from './acknowledge-permission.js';
 import { cleanText } from '../domain/clean-text.js';
 import { setCause, setEta } from './eta-cause.js';
 import { checkItem } from './checklists.js';
+import { postPublicUpdate, setComponents } from './public-updates.js';
 import { type ActionCall, callAction, prepareAction, recordOutcome } from './actions.js';
 
 
@@ -147,6 +148,12 @@ export class Service {
       case 'cause': {
         const inc = setCause(ctx, actor, incident(cmd.incident), cmd.text);
         return { ok: true, text: `Recorded the root cause of #${inc.id}.` };
+      }
+      case 'public':
+        return { ok: true, text: postPublicUpdate(ctx, actor, incident(cmd.incident), cmd.text) };
+      case 'components': {
+        const inc = setComponents(ctx, actor, incident(cmd.incident), cmd.components);
+        return { ok: true, text: inc.components?.length ? `#${inc.id} affects ${inc.components.join(', ')}.` : `#${inc.id} names no component now.` };
       }
       case 'status':
         return queries.status(ctx, incident(cmd.incident));

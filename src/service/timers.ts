@@ -14,7 +14,8 @@ export type TimerKind =
   | 'auto_escalate'
   | 'reminder'
   | 'heartbeat'
-  | 'role_grace';
+  | 'role_grace'
+  | 'public_nudge';
 
 export function scheduleTimer(
   ctx: Ctx,

@@ -33,6 +33,10 @@ export const incidents = sqliteTable(
     /** The policy integration that opened it (alerts, heartbeats), and its alert group key. */
     integration: text('integration'),
     alertGroup: text('alert_group'),
+    /** `/incident components`: the status page components it affects, as the policy spells them. */
+    components: text('components', { mode: 'json' }).$type<string[]>(),
+    /** Labels from its alert or from `declare … --label key=value`; `notify` entries can filter on them. */
+    labels: text('labels', { mode: 'json' }).$type<Record<string, string>>(),
   },
   (t) => [
     index('incidents_status').on(t.status),
@@ -190,6 +194,28 @@ export const checklistItems = sqliteTable(
     checkedBy: text('checked_by'),
   },
   (t) => [primaryKey({ columns: [t.incidentId, t.n] })],
+);
+
+/**
+ * Policy actions (`/incident action`) whose HTTP call was started: written as `pending` in the
+ * command's transaction, before the call, and closed with its outcome. One still pending at start-up
+ * was cut off by a stop, and is reported as unknown rather than lost without a word.
+ */
+export const actionRuns = sqliteTable(
+  'action_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id').notNull().references(() => incidents.id),
+    name: text('name').notNull(),
+    /** "PUT admin.example.com/api/settings/safe_mode": method, host and path only, never a secret. */
+    target: text('target').notNull(),
+    actorName: text('actor_name').notNull(),
+    status: text('status', { enum: ['pending', 'done', 'failed', 'unknown'] }).notNull(),
+    startedAt: at('started_at').notNull(),
+    finishedAt: at('finished_at'),
+    outcome: text('outcome'),
+  },
+  (t) => [index('action_runs_pending').on(t.status)],
 );
 
 /** Who was told about a page, at which tier and cycle: the record that makes each step happen once. */

@@ -57,7 +57,7 @@ describe('a new session after events were lost', () => {
     await declare('Uploads fail');
     const [thread] = k.fake.threads();
     const note = k.fake.say(thread.id, COMMUNITY.dana, 'root cause: full disk on upload-2');
-    await k.settle();
+    await k.processed('message', note.id);
     const before = identifies();
     k.fake.gateway.endSession(4009);
     k.fake.react(thread.id, note.id, maya(), '📌');

@@ -61,7 +61,7 @@ describe('klaxon register-discord-commands', () => {
     expect(await registerDiscordCommandsCommand([], env)).toBe(0);
     expect(fake.registeredCommands).toEqual([{ path: `/applications/${fake.appId}/guilds/500000000000000001/commands`, body: commandManifest(loadPolicy(SUPPORT_POLICY)) }]);
     expect(fake.requests.at(-1)?.auth).toBe(`Bot ${fake.token}`);
-    expect(log.mock.calls[0][0]).toMatch(/Registered \/incident \(23 subcommands\) in guild 500000000000000001/);
+    expect(log.mock.calls[0][0]).toMatch(/Registered \/incident \(25 subcommands\) in guild 500000000000000001/);
   });
 
   it('explains what is missing: credentials, a guild, a valid token', async () => {

@@ -145,7 +145,7 @@ describe('incidents on Discord', () => {
     // A pushpin outside an incident thread means nothing.
     const elsewhere = k.fake.say(ANNOUNCEMENTS, COMMUNITY.dana, 'hello');
     k.fake.react(ANNOUNCEMENTS, elsewhere.id, maya, '📌');
-    await k.settle();
+    await k.processed('reaction', elsewhere.id);
     expect(k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'pinned')).all()).toHaveLength(1);
   });
 

@@ -60,7 +60,7 @@ describe('gateway', () => {
 
     // Discord delivering the same events again (at-least-once) is harmless.
     for (const e of [...k.fake.gateway.events].filter((x) => ['MESSAGE_CREATE', 'MESSAGE_REACTION_ADD', 'INTERACTION_CREATE'].includes(x.t))) k.fake.gateway.redeliver(e.s);
-    await k.settle(150);
+    await k.quiet();
     expect(k.db.select().from(incidents).all()).toHaveLength(1);
     expect(i.responses).toHaveLength(1);
     expect(k.fake.botMessages(SUPPORT)).toHaveLength(1);
@@ -90,10 +90,11 @@ describe('gateway', () => {
 
     k = await discordKlaxon({ dbPath, fake });
     fake.resend(first);
-    fake.say(SUPPORT, COMMUNITY.dana, 'Found them, thanks');
+    const thanks = fake.say(SUPPORT, COMMUNITY.dana, 'Found them, thanks');
     const third = fake.say(SUPPORT, COMMUNITY.eli, 'Hi!');
     await fake.waitFor(() => fake.botMessages(SUPPORT).length === 2 || (k.tick(), false), 3000, "Eli's reply");
-    await k.settle(50);
+    await k.processed('message', first.id);
+    await k.processed('message', thanks.id);
     expect(fake.botMessages(SUPPORT).map((m) => m.message_reference?.message_id)).toEqual([first.id, third.id]);
     expect(fake.gateway.count(2)).toBe(2);
     await k.close();

@@ -139,8 +139,7 @@ describe('Slack over HTTP, end to end', () => {
 
     // Outside an incident channel a pushpin means nothing.
     const other = k.fake.addMessage('C0GENERAL', { user: 'U0DANA', text: 'lunch?' });
-    await k.event(reactionAdded({ user: 'U01ALICE', reaction: 'pushpin', channel: 'C0GENERAL', ts: other.ts }));
-    await new Promise((r) => setTimeout(r, 30));
+    await k.deliver(reactionAdded({ user: 'U01ALICE', reaction: 'pushpin', channel: 'C0GENERAL', ts: other.ts }));
     expect(pinned()).toHaveLength(2);
   });
 
@@ -160,9 +159,8 @@ describe('Slack over HTTP, end to end', () => {
     const rows = k.outbox().length;
     const calls = k.fake.calls.length;
 
-    const again = await k.event(event, { eventId: 'EvDECLARE1', retryNum: 1 });
+    const again = await k.deliver(event, { eventId: 'EvDECLARE1', retryNum: 1 });
     expect(again.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 30));
     await k.tick();
     expect(getIncident(k.db, 2)).toBeUndefined();
     expect(k.outbox()).toHaveLength(rows);
@@ -173,19 +171,18 @@ describe('Slack over HTTP, end to end', () => {
     await declared();
     const channel = k.fake.channelByName('inc-1-api-is-down')!;
     const msg = k.fake.addMessage(channel.id, { user: 'U0DANA', text: 'error rate is at 40% now' });
-    await k.event(reactionAdded({ user: 'U0DANA', reaction: 'rotating_light', channel: channel.id, ts: msg.ts }));
+    await k.deliver(reactionAdded({ user: 'U0DANA', reaction: 'rotating_light', channel: channel.id, ts: msg.ts }));
     const announcement = k.fake.botMessages('C01ANNOUNCE')[0];
-    await k.event(reactionAdded({ user: 'U0DANA', reaction: 'rotating_light', channel: 'C01ANNOUNCE', ts: announcement.ts }));
-    await new Promise((r) => setTimeout(r, 50));
+    await k.deliver(reactionAdded({ user: 'U0DANA', reaction: 'rotating_light', channel: 'C01ANNOUNCE', ts: announcement.ts }));
     expect(getIncident(k.db, 2)).toBeUndefined();
 
     // A 📌 from two people and a Slack pin of the same message: on the timeline once.
-    await k.event(reactionAdded({ user: 'U01ALICE', reaction: 'pushpin', channel: channel.id, ts: msg.ts }));
-    await k.event(reactionAdded({ user: 'U01BOB', reaction: 'pushpin', channel: channel.id, ts: msg.ts }));
-    await k.event(pinAdded({ user: 'U01ALICE', channel: channel.id, message: { ts: msg.ts, text: msg.text, user: 'U0DANA' } }));
     const pinned = () => k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'pinned')).all();
-    await waitFor(() => pinned().length === 1, 'the pin');
-    await new Promise((r) => setTimeout(r, 50));
+    await Promise.all([
+      k.deliver(reactionAdded({ user: 'U01ALICE', reaction: 'pushpin', channel: channel.id, ts: msg.ts })),
+      k.deliver(reactionAdded({ user: 'U01BOB', reaction: 'pushpin', channel: channel.id, ts: msg.ts })),
+      k.deliver(pinAdded({ user: 'U01ALICE', channel: channel.id, message: { ts: msg.ts, text: msg.text, user: 'U0DANA' } })),
+    ]);
     expect(pinned()).toHaveLength(1);
   });
 
@@ -206,9 +203,8 @@ describe('Slack over HTTP, end to end', () => {
     await k.tick();
     const acks = () => k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'ack')).all().length;
     const before = { rows: k.outbox().length, acks: acks(), ephemerals: k.fake.ok('chat.postEphemeral').length };
-    const r = await k.event(ev, { eventId: 'EvACK1', retryNum: 1 });
+    const r = await k.deliver(ev, { eventId: 'EvACK1', retryNum: 1 });
     expect(r.status).toBe(200);
-    await new Promise((r2) => setTimeout(r2, 30));
     await k.tick();
     expect({ rows: k.outbox().length, acks: acks(), ephemerals: k.fake.ok('chat.postEphemeral').length }).toEqual(before);
     expect(k.db.select().from(pages).all()[0].status).toBe('acknowledged');
@@ -216,8 +212,11 @@ describe('Slack over HTTP, end to end', () => {
 
   it('never writes the tokens or the signing secret to the log, even at debug level', async () => {
     await declared();
-    await k.slash('status', { user: 'U01ALICE' });
-    await k.settle();
+    const handled = k.handled({ what: '/incident' });
+    const r = await k.slash('status', { user: 'U01ALICE' });
+    await k.answer(r.responseUrl);
+    await waitFor(() => k.handled({ what: '/incident' }) > handled, 'Klaxon to finish with the command');
+    await k.tick();
     const log = k.logLines.join('');
     expect(log.length).toBeGreaterThan(0);
     for (const secret of [BOT_TOKEN, APP_TOKEN, SECRET]) expect(log).not.toContain(secret);

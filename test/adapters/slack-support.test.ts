@@ -40,9 +40,8 @@ it('answers a person once per cooldown, in the thread of their message, and neve
   expect(replies()[0].thread_ts).toBe(first.ts);
 
   const second = k.fake.addMessage('C0SUPPORT', { user: 'U0DANA', text: 'also, CSV please' });
-  await k.event(channelMessage({ user: 'U0DANA', channel: 'C0SUPPORT', text: second.text, ts: second.ts }));
-  await k.event({ type: 'message', subtype: 'bot_message', bot_id: 'B0OTHER', channel: 'C0SUPPORT', text: 'beep', ts: `${Date.now() / 1000}` });
-  await new Promise((r) => setTimeout(r, 30));
+  await k.deliver(channelMessage({ user: 'U0DANA', channel: 'C0SUPPORT', text: second.text, ts: second.ts }));
+  await k.deliver({ type: 'message', subtype: 'bot_message', bot_id: 'B0OTHER', channel: 'C0SUPPORT', text: 'beep', ts: `${Date.now() / 1000}` });
   await k.tick();
   expect(replies()).toHaveLength(1);
 });
@@ -58,7 +57,6 @@ it('raises a security report as an incident that links to the message', async ()
 });
 
 it('ignores messages outside the support channels', async () => {
-  await k.event(channelMessage({ user: 'U0DANA', channel: 'C0GENERAL', text: 'a vulnerability?' }));
-  await new Promise((r) => setTimeout(r, 30));
+  await k.deliver(channelMessage({ user: 'U0DANA', channel: 'C0GENERAL', text: 'a vulnerability?' }));
   expect(getIncident(k.db, 1)).toBeUndefined();
 });

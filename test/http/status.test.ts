@@ -225,3 +225,33 @@ describe('/status/feed.atom is well-formed and host-independent', () => {
     expect(a).toContain('<link rel="alternate" type="text/html" href="/status"/>');
   });
 });
+
+describe('status page components and public updates', () => {
+  const yaml = `
+people: { bob: { name: Bob } }
+severities:
+  - { id: sev1, name: Major outage, description: Outage, public: true, publish_after: 5m }
+status_page: { title: Acme status, components: [API, Dashboard] }
+`;
+  it('lists each component, operational or with the incident affecting it, in the page and the JSON', async () => {
+    t = await startApp({ yaml });
+    t.run('bob', 'declare sev1 Checkout down');
+    t.run('bob', 'components API');
+    t.run('bob', 'update internal: bob restarted pgbouncer');
+    t.run('bob', 'public Some API requests fail; we are on it.');
+    t.clock.advance(5 * MINUTE);
+    const s = (await (await t.get('/status.json')).json()) as StatusJson & { components: unknown[]; incidents: (PublicIncident & { components: string[] })[] };
+    expect(s.components).toEqual([
+      { name: 'API', status: 'investigating', severity: 'sev1', incidents: [1] },
+      { name: 'Dashboard', status: 'operational', severity: null, incidents: [] },
+    ]);
+    expect(s.incidents[0].components).toEqual(['API']);
+    expect(s.incidents[0].updates.map((u) => u.text)).toEqual(['Some API requests fail; we are on it.', 'Declared as Major outage: Checkout down']);
+    const html = await (await t.get('/status')).text();
+    expect(html).toContain('<li data-component="API" data-status="investigating"');
+    expect(html).toContain('Major outage · Investigating: <a href="#incident-1">Checkout down</a>');
+    expect(html).toContain('<li data-component="Dashboard" data-status="operational"><span class="name">Dashboard</span><span class="state">Operational</span></li>');
+    expect(html).toContain('affects API');
+    expect(html).not.toContain('pgbouncer');
+  });
+});

@@ -1,7 +1,7 @@
 // Who the status page shows: a public severity, open at least its publish_after.
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../src/config/policy/index.js';
-import { isPubliclyVisible } from '../../src/http/status/visibility.js';
+import { isPubliclyVisible } from '../../src/service/visibility.js';
 
 const policy = parsePolicy(`
 timezone: UTC

@@ -24,23 +24,29 @@ export async function attachDiscord(app: ChatHost, env: Env, opts: DiscordOption
   const adapter = new DiscordAdapter(client.rest, app.service.policy, log, () => client.user?.id);
   const svc = app.service;
 
-  // Handlers never throw into discord.js: a failure is logged and the next event still runs.
-  const guard = (what: string, fn: () => unknown) => {
+  // Handlers never throw into discord.js: a failure is logged and the next event still runs. Each
+  // starts and ends with a debug line naming the event: the sign that it was acted on or ignored,
+  // and (received but not handled) what is still in progress.
+  const guard = (what: string, fn: () => unknown, id?: string) => {
+    log.debug({ received: what, id }, 'Discord event received');
+    const handled = () => log.debug({ handled: what, id }, 'Discord event handled');
     try {
       const r = fn();
-      if (r instanceof Promise) r.catch((e) => log.error({ err: e }, `Discord ${what} failed`));
+      if (r instanceof Promise) r.catch((e) => log.error({ err: e }, `Discord ${what} failed`)).finally(handled);
+      else handled();
     } catch (e) {
       log.error({ err: e }, `Discord ${what} failed`);
+      handled();
     }
   };
-  client.on(Events.InteractionCreate, (i) => guard('interaction', () => onInteraction(svc, log, i)));
+  client.on(Events.InteractionCreate, (i) => guard('interaction', () => onInteraction(svc, log, i), i.id));
   const catchUp = new DiscordCatchUp(svc, client, adapter, log);
   client.on(Events.MessageCreate, (m) => {
     if (isSupportChannel(svc.policy, 'discord', m.channelId)) catchUp.seen(m.channelId, m.id);
-    guard('message', () => onMessage(svc, client, m));
+    guard('message', () => onMessage(svc, client, m), m.id);
   });
   client.on(Events.Raw, (packet: GatewayDispatchPayload) => {
-    if (packet.t === 'MESSAGE_REACTION_ADD') guard('reaction', () => onReactionPacket(svc, client, adapter, log, packet.d as ReactionPacket));
+    if (packet.t === 'MESSAGE_REACTION_ADD') guard('reaction', () => onReactionPacket(svc, client, adapter, log, packet.d as ReactionPacket), (packet.d as ReactionPacket).message_id);
   });
 
   const connection = new DiscordConnection(client, env.DISCORD_TOKEN, adapter, log, {

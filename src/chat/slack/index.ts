@@ -71,6 +71,16 @@ export async function attachSlack(app: ChatHost, env: SlackEnv, opts: SlackOptio
   bolt.error(async (e) => {
     log.error({ error: errorText(e) }, 'Slack listener failed');
   });
+  // One debug line once every listener is done with a request (Slack has its 200 long before):
+  // the sign, for an operator or a test, that an event was acted on or deliberately ignored.
+  bolt.use(async ({ body, next }) => {
+    try {
+      await next();
+    } finally {
+      const b = body as { type?: string; command?: string; event_id?: string; event?: { type?: string } };
+      log.debug({ handled: b.event?.type ?? b.command ?? b.type, eventId: b.event_id }, 'Slack event handled');
+    }
+  });
 
   const deps: SlackDeps = { service: app.service, client, people: new SlackPeople(client, app.service.policy, log), identity, log };
   registerCommands(bolt, deps);

@@ -138,11 +138,23 @@ export function crossCheck(p: PolicyShape, report: Report): void {
       }
     }
     for (const [name, tpl] of entries(s.templates)) checkPlaceholders(tpl, ['severities', i, 'templates', name], report);
+    if (isObj(s.public_updates) && s.public !== true) {
+      report(['severities', i, 'public_updates'], 'needs public: true (only a public severity is on the status page)');
+    }
     const auto = isObj(s.auto_escalate) ? str(s.auto_escalate.page) : undefined;
     if (auto && !policies.has(auto)) report(['severities', i, 'auto_escalate', 'page'], `unknown escalation policy "${auto}"`);
     for (const [j, n] of items(s.notify)) {
       if (str(n) && !channels.has(n as string) && !groups.has(n as string)) report(['severities', i, 'notify', j], `unknown channel or group "${n}"`);
     }
+  }
+
+  const components = new Map<string, number>();
+  for (const [i, c] of items(isObj(p.status_page) ? p.status_page.components : undefined)) {
+    if (!str(c)) continue;
+    const key = norm(c as string);
+    if (components.has(key)) report(['status_page', 'components', i], `"${c}" is already status_page.components[${components.get(key)}]`);
+    else components.set(key, i);
+    if ((c as string).includes(',')) report(['status_page', 'components', i], `"${c}" has a comma; commas separate components in /incident components`);
   }
 
   const def = str(p.default_severity);

@@ -105,6 +105,9 @@ const SeveritySchema = z.strictObject({
   public: z.boolean().default(false),
   // Overrides status_page.publish_after for this severity.
   publish_after: duration.optional(),
+  // How often customers hear from the status page (`/incident public <text>`) while it is public:
+  // runbook 003's "we will provide updates every hour until resolved". Nudges when one is due.
+  public_updates: z.strictObject({ every: duration }).optional(),
   runbooks: list(text).default([]),
   checklist: list(text).default([]),
   // Phase checklists: posted when the incident enters the phase, ticked with `/incident check <n>`.
@@ -154,7 +157,13 @@ export const PolicyObject = z.strictObject({
   channels: z.strictObject({ slack: ChannelMap.optional(), discord: ChannelMap.optional() }).default({}),
   support: z.strictObject({ discord: SupportSchema.optional(), slack: SupportSchema.optional() }).optional(),
   status_page: z
-    .strictObject({ title: text, publish_after: duration.default(() => defaultDuration('30m')), url: text.optional() })
+    .strictObject({
+      title: text,
+      publish_after: duration.default(() => defaultDuration('30m')),
+      url: text.optional(),
+      // What customers recognise ("API", "Dashboard"): `/incident components` names the ones an incident affects.
+      components: list(text).default([]),
+    })
     .optional(),
   templates: z.partialRecord(z.enum(TEMPLATE_NAMES), z.string()).optional(),
   actions: z.record(z.string(), ActionSchema).default({}),

@@ -30,6 +30,7 @@ export function summarizePolicy(p: Policy): string {
       s.postmortem?.required ? `postmortem${s.postmortem.due ? ` due ${showDuration(s.postmortem.due)}` : ''}` : '',
       s.postmortem?.required_if_longer_than ? `postmortem if longer than ${showDuration(s.postmortem.required_if_longer_than)}` : '',
       s.public ? `public${s.publish_after ? ` after ${showDuration(s.publish_after)}` : ''}` : '',
+      s.public_updates ? `public updates every ${showDuration(s.public_updates.every)}` : '',
       checklistSummary(p, s),
       s.roles ? `roles ${describeRules(s.roles)}` : '',
       s.required_roles.length ? `requires ${s.required_roles.join(', ')} within ${showDuration(s.role_grace ?? p.role_grace)}` : '',
@@ -40,7 +41,10 @@ export function summarizePolicy(p: Policy): string {
     .filter(([, v]) => v)
     .map(([k, v]) => `${k} (${plural(v!.channels.length, 'channel')}${v!.notify ? `; in-hours replies tell ${v!.notify}` : ''})`);
   if (support.length) lines.push(`Support: ${support.join(', ')}`);
-  if (p.status_page) lines.push(`Status page: "${p.status_page.title}", public incidents after ${showDuration(p.status_page.publish_after)}`);
+  if (p.status_page) {
+    const parts = p.status_page.components.length ? `; components: ${p.status_page.components.join(', ')}` : '';
+    lines.push(`Status page: "${p.status_page.title}", public incidents after ${showDuration(p.status_page.publish_after)}${parts}`);
+  }
   for (const r of p.reminders) lines.push(`Reminder: "${r.text}" to ${r.channel} at cron "${r.cron}" (${p.timezone})`);
   const actions = Object.entries(p.actions);
   if (actions.length) {

@@ -11,6 +11,7 @@ function incidentJson(i: PublicIncident) {
     status: i.status,
     declaredAt: iso(i.declaredAt),
     resolvedAt: iso(i.resolvedAt),
+    components: i.components,
     updates: i.updates.map((u) => ({ at: iso(u.at), kind: u.kind, status: u.status, text: u.text })),
   };
 }
@@ -24,6 +25,13 @@ export function statusJson(m: StatusModel) {
     indicator: worst ? worst.id : 'none',
     incidents: m.open.map(incidentJson),
     resolved: m.resolved.map(incidentJson),
+    // "operational", or the worst open incident's severity and status ("sev1", "identified").
+    components: m.components.map((c) => {
+      const worst = c.affectedBy[0];
+      return worst
+        ? { name: c.name, status: worst.status, severity: worst.severity.id, incidents: c.affectedBy.map((i) => i.number) }
+        : { name: c.name, status: 'operational', severity: null, incidents: [] };
+    }),
     days: m.days.map((d) => ({ date: d.date, severity: d.worstRank === null ? null : m.severities.find((s) => s.rank === d.worstRank)?.id ?? null, incidents: d.incidents })),
   };
 }

@@ -9,7 +9,7 @@ import { incidents, timelineEvents } from '../../store/schema.js';
 type TimelineEvent = typeof timelineEvents.$inferSelect;
 import { type Day, dayBars, historyStart } from './days.js';
 import { publicText, type Status } from './public-text.js';
-import { isPubliclyVisible } from './visibility.js';
+import { isPubliclyVisible } from '../../service/visibility.js';
 
 export type PublicSeverity = { id: string; name: string; rank: number };
 /** `status` is the incident's status as of this update (carried forward from earlier ones). */
@@ -21,9 +21,14 @@ export type PublicIncident = {
   status: string;
   declaredAt: Date;
   resolvedAt: Date | null;
+  /** Status page components it affects (`/incident components`), in the policy's order. */
+  components: string[];
   /** Newest first. */
   updates: PublicUpdate[];
 };
+
+/** A policy component: fine, or affected by the worst open public incident naming it. */
+export type PublicComponent = { name: string; affectedBy: PublicIncident[] };
 
 export type StatusModel = {
   title: string;
@@ -35,6 +40,8 @@ export type StatusModel = {
   days: Day[];
   /** Severities that can appear publicly, most severe first (the legend). */
   severities: PublicSeverity[];
+  /** `status_page.components`, each with the open public incidents affecting it (worst first). */
+  components: PublicComponent[];
 };
 
 export function statusTitle(policy: Policy): string {
@@ -46,11 +53,17 @@ function publicSeverity(policy: Policy, id: string): PublicSeverity {
   return { id: s?.id ?? id, name: s?.name ?? s?.id ?? id, rank: severityRank(policy, id) };
 }
 
-/** Events newest first in, updates newest first out; statuses are carried forward oldest first. */
+/**
+ * Events newest first in, updates newest first out; statuses are carried forward oldest first.
+ * Once the team has written for customers (`/incident public`), the responders' own `update`
+ * texts stop being the public story: only the lifecycle events and the public updates show.
+ */
 function publicUpdates(events: { id: number; at: Date; kind: string; text: string; publicText: string | null; status: string | null }[]): PublicUpdate[] {
   let status: Status = 'investigating';
   const out: PublicUpdate[] = [];
+  const curated = events.some((e) => e.kind === 'public_update');
   for (const e of [...events].reverse()) {
+    if (curated && e.kind === 'update') continue;
     const p = publicText(e);
     status = p.status ?? status;
     out.push({ id: e.id, at: e.at, kind: e.kind, status, text: p.text });
@@ -67,7 +80,15 @@ export const RESOLVED_SHOWN = 50;
 export function loadStatus(db: Db, policy: Policy, now: Date): StatusModel {
   const from = historyStart(now, policy.timezone);
   const publicIds = policy.severities.filter((s) => s.public).map((s) => s.id);
-  const span = { id: incidents.id, title: incidents.title, severity: incidents.severity, status: incidents.status, declaredAt: incidents.declaredAt, resolvedAt: incidents.resolvedAt };
+  const span = {
+    id: incidents.id,
+    title: incidents.title,
+    severity: incidents.severity,
+    status: incidents.status,
+    declaredAt: incidents.declaredAt,
+    resolvedAt: incidents.resolvedAt,
+    components: incidents.components,
+  };
   // Open ones by the status index, resolved ones in the window by the resolved_at index: neither
   // reads the whole history. Only public severities, a short constant list.
   const candidates = publicIds.length
@@ -103,6 +124,7 @@ export function loadStatus(db: Db, policy: Policy, now: Date): StatusModel {
     status: i.status,
     declaredAt: i.declaredAt,
     resolvedAt: i.resolvedAt,
+    components: (policy.status_page?.components ?? []).filter((c) => i.components?.includes(c)),
     updates: publicUpdates(events.get(i.id) ?? []),
   });
 
@@ -112,13 +134,16 @@ export function loadStatus(db: Db, policy: Policy, now: Date): StatusModel {
     policy.timezone,
   );
   const severities = policy.severities.filter((s) => s.public).map((s) => publicSeverity(policy, s.id));
+  const openShown = open.map(shown).sort((a, b) => a.severity.rank - b.severity.rank || a.declaredAt.getTime() - b.declaredAt.getTime());
+  const components = (policy.status_page?.components ?? []).map((name) => ({ name, affectedBy: openShown.filter((i) => i.components.includes(name)) }));
   return {
     title: statusTitle(policy),
     now,
     timezone: policy.timezone,
-    open: open.map(shown).sort((a, b) => a.severity.rank - b.severity.rank || a.declaredAt.getTime() - b.declaredAt.getTime()),
+    open: openShown,
     resolved: resolved.map(shown),
     days,
     severities,
+    components,
   };
 }

@@ -29,7 +29,7 @@ function openCard(m: StatusModel, inc: PublicIncident): string {
   return `<article class="incident" id="incident-${inc.number}" data-number="${inc.number}" style="--sev:${severityColour(inc.severity.rank)}">
 <p class="tags"><span class="sev">${esc(inc.severity.name)}</span><span class="state">${esc(statusLabel(inc.status))}</span></p>
 <h3>${esc(inc.title)}</h3>
-<p class="meta">Started ${when(m, inc.declaredAt)} · ongoing for ${esc(age)}</p>
+<p class="meta">Started ${when(m, inc.declaredAt)} · ongoing for ${esc(age)}${inc.components.length ? ` · affects ${esc(inc.components.join(', '))}` : ''}</p>
 ${updatesList(m, inc)}
 </article>`;
 }
@@ -68,6 +68,20 @@ function history(m: StatusModel): string {
 </section>`;
 }
 
+/** One line per policy component: customers look for "is the API working" before reading incidents. */
+function componentsList(m: StatusModel): string {
+  if (m.components.length === 0) return '';
+  const rows = m.components.map((c) => {
+    const worst = c.affectedBy[0];
+    if (!worst) return `<li data-component="${esc(c.name)}" data-status="operational"><span class="name">${esc(c.name)}</span><span class="state">Operational</span></li>`;
+    const links = c.affectedBy.map((i) => `<a href="#incident-${i.number}">${esc(i.title)}</a>`).join(', ');
+    return `<li data-component="${esc(c.name)}" data-status="${esc(worst.status)}" style="--sev:${severityColour(worst.severity.rank)}"><span class="name">${esc(c.name)}</span><span class="state">${esc(worst.severity.name)} · ${esc(statusLabel(worst.status))}: ${links}</span></li>`;
+  });
+  return `<section aria-labelledby="components-h"><h2 id="components-h">Components</h2>
+<ul class="components">${rows.join('')}</ul>
+</section>`;
+}
+
 function banner(m: StatusModel): string {
   if (m.open.length === 0) return `<p class="banner" role="status">All systems operational</p>`;
   const n = m.open.length;
@@ -91,6 +105,7 @@ export function renderStatusPage(m: StatusModel): string {
 <header><h1>${esc(m.title)}</h1></header>
 <main>
 ${banner(m)}
+${componentsList(m)}
 ${m.open.length ? `<section aria-labelledby="open-h"><h2 id="open-h">Ongoing incidents</h2>\n${m.open.map((i) => openCard(m, i)).join('\n')}\n</section>` : ''}
 ${history(m)}
 ${recent.length ? `<section aria-labelledby="resolved-h"><h2 id="resolved-h">Resolved in the last 7 days</h2>\n${recent.map((i) => resolvedCard(m, i)).join('\n')}\n</section>` : ''}

@@ -31,6 +31,11 @@ section{margin:28px 0}
 .legend i{display:inline-block;width:10px;height:10px;border-radius:2px;background:var(--c);margin-right:6px}
 .summary{margin:8px 0 0;font-size:.9rem;color:var(--muted)}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.components{list-style:none;margin:0;padding:0;background:var(--card);border:1px solid var(--line);border-radius:10px}
+.components li{display:flex;justify-content:space-between;gap:12px;flex-wrap:wrap;padding:10px 16px;border-top:1px solid var(--line);border-left:6px solid var(--sev,var(--ok))}
+.components li:first-child{border-top:0}
+.components .name{font-weight:600}
+.components .state{border:0;padding:0}
 details.incident{padding:10px 16px}
 summary{cursor:pointer;font-weight:600;overflow-wrap:anywhere}
 footer{color:var(--muted);font-size:.85rem;margin:32px 0 16px}

@@ -57,6 +57,8 @@ export async function discordKlaxon(o: DiscordKlaxonOptions = {}) {
   await attachDiscord(app, env, { requestTimeoutMs: 3000, proxy: {}, identifySpacing: false, ...o.discord });
   await app.start({ http: false, loop: false });
 
+  let markers = 0;
+  const markerChannel = Object.entries(d).find(([k]) => k !== 'guild')![1] as string;
   const h = {
     fake,
     app,
@@ -66,9 +68,34 @@ export async function discordKlaxon(o: DiscordKlaxonOptions = {}) {
     logLines,
     /** Runs due timers on the fake clock, then delivers the outbox. */
     tick: () => app.tick(),
-    /** Lets gateway events reach their handlers, then delivers. */
-    async settle(ms = 30) {
-      await new Promise((r) => setTimeout(r, ms));
+    /**
+     * How many times Klaxon has finished handling a gateway event, acted on or ignored (its
+     * "Discord event handled" debug line): `message` and `reaction` by message id, `interaction` by its id.
+     */
+    handled(what: 'message' | 'reaction' | 'interaction', id: string): number {
+      return logLines.filter((l) => {
+        if (!l.includes('Discord event handled')) return false;
+        const j = JSON.parse(l) as { handled?: string; id?: string };
+        return j.handled === what && j.id === id;
+      }).length;
+    },
+    /**
+     * Waits until Discord's events so far have all reached Klaxon and every handler it started has
+     * finished, then delivers. Gateway events arrive in order, so once a later marker event (a
+     * reaction that means nothing) is handled the earlier ones have arrived; discord.js itself
+     * drops some (a MESSAGE_CREATE for a message it already has), which never start a handler.
+     */
+    async quiet() {
+      const marker = `9${Date.now()}${++markers}`;
+      fake.react(markerChannel, marker, COMMUNITY.dana.id, '🧪');
+      await fake.waitFor(() => h.handled('reaction', marker) >= 1, 5000, 'the marker event');
+      const count = (word: string) => logLines.filter((l) => l.includes(word)).length;
+      await fake.waitFor(() => count('Discord event received') === count('Discord event handled'), 5000, 'handlers in progress to finish');
+      await app.tick();
+    },
+    /** Waits until that event has been handled `times` times in all, then delivers: the sign to wait for before checking it changed nothing. */
+    async processed(what: 'message' | 'reaction' | 'interaction', id: string, times = 1) {
+      await fake.waitFor(() => h.handled(what, id) >= times, 5000, `Klaxon to finish with ${what} ${id}`);
       await app.tick();
     },
     outbox: () => db.select().from(outbox).orderBy(asc(outbox.id)).all(),

@@ -63,6 +63,7 @@ export async function slackKlaxon(o: SlackKlaxonOptions = {}) {
   if (socket) await socket.connected();
   const eventsUrl = `http://127.0.0.1:${app.port}/slack/events`;
   let responses = 0;
+  let delivered = 0;
   /** What each slash command's ack carried (Klaxon answers inside the ack), by its response_url. */
   const acked = new Map<string, Record<string, unknown>>();
   const keepAck = (url: string, body: unknown) => {
@@ -129,10 +130,25 @@ export async function slackKlaxon(o: SlackKlaxonOptions = {}) {
     /** Runs the scheduler and the outbox once (timers fire on the fake clock, never by sleeping). */
     tick: () => app.tick(),
 
-    /** Lets in-flight listener work finish, then delivers. */
-    async settle() {
-      await new Promise((r) => setTimeout(r, 20));
-      await app.tick();
+    /** How many times Klaxon's listeners have finished with a request (its "Slack event handled" debug line), by event id or by what it was (`/incident`). */
+    handled(o: { eventId?: string; what?: string }): number {
+      return logLines.filter((l) => {
+        if (!l.includes('Slack event handled')) return false;
+        const j = JSON.parse(l) as { eventId?: string; handled?: string };
+        return (o.eventId === undefined || j.eventId === o.eventId) && (o.what === undefined || j.handled === o.what);
+      }).length;
+    },
+
+    /**
+     * Sends an Events API callback and waits until Klaxon is done with it, acted on or ignored:
+     * the sign to wait for before checking that an event changed nothing.
+     */
+    async deliver(event: Record<string, unknown>, opts: { eventId?: string; retryNum?: number } = {}) {
+      const eventId = opts.eventId ?? `EvD${++delivered}`;
+      const before = h.handled({ eventId });
+      const r = await h.event(event, { ...opts, eventId });
+      await waitFor(() => h.handled({ eventId }) > before, `Klaxon to finish with event ${eventId}`);
+      return r;
     },
 
     outbox: () => db.select().from(outbox).orderBy(asc(outbox.id)).all(),

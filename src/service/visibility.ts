@@ -1,9 +1,9 @@
 // Who may see an incident on the public status page. Pure: the clock's `now` is an argument.
 // A public severity alone is not enough: a blip fixed within `publish_after` never goes public
 // (runbook 000: "publish incidents lasting > 30 minutes"), even after it is resolved.
-import { parseDuration, type Duration } from '../../domain/duration.js';
-import { findSeverity, type Policy, policyCalendar } from '../../config/policy/index.js';
-import { addDuration } from '../../domain/business-time.js';
+import { parseDuration, type Duration } from '../domain/duration.js';
+import { findSeverity, type Policy, policyCalendar } from '../config/policy/index.js';
+import { addDuration } from '../domain/business-time.js';
 
 const DEFAULT_PUBLISH_AFTER = parseDuration('30m')!;
 
