@@ -84,7 +84,9 @@ describe('outbox dispatcher', () => {
     // #1 failed once and waits 1 s; #2–#4 are due now. Each post takes the platform a second.
     insert.run('channel:C-retry', '{"text":"retried"}', 1, now + 1000, now);
     for (const n of [2, 3, 4]) insert.run(`channel:C-${n}`, `{"text":"fresh ${n}"}`, 0, now, now);
-    slack.latency = async () => h.clock.advance(1000);
+    slack.latency = async () => {
+      h.clock.advance(1000);
+    };
     await d.dispatch();
     expect(slack.calls.map((x) => x.text)).toEqual(['fresh 2', 'retried', 'fresh 3', 'fresh 4']);
   });
