@@ -10,11 +10,12 @@
 // adapters can answer errors with "what was wrong" plus the right form without guarding it.
 import { Args, isMention, unwrapLink, need, noMore, onOff, parseUserRef, severityPatterns, STATUSES, takeIncident, tokenize, UsageError, type UserRef } from './command-grammar.js';
 import { durationProblem, parseDuration, tooLong, type Duration } from './duration.js';
+import { labelsFromList, takeLabels, type Labels } from './incident-labels.js';
 
 export { parseUserRef, unwrapLink, type UserRef } from './command-grammar.js';
 
 export type Command =
-  | { kind: 'declare'; severity?: string; title: string }
+  | { kind: 'declare'; severity?: string; title: string; labels?: Labels }
   | { kind: 'update'; incident?: number; status?: 'investigating' | 'identified' | 'monitoring'; text: string }
   | { kind: 'mitigate'; incident?: number; text: string }
   | { kind: 'severity'; incident?: number; severity: string }
@@ -111,24 +112,33 @@ function incidentOnly<K extends 'ack' | 'status' | 'timeline' | 'roles'>(kind: K
 export const COMMANDS = {
   declare: {
     words: ['declare'],
-    usage: 'declare [sev] <title>',
+    usage: 'declare [sev] <title> [--label key=value]…',
     summary: 'open a new incident',
     permission: true,
-    parse(a, { severities }) {
+    parse(all, { severities }) {
+      // "--label kind=security" anywhere in the text: taken out, the rest is severity and title.
+      const taken = takeLabels(all.rest());
+      if ('error' in taken) throw new UsageError(taken.error, 'declare');
+      const labels = Object.keys(taken.labels).length ? { labels: taken.labels } : {};
+      const a = new Args(taken.rest, tokenize(taken.rest));
       for (const words of severityPatterns(severities)) {
         if (a.left < words.length) continue;
         const typed = words.map((_, i) => a.peek(i) ?? '');
         if (typed.every((t, i) => t.toLowerCase() === words[i])) {
           for (const _ of words) a.next();
           const title = need(a.rest(), 'title', 'declare');
-          return { kind: 'declare', severity: typed.join(' '), title };
+          return { kind: 'declare', severity: typed.join(' '), title, ...labels };
         }
       }
-      return { kind: 'declare', title: need(a.rest(), 'title', 'declare') };
+      return { kind: 'declare', title: need(a.rest(), 'title', 'declare'), ...labels };
     },
     discord: {
-      options: [{ ...text('title', 'What is wrong, in a few words', true), maxLength: 200 }, severity(false)],
-      read: (o) => ({ kind: 'declare', title: o.text('title'), severity: o.string('severity') ?? undefined }),
+      options: [{ ...text('title', 'What is wrong, in a few words', true), maxLength: 200 }, severity(false), text('labels', 'Labels, e.g. kind=security, team=payments')],
+      read(o) {
+        const labels = o.text('labels') ? labelsFromList(o.text('labels')) : {};
+        if (typeof labels === 'string') return `${labels}.`;
+        return { kind: 'declare', title: o.text('title'), severity: o.string('severity') ?? undefined, ...(Object.keys(labels).length ? { labels } : {}) };
+      },
     },
   },
   update: {

@@ -7,6 +7,7 @@ import { findSeverity } from '../config/policy/index.js';
 import { formatMs } from '../domain/duration.js';
 import type { Integration } from '../config/policy/integrations.js';
 import { type AlertBatch, alertName, type AlertLink } from '../domain/alert.js';
+import { labelsFromAlert, type Labels } from '../domain/incident-labels.js';
 import { alertDeliveries, incidentAlerts, incidents, timers } from '../store/schema.js';
 import type { Actor } from './actor.js';
 import type { Ctx } from './context.js';
@@ -100,7 +101,13 @@ export function detailsFor(id: string, batch: AlertBatch): string {
   return text.length > 3000 ? `${text.slice(0, 3000)}…` : text;
 }
 
-function declareFor(ctx: Ctx, id: string, group: string, input: { title: string; severity: string; description: string }): Incident {
+/** The group's labels (what every alert in it shares), else the first firing alert's: `notify` filters on them. */
+function alertLabels(batch: AlertBatch): Labels {
+  const first = batch.alerts.find((a) => a.status === 'firing') ?? batch.alerts[0];
+  return labelsFromAlert(Object.keys(batch.commonLabels).length ? batch.commonLabels : (first?.labels ?? {}));
+}
+
+function declareFor(ctx: Ctx, id: string, group: string, input: { title: string; severity: string; description: string; labels?: Labels }): Incident {
   const inc = declare(ctx, integrationActor(id), input);
   ctx.tx.update(incidents).set({ integration: id, alertGroup: group }).where(eq(incidents.id, inc.id)).run();
   return getIncident(ctx.tx, inc.id)!;
@@ -215,7 +222,7 @@ export function handleAlerts(ctx: Ctx, id: string, cfg: Integration, batch: Aler
       }
       outcome = 'flood';
     } else {
-      inc = declareFor(ctx, id, batch.groupKey, { title: titleFor(batch), severity: severityFor(ctx, cfg, batch), description: detailsFor(id, batch) });
+      inc = declareFor(ctx, id, batch.groupKey, { title: titleFor(batch), severity: severityFor(ctx, cfg, batch), description: detailsFor(id, batch), labels: alertLabels(batch) });
       outcome = 'opened';
     }
   }

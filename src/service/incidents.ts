@@ -20,6 +20,7 @@ import { formatDue, postmortemDue, postPostmortemDraft } from './postmortem.js';
 import { cancelIncidentTimers } from './timers.js';
 import { addTimeline } from './timeline.js';
 import { own } from '../domain/own.js';
+import { formatLabels, labelsMatch, type Labels } from '../domain/incident-labels.js';
 import { fillEmptyRoles, fillRolesAtDeclaration, handOver, invite, rolesLine } from './roles.js';
 import { armRoleGrace } from './role-grace.js';
 import { refreshSpace } from './space.js';
@@ -42,7 +43,7 @@ export function requireSeverity(ctx: Ctx, name: string): Severity {
   return s;
 }
 
-export type DeclareInput = { title: string; severity?: string; description?: string; sourceLink?: string };
+export type DeclareInput = { title: string; severity?: string; description?: string; sourceLink?: string; labels?: Labels };
 
 export function declare(ctx: Ctx, actor: Actor, input: DeclareInput): Incident {
   const title = input.title.trim();
@@ -60,10 +61,12 @@ export function declare(ctx: Ctx, actor: Actor, input: DeclareInput): Incident {
       declaredBy: actor.id,
       lastUpdateAt: ctx.now,
       sourceLink: input.sourceLink ?? null,
+      labels: input.labels && Object.keys(input.labels).length ? input.labels : null,
     })
     .returning()
     .get();
-  addTimeline(ctx, inc.id, 'declared', actor.id, `Declared ${severityLabel(sev)} by ${actor.name}: ${title}`, shownIf(sev, `Declared as ${severityLabel(sev)}: ${title}`, 'investigating'));
+  const labelled = inc.labels ? ` (labels: ${formatLabels(inc.labels)})` : '';
+  addTimeline(ctx, inc.id, 'declared', actor.id, `Declared ${severityLabel(sev)} by ${actor.name}: ${title}${labelled}`, shownIf(sev, `Declared as ${severityLabel(sev)}: ${title}`, 'investigating'));
   // Every source (chat, API, support escalation, alerts) declares here, so all of them get the
   // policy's role holders in this transaction, before the first message and the topic are written.
   const holders = fillRolesAtDeclaration(ctx, inc, sev, actor);
@@ -73,7 +76,7 @@ export function declare(ctx: Ctx, actor: Actor, input: DeclareInput): Incident {
   postToIncident(ctx, inc.id, () => declaredBody(ctx.policy, vars, sev, roles, checklist));
   invite(ctx, inc.id, [actor.id, ...holders]);
   postToChannel(ctx, 'announcements', (p) => announcementBody(vars, spaceLink(p, inc)), { incidentId: inc.id });
-  notify(ctx, sev, (p) => announcementBody(vars, spaceLink(p, inc)), inc.id);
+  notify(ctx, sev, (p) => announcementBody(vars, spaceLink(p, inc)), inc);
   // Klaxon's own switches never stop pages (SPEC §9): a responder who turns automation off
   // during one incident must not leave the next Sev-1 paging nobody.
   if (sev.page) startPage(ctx, inc, { policy: sev.page }, 'klaxon');
@@ -91,10 +94,15 @@ function spaceLink(p: Platform, inc: Incident): string {
   return p === 'console' ? `#${channelName(inc)}` : '<#incident>';
 }
 
-/** `notify` entries are channel keys (posted to) or policy groups (each member is DMed). */
-function notify(ctx: Ctx, sev: Severity, bodyFor: Parameters<typeof postToChannel>[2], incidentId: number): void {
-  // Every declaration is announced already; notify adds the other channels and groups.
-  for (const key of sev.notify.filter((k) => k !== 'announcements')) {
+/**
+ * `notify` entries are channel keys (posted to) or policy groups (each member is DMed); an entry
+ * with `labels` applies only to incidents carrying them.
+ */
+function notify(ctx: Ctx, sev: Severity, bodyFor: Parameters<typeof postToChannel>[2], inc: Incident): void {
+  const incidentId = inc.id;
+  const keys = sev.notify.flatMap((n) => (typeof n === 'string' ? [n] : labelsMatch(inc.labels, n.labels) ? [n.to] : []));
+  // Every declaration is announced already; notify adds the other channels and groups, each once.
+  for (const key of [...new Set(keys)].filter((k) => k !== 'announcements')) {
     const members = own(ctx.policy.groups, key);
     if (members) {
       for (const m of members) if (!m.includes(':')) directMessage(ctx, m, bodyFor, { incidentId });
@@ -138,7 +146,7 @@ export function changeSeverity(ctx: Ctx, actor: Actor, inc: Incident, name: stri
   postToIncident(ctx, inc.id, () => ({ text: `Severity ${raised ? 'raised' : 'lowered'}: ${from} → ${severityLabel(sev)} (by ${actor.name}).`, tone: raised ? 'alert' : 'info' }));
   if (raised) {
     const vars = incidentVars(ctx.policy, next, rolesOf(ctx.tx, inc.id));
-    notify(ctx, sev, (p) => announcementBody(vars, spaceLink(p, next)), inc.id);
+    notify(ctx, sev, (p) => announcementBody(vars, spaceLink(p, next)), next);
     const alreadyPaging = openPagesOf(ctx, inc.id).some((p) => p.policy === sev.page);
     if (sev.page && !alreadyPaging) startPage(ctx, next, { policy: sev.page }, 'klaxon');
   }

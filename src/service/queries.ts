@@ -11,6 +11,7 @@ import { formatStats, statsReport } from './stats-report.js';
 import { timelineOf } from './timeline.js';
 import { hasOwnKey } from '../domain/own.js';
 import { checklistLines } from './checklists.js';
+import { formatLabels } from '../domain/incident-labels.js';
 
 export function status(ctx: Ctx, inc: Incident): Reply {
   const roles = rolesOf(ctx.tx, inc.id);
@@ -25,6 +26,7 @@ export function status(ctx: Ctx, inc: Incident): Reply {
     ...(inc.eta ? [{ label: 'ETA', value: inc.eta }] : []),
     ...(inc.rootCause ? [{ label: 'Root cause', value: inc.rootCause }] : []),
     ...(inc.components?.length ? [{ label: 'Components', value: inc.components.join(', ') }] : []),
+    ...(inc.labels ? [{ label: 'Labels', value: formatLabels(inc.labels) }] : []),
     ...Object.entries(roles).map(([role, p]) => ({ label: role, value: personName(ctx.policy, p) })),
   ];
   const title = `#${inc.id} ${inc.title}`;

@@ -100,7 +100,7 @@ export class Service {
         // "declare sev9 ..." is a typo'd severity, not a title that happens to start with sev9.
         const first = cmd.title.split(/\s+/)[0];
         if (!cmd.severity && /^(sev|p)-?\d+$/i.test(first)) requireSeverity(ctx, first);
-        const inc = declare(ctx, actor, { title: cmd.title, severity: cmd.severity });
+        const inc = declare(ctx, actor, { title: cmd.title, severity: cmd.severity, labels: cmd.labels });
         return { ok: true, text: `Declared #${inc.id} (${inc.severity}): ${inc.title}` };
       }
       case 'update': {

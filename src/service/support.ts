@@ -149,6 +149,8 @@ function escalate(ctx: Ctx, config: SupportConfig, msg: SupportMessage): number 
       'Raised automatically: a support message matched the security/privacy keywords. ' +
       `Read it at the source link${msg.link ? ` (${msg.link})` : ''} and keep its details out of public channels.`,
     sourceLink: msg.link,
+    // So `notify: [{ to: security-liaison, labels: { kind: security } }]` reaches the liaison.
+    labels: { kind: 'security' },
   });
   return inc.id;
 }

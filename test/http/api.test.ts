@@ -66,6 +66,15 @@ describe('POST /api/v1/incidents', () => {
     expect(inc.pages).toEqual([expect.objectContaining({ policy: 'default', status: 'open', tier: 1, notified: [expect.objectContaining({ person: 'carol', tier: 1 })] })]);
   });
 
+  it('takes labels (what notify rules filter on); a bad one is refused with 400 and declares nothing', async () => {
+    t = await startApp();
+    const bad = await t.api('/api/v1/incidents', { method: 'POST', body: JSON.stringify({ title: 'Leak', labels: { '9x': 'y' } }) });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toContain('"9x" is not a label name');
+    const r = await t.api('/api/v1/incidents', { method: 'POST', body: JSON.stringify({ title: 'Leak', labels: { kind: 'security' } }) });
+    expect(await r.json()).toMatchObject({ number: 1, labels: { kind: 'security' } });
+  });
+
   it('uses the policy default severity when none is given', async () => {
     t = await startApp();
     const r = await t.api('/api/v1/incidents', { method: 'POST', body: JSON.stringify({ title: 'Slow search', description: 'p95 at 4s', link: 'https://grafana.example.com/d/1' }) });

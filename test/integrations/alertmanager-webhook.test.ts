@@ -154,3 +154,13 @@ describe('Grafana webhook contact point', () => {
     expect(t.incidents()[0].status).toBe('resolved');
   });
 });
+
+describe('alert labels on the incident', () => {
+  it('keeps the group’s common labels, so notify rules with labels can match them', async () => {
+    t = await alertApp();
+    const body = alertmanagerBody();
+    (body.commonLabels as Record<string, string>).kind = 'security';
+    expect((await t.prometheus(body)).status).toBe(202);
+    expect(t.incidents()[0].labels).toEqual({ alertname: 'HighErrorRate', job: 'web', severity: 'critical', instance: 'web-1', kind: 'security' });
+  });
+});

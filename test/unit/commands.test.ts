@@ -39,7 +39,7 @@ describe('parseCommand: declare', () => {
   });
   it('needs a title', () => {
     expect(fail('declare')).toEqual({ error: 'missing title', usage: USAGE.declare });
-    expect(fail('declare sev1')).toEqual({ error: 'missing title', usage: 'declare [sev] <title>' });
+    expect(fail('declare sev1')).toEqual({ error: 'missing title', usage: 'declare [sev] <title> [--label key=value]…' });
   });
   it('keeps the title exactly as typed, inner spacing included', () => {
     expect(ok('declare  sev2   Login  slow\nfor EU')).toEqual({ kind: 'declare', severity: 'sev2', title: 'Login  slow\nfor EU' });

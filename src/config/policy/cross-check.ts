@@ -144,7 +144,9 @@ export function crossCheck(p: PolicyShape, report: Report): void {
     const auto = isObj(s.auto_escalate) ? str(s.auto_escalate.page) : undefined;
     if (auto && !policies.has(auto)) report(['severities', i, 'auto_escalate', 'page'], `unknown escalation policy "${auto}"`);
     for (const [j, n] of items(s.notify)) {
-      if (str(n) && !channels.has(n as string) && !groups.has(n as string)) report(['severities', i, 'notify', j], `unknown channel or group "${n}"`);
+      const to = str(n) ?? (isObj(n) ? str(n.to) : undefined);
+      const path: Path = ['severities', i, 'notify', j, ...(str(n) ? [] : ['to'])];
+      if (to && !channels.has(to) && !groups.has(to)) report(path, `unknown channel or group "${to}"`);
     }
   }
 

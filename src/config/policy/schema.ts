@@ -48,6 +48,11 @@ const EscalationPolicySchema = z.strictObject({
   tiers: list(TierSchema).min(1, 'needs at least one tier'),
 });
 
+const NotifyRule = z.strictObject({
+  to: text,
+  labels: z.record(z.string(), z.union([text, list(text).min(1, 'needs at least one value')])).refine((l) => Object.keys(l).length > 0, 'needs at least one label (e.g. kind: security)'),
+});
+
 const ChecklistEntry = z.union([text, z.strictObject({ use: text })]);
 
 // Runbook actions (`/incident action <name>`): HTTP calls into the team's own systems.
@@ -101,7 +106,9 @@ const SeveritySchema = z.strictObject({
   // Extension: runbook 003 "auto-escalate after 2h", runbook 002 "notify secondary if
   // persistent >30–60 minutes". Pages `page` once if still unmitigated `after` declaring.
   auto_escalate: z.strictObject({ after: duration, page: text }).optional(),
-  notify: list(text).default([]),
+  // A channel key or group, or `{ to, labels }`: only incidents with those labels (runbook 000's
+  // "security incidents notify the Security Liaison"; labels come from alerts and `declare --label`).
+  notify: list(z.union([text, NotifyRule])).default([]),
   public: z.boolean().default(false),
   // Overrides status_page.publish_after for this severity.
   publish_after: duration.optional(),

@@ -44,7 +44,7 @@ export function getOneIncident(deps: HttpDeps, _req: IncomingMessage, res: Serve
 
 export async function declareIncident(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = parseOr400(declareSchema(deps.service.policy), await readJson(req), 'body');
-  const reply = deps.service.declareFrom(API_ACTOR, { title: body.title, severity: body.severity, description: body.description, sourceLink: body.link });
+  const reply = deps.service.declareFrom(API_ACTOR, { title: body.title, severity: body.severity, description: body.description, sourceLink: body.link, labels: body.labels });
   if (!reply.ok || reply.incident === undefined) throw new HttpError(STATUS_OF[reply.error ?? 'invalid'], reply.text);
   sendJson(res, 201, detail(deps, reply.incident), { location: `/api/v1/incidents/${reply.incident}` });
 }

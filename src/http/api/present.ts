@@ -32,6 +32,8 @@ export function incidentJson(policy: Policy, inc: Incident, roles: Record<string
     link: inc.sourceLink,
     public: sev?.public ?? false,
     targetsMissed: inc.targetsMissed,
+    labels: inc.labels ?? {},
+    components: inc.components ?? [],
     postmortem: { dueAt: iso(inc.postmortemDueAt), doneAt: iso(inc.postmortemDoneAt), url: inc.postmortemUrl },
   };
 }

@@ -1,6 +1,7 @@
 // Request shapes for /api/v1. Messages are written to follow "field: ", so each reads as a sentence.
 import { z } from 'zod';
 import { cleanField } from '../../domain/clean-text.js';
+import { MAX_LABELS, parseLabel, type Labels } from '../../domain/incident-labels.js';
 import { durationProblem, parseDuration, tooLong } from '../../domain/duration.js';
 import { findSeverity, type Policy } from '../../config/policy/index.js';
 
@@ -19,6 +20,20 @@ export function declareSchema(policy: Policy) {
       .optional(),
     description: z.string(required('a string')).transform(cleanField).pipe(z.string().max(4000, 'must be at most 4000 characters')).optional(),
     link: z.url({ error: 'must be an http(s) URL', protocol: /^https?$/ }).optional(),
+    // `notify` entries with `labels` filter on these ({"kind": "security"}).
+    labels: z
+      .record(z.string(), z.string({ error: 'values must be strings' }), { error: 'must be an object of label: value' })
+      .transform((raw, ctx) => {
+        const out: Labels = {};
+        for (const [k, v] of Object.entries(raw)) {
+          const l = parseLabel(`${k}=${v}`);
+          if (typeof l === 'string') ctx.addIssue({ code: 'custom', message: l });
+          else out[l[0]] = l[1];
+        }
+        if (Object.keys(out).length > MAX_LABELS) ctx.addIssue({ code: 'custom', message: `at most ${MAX_LABELS} labels` });
+        return out;
+      })
+      .optional(),
   });
 }
 
