@@ -1,6 +1,7 @@
 // One scheduler step: claim due timers in due order and run each one's effect in the same
 // transaction that marks it done, so a crash at any point neither loses nor repeats it.
-import { and, asc, eq, lte } from 'drizzle-orm';
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { prepared } from '../store/prepared.js';
 import type { Service } from '../service/service.js';
 import type { Db } from '../store/db.js';
 import { timers } from '../store/schema.js';
@@ -77,13 +78,7 @@ export function tickDetailed(svc: Service, opts: { crashBeforeCommit?: (t: Timer
   retries.set(svc, waiting);
   for (;;) {
     const now = svc.deps.clock.now();
-    const due = svc.deps.db
-      .select()
-      .from(timers)
-      .where(and(eq(timers.status, 'pending'), lte(timers.dueAt, now)))
-      .orderBy(asc(timers.dueAt), asc(timers.id))
-      .limit(BATCH)
-      .all();
+    const due = dueTimers(svc.deps.db).all({ nowMs: now.getTime() });
     const ready: Timer[] = [];
     for (const t of due) {
       const backoff = waiting.get(t.id);
@@ -129,9 +124,29 @@ export function tickDetailed(svc: Service, opts: { crashBeforeCommit?: (t: Timer
 
 type FireOpts = { crashBeforeCommit?: (t: Timer) => boolean };
 
+const dueTimers = prepared((db) =>
+  db
+    .select()
+    .from(timers)
+    // A placeholder in WHERE is not mapped from a Date either: epoch milliseconds.
+    .where(and(eq(timers.status, 'pending'), lte(timers.dueAt, sql.placeholder('nowMs'))))
+    .orderBy(asc(timers.dueAt), asc(timers.id))
+    .limit(BATCH)
+    .prepare(),
+);
+
+const claim = prepared((tx) =>
+  tx
+    .update(timers)
+    // A placeholder in SET is not mapped from a Date: it takes epoch milliseconds, as the column stores.
+    .set({ status: 'done', firedAt: sql`${sql.placeholder('nowMs')}` })
+    .where(and(eq(timers.id, sql.placeholder('id')), eq(timers.status, 'pending')))
+    .prepare(),
+);
+
 /** Claims a timer and runs its step inside the caller's transaction; false when already claimed. */
 function fire(ctx: Ctx, t: Timer, opts: FireOpts): boolean {
-  const claimed = ctx.tx.update(timers).set({ status: 'done', firedAt: ctx.now }).where(and(eq(timers.id, t.id), eq(timers.status, 'pending'))).run();
+  const claimed = claim(ctx.tx).run({ id: t.id, nowMs: ctx.now.getTime() });
   if (claimed.changes !== 1) return false;
   const handler = HANDLERS[t.kind];
   if (handler) handler(ctx, t);

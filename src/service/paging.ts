@@ -1,6 +1,7 @@
 // Pages walk an escalation policy: tier 1 is notified, and each unacknowledged ack_timeout moves
 // the page on to the next tier (earlier tiers stay notified), then round again `repeat` times.
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { prepared } from '../store/prepared.js';
 import { policyCalendar, type Tier } from '../config/policy/index.js';
 import { formatMs, parseDuration } from '../domain/duration.js';
 import { isBusinessTime } from '../domain/business-time.js';
@@ -151,8 +152,10 @@ function fireStep(ctx: Ctx, inc: Incident, page: Page, step: { tier: number; cyc
  * The escalation timer for a page fell due. Steps that fell due while Klaxon was down all fire
  * now, once each, in order, and say how late they are.
  */
+const pageById = prepared((tx) => tx.select().from(pages).where(eq(pages.id, sql.placeholder('id'))).prepare());
+
 export function escalate(ctx: Ctx, pageId: number, due: Date): void {
-  let page = ctx.tx.select().from(pages).where(eq(pages.id, pageId)).get();
+  let page = pageById(ctx.tx).get({ id: pageId });
   if (!page || page.status !== 'open') return;
   const inc = getIncident(ctx.tx, page.incidentId)!;
   let at = due;
