@@ -4,6 +4,7 @@ import { integrationsCommand } from './cli/integrations.js';
 import { oncallCommand } from './cli/oncall.js';
 import { postmortemCommand } from './cli/postmortem.js';
 import { simulateCommand } from './cli/simulate.js';
+import { exportCommand, importCommand } from './cli/transfer.js';
 import { EnvError, loadEnv } from './config/env.js';
 import { PolicyError } from './config/policy/index.js';
 import { start } from './main.js';
@@ -25,6 +26,10 @@ const COMMANDS: Record<string, string> = {
   oncall: 'klaxon oncall [SCHEDULE] [--at ISO-TIME] [--policy FILE]\n  Who is on call, overrides included.',
   migrate: 'klaxon migrate\n  Apply database migrations to KLAXON_DB and exit.',
   postmortem: "klaxon postmortem N\n  Print incident N's postmortem draft.",
+  export:
+    'klaxon export FILE [--database PATH|URL]\n  Write every incident, timeline, page, timer and outbox row to FILE (JSON lines), to move to\n  another store. The store: --database, else KLAXON_DATABASE_URL (PostgreSQL), else KLAXON_DB.',
+  import:
+    'klaxon import FILE [--database PATH|URL]\n  Load an export into an empty store (same choice of store as export), numbers and ids kept.',
   integrations: "klaxon integrations [--url BASE] [--policy FILE]\n  Each alert integration's URL (token elided) and a ready-to-paste sender configuration.",
   'register-discord-commands': 'klaxon register-discord-commands [--guild ID] [--global] [--print]\n  Register /incident with Discord (choices come from the policy).',
 };
@@ -96,6 +101,10 @@ async function run(cmd: string, args: string[]): Promise<number> {
       return simulateCommand(args);
     case 'integrations':
       return integrationsCommand(args);
+    case 'export':
+      return exportCommand(args);
+    case 'import':
+      return importCommand(args);
     default:
       // Loaded on demand: discord.js takes half a second to import, which every other command would pay.
       return (await import('./cli/register-discord.js')).registerDiscordCommandsCommand(args);

@@ -4,6 +4,8 @@ import pino, { type Logger } from 'pino';
 export const REDACT = [
   'token', '*.token', 'botToken', '*.botToken', 'appToken', '*.appToken', 'signingSecret', '*.signingSecret',
   'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'DISCORD_TOKEN', 'KLAXON_API_TOKEN',
+  // A PostgreSQL URL carries its password.
+  'KLAXON_DATABASE_URL', '*.KLAXON_DATABASE_URL', 'connectionString', '*.connectionString',
   '*.SLACK_BOT_TOKEN', '*.SLACK_APP_TOKEN', '*.SLACK_SIGNING_SECRET', '*.DISCORD_TOKEN', '*.KLAXON_API_TOKEN',
   // Events v2 senders put their integration token in the body.
   'routing_key', '*.routing_key',

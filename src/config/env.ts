@@ -18,6 +18,20 @@ export const EnvSchema = z
   .object({
     KLAXON_POLICY: optionalText,
     KLAXON_DB: z.string().default('./data/klaxon.db'),
+    /** PostgreSQL instead of SQLite (issue #15): postgres://user:password@host:5432/database. */
+    KLAXON_DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\/\S+$/i.test(v), 'must be a postgres:// or postgresql:// URL'),
+    /** With PostgreSQL: how long a silent leader keeps the lead before another replica takes over. */
+    KLAXON_LEADER_LEASE: z
+      .string()
+      .default('15s')
+      .transform((v, ctx) => {
+        const d = parseDuration(/^\d+(\.\d+)?$/.test(v.trim()) ? `${v.trim()}s` : v);
+        if (!d || d.kind !== 'wall' || d.ms < 3000 || d.ms > 300_000) {
+          ctx.addIssue({ code: 'custom', message: 'must be a duration between 3s and 5m, such as 15s' });
+          return z.NEVER;
+        }
+        return d.ms;
+      }),
     HOST: z.string().default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     KLAXON_API_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
@@ -67,7 +81,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (!r.success) {
     const first = r.error.issues[0];
     const name = String(first.path[0] ?? 'environment');
-    const shown = name in source ? ` (got "${name.includes('TOKEN') || name.includes('SECRET') ? '***' : source[name]}")` : '';
+    const shown = name in source ? ` (got "${name.includes('TOKEN') || name.includes('SECRET') || name.includes('DATABASE_URL') ? '***' : source[name]}")` : '';
     throw new EnvError(`${name}: ${first.message}${shown}`);
   }
   const policyPath = r.data.KLAXON_POLICY ?? (existsSync('./klaxon.yaml') ? './klaxon.yaml' : BUNDLED_POLICY);

@@ -1,6 +1,6 @@
 // The outbox through the Slack adapter when Slack misbehaves: outages, rate limits, permanent
 // refusals. Time moves on the fake clock (app.tick()), never by sleeping.
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../src/config/policy/index.js';
 import { outbox } from '../../src/store/schema.js';
@@ -18,7 +18,8 @@ async function command(text: string, user = 'U01ALICE', channel?: string) {
   return k.answer(r.responseUrl);
 }
 
-const pending = () => k.db.select().from(outbox).where(eq(outbox.status, 'pending')).all();
+/** Rows still to deliver: pending, or in flight (a 5xx may have come after Slack posted, so it is looked up first). */
+const pending = () => k.db.select().from(outbox).where(inArray(outbox.status, ['pending', 'sending'])).all();
 
 describe('Slack delivery faults', () => {
   it('Slack answering 500 for a while: once it recovers every queued message arrives once, in order per channel', async () => {

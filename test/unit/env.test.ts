@@ -23,4 +23,16 @@ describe('environment', () => {
     expect(() => loadEnv({ DISCORD_TOKEN: 't' })).toThrow(/^DISCORD_APPLICATION_ID: is required/);
     expect(() => loadEnv({ KLAXON_API_TOKEN: 'short' })).toThrow(EnvError);
   });
+
+  it('PostgreSQL settings: a postgres URL (never echoed, it holds a password) and the leader lease', () => {
+    expect(loadEnv({}).KLAXON_LEADER_LEASE).toBe(15_000);
+    expect(loadEnv({}).KLAXON_DATABASE_URL).toBeUndefined();
+    expect(loadEnv({ KLAXON_DATABASE_URL: 'postgresql://k:pw@db:5432/klaxon', KLAXON_LEADER_LEASE: '20s' })).toMatchObject({
+      KLAXON_DATABASE_URL: 'postgresql://k:pw@db:5432/klaxon',
+      KLAXON_LEADER_LEASE: 20_000,
+    });
+    expect(loadEnv({ KLAXON_LEADER_LEASE: '30' }).KLAXON_LEADER_LEASE).toBe(30_000);
+    expect(() => loadEnv({ KLAXON_DATABASE_URL: 'mysql://k:pw@db/klaxon' })).toThrow(/^KLAXON_DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL \(got "\*\*\*"\)$/);
+    expect(() => loadEnv({ KLAXON_LEADER_LEASE: '1s' })).toThrow(/^KLAXON_LEADER_LEASE: must be a duration between 3s and 5m/);
+  });
 });

@@ -43,8 +43,11 @@ export function toDeliveryError(e: unknown, method: string): DeliveryError {
     }
     case ErrorCode.HTTPError: {
       // Slack answers 200 for everything it understood; 5xx is an outage, other codes will not improve.
+      // A 5xx (or 408) can come after Slack acted (a gateway failing on the way back): the post is
+      // looked up before it is sent again, like a lost answer.
       const status = err.statusCode ?? 0;
-      return new DeliveryError(`slack ${method}: HTTP ${status}`, { permanent: status > 0 && status < 500 && status !== 408 });
+      const permanent = status > 0 && status < 500 && status !== 408;
+      return new DeliveryError(`slack ${method}: HTTP ${status}`, { permanent, maybeDelivered: !permanent });
     }
     case ErrorCode.RequestError:
       // The request may have reached Slack before the connection failed.

@@ -24,7 +24,15 @@ export const COMMUNITY: Record<string, FakeUser> = {
   otherBot: { id: '900000000000000099', username: 'helper-bot', bot: true },
 };
 
-export type DiscordKlaxonOptions = { policy?: Policy; start?: string; dbPath?: string; discord?: DiscordOptions; fake?: FakeDiscord };
+export type DiscordKlaxonOptions = {
+  policy?: Policy;
+  start?: string;
+  dbPath?: string;
+  discord?: DiscordOptions;
+  fake?: FakeDiscord;
+  /** Puts something between Klaxon and the fake REST API (the fault proxy): given the fake's URL, the URL Klaxon uses. */
+  via?: (apiUrl: string) => Promise<string>;
+};
 
 export async function discordKlaxon(o: DiscordKlaxonOptions = {}) {
   const policy = o.policy ?? loadPolicy(SUPPORT_POLICY);
@@ -50,7 +58,7 @@ export async function discordKlaxon(o: DiscordKlaxonOptions = {}) {
       cb();
     },
   });
-  const env = loadEnv({ DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.appId, DISCORD_API_URL: fake.apiUrl, PORT: '0', KLAXON_DB: ':memory:' });
+  const env = loadEnv({ DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.appId, DISCORD_API_URL: o.via ? await o.via(fake.apiUrl) : fake.apiUrl, PORT: '0', KLAXON_DB: ':memory:' });
   const db = openDb(o.dbPath ?? ':memory:');
   const clock = new FakeClock(o.start ?? WED_11);
   const app = new KlaxonApp({ env, policy, db, clock, log: createLogger('debug', sink) });

@@ -19,7 +19,18 @@ export const SECRET = 'test-signing-secret-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-111-222-klaxonbottokensecret';
 export const APP_TOKEN = 'xapp-1-A111-333-klaxonapptokensecret';
 
-export type SlackKlaxonOptions = { socket?: boolean; policy?: Policy; yaml?: string; start?: string; logLevel?: string; slack?: SlackOptions };
+export type SlackKlaxonOptions = {
+  socket?: boolean;
+  policy?: Policy;
+  yaml?: string;
+  start?: string;
+  logLevel?: string;
+  slack?: SlackOptions;
+  /** A database file instead of memory, for tests where another process takes its lock. */
+  dbPath?: string;
+  /** Puts something between Klaxon and the fake Web API (the fault proxy): given the fake's URL, the URL Klaxon uses. */
+  via?: (apiUrl: string) => Promise<string>;
+};
 
 export async function slackKlaxon(o: SlackKlaxonOptions = {}) {
   const fake = await new FakeSlack({ bot: BOT_TOKEN, app: APP_TOKEN }).start();
@@ -37,7 +48,7 @@ export async function slackKlaxon(o: SlackKlaxonOptions = {}) {
   fake.addChannel('C0GENERAL', 'general', ['UKLAXONBOT', 'U01ALICE', 'U0DANA']);
 
   const policy = o.policy ?? (o.yaml ? parsePolicy(o.yaml) : loadPolicy('examples/policies/default.yaml'));
-  const db = openDb(':memory:');
+  const db = openDb(o.dbPath ?? ':memory:');
   const clock = new FakeClock(o.start ?? '2026-03-04T10:00:00Z');
   const logLines: string[] = [];
   const sink = new Writable({
@@ -55,7 +66,7 @@ export async function slackKlaxon(o: SlackKlaxonOptions = {}) {
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: o.socket ? undefined : SECRET,
     SLACK_APP_TOKEN: o.socket ? APP_TOKEN : undefined,
-    SLACK_API_URL: fake.apiUrl,
+    SLACK_API_URL: o.via ? await o.via(fake.apiUrl) : fake.apiUrl,
   };
   const app = new KlaxonApp({ env, policy, db, clock, log });
   await attachSlack(app, env, { proxy: {}, backoffMs: [50, 100, 200], helloTimeoutMs: 2000, ...o.slack });
