@@ -10,6 +10,14 @@ const STALE_TICKS = 3;
 const MIN_STALE_MS = 30_000;
 export const DEFAULT_PAGE_STUCK_SECONDS = 120;
 
+/**
+ * Rows the write check changed, per connection. The status page rebuilds when the connection's
+ * change count moves; a monitor probing /healthz every few seconds must not count as news, or the
+ * page would be rebuilt on nearly every request.
+ */
+const probeWrites = new WeakMap<object, number>();
+export const readinessWrites = (db: HttpDeps['db']): number => probeWrites.get(db.$client) ?? 0;
+
 export type Readiness = {
   ready: boolean;
   /** Not ready, or a platform's deliveries are failing: /healthz says "degraded". */
@@ -44,11 +52,12 @@ export function readiness(deps: HttpDeps): Readiness {
       .get();
     oldest = row ? Math.max(0, Math.round((now - row.createdAt.getTime()) / 1000)) : null;
     // A real write: a read works on a locked or full database, paging does not.
-    deps.db
+    const probe = deps.db
       .insert(settings)
       .values({ key: 'readyz_probe', value: new Date(now).toISOString(), updatedAt: new Date(now) })
       .onConflictDoUpdate({ target: settings.key, set: { value: new Date(now).toISOString(), updatedAt: new Date(now) } })
       .run();
+    probeWrites.set(deps.db.$client, readinessWrites(deps.db) + probe.changes);
   } catch (e) {
     db = { writable: false, error: e instanceof Error ? e.message : String(e) };
     reasons.push(`the database is not writable: ${db.error}`);
