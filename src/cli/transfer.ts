@@ -8,12 +8,10 @@ import { createInterface } from 'node:readline';
 import { loadEnv } from '../config/env.js';
 import { closeDb } from '../store/db.js';
 import { DumpError, exportDump, importDump, pgDumpStore, sqliteDumpStore, type DumpStore } from '../store/dump.js';
-import { isPostgresUrl, migratePg, openPgPool } from '../store/pg.js';
+import { isPostgresUrl, migratePg, openPgPool, redactUrl } from '../store/pg.js';
 import { openDbAt } from '../store/startup-errors.js';
 import { ArgError, parseArgs } from './args.js';
 
-/** A postgres URL with its password hidden, for messages. */
-const shown = (target: string) => target.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 
 async function withStore<T>(target: string, fn: (s: DumpStore) => Promise<T>): Promise<T> {
   if (isPostgresUrl(target)) {
@@ -22,7 +20,7 @@ async function withStore<T>(target: string, fn: (s: DumpStore) => Promise<T>): P
       await migratePg(pool);
       const client = await pool.connect();
       try {
-        return await fn(pgDumpStore(client, shown(target)));
+        return await fn(pgDumpStore(client, redactUrl(target)));
       } finally {
         client.release();
       }
@@ -66,7 +64,7 @@ export async function exportCommand(args: string[]): Promise<number> {
     const counts = await withStore(target, (s) => exportDump(s, (line) => writeSync(fd, `${line}\n`)));
     closeSync(fd);
     renameSync(partial, file);
-    console.log(`Exported ${summary(counts)} from ${shown(target)} to ${file}.`);
+    console.log(`Exported ${summary(counts)} from ${redactUrl(target)} to ${file}.`);
     return 0;
   } catch (e) {
     try {
@@ -90,7 +88,7 @@ export async function importCommand(args: string[]): Promise<number> {
   const target = storeFrom(opts);
   try {
     const counts = await withStore(target, (s) => importDump(s, createInterface({ input: createReadStream(file), crlfDelay: Infinity })));
-    console.log(`Imported ${summary(counts)} from ${file} into ${shown(target)}.`);
+    console.log(`Imported ${summary(counts)} from ${file} into ${redactUrl(target)}.`);
     return 0;
   } catch (e) {
     if (!(e instanceof DumpError)) throw e;

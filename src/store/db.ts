@@ -13,7 +13,7 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 /** The handle a transaction callback receives; same query API as Db. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-export const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));
+export const MIGRATIONS = fileURLToPath(new URL('../../migrations/sqlite', import.meta.url));
 
 /**
  * How long one statement waits for another process's write lock. Short on purpose: SQLite waits

@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
+import { redactUrl } from '../../src/store/pg.js';
 
 const HOW = 'run `.ci/postgres.sh` (installs and starts Debian\'s PostgreSQL, creates the klaxon role and database, prints the URL) and export KLAXON_TEST_DATABASE_URL=<that URL>';
 /** Where `.ci/postgres.sh` records the URL, read when the variable is unset so any shell on a prepared machine works. */
@@ -28,10 +29,6 @@ export function testDatabaseUrl(): string {
   throw new Error(`KLAXON_TEST_DATABASE_URL is not set: these tests need a real PostgreSQL. ${HOW}.`);
 }
 
-/** The URL with its password hidden, for error messages. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-}
 
 function withDatabase(url: string, name: string): string {
   const u = new URL(url);

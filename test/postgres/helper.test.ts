@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, redactUrl, testDatabaseUrl, usePostgres } from '../helpers/postgres.js';
+import { redactUrl } from '../../src/store/pg.js';
+import { createTestDatabase, testDatabaseUrl, usePostgres } from '../helpers/postgres.js';
 
 const db = usePostgres();
 const saved = { url: process.env.KLAXON_TEST_DATABASE_URL, xdg: process.env.XDG_CONFIG_HOME };

@@ -30,31 +30,25 @@ function indexLine(name: string, unique: boolean, columns: string[], where: stri
   return `${unique ? 'unique ' : ''}${name} (${columns.join(', ')})${w ? ` where ${w}` : ''}`;
 }
 
-function declaredSqlite(): Shape {
+/** The tables a schema module declares, read through its dialect's getTableConfig (same fields on both). */
+type Config = ReturnType<typeof sqliteConfig> | ReturnType<typeof pgConfig>;
+function declared(tables: unknown[], config: (t: never) => Config): Shape {
   const out: Shape = {};
-  for (const t of (Object.values(sqliteSchema) as unknown[]).filter((v): v is SQLiteTable => is(v, SQLiteTable))) {
-    const c = sqliteConfig(t);
+  for (const t of tables) {
+    const c = config(t as never);
+    const cols = c.columns as { name: string; notNull: boolean; primary: boolean }[];
+    const pks = c.primaryKeys as { columns: { name: string }[] }[];
+    const idx = c.indexes as { config: { name?: string; unique?: boolean; columns: unknown[]; where?: unknown } }[];
     out[c.name] = {
-      columns: c.columns.map((col) => `${col.name}${col.notNull ? ' not null' : ''}`).sort(),
-      primaryKey: c.primaryKeys.length ? c.primaryKeys[0].columns.map((x) => x.name) : c.columns.filter((x) => x.primary).map((x) => x.name),
-      indexes: c.indexes.map((i) => indexLine(i.config.name, Boolean(i.config.unique), i.config.columns.map((x) => (x as { name: string }).name), i.config.where ? 'partial' : null)).sort(),
+      columns: cols.map((col) => `${col.name}${col.notNull ? ' not null' : ''}`).sort(),
+      primaryKey: pks.length ? pks[0].columns.map((x) => x.name) : cols.filter((x) => x.primary).map((x) => x.name),
+      indexes: idx.map((i) => indexLine(i.config.name!, Boolean(i.config.unique), i.config.columns.map((x) => (x as { name: string }).name), i.config.where ? 'partial' : null)).sort(),
     };
   }
   return out;
 }
-
-function declaredPg(): Shape {
-  const out: Shape = {};
-  for (const t of (Object.values(pgSchema) as unknown[]).filter((v): v is PgTable => is(v, PgTable))) {
-    const c = pgConfig(t);
-    out[c.name] = {
-      columns: c.columns.map((col) => `${col.name}${col.notNull ? ' not null' : ''}`).sort(),
-      primaryKey: c.primaryKeys.length ? c.primaryKeys[0].columns.map((x) => x.name) : c.columns.filter((x) => x.primary).map((x) => x.name),
-      indexes: c.indexes.map((i) => indexLine(i.config.name!, Boolean(i.config.unique), i.config.columns.map((x) => (x as { name: string }).name), i.config.where ? 'partial' : null)).sort(),
-    };
-  }
-  return out;
-}
+const declaredSqlite = () => declared((Object.values(sqliteSchema) as unknown[]).filter((v) => is(v, SQLiteTable)), sqliteConfig);
+const declaredPg = () => declared((Object.values(pgSchema) as unknown[]).filter((v) => is(v, PgTable)), pgConfig);
 
 /** What SQLite's migrations actually built. */
 function builtSqlite(): Shape {
