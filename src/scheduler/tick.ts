@@ -16,6 +16,7 @@ import { ensureReminderTimers, remind } from '../service/reminders.js';
 import { armHeartbeats, heartbeatMissed } from '../service/alerts.js';
 import { checkRequiredRoles } from '../service/role-grace.js';
 import { publicNudge } from '../service/public-updates.js';
+import { reportCutOffActions } from '../service/actions.js';
 import { isTransientDbError } from '../store/db-errors.js';
 import { pages } from '../store/schema.js';
 import { postToIncident, PRIORITY } from '../service/outbox-writer.js';
@@ -226,9 +227,10 @@ export function earliestDue(db: Db): number | null {
   return db.$client.prepare("select min(due_at) from timers where status = 'pending'").pluck().get() as number | null;
 }
 
-/** Start-up: make sure every schedule has its next hand-off and announcement armed. */
+/** Start-up: report actions cut off by the last stop; make sure every schedule has its next hand-off and announcement armed. */
 export function bootstrapTimers(svc: Service): void {
   svc.transact((ctx) => {
+    reportCutOffActions(ctx);
     ensureRotaTimers(ctx);
     syncUserGroups(ctx);
     armHeartbeats(ctx);

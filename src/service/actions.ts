@@ -4,7 +4,7 @@
 //
 // The call happens after the command's transaction commits (a slow endpoint must not hold the
 // database), and its outcome is written in a second transaction onto the timeline and into the
-// incident channel. Secrets come from the environment (`headers_env`) and never reach the log,
+// incident channel. An action_runs row, pending in between, makes a call cut off by a stop visible. Secrets come from the environment (`headers_env`) and never reach the log,
 // the timeline or chat: only the method, the URL's host and path, and the status are recorded.
 import type { Policy } from '../config/policy/index.js';
 import { USAGE } from '../domain/commands.js';
@@ -12,12 +12,15 @@ import { formatMs } from '../domain/duration.js';
 import type { Actor } from './actor.js';
 import type { Ctx } from './context.js';
 import { UserError } from './errors.js';
-import type { Incident } from './incident-view.js';
+import { eq } from 'drizzle-orm';
+import { actionRuns } from '../store/schema.js';
+import { formatTime, type Incident } from './incident-view.js';
 import { postToIncident } from './outbox-writer.js';
 import { addTimeline } from './timeline.js';
 
 export type ActionSpec = NonNullable<Policy['actions']>[string];
-export type ActionCall = { name: string; spec: ActionSpec; headers: Record<string, string>; incidentId: number; actor: Actor };
+/** `runId`: its action_runs row, pending until the outcome is recorded (see reportCutOffActions). */
+export type ActionCall = { name: string; spec: ActionSpec; headers: Record<string, string>; incidentId: number; actor: Actor; runId: number };
 export type ActionOutcome = { ok: boolean; text: string };
 
 const where = (url: string): string => {
@@ -56,7 +59,10 @@ export function prepareAction(ctx: Ctx, actor: Actor, inc: Incident, name: strin
     return { call: null, text: `${name}${spec.description ? ` (${spec.description})` : ''} will call ${what}. To go ahead: \`action #${inc.id} ${name} confirm\`` };
   }
   addTimeline(ctx, inc.id, 'action', actor.id, `${actor.name} ran action ${name} (${what})`);
-  return { call: { name, spec, headers, incidentId: inc.id, actor }, text: `Running ${name} (${what})…` };
+  // Written before the call, in the command's transaction: if Klaxon stops while the call runs, the
+  // next start finds it pending and says its outcome is unknown instead of forgetting it.
+  const run = ctx.tx.insert(actionRuns).values({ incidentId: inc.id, name, target: what, actorName: actor.name, status: 'pending', startedAt: ctx.now }).returning({ id: actionRuns.id }).get();
+  return { call: { name, spec, headers, incidentId: inc.id, actor, runId: run.id }, text: `Running ${name} (${what})…` };
 }
 
 /** The HTTP call itself; never throws. */
@@ -84,6 +90,23 @@ export async function callAction(call: ActionCall): Promise<ActionOutcome> {
 
 /** Second transaction: the outcome on the timeline and in the incident channel. */
 export function recordOutcome(ctx: Ctx, call: ActionCall, outcome: ActionOutcome): void {
+  ctx.tx.update(actionRuns).set({ status: outcome.ok ? 'done' : 'failed', finishedAt: ctx.now, outcome: outcome.text }).where(eq(actionRuns.id, call.runId)).run();
   addTimeline(ctx, call.incidentId, outcome.ok ? 'action_done' : 'action_failed', 'klaxon', outcome.text);
   postToIncident(ctx, call.incidentId, () => ({ text: `${outcome.ok ? '✅' : '⚠️'} ${outcome.text} (run by ${call.actor.name})`, tone: outcome.ok ? 'good' : 'warn' }));
+}
+
+/**
+ * Start-up: calls still pending were cut off by a stop (a crash, a deploy) while their HTTP request
+ * ran. Whether the product took it is unknown, and calling again could do it twice, so each is
+ * reported on the timeline and in the incident channel for a person to check.
+ */
+export function reportCutOffActions(ctx: Ctx): number {
+  const cut = ctx.tx.select().from(actionRuns).where(eq(actionRuns.status, 'pending')).all();
+  for (const run of cut) {
+    const text = `${run.name} outcome unknown: Klaxon stopped while ${run.target} was running (started ${formatTime(ctx.policy, run.startedAt)}). Check the product, and run it again with \`action #${run.incidentId} ${run.name}\` if it did not take.`;
+    ctx.tx.update(actionRuns).set({ status: 'unknown', finishedAt: ctx.now, outcome: text }).where(eq(actionRuns.id, run.id)).run();
+    addTimeline(ctx, run.incidentId, 'action_unknown', 'klaxon', text);
+    postToIncident(ctx, run.incidentId, () => ({ text: `⚠️ ${text} (run by ${run.actorName})`, tone: 'warn' }));
+  }
+  return cut.length;
 }

@@ -11,17 +11,22 @@ import type { Ctx } from './context.js';
 import { UserError } from './errors.js';
 import { formatTime, type Incident } from './incident-view.js';
 import { postToIncident } from './outbox-writer.js';
+import type { Button } from './port.js';
 import { addTimeline } from './timeline.js';
 
 export type Phase = 'declared' | 'mitigated' | 'resolved';
 const HEADING: Record<Phase, string> = { declared: 'Checklist', mitigated: 'Mitigated: next steps', resolved: 'Resolved: wrap-up' };
 
+type ItemSpec = { text: string; action?: string };
+
 /** The items a severity lists for a phase, shared lists (`use: intake`) spelled out in place. */
-export function phaseItems(policy: Policy, sev: Severity, phase: Phase): string[] {
+export function phaseItems(policy: Policy, sev: Severity, phase: Phase): ItemSpec[] {
   const own = sev.checklists?.[phase] ?? [];
-  const items = own.flatMap((e) => (typeof e === 'string' ? [e] : (policy.checklists[e.use] ?? [])));
+  const spec = (e: string | { text?: string; action: string }): ItemSpec =>
+    typeof e === 'string' ? { text: e } : { text: e.text ?? policy.actions[e.action]?.description ?? `Run ${e.action}`, action: e.action };
+  const items = own.flatMap((e) => (typeof e === 'object' && 'use' in e ? (policy.checklists[e.use] ?? []).map(spec) : [spec(e)]));
   // `checklist` (SPEC §7) is the declared phase's list too.
-  return phase === 'declared' ? [...sev.checklist, ...items] : items;
+  return phase === 'declared' ? [...sev.checklist.map((text) => ({ text })), ...items] : items;
 }
 
 type Item = typeof checklistItems.$inferSelect;
@@ -30,8 +35,25 @@ export function itemsOf(tx: Tx | Db, incidentId: number): Item[] {
   return tx.select().from(checklistItems).where(eq(checklistItems.incidentId, incidentId)).orderBy(asc(checklistItems.n)).all();
 }
 
+const openLine = (i: Pick<Item, 'n' | 'text' | 'action'>) => `☐ ${i.n}. ${i.text}${i.action ? ` (action ${i.action})` : ''}`;
 const line = (policy: Policy, i: Item) =>
-  i.checkedAt ? `☑ ${i.n}. ${i.text} (${personName(policy, i.checkedBy)}, ${formatTime(policy, i.checkedAt)})` : `☐ ${i.n}. ${i.text}`;
+  i.checkedAt ? `☑ ${i.n}. ${i.text} (${personName(policy, i.checkedBy)}, ${formatTime(policy, i.checkedAt)})` : openLine(i);
+
+/** Discord shows at most 25 buttons on a message (5 rows of 5); items past that are ticked by command. */
+const MAX_BUTTONS = 25;
+
+/**
+ * A Tick button per item, and a Run button for an item done with a policy action (which asks to
+ * confirm, as the command does). Each runs the chat command as the person pressing it.
+ */
+export function checklistButtons(incidentId: number, items: Pick<Item, 'n' | 'action'>[]): Button[] {
+  const out: Button[] = [];
+  for (const i of items) {
+    if (i.action) out.push({ id: 'command', label: `Run ${i.action}`, value: `action #${incidentId} ${i.action}`, style: 'danger' });
+    out.push({ id: 'command', label: `Tick ${i.n}`, value: `check #${incidentId} ${i.n}` });
+  }
+  return out.slice(0, MAX_BUTTONS);
+}
 
 /** Every item with its state, for `status` and the postmortem draft. */
 export function checklistLines(tx: Tx | Db, policy: Policy, incidentId: number): string[] {
@@ -39,27 +61,27 @@ export function checklistLines(tx: Tx | Db, policy: Policy, incidentId: number):
 }
 
 /**
- * Stores the phase's items (once: entering a phase again adds nothing) and returns their lines.
- * The caller decides where they are shown (the declaration message carries the first list).
+ * Stores the phase's items (once: entering a phase again adds nothing) and returns them. The
+ * caller decides where they are shown (the declaration message carries the first list).
  */
-export function openPhase(ctx: Ctx, inc: Incident, sev: Severity, phase: Phase): string[] {
-  const texts = phaseItems(ctx.policy, sev, phase);
-  if (texts.length === 0) return [];
+export function openPhase(ctx: Ctx, inc: Incident, sev: Severity, phase: Phase): { lines: string[]; buttons: Button[] } {
+  const specs = phaseItems(ctx.policy, sev, phase);
+  if (specs.length === 0) return { lines: [], buttons: [] };
   const already = ctx.tx.select({ n: sql<number>`count(*)` }).from(checklistItems).where(and(eq(checklistItems.incidentId, inc.id), eq(checklistItems.phase, phase))).get();
-  if ((already?.n ?? 0) > 0) return [];
+  if ((already?.n ?? 0) > 0) return { lines: [], buttons: [] };
   const last = ctx.tx.select({ n: sql<number>`coalesce(max(${checklistItems.n}), 0)` }).from(checklistItems).where(eq(checklistItems.incidentId, inc.id)).get();
   let n = last?.n ?? 0;
-  const rows = texts.map((text) => ({ incidentId: inc.id, n: ++n, phase, text }));
+  const rows = specs.map((item) => ({ incidentId: inc.id, n: ++n, phase, text: item.text, action: item.action ?? null }));
   ctx.tx.insert(checklistItems).values(rows).run();
-  return rows.map((r) => `☐ ${r.n}. ${r.text}`);
+  return { lines: rows.map(openLine), buttons: checklistButtons(inc.id, rows) };
 }
 
 /** Entering `mitigated` or `resolved`: posts that phase's list, with how to tick it. */
 export function postPhase(ctx: Ctx, inc: Incident, sev: Severity, phase: Exclude<Phase, 'declared'>): void {
-  const lines = openPhase(ctx, inc, sev, phase);
+  const { lines, buttons } = openPhase(ctx, inc, sev, phase);
   if (lines.length === 0) return;
   const text = [`${HEADING[phase]} for #${inc.id} (tick with \`check #${inc.id} <n>\`):`, ...lines].join('\n');
-  postToIncident(ctx, inc.id, () => ({ text, title: `${HEADING[phase]} #${inc.id}`, lines, tone: 'info' }));
+  postToIncident(ctx, inc.id, () => ({ text, title: `${HEADING[phase]} #${inc.id}`, lines, tone: 'info', actions: buttons }));
 }
 
 export function checkItem(ctx: Ctx, actor: Actor, inc: Incident, n: number): Item {

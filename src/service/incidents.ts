@@ -73,7 +73,7 @@ export function declare(ctx: Ctx, actor: Actor, input: DeclareInput): Incident {
   const vars = incidentVars(ctx.policy, inc, rolesOf(ctx.tx, inc.id));
   const roles = rolesLine(ctx, inc, sev);
   const checklist = openPhase(ctx, inc, sev, 'declared');
-  postToIncident(ctx, inc.id, () => declaredBody(ctx.policy, vars, sev, roles, checklist));
+  postToIncident(ctx, inc.id, () => ({ ...declaredBody(ctx.policy, vars, sev, roles, checklist.lines), actions: checklist.buttons }));
   invite(ctx, inc.id, [actor.id, ...holders]);
   postToChannel(ctx, 'announcements', (p) => announcementBody(vars, spaceLink(p, inc)), { incidentId: inc.id });
   notify(ctx, sev, (p) => announcementBody(vars, spaceLink(p, inc)), inc);

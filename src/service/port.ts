@@ -11,12 +11,19 @@ export type MessageBody = {
   fields?: { label: string; value: string }[];
   /** Extra lines (checklists, runbook links, list rows). */
   lines?: string[];
-  actions?: { id: 'ack'; label: string; value: string }[];
+  actions?: Button[];
   tone?: 'alert' | 'info' | 'good' | 'warn';
   footer?: string;
   /** The platform message this one answers (support replies): Slack threads it, Discord references it. */
   replyTo?: string;
 };
+
+/**
+ * A button. `ack`: the value is a page id (the Acknowledge button). `command`: the value is the
+ * chat command a press runs as the person pressing, through the same Service path as typing it
+ * (`check #3 4`, `action #3 product-safe-mode confirm`); only `check` and `action` are accepted.
+ */
+export type Button = { id: 'ack' | 'command'; label: string; value: string; style?: 'primary' | 'danger' };
 
 export type MessageRef = { channel: string; id: string };
 

@@ -28,6 +28,9 @@ import { postPublicUpdate, setComponents } from './public-updates.js';
 import { type ActionCall, callAction, prepareAction, recordOutcome } from './actions.js';
 
 
+/** What a command button may run (service.runButton). */
+const BUTTON_COMMANDS: Command['kind'][] = ['check', 'action'];
+
 export class Service {
   constructor(readonly deps: ServiceDeps) {}
 
@@ -137,9 +140,12 @@ export class Service {
         return { ok: true, text: `ETA for #${inc.id}: ${inc.eta}.` };
       }
       case 'action': {
-        const { call, text } = prepareAction(ctx, actor, incident(cmd.incident), cmd.name, cmd.confirm);
+        const inc = incident(cmd.incident);
+        const { call, text } = prepareAction(ctx, actor, inc, cmd.name, cmd.confirm);
         if (call) calls.push(call);
-        return { ok: true, text };
+        // Asking to confirm: on Slack and Discord the reply carries the button that confirms.
+        const confirm = { id: 'command' as const, label: `Confirm: run ${cmd.name}`, value: `action #${inc.id} ${cmd.name} confirm`, style: 'danger' as const };
+        return call ? { ok: true, text } : { ok: true, text, body: { text, actions: [confirm] } };
       }
       case 'check': {
         const item = checkItem(ctx, actor, incident(cmd.incident), cmd.item);
@@ -245,6 +251,17 @@ export class Service {
     }
     for (const p of mine) acknowledgePage(ctx, inc, p, actor.id);
     return { ok: true, text: `Acknowledged ${mine.length} page(s) on #${inc.id}.` };
+  }
+
+  /**
+   * A button that carries a chat command (a checklist's Tick, an action's Run or Confirm): runs it as
+   * the person pressing, exactly as if they had typed it, so permissions and errors are the same.
+   * Only the commands Klaxon puts on buttons are accepted: a crafted value can do no more.
+   */
+  runButton(actor: Actor, text: string, origin: Origin = {}): Reply {
+    const parsed = parseCommand(cleanText(String(text ?? '')), { severities: severityNames(this.policy) });
+    if (!parsed.ok || !BUTTON_COMMANDS.includes(parsed.command.kind)) return { ok: false, error: 'invalid', text: 'That button does not run anything Klaxon knows. Use the /incident command instead.' };
+    return this.execute(actor, parsed.command, origin);
   }
 
   /** The Acknowledge button, whatever the platform. */

@@ -216,6 +216,8 @@ export const checklistItems = pgTable(
     n: integer('n').notNull(),
     phase: text('phase').notNull(),
     text: text('text').notNull(),
+    /** A policy action the item is done with (`{ action: product-safe-mode }`): shown as its button. */
+    action: text('action'),
     checkedAt: at('checked_at'),
     checkedBy: text('checked_by'),
   },

@@ -190,6 +190,8 @@ export const checklistItems = sqliteTable(
     n: integer('n').notNull(),
     phase: text('phase').notNull(),
     text: text('text').notNull(),
+    /** A policy action the item is done with (`{ action: product-safe-mode }`): shown as its button. */
+    action: text('action'),
     checkedAt: at('checked_at'),
     checkedBy: text('checked_by'),
   },

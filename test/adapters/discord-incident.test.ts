@@ -213,3 +213,49 @@ describe('permissions by Discord role', () => {
     expect(k.fake.requests.some((r) => r.path === `/guilds/${GUILD}/members/${paged}`)).toBe(true);
   });
 });
+
+describe('command buttons on Discord: checklist Tick, action Confirm', () => {
+  const withAction = () =>
+    parsePolicy(`${readFileSync(SUPPORT_POLICY, 'utf8')}\nactions:\n  docs-banner:\n    description: show the outage banner on the docs site\n    url: http://127.0.0.1:9/banner\n    timeout: 2s\n`);
+  beforeEach(async () => {
+    k = await discordKlaxon({ policy: withAction() });
+  });
+  type Row = { components: { custom_id: string; label: string; style: number }[] };
+  const customIds = (rows: unknown) => ((rows ?? []) as Row[]).flatMap((r) => r.components.map((c) => c.custom_id));
+
+  it('the declaration carries a Tick button per item; pressing one ticks it as the presser', async () => {
+    const maya = discordIdOf('maya');
+    await run(maya, INCIDENTS, 'declare', [{ name: 'title', type: STR, value: 'Consent banner broken' }, { name: 'severity', type: STR, value: 'sev1' }]);
+    await k.tick();
+    const [thread] = k.fake.threads();
+    const declared = k.fake.botMessages(thread.id)[0];
+    expect(customIds(declared.components)).toContain('klaxon:cmd:check #1 1');
+    const press = k.fake.click(maya, declared, 'klaxon:cmd:check #1 1');
+    await k.fake.waitFor(() => answerText(press), 3000, 'the Tick answer');
+    expect(answerText(press)).toMatch(/^Ticked 1\. /);
+    expect(press.responses[0].data.flags).toBe(EPHEMERAL);
+    expect(k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'check')).all()).toHaveLength(1);
+    const again = k.fake.click(maya, declared, 'klaxon:cmd:check #1 1');
+    await k.fake.waitFor(() => answerText(again), 3000, 'the second answer');
+    expect(answerText(again)).toMatch(/was ticked already/);
+  });
+
+  it('/incident action answers with a Confirm button that runs it; a forged button runs nothing', async () => {
+    const maya = discordIdOf('maya');
+    await run(maya, INCIDENTS, 'declare', [{ name: 'title', type: STR, value: 'Docs down' }, { name: 'severity', type: STR, value: 'sev2' }]);
+    await k.tick();
+    const [thread] = k.fake.threads();
+    const asked = await run(maya, thread.id, 'action', [{ name: 'name', type: STR, value: 'docs-banner' }]);
+    expect(answerText(asked)).toContain('docs-banner (show the outage banner on the docs site) will call POST 127.0.0.1:9/banner');
+    expect(customIds(asked.original?.components ?? asked.responses[0].data.components)).toEqual(['klaxon:cmd:action #1 docs-banner confirm']);
+    const forged = k.fake.click(maya, asked.original!, 'klaxon:cmd:resolve #1 gone');
+    await k.fake.waitFor(() => answerText(forged), 3000, 'the forged answer');
+    expect(answerText(forged)).toMatch(/does not run anything Klaxon knows/);
+    expect(getIncident(k.db, 1)!.status).not.toBe('resolved');
+    const confirm = k.fake.click(maya, asked.original!, 'klaxon:cmd:action #1 docs-banner confirm');
+    await k.fake.waitFor(() => answerText(confirm), 3000, 'the Confirm answer');
+    expect(answerText(confirm)).toBe('Running docs-banner (POST 127.0.0.1:9/banner)…');
+    await k.app.service.actionsSettled();
+    expect(k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'action_failed')).all()).toHaveLength(1);
+  });
+});

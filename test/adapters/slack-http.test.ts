@@ -227,3 +227,26 @@ describe('Slack over HTTP, end to end', () => {
     expect(k.app.connections.get('slack')?.state()).toBe('connected');
   });
 });
+
+describe('command buttons on Slack', () => {
+  type Buttons = { type: string; elements?: { action_id: string; value: string; text: { text: string } }[] }[];
+  const buttons = (m: FakeMessage) => ((m.blocks as Buttons | undefined) ?? []).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+
+  it('a Tick button on the declaration ticks its item as the presser; a forged value runs nothing', async () => {
+    await declared();
+    const channel = k.fake.channelByName('inc-1-api-is-down')!;
+    const message = k.fake.botMessages(channel.id)[0];
+    const tick = buttons(message).find((b) => b.value === 'check #1 1')!;
+    expect(tick).toMatchObject({ action_id: 'klaxon_cmd_0', text: { text: 'Tick 1' } });
+    const url = k.responseUrl();
+    const r = await k.interact(blockAction({ user: 'U01BOB', channel: channel.id, messageTs: message.ts, actionId: tick.action_id, value: tick.value, responseUrl: url }));
+    expect(r.status).toBe(200);
+    expect(String((await k.answer(url)).text)).toBe('Ticked 1. Name a commander');
+    expect(k.db.select().from(timelineEvents).where(eq(timelineEvents.kind, 'check')).all().map((e) => e.actor)).toEqual(['bob']);
+
+    const forgedUrl = k.responseUrl();
+    await k.interact(blockAction({ user: 'U01BOB', channel: channel.id, messageTs: message.ts, actionId: 'klaxon_cmd_1', value: 'resolve #1 gone', responseUrl: forgedUrl }));
+    expect(String((await k.answer(forgedUrl)).text)).toMatch(/does not run anything Klaxon knows/);
+    expect(getIncident(k.db, 1)!.status).toBe('investigating');
+  });
+});

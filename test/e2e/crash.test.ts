@@ -6,21 +6,13 @@ import { asc } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { openDb, closeDb } from '../../src/store/db.js';
 import { outbox, pageNotifications, pages } from '../../src/store/schema.js';
+import { jsonLines } from '../helpers/json-lines.js';
 
 type Line = { op: string; channel?: string; text?: string; pid?: number };
 
 function startBot(env: Record<string, string>): { child: ChildProcess; lines: Line[]; waitFor: (p: (l: Line[]) => boolean, ms?: number) => Promise<void> } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/e2e/fixtures/accelerated-bot.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines: Line[] = [];
-  let buf = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    buf += d.toString();
-    let i: number;
-    while ((i = buf.indexOf('\n')) >= 0) {
-      lines.push(JSON.parse(buf.slice(0, i)));
-      buf = buf.slice(i + 1);
-    }
-  });
+  const lines = jsonLines<Line>(child.stdout!);
   const waitFor = (p: (l: Line[]) => boolean, ms = 20_000) =>
     new Promise<void>((resolve, reject) => {
       const started = Date.now();

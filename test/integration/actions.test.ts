@@ -5,6 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timelineOf } from '../../src/service/timeline.js';
 import { harness } from '../helpers/harness.js';
+import { prepareAction } from '../../src/service/actions.js';
+import { getIncident } from '../../src/service/incident-view.js';
+import { Service } from '../../src/service/service.js';
+import { bootstrapTimers } from '../../src/scheduler/tick.js';
+import { actionRuns } from '../../src/store/schema.js';
 
 type Seen = { method?: string; url?: string; auth?: string; body: string };
 let server: Server;
@@ -85,6 +90,26 @@ describe('policy actions', () => {
     await h.svc.actionsSettled();
     expect(seen.length).toBe(before);
     expect(timelineOf(h.db, 1).some((e) => e.kind.startsWith('action'))).toBe(false);
+  });
+
+  it('a call cut off by a stop is reported as unknown on the next start, once; finished ones are not', async () => {
+    process.env.KLAXON_TEST_PRODUCT_TOKEN = 'Bearer t';
+    const h = harness({ yaml: policy('/admin/safe-mode') });
+    h.run('ana', 'declare sev1 Wrong replies');
+    h.run('ana', 'action product-safe-mode confirm');
+    await h.svc.actionsSettled();
+    // The state a stop mid-call leaves: the command committed (pending), the outcome never written.
+    h.svc.transact((ctx) => prepareAction(ctx, h.as('ana'), getIncident(ctx.tx, 1)!, 'product-safe-mode', true));
+    const pending = () => h.db.select().from(actionRuns).all().map((r) => r.status);
+    expect(pending()).toEqual(['done', 'pending']);
+    const restarted = new Service(h.svc.deps);
+    bootstrapTimers(restarted);
+    expect(pending()).toEqual(['done', 'unknown']);
+    const unknown = timelineOf(h.db, 1).filter((e) => e.kind === 'action_unknown');
+    expect(unknown.map((e) => e.text)).toEqual([expect.stringMatching(/^product-safe-mode outcome unknown: Klaxon stopped while POST 127\.0\.0\.1:\d+\/admin\/safe-mode was running \(started .*\)\. Check the product/)]);
+    expect(h.texts('incident').at(-1)).toMatch(/^⚠️ product-safe-mode outcome unknown: .*\(run by Ana\)$/);
+    bootstrapTimers(new Service(h.svc.deps));
+    expect(timelineOf(h.db, 1).filter((e) => e.kind === 'action_unknown')).toHaveLength(1);
   });
 
   it('check-policy refuses a bad URL and an unknown group', () => {

@@ -1,5 +1,6 @@
 // The bundled policies are the proof that each runbook in ../shared/seeds runs from a
 // policy file alone: these tests pin the runbooks' own figures.
+import { phaseItems } from '../../src/service/checklists.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -127,15 +128,16 @@ describe('002 on-call and escalation', () => {
     expect(sev(p, 'sev3').postmortem?.required).toBe(false);
   });
 
-  it("SEV-0/1 checklists name the product's kill switches, never Klaxon's own switches", () => {
-    const all = [...sev(p, 'sev0').checklist, ...sev(p, 'sev1').checklist];
-    expect(sev(p, 'sev0').checklist.filter((c) => /automation_enabled=false|safe_mode=true/.test(c))).toHaveLength(2);
-    expect(sev(p, 'sev1').checklist.filter((c) => c.includes('safe_mode=true'))).toHaveLength(1);
+  it("SEV-0/1 checklists name the product's kill switches as actions (Run buttons), never Klaxon's own switches", () => {
+    const items = (id: string) => phaseItems(p, sev(p, id), 'declared');
+    const all = [...items('sev0'), ...items('sev1')];
+    expect(items('sev0').filter((c) => /automation_enabled=false|safe_mode=true/.test(c.text)).map((c) => c.action)).toEqual(['product-automation-off', 'product-safe-mode']);
+    expect(items('sev1').filter((c) => c.text.includes('safe_mode=true')).map((c) => c.action)).toEqual(['product-safe-mode']);
     // Following the old wording ("here: /incident automation off") left the next Sev-1 paging nobody.
-    for (const c of all) expect(c).not.toMatch(/\/incident (automation|safe-mode)/);
+    for (const c of all) expect(c.text).not.toMatch(/\/incident (automation|safe-mode)/);
     // They run the policy's actions, which call the product, with the token from the environment.
     for (const name of ['product-safe-mode', 'product-automation-off']) {
-      expect(all.some((c) => c.includes(`/incident action ${name}`))).toBe(true);
+      expect(all.some((c) => c.action === name)).toBe(true);
       expect(p.actions[name]).toMatchObject({ method: 'PUT', confirm: true, headers_env: { Authorization: 'KLAXON_PRODUCT_ADMIN_TOKEN' }, permission: ['engineering'] });
     }
   });

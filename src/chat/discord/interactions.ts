@@ -11,7 +11,8 @@ import { COMMAND_NAME } from './commands.js';
 import { discordActor, needsMemberLookup, resolveActor } from './members.js';
 import { commandFromOptions } from '../../domain/commands.js';
 import { readerFor } from './options.js';
-import { chunks, pageIdFromCustomId } from './render.js';
+import { buttonRows, chunks, commandFromCustomId, pageIdFromCustomId } from './render.js';
+import type { Reply } from '../../service/reply.js';
 import { rememberPageCopy } from '../../service/open-platform-items.js';
 
 /** Past this age a reply might miss Discord's 3-second window, so the interaction is deferred first. */
@@ -20,6 +21,13 @@ export const DEFER_AFTER_MS = 2000;
 export async function onInteraction(svc: Service, log: Logger, i: Interaction): Promise<void> {
   if (i.isChatInputCommand() && i.commandName === COMMAND_NAME) return answer(svc, log, i, false, () => runCommand(svc, i));
   if (i.isButton()) {
+    const command = commandFromCustomId(i.customId);
+    if (command !== null) {
+      return answer(svc, log, i, needsMemberLookup(svc.policy, i.member), async () => {
+        const actor = await resolveActor(i.client, svc.policy, i.user.id, i.member, i.user.username);
+        return svc.runButton(actor, command, svc.originFor('discord', i.channelId));
+      });
+    }
     const pageId = pageIdFromCustomId(i.customId);
     if (pageId === null) return;
     // A press in a DM carries no member: looking the roles up is a round trip, so defer first.
@@ -33,30 +41,38 @@ export async function onInteraction(svc: Service, log: Logger, i: Interaction): 
   }
 }
 
-function runCommand(svc: Service, i: ChatInputCommandInteraction): string {
+function runCommand(svc: Service, i: ChatInputCommandInteraction): Answer {
   const mapped = commandFromOptions(readerFor(i));
   if (!mapped.ok) return mapped.error;
   const actor = discordActor(svc.policy, i.user.id, i.member, i.user.username);
-  return svc.execute(actor, mapped.command, svc.originFor('discord', i.channelId)).text;
+  return svc.execute(actor, mapped.command, svc.originFor('discord', i.channelId));
 }
 
+/** Text, or a reply whose body may carry buttons (an action's Confirm). */
+type Answer = string | Pick<Reply, 'text' | 'body'>;
+
 /** Runs the work and answers the caller only; `slow` work (network round trips) is deferred first. */
-async function answer(svc: Service, log: Logger, i: ChatInputCommandInteraction | ButtonInteraction, slow: boolean, work: () => string | Promise<string>): Promise<void> {
+async function answer(svc: Service, log: Logger, i: ChatInputCommandInteraction | ButtonInteraction, slow: boolean, work: () => Answer | Promise<Answer>): Promise<void> {
   // A replayed INTERACTION_CREATE (gateway resume) was answered the first time.
   if (!svc.firstDelivery('discord', `interaction:${i.id}`)) return;
   const deferred = slow || Date.now() - i.createdTimestamp > DEFER_AFTER_MS;
   try {
     if (deferred) await i.deferReply({ flags: MessageFlags.Ephemeral });
     let text: string;
+    let components: ReturnType<typeof buttonRows> = [];
     try {
-      text = await work();
+      const out = await work();
+      text = typeof out === 'string' ? out : out.text;
+      if (typeof out !== 'string') components = buttonRows(out.body?.actions);
     } catch (e) {
       log.error({ err: e, interaction: i.id }, 'Discord interaction failed');
       text = 'Something went wrong inside Klaxon; nothing was changed. The error is in the logs.';
     }
     const [first, ...rest] = chunks(text || 'Done.');
-    if (deferred) await i.editReply({ content: first });
-    else await i.reply({ content: first, flags: MessageFlags.Ephemeral });
+    // discord.js takes raw API component objects as they are.
+    const buttons = (components.length ? { components } : {}) as { components?: [] };
+    if (deferred) await i.editReply({ content: first, ...buttons });
+    else await i.reply({ content: first, flags: MessageFlags.Ephemeral, ...buttons });
     for (const more of rest) await i.followUp({ content: more, flags: MessageFlags.Ephemeral });
   } catch (e) {
     // The work is committed; only the answer to the caller was lost (expired token, network).

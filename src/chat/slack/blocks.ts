@@ -1,9 +1,16 @@
 // Block Kit rendering of the platform-neutral MessageBody. The plain `text` always goes along as
-// the notification and fallback; blocks add a header, fields, extra lines and the Acknowledge button.
+// the notification and fallback; blocks add a header, fields, extra lines and the buttons.
 import type { MessageBody } from '../../service/port.js';
 
 /** The Acknowledge button's action_id; its value is the page id. */
 export const ACK_ACTION = 'klaxon_ack';
+/**
+ * Command buttons (Tick, Run, Confirm): `klaxon_cmd_<i>`, since action_ids must differ within a
+ * message; the value is the command text, which service.runButton runs as the presser.
+ */
+export const COMMAND_ACTION = /^klaxon_cmd_\d+$/;
+/** Slack allows 25 elements in one actions block. */
+const PER_ACTIONS_BLOCK = 25;
 
 export type Block = Record<string, unknown>;
 
@@ -79,18 +86,15 @@ export function renderBlocks(body: MessageBody): Block[] {
       fields: fields.slice(i, i + 10).map((f) => ({ type: 'mrkdwn', text: clip(`*${escapeText(f.label)}*\n${escapeText(f.value)}`, MAX_FIELD) })),
     });
   }
-  if (body.actions?.length) {
-    blocks.push({
-      type: 'actions',
-      block_id: 'klaxon_actions',
-      elements: body.actions.map((a) => ({
-        type: 'button',
-        action_id: a.id === 'ack' ? ACK_ACTION : `klaxon_${a.id}`,
-        text: { type: 'plain_text', text: clip(a.label, 75), emoji: true },
-        value: a.value,
-        style: 'primary',
-      })),
-    });
+  const buttons = (body.actions ?? []).map((a, i) => ({
+    type: 'button',
+    action_id: a.id === 'ack' ? ACK_ACTION : `klaxon_cmd_${i}`,
+    text: { type: 'plain_text', text: clip(a.label, 75), emoji: true },
+    value: a.value,
+    style: a.style ?? 'primary',
+  }));
+  for (let i = 0; i < buttons.length; i += PER_ACTIONS_BLOCK) {
+    blocks.push({ type: 'actions', block_id: i === 0 ? 'klaxon_actions' : `klaxon_actions_${i / PER_ACTIONS_BLOCK}`, elements: buttons.slice(i, i + PER_ACTIONS_BLOCK) });
   }
   if (body.footer) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(escapeText(body.footer), MAX_SECTION) }] });
   if (blocks.length <= MAX_BLOCKS) return blocks;

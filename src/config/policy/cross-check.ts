@@ -131,6 +131,10 @@ export function crossCheck(p: PolicyShape, report: Report): void {
     }
     for (const [phase, entriesOf] of entries(s.checklists)) {
       for (const [j, e] of items(entriesOf)) {
+        const action = isObj(e) ? str(e.action) : undefined;
+        if (action && !(isObj(p.actions) && Object.hasOwn(p.actions, action))) {
+          report(['severities', i, 'checklists', phase, j, 'action'], `unknown action "${action}" (define it under actions)`);
+        }
         const use = isObj(e) ? str(e.use) : undefined;
         if (use && !(isObj(p.checklists) && Object.hasOwn(p.checklists, use))) {
           report(['severities', i, 'checklists', phase, j, 'use'], `unknown checklist "${use}" (define it under the top-level checklists)`);
@@ -157,6 +161,13 @@ export function crossCheck(p: PolicyShape, report: Report): void {
     if (components.has(key)) report(['status_page', 'components', i], `"${c}" is already status_page.components[${components.get(key)}]`);
     else components.set(key, i);
     if ((c as string).includes(',')) report(['status_page', 'components', i], `"${c}" has a comma; commas separate components in /incident components`);
+  }
+
+  for (const [name, list] of entries(p.checklists)) {
+    for (const [j, e] of items(list)) {
+      const action = isObj(e) ? str(e.action) : undefined;
+      if (action && !(isObj(p.actions) && Object.hasOwn(p.actions, action))) report(['checklists', name, j, 'action'], `unknown action "${action}" (define it under actions)`);
+    }
   }
 
   const def = str(p.default_severity);

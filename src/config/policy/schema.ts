@@ -53,7 +53,9 @@ const NotifyRule = z.strictObject({
   labels: z.record(z.string(), z.union([text, list(text).min(1, 'needs at least one value')])).refine((l) => Object.keys(l).length > 0, 'needs at least one label (e.g. kind: security)'),
 });
 
-const ChecklistEntry = z.union([text, z.strictObject({ use: text })]);
+// An item done with one of the policy's `actions`: shown with a button that runs it.
+const ActionItem = z.strictObject({ text: text.optional(), action: text });
+const ChecklistEntry = z.union([text, z.strictObject({ use: text }), ActionItem]);
 
 // Runbook actions (`/incident action <name>`): HTTP calls into the team's own systems.
 const ActionSchema = z.strictObject({
@@ -177,7 +179,7 @@ export const PolicyObject = z.strictObject({
   // Scheduled messages that are not incidents (retention purges, weekly reports).
   reminders: list(z.strictObject({ cron: text, channel: text, text })).default([]),
   // Shared checklists by name (`use: intake` in a severity's phase checklist).
-  checklists: z.record(z.string(), list(text)).default({}),
+  checklists: z.record(z.string(), list(z.union([text, ActionItem]))).default({}),
   postmortem: z.strictObject({ sections: list(text).default([]) }).optional(),
   reactions: z
     .strictObject({

@@ -62,7 +62,7 @@ export function summarizePolicy(p: Policy): string {
 function checklistSummary(p: Policy, s: Policy['severities'][number]): string {
   const count = (phase: 'declared' | 'mitigated' | 'resolved') => {
     const own = s.checklists?.[phase] ?? [];
-    const n = own.reduce((sum, e) => sum + (typeof e === 'string' ? 1 : (p.checklists[e.use]?.length ?? 0)), 0);
+    const n = own.reduce((sum, e) => sum + (typeof e === 'object' && 'use' in e ? (p.checklists[e.use]?.length ?? 0) : 1), 0);
     return phase === 'declared' ? n + s.checklist.length : n;
   };
   const parts = (['declared', 'mitigated', 'resolved'] as const).map((ph) => [ph, count(ph)] as const).filter(([, n]) => n > 0);

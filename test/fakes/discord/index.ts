@@ -346,7 +346,7 @@ export class FakeDiscord {
       const i = [...this.interactions.values()].find((x) => x.token === token);
       if (!i || i.responses.length === 0) return apiError(404, 10015, 'Unknown Webhook');
       i.original ??= this.store(i.channelId, this.bot, {});
-      Object.assign(i.original, { content: req.body?.content ?? i.original.content, embeds: req.body?.embeds ?? i.original.embeds });
+      Object.assign(i.original, { content: req.body?.content ?? i.original.content, embeds: req.body?.embeds ?? i.original.embeds, components: req.body?.components ?? i.original.components });
       return ok(messageObject(i.original));
     }, { auth: false });
 
