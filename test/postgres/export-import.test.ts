@@ -17,7 +17,7 @@ import * as pgSchema from '../../src/store/schema-pg.js';
 import { actionRuns, alertDeliveries, checklistItems, incidentAlerts, incidents, incidentSpaces, processedEvents, settings, supportReplies } from '../../src/store/schema.js';
 import { harness, MINUTE } from '../helpers/harness.js';
 import { pgMigrationsFolder } from '../helpers/pg-migrations.js';
-import { usePostgres } from '../helpers/postgres.js';
+import { createTestDatabase, usePostgres, type TestDatabase } from '../helpers/postgres.js';
 
 const pgdb = usePostgres();
 let pool: pg.Pool;
@@ -144,7 +144,13 @@ describe('export and import between SQLite and PostgreSQL', () => {
     }
   });
 
-  it('the command line: export to a file, import it into an empty store, refuse a second import', () => {
+  let cliPg: TestDatabase | undefined;
+  afterAll(async () => {
+    await cliPg?.drop();
+  });
+
+  it('the command line: export to a file, import it into an empty store, refuse a second import', async () => {
+    cliPg = await createTestDatabase();
     const src = history(join(dir, 'cli-src.db'));
     closeDb(src);
     const klaxon = (args: string[]) => {
@@ -163,5 +169,14 @@ describe('export and import between SQLite and PostgreSQL', () => {
     const again = klaxon(['import', file, '--database', join(dir, 'cli-dst.db')]);
     expect(again.code).toBe(1);
     expect(again.err).toMatch(/^Cannot import .*klaxon\.jsonl: .*cli-dst\.db already holds data \(incidents: 2/);
+
+    // Into PostgreSQL and out again, by URL: the same rows come back (the password never shown).
+    const pgFile = join(dir, 'from-pg.jsonl');
+    const toPg = klaxon(['import', file, '--database', cliPg!.url]);
+    expect(toPg.code, toPg.err).toBe(0);
+    expect(toPg.out).toMatch(/into postgres:\/\/klaxon:\*\*\*@/);
+    const fromPg = klaxon(['export', pgFile, '--database', cliPg!.url]);
+    expect(fromPg.code, fromPg.err).toBe(0);
+    expect(readFileSync(pgFile, 'utf8').split('\n').slice(1)).toEqual(readFileSync(file, 'utf8').split('\n').slice(1));
   }, 120_000);
 });
