@@ -158,7 +158,8 @@ export async function bench(): Promise<string> {
     '## History at 10k and 100k incidents (bench/history.bench.ts)',
     '',
     `A year of incidents (the last 20 open; timelines, roles, pages, 8 sent outbox rows and a finished timer each) written by hand into a WAL file; each request or command run ${REPEAT} times (median), ` +
-      'while another thread GETs /healthz every 2 ms. The probe\'s worst latency shows how long the event loop was blocked; its latency while idle is the anchor. Goal: ≤ 50 ms per request, no stall.',
+      'while another thread GETs /healthz every 2 ms. The probe\'s worst latency shows how long the event loop was blocked; its latency while idle is the anchor. Goal: ≤ 50 ms per request, no stall. ' +
+      '/metrics and stats keep the sums of settled blocks of incidents: the first request sums every block, one per event-loop turn (it shows in the probe\'s worst, not in the median); `stats` finds the blocks the API request summed.',
     '',
     '| incidents | request | median time | /healthz p50 during | /healthz worst during |',
     '|---:|---|---:|---:|---:|',

@@ -12,6 +12,7 @@ import type { Db } from './store/db.js';
 import type { HttpDeps } from './http/deps.js';
 import { HttpServer } from './http/server.js';
 import { pruneOnce, PRUNE_BATCH } from './store/retention.js';
+import { warmStats } from './service/stats-report.js';
 
 const DEFAULT_RETENTION_MS = 30 * 86_400_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -156,7 +157,12 @@ export class KlaxonApp {
     // (each one down and retrying in the background if it cannot). Only credentials a platform
     // refuses at start-up stop start-up.
     await this.tick();
-    if (opts.loop !== false) this.scheduleStep();
+    if (opts.loop !== false) {
+      this.scheduleStep();
+      // `stats` keeps the sums of settled history; summing a long one first, a block per turn,
+      // spares the first `stats` in chat from doing it all at once (service/stats-report.ts).
+      warmStats(this.opts.db).catch((e: unknown) => this.log.warn({ err: e }, 'summing the incident history for stats failed'));
+    }
     try {
       await Promise.all([...this.connections.values()].map((c) => c.start()));
     } catch (e) {

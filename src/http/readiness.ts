@@ -1,6 +1,5 @@
 // Is Klaxon able to page right now? /readyz answers 200 or 503 with the reasons; /healthz stays a
 // liveness check but says "degraded" in its body; /metrics exposes the same checks.
-import { exclusive } from '../store/transaction.js';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { HttpDeps } from './deps.js';
 import { PRIORITY } from '../service/outbox-writer.js';
@@ -10,6 +9,14 @@ import { outbox, settings } from '../store/schema.js';
 const STALE_TICKS = 3;
 const MIN_STALE_MS = 30_000;
 export const DEFAULT_PAGE_STUCK_SECONDS = 120;
+
+/**
+ * Rows the write check changed, per connection. The status page rebuilds when the connection's
+ * change count moves; a monitor probing /healthz every few seconds must not count as news, or the
+ * page would be rebuilt on nearly every request.
+ */
+const probeWrites = new WeakMap<object, number>();
+export const readinessWrites = (db: HttpDeps['db']): number => probeWrites.get(db.$client) ?? 0;
 
 export type Readiness = {
   ready: boolean;
@@ -22,7 +29,7 @@ export type Readiness = {
   adapters: Record<string, { state: string; delivery: string; ok: boolean }>;
 };
 
-export async function readiness(deps: HttpDeps): Promise<Readiness> {
+export function readiness(deps: HttpDeps): Readiness {
   const now = deps.clock.now().getTime();
   const reasons: string[] = [];
 
@@ -36,20 +43,21 @@ export async function readiness(deps: HttpDeps): Promise<Readiness> {
   let oldest: number | null = null;
   let db: Readiness['db'] = { writable: true };
   try {
-    const row = (await deps.db
+    const row = deps.db
       .select({ createdAt: outbox.createdAt })
       .from(outbox)
       .where(and(eq(outbox.priority, PRIORITY.page), inArray(outbox.status, ['pending', 'sending'])))
       .orderBy(asc(outbox.createdAt))
-      .limit(1))[0];
+      .limit(1)
+      .get();
     oldest = row ? Math.max(0, Math.round((now - row.createdAt.getTime()) / 1000)) : null;
     // A real write: a read works on a locked or full database, paging does not.
-    await exclusive(deps.db, async () => {
-      await deps.db
-        .insert(settings)
-        .values({ key: 'readyz_probe', value: new Date(now).toISOString(), updatedAt: new Date(now) })
-        .onConflictDoUpdate({ target: settings.key, set: { value: new Date(now).toISOString(), updatedAt: new Date(now) } });
-    });
+    const probe = deps.db
+      .insert(settings)
+      .values({ key: 'readyz_probe', value: new Date(now).toISOString(), updatedAt: new Date(now) })
+      .onConflictDoUpdate({ target: settings.key, set: { value: new Date(now).toISOString(), updatedAt: new Date(now) } })
+      .run();
+    probeWrites.set(deps.db.$client, readinessWrites(deps.db) + probe.changes);
   } catch (e) {
     db = { writable: false, error: e instanceof Error ? e.message : String(e) };
     reasons.push(`the database is not writable: ${db.error}`);

@@ -1,63 +1,175 @@
 // `stats [30d]`: runbook 003's KPIs by severity for the incidents declared in a window, and the
 // text for chat. `statsReport` is the structured form, for anything that wants JSON. The figures
-// are the ones domain/stats.ts defines, aggregated by SQLite in one pass over the window: a year
-// of 100k incidents is never loaded into memory, and no list of ids is ever bound as parameters.
+// are the ones domain/stats.ts defines, aggregated by SQLite: a year of 100k incidents is never
+// loaded into memory, and no list of ids is ever bound as parameters.
+//
+// A year of 100k incidents still took SQLite half a second to sum, so the history is summed a block
+// of ids at a time (store/settled-blocks.ts) and a settled block (every id taken, none still open)
+// is kept: what decides its figures never changes once an incident is resolved. Postmortem figures
+// are the exception (a postmortem is opened and done after resolution, and "overdue" moves with the
+// clock), so they are counted afresh on each call, from the few incidents that require one.
 import { sql } from 'drizzle-orm';
 import { formatMs, type Duration } from '../domain/duration.js';
 import { findSeverity, type Policy } from '../config/policy/index.js';
 import type { SeverityStats } from '../domain/stats.js';
 import type { Db, Tx } from '../store/db.js';
+import { addInto, BLOCK, lastIncidentId, openIncidentIds, runNow, runYielding, type Sums } from '../store/settled-blocks.js';
 import { formatTime, severityLabel } from './incident-view.js';
 import { ROLE_MISSED } from './role-grace.js';
 
 export type StatsReport = { rows: SeverityStats[]; total: SeverityStats; from: Date; to: Date; window: string };
 
-type Row = Omit<SeverityStats, 'severity'> & { severity: string | null };
+/** Per severity, the additive figures of a block's incidents, in this order. */
+const FIGURES = 12;
+const [INCIDENTS, RESOLVED, ACKNOWLEDGED, ACK_MS, MITIGATED, MITIGATE_MS, RESOLVE_MS, TARGETS_MISSED, ACK_MISSED, MITIGATE_MISSED, RESOLVE_MISSED, ROLES_MISSED] = Array.from({ length: FIGURES }, (_, i) => i);
 
-/** One row per severity (and one for all when `bySeverity` is false) of incidents declared in [from, to). */
-function aggregate(tx: Tx | Db, from: number, to: number, now: number, bySeverity: boolean): Row[] {
-  const missed = (name: string) =>
-    sql`sum(exists (select 1 from timeline_events e where e.incident_id = i.id and e.kind like 'target_missed:%' and e.kind = ${`target_missed:${name}`}))`;
-  return tx.all<Row>(sql`
-    select ${bySeverity ? sql`i.severity` : sql`null`} as severity,
-      count(*) as incidents,
-      count(*) - count(i.resolved_at) as open,
-      count(i.acknowledged_at) as acknowledged,
-      count(i.resolved_at) as resolved,
-      avg(i.acknowledged_at - i.declared_at) as mttaMs,
-      avg(i.mitigated_at - i.declared_at) as mttmMs,
-      avg(i.resolved_at - i.declared_at) as mttrMs,
-      coalesce(sum(i.targets_missed), 0) as targetsMissed,
-      coalesce(${missed('acknowledge')}, 0) as acknowledgeMissed,
-      coalesce(${missed('mitigate')}, 0) as mitigateMissed,
-      coalesce(${missed('resolve')}, 0) as resolveMissed,
-      coalesce(sum((select count(*) from timeline_events e where e.incident_id = i.id and e.kind like ${`${ROLE_MISSED}%`})), 0) as rolesMissed,
-      count(i.postmortem_due_at) as postmortemsRequired,
-      coalesce(sum(i.postmortem_done_at <= i.postmortem_due_at), 0) as postmortemsOnTime,
-      coalesce(sum(i.postmortem_done_at > i.postmortem_due_at), 0) as postmortemsLate,
-      coalesce(sum(i.postmortem_done_at is null and ${now} > i.postmortem_due_at), 0) as postmortemsOverdue,
-      coalesce(sum(i.postmortem_done_at is null and ${now} <= i.postmortem_due_at), 0) as postmortemsPending
+type Block = { sums: Sums; firstDeclared: number; lastDeclared: number };
+
+/** Figures of incidents with first ≤ id ≤ last (and declared in [from, to) when a window is given). */
+function blockFigures(tx: Tx | Db, first: number, last: number, window?: { from: number; to: number }): Block {
+  const missed = (name: string) => `target_missed:${name}`;
+  const rows = tx.values<unknown[]>(sql`
+    select i.severity, count(*), count(i.resolved_at), count(i.acknowledged_at), sum(i.acknowledged_at - i.declared_at),
+      count(i.mitigated_at), sum(i.mitigated_at - i.declared_at), sum(i.resolved_at - i.declared_at), sum(i.targets_missed),
+      sum(m.a), sum(m.m), sum(m.r), sum(m.roles), min(i.declared_at), max(i.declared_at)
     from incidents i
-    where i.declared_at >= ${from} and i.declared_at < ${to}
-    ${bySeverity ? sql`group by i.severity` : sql``}`);
+    left join (
+      select incident_id, max(a) as a, max(m) as m, max(r) as r, sum(roles) as roles
+      from (
+        select incident_id, kind = ${missed('acknowledge')} as a, kind = ${missed('mitigate')} as m, kind = ${missed('resolve')} as r, 0 as roles
+        from timeline_events where kind like 'target_missed:%' and incident_id between ${first} and ${last}
+        union all
+        select incident_id, 0, 0, 0, 1
+        from timeline_events where kind like ${sql.raw(`'${ROLE_MISSED}%'`)} and incident_id between ${first} and ${last}
+      )
+      group by incident_id
+    ) m on m.incident_id = i.id
+    where i.id between ${first} and ${last} ${window ? sql`and i.declared_at >= ${window.from} and i.declared_at < ${window.to}` : sql``}
+    group by i.severity`);
+  const sums: Sums = new Map();
+  let firstDeclared = Infinity;
+  let lastDeclared = -Infinity;
+  for (const [severity, ...v] of rows) {
+    sums.set(String(severity), v.slice(0, FIGURES).map((x) => Number(x ?? 0)));
+    firstDeclared = Math.min(firstDeclared, Number(v[FIGURES]));
+    lastDeclared = Math.max(lastDeclared, Number(v[FIGURES + 1]));
+  }
+  return { sums, firstDeclared, lastDeclared };
 }
 
-const EMPTY: Omit<SeverityStats, 'severity'> = {
-  incidents: 0, open: 0, acknowledged: 0, resolved: 0, mttaMs: null, mttmMs: null, mttrMs: null, targetsMissed: 0, acknowledgeMissed: 0, mitigateMissed: 0, resolveMissed: 0, rolesMissed: 0,
-  postmortemsRequired: 0, postmortemsOnTime: 0, postmortemsLate: 0, postmortemsOverdue: 0, postmortemsPending: 0,
-};
+/** The blocks of one database kept between calls. */
+export class StatsHistory {
+  private readonly kept = new Map<number, Block>();
 
-/** Figures for incidents declared in the window up to `now`. */
-export function statsReport(tx: Tx | Db, policy: Policy, now: Date, window: Extract<Duration, { kind: 'wall' }>): StatsReport {
+  constructor(private readonly size = BLOCK) {}
+
+  /** Additive figures per severity of incidents declared in [from, to); yields after each block summed. */
+  *figures(tx: Tx | Db, from: number, to: number): Generator<void, Sums> {
+    const last = lastIncidentId(tx);
+    const open = new Set(openIncidentIds(tx).map((id) => Math.floor((id - 1) / this.size)));
+    const out: Sums = new Map();
+    for (let b = 0; b * this.size < last; b++) {
+      const first = b * this.size + 1;
+      const end = first + this.size - 1;
+      let kept = open.has(b) ? undefined : this.kept.get(b);
+      if (!kept && !open.has(b) && end <= last) {
+        kept = blockFigures(tx, first, end);
+        this.kept.set(b, kept);
+        yield;
+      }
+      if (kept && (kept.lastDeclared < from || kept.firstDeclared >= to)) continue;
+      if (kept && kept.firstDeclared >= from && kept.lastDeclared < to) {
+        addInto(out, kept.sums);
+        continue;
+      }
+      // Open incidents, a block still filling, or one the window's edge cuts through.
+      addInto(out, blockFigures(tx, first, end, { from, to }).sums);
+      yield;
+    }
+    return out;
+  }
+
+  get keptBlocks(): number {
+    return this.kept.size;
+  }
+}
+
+/** One StatsHistory per database connection (a transaction shares its connection's). */
+const histories = new WeakMap<object, StatsHistory>();
+function historyOf(tx: Tx | Db): StatsHistory {
+  const session = (tx as unknown as { session: object }).session;
+  let h = histories.get(session);
+  if (!h) histories.set(session, (h = new StatsHistory()));
+  return h;
+}
+
+/** Sums the settled history into the connection's StatsHistory, one block per event-loop turn. */
+export async function warmStats(db: Db): Promise<void> {
+  await runYielding(historyOf(db).figures(db, 0, 0));
+}
+
+/** Postmortem figures per severity: required, on time, late, overdue, not yet due. */
+function postmortems(tx: Tx | Db, from: number, to: number, now: number): Sums {
+  const rows = tx.values<unknown[]>(sql`
+    select severity, count(*), sum(postmortem_done_at <= postmortem_due_at), sum(postmortem_done_at > postmortem_due_at),
+      sum(postmortem_done_at is null and ${now} > postmortem_due_at), sum(postmortem_done_at is null and ${now} <= postmortem_due_at)
+    from incidents
+    where postmortem_due_at is not null and declared_at >= ${from} and declared_at < ${to}
+    group by severity`);
+  return new Map(rows.map(([severity, ...v]) => [String(severity), v.map((x) => Number(x ?? 0))]));
+}
+
+function severityStats(severity: string, f: number[] | undefined, pm: number[] | undefined): SeverityStats {
+  const v = f ?? new Array<number>(FIGURES).fill(0);
+  const [required, onTime, late, overdue, pending] = pm ?? [0, 0, 0, 0, 0];
+  const mean = (sum: number, n: number) => (n ? sum / n : null);
+  return {
+    severity,
+    incidents: v[INCIDENTS],
+    open: v[INCIDENTS] - v[RESOLVED],
+    acknowledged: v[ACKNOWLEDGED],
+    resolved: v[RESOLVED],
+    mttaMs: mean(v[ACK_MS], v[ACKNOWLEDGED]),
+    mttmMs: mean(v[MITIGATE_MS], v[MITIGATED]),
+    mttrMs: mean(v[RESOLVE_MS], v[RESOLVED]),
+    targetsMissed: v[TARGETS_MISSED],
+    acknowledgeMissed: v[ACK_MISSED],
+    mitigateMissed: v[MITIGATE_MISSED],
+    resolveMissed: v[RESOLVE_MISSED],
+    rolesMissed: v[ROLES_MISSED],
+    postmortemsRequired: required,
+    postmortemsOnTime: onTime,
+    postmortemsLate: late,
+    postmortemsOverdue: overdue,
+    postmortemsPending: pending,
+  };
+}
+
+function* reportSteps(tx: Tx | Db, policy: Policy, now: Date, window: Extract<Duration, { kind: 'wall' }>, history: StatsHistory): Generator<void, StatsReport> {
   const from = new Date(now.getTime() - window.ms);
   // The window includes an incident declared this very millisecond.
   const to = now.getTime() + 1;
-  const found = new Map(aggregate(tx, from.getTime(), to, now.getTime(), true).map((r) => [r.severity!, r]));
+  const found = yield* history.figures(tx, from.getTime(), to);
+  const pm = postmortems(tx, from.getTime(), to, now.getTime());
   // Policy severities in order (most severe first), then any seen in the data but since removed.
   const ids = policy.severities.map((s) => s.id);
-  const rows = [...ids, ...[...found.keys()].filter((k) => !ids.includes(k))].map((severity) => ({ ...EMPTY, ...found.get(severity), severity }));
-  const [all] = aggregate(tx, from.getTime(), to, now.getTime(), false);
-  return { rows, total: { ...EMPTY, ...all, severity: 'all' }, from, to: now, window: window.text };
+  const seen = [...found.keys()].filter((k) => !ids.includes(k) && (found.get(k)![INCIDENTS] > 0));
+  const rows = [...ids, ...seen].map((severity) => severityStats(severity, found.get(severity), pm.get(severity)));
+  const all: Sums = new Map();
+  for (const [, v] of found) addInto(all, new Map([['all', v]]));
+  const allPm: Sums = new Map();
+  for (const [, v] of pm) addInto(allPm, new Map([['all', v]]));
+  return { rows, total: severityStats('all', all.get('all'), allPm.get('all')), from, to: now, window: window.text };
+}
+
+/** Figures for incidents declared in the window up to `now`. */
+export function statsReport(tx: Tx | Db, policy: Policy, now: Date, window: Extract<Duration, { kind: 'wall' }>, history = historyOf(tx)): StatsReport {
+  return runNow(reportSteps(tx, policy, now, window, history));
+}
+
+/** The same, summing one block per event-loop turn (HTTP), so a year of history never stalls Klaxon. */
+export function statsReportYielding(db: Db, policy: Policy, now: Date, window: Extract<Duration, { kind: 'wall' }>): Promise<StatsReport> {
+  return runYielding(reportSteps(db, policy, now, window, historyOf(db)));
 }
 
 const fmt = (ms: number | null) => (ms === null ? '—' : formatMs(Math.round(ms)));

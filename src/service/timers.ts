@@ -1,4 +1,5 @@
-import { and, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { prepared } from '../store/prepared.js';
 import { timers } from '../store/schema.js';
 import type { Ctx } from './context.js';
 
@@ -17,27 +18,51 @@ export type TimerKind =
   | 'role_grace'
   | 'public_nudge';
 
-export async function scheduleTimer(
+export function scheduleTimer(
   ctx: Ctx,
   kind: TimerKind,
   dueAt: Date,
   o: { incidentId?: number; pageId?: number; key?: string; data?: Record<string, unknown> } = {},
-): Promise<void> {
-  await ctx.tx.insert(timers).values({ kind, dueAt, incidentId: o.incidentId, pageId: o.pageId, key: o.key, data: o.data, createdAt: ctx.now });
+): void {
+  // The hot timers (nudges, targets, escalation steps) carry no data; a JSON placeholder would
+  // store the text 'null' where the builder stores NULL, so timers with data take the builder.
+  if (o.data) ctx.tx.insert(timers).values({ kind, dueAt, incidentId: o.incidentId, pageId: o.pageId, key: o.key, data: o.data, createdAt: ctx.now }).run();
+  else insertTimer(ctx.tx).run({ kind, dueAt, incidentId: o.incidentId ?? null, pageId: o.pageId ?? null, key: o.key ?? null, createdAt: ctx.now });
 }
 
-async function cancelWhere(ctx: Ctx, where: SQL | undefined): Promise<void> {
-  await ctx.tx.update(timers).set({ status: 'cancelled', firedAt: ctx.now }).where(and(eq(timers.status, 'pending'), where));
+const p = (name: string) => sql.placeholder(name);
+const insertTimer = prepared((tx) =>
+  tx.insert(timers).values({ kind: p('kind'), dueAt: p('dueAt'), incidentId: p('incidentId'), pageId: p('pageId'), key: p('key'), createdAt: p('createdAt') }).prepare(),
+);
+
+function cancelWhere(ctx: Ctx, where: SQL | undefined): void {
+  ctx.tx.update(timers).set({ status: 'cancelled', firedAt: ctx.now }).where(and(eq(timers.status, 'pending'), where)).run();
 }
 
-export async function cancelIncidentTimers(ctx: Ctx, incidentId: number, kinds?: TimerKind[]): Promise<void> {
-  await cancelWhere(ctx, and(eq(timers.incidentId, incidentId), kinds ? inArray(timers.kind, kinds) : undefined));
+/** One prepared cancel per list of kinds: callers name a handful of fixed lists, so this stays small. */
+const cancelByKinds = new Map<string, ReturnType<typeof cancelIncidentQuery>>();
+function cancelIncidentQuery(kinds?: readonly TimerKind[]) {
+  return prepared((tx) =>
+    tx
+      .update(timers)
+      // A placeholder in SET is not mapped from a Date: it takes epoch milliseconds, as the column stores.
+      .set({ status: 'cancelled', firedAt: sql`${p('nowMs')}` })
+      .where(and(eq(timers.status, 'pending'), eq(timers.incidentId, p('incidentId')), kinds ? inArray(timers.kind, [...kinds]) : undefined))
+      .prepare(),
+  );
 }
 
-export async function cancelPageTimers(ctx: Ctx, pageId: number): Promise<void> {
-  await cancelWhere(ctx, eq(timers.pageId, pageId));
+export function cancelIncidentTimers(ctx: Ctx, incidentId: number, kinds?: TimerKind[]): void {
+  const listed = kinds?.join(',') ?? '*';
+  let q = cancelByKinds.get(listed);
+  if (!q) cancelByKinds.set(listed, (q = cancelIncidentQuery(kinds)));
+  q(ctx.tx).run({ incidentId, nowMs: ctx.now.getTime() });
 }
 
-export async function cancelKeyedTimers(ctx: Ctx, key: string): Promise<void> {
-  await cancelWhere(ctx, eq(timers.key, key));
+export function cancelPageTimers(ctx: Ctx, pageId: number): void {
+  cancelWhere(ctx, eq(timers.pageId, pageId));
+}
+
+export function cancelKeyedTimers(ctx: Ctx, key: string): void {
+  cancelWhere(ctx, eq(timers.key, key));
 }

@@ -44,6 +44,8 @@ export const incidents = sqliteTable(
     index('incidents_source').on(t.sourceLink),
     // The status page's resolved-in-the-window read.
     index('incidents_resolved_at').on(t.resolvedAt),
+    // `stats` counts postmortems afresh on each call: only the incidents that require one.
+    index('incidents_postmortem_due').on(t.declaredAt).where(sql`${t.postmortemDueAt} is not null`),
     // One OPEN incident per source link (a message declared from, an API caller's link): the
     // database refuses the second, so two requests at once cannot both pass a check; once it is
     // resolved, the same link may open a new incident.
@@ -114,6 +116,8 @@ export const timelineEvents = sqliteTable(
     index('timeline_incident').on(t.incidentId, t.at),
     // Missed targets (metrics, stats) without scanning every event: a small partial index.
     index('timeline_target_missed').on(t.incidentId).where(sql`${t.kind} like 'target_missed:%'`),
+    // Required roles left empty (`stats`), likewise.
+    index('timeline_role_missed').on(t.incidentId).where(sql`${t.kind} like 'role_missed:%'`),
   ],
 );
 

@@ -76,6 +76,21 @@ describe('outbox dispatcher', () => {
     expect((await h.db.select().from(outbox)).filter((r) => r.status === 'pending')).toEqual([]);
   });
 
+  it('a message backing off goes in the same drain once it is due, in its turn among the rest', async () => {
+    const { h, slack, d } = setup();
+    const c = h.db.$client;
+    const now = h.clock.now().getTime();
+    const insert = c.prepare("insert into outbox (platform, kind, destination, body, priority, status, attempts, next_attempt_at, created_at) values ('slack', 'post', ?, ?, 1, 'pending', ?, ?, ?)");
+    // #1 failed once and waits 1 s; #2–#4 are due now. Each post takes the platform a second.
+    insert.run('channel:C-retry', '{"text":"retried"}', 1, now + 1000, now);
+    for (const n of [2, 3, 4]) insert.run(`channel:C-${n}`, `{"text":"fresh ${n}"}`, 0, now, now);
+    slack.latency = async () => {
+      h.clock.advance(1000);
+    };
+    await d.dispatch();
+    expect(slack.calls.map((x) => x.text)).toEqual(['fresh 2', 'retried', 'fresh 3', 'fresh 4']);
+  });
+
   it('a page queued while a backlog drains goes out next, not after the backlog', async () => {
     const { h, slack, d } = setup();
     await h.run('alice', 'declare sev3 Slow search');

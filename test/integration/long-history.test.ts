@@ -5,7 +5,7 @@ import { parseDuration } from '../../src/domain/duration.js';
 import { computeStats, computeTotal, type IncidentFacts } from '../../src/domain/stats.js';
 import { loadStatus, RESOLVED_SHOWN } from '../../src/http/status/model.js';
 import { rolesFor } from '../../src/service/incident-view.js';
-import { statsReport } from '../../src/service/stats-report.js';
+import { StatsHistory, statsReport } from '../../src/service/stats-report.js';
 import type { Db } from '../../src/store/db.js';
 import { harness } from '../helpers/harness.js';
 
@@ -79,6 +79,50 @@ describe('stats aggregated in SQL', () => {
     // The window really cut the history: some incidents are outside it.
     expect(r.total.incidents).toBeGreaterThan(100);
     expect(r.total.incidents).toBeLessThan(600);
+  });
+});
+
+describe('stats kept per block of settled incidents', () => {
+  it('agree with the pure definition as open incidents resolve, postmortems are done and new incidents arrive', () => {
+    const h = harness({ start: new Date(NOW).toISOString() });
+    // Declared in id order, as the service declares them, so blocks of ids are spans of time.
+    const facts = randomFacts(300, 60, 5)
+      .sort((a, b) => a.declaredAt.getTime() - b.declaredAt.getTime())
+      // Only the last twenty days hold open incidents, as in a real history.
+      .map((f, i) => ({ ...f, id: i + 1, resolvedAt: f.resolvedAt ?? (f.declaredAt.getTime() < NOW - 20 * DAY ? new Date(f.declaredAt.getTime() + DAY) : null) }));
+    write(h.db, facts.slice(0, 250));
+    const history = new StatsHistory(16);
+    const order = h.policy.severities.map((s) => s.id);
+    const round = (s: object) => JSON.parse(JSON.stringify(s, (_k, v) => (typeof v === 'number' ? Math.round(v) : v)));
+    const check = (days: number, known: typeof facts) => {
+      const window = parseDuration(`${days}d`) as Extract<ReturnType<typeof parseDuration>, { kind: 'wall' }>;
+      const r = statsReport(h.db, h.policy, new Date(NOW), window, history);
+      const from = new Date(NOW - window.ms);
+      const to = new Date(NOW + 1);
+      expect(round(r.rows)).toEqual(round(computeStats(known, order, from, to, new Date(NOW))));
+      expect(round(r.total)).toEqual(round(computeTotal(known, from, to, new Date(NOW))));
+    };
+    check(365, facts.slice(0, 250));
+    check(30, facts.slice(0, 250));
+    expect(history.keptBlocks).toBeGreaterThan(3);
+
+    // Every open incident is resolved and acknowledged (the block it is in changes), a postmortem
+    // in a kept block is done late, and 50 more incidents arrive in the block still filling.
+    const c = h.db.$client;
+    const later = facts.map((f) => ({ ...f }));
+    for (const f of later.slice(0, 250)) {
+      if (f.resolvedAt) continue;
+      f.resolvedAt = new Date(f.declaredAt.getTime() + 3 * 3600_000);
+      f.acknowledgedAt ??= new Date(f.declaredAt.getTime() + 60_000);
+      c.prepare("update incidents set status = 'resolved', resolved_at = ?, acknowledged_at = ? where id = ?").run(f.resolvedAt.getTime(), f.acknowledgedAt.getTime(), f.id);
+    }
+    const pm = later.find((f) => f.id < 100 && f.resolvedAt && f.postmortemDueAt && !f.postmortemDoneAt)!;
+    pm.postmortemDoneAt = new Date(pm.postmortemDueAt!.getTime() + 3600_000);
+    c.prepare('update incidents set postmortem_done_at = ? where id = ?').run(pm.postmortemDoneAt.getTime(), pm.id);
+    write(h.db, later.slice(250));
+    check(365, later);
+    check(30, later);
+    check(7, later);
   });
 });
 

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpDeps } from '../deps.js';
 import type { SeverityStats } from '../../domain/stats.js';
-import { statsReport } from '../../service/stats-report.js';
+import { statsReportYielding } from '../../service/stats-report.js';
 import { iso } from '../json.js';
 import { sendJson } from '../server.js';
 import { statsQuery } from './schemas.js';
@@ -15,8 +15,8 @@ function severityJson({ mttaMs, mttmMs, mttrMs, ...counts }: SeverityStats) {
   return { ...counts, mttaSeconds: seconds(mttaMs), mttmSeconds: seconds(mttmMs), mttrSeconds: seconds(mttrMs) };
 }
 
-export function getStats(deps: HttpDeps, _req: IncomingMessage, res: ServerResponse, url: URL): void {
+export async function getStats(deps: HttpDeps, _req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const { window } = parseOr400(statsQuery, queryOf(url), 'query');
-  const r = statsReport(deps.db, deps.service.policy, deps.clock.now(), window);
+  const r = await statsReportYielding(deps.db, deps.service.policy, deps.clock.now(), window);
   sendJson(res, 200, { window: r.window, from: iso(r.from), to: iso(r.to), severities: r.rows.map(severityJson), total: severityJson(r.total) });
 }

@@ -2,13 +2,12 @@
 // opened counted from the database (they outlive restarts). Every policy integration is always
 // present, so a dashboard sees 0 rather than no series.
 import { Counter, type Registry } from 'prom-client';
-import { count, isNotNull } from 'drizzle-orm';
 import type { HttpDeps } from '../deps.js';
 import { alertCounters } from '../../integrations/counters.js';
-import { dbHealthy } from '../../store/db.js';
-import { incidents } from '../../store/schema.js';
+import type { Sums } from '../../store/settled-blocks.js';
 
-export function registerAlertMetrics(register: Registry, deps: HttpDeps): void {
+/** `openedBy`: incidents opened per integration, from the scrape's history totals (null: DB down). */
+export function registerAlertMetrics(register: Registry, deps: HttpDeps, openedBy: () => Sums | null): void {
   const ids = Object.keys(deps.service.policy.integrations);
   const counters = alertCounters(deps);
   const fromMap = (name: string, help: string, labelNames: string[], pick: () => Map<string, number>) =>
@@ -31,18 +30,17 @@ export function registerAlertMetrics(register: Registry, deps: HttpDeps): void {
   fromMap('klaxon_alert_calls_rejected_total', 'Integration calls refused (unauthorized, invalid, too_large, off)', ['integration', 'reason'], () => counters.rejected);
   fromMap('klaxon_alert_calls_rate_limited_total', 'Integration calls answered 429', ['integration'], () => counters.rateLimited);
 
-  const db = deps.db;
   new Counter({
     name: 'klaxon_alert_incidents_opened_total',
     help: 'Incidents opened by an integration (alerts, missed heartbeats, floods)',
     labelNames: ['integration'],
     registers: [register],
-    async collect() {
-      if (!dbHealthy(db)) return;
-      const rows = (await db.select({ integration: incidents.integration, n: count() }).from(incidents).where(isNotNull(incidents.integration)).groupBy(incidents.integration));
+    collect() {
+      const rows = openedBy();
+      if (!rows) return;
       this.reset();
       for (const id of ids) this.inc({ integration: id }, 0);
-      for (const r of rows) this.inc({ integration: r.integration! }, r.n);
+      for (const [integration, [n]] of rows) this.inc({ integration }, n);
     },
   });
 }

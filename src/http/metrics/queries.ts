@@ -1,67 +1,98 @@
 // Totals read from SQLite on each scrape. Pages, notifications and incidents are never deleted,
 // so these totals only grow: they are honest Prometheus counters that also survive a restart,
 // which counters kept in memory from service events would not.
-import { eq, like, ne, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../store/db.js';
 import { incidents, pages, timelineEvents } from '../../store/schema.js';
+import { lastIncidentId, OPEN_STATUSES, openIncidentIds, type BlockSource } from '../../store/settled-blocks.js';
 
 export type BySeverity = { severity: string; n: number }[];
 
-export async function openBySeverity(db: Db): Promise<BySeverity> {
-  return (await db
+export function openBySeverity(db: Db): BySeverity {
+  return db
     .select({ severity: incidents.severity, n: sql<number>`count(*)` })
     .from(incidents)
-    .where(ne(incidents.status, 'resolved'))
-    .groupBy(incidents.severity));
-}
-
-/**
- * Pages started, optionally only those that ended in one status, by the severity the incident had
- * when each page started: a later severity change must not move counts between labels, or these
- * counters would go down.
- */
-export async function pagesBySeverity(db: Db, status?: 'acknowledged' | 'exhausted'): Promise<BySeverity> {
-  return (await db
-    .select({ severity: pages.severity, n: sql<number>`count(*)` })
-    .from(pages)
-    .where(status ? eq(pages.status, status) : undefined)
-    .groupBy(pages.severity));
-}
-
-/**
- * Escalation steps: every (page, tier, cycle) that notified someone, less each page's first step.
- * Notification rows are written once per step and person, so this counts steps, not people.
- */
-export async function escalationsBySeverity(db: Db): Promise<BySeverity> {
-  return db.all<{ severity: string; n: number }>(sql`
-    select p.severity as severity, count(*) - count(distinct s.page_id) as n
-    from (select distinct page_id, tier, cycle from page_notifications) s
-    join pages p on p.id = s.page_id
-    group by p.severity`);
+    .where(inArray(incidents.status, OPEN_STATUSES))
+    .groupBy(incidents.severity)
+    .all();
 }
 
 /** Missed targets by the severity the incident had when each was missed, so the counter never goes down. */
-export async function targetsMissedBySeverity(db: Db): Promise<BySeverity> {
-  return (await db
+export function targetsMissedBySeverity(db: Db): BySeverity {
+  return db
     .select({ severity: sql<string>`coalesce(${timelineEvents.severity}, ${incidents.severity})`, n: sql<number>`count(*)` })
     .from(timelineEvents)
     .innerJoin(incidents, eq(timelineEvents.incidentId, incidents.id))
-    .where(like(timelineEvents.kind, 'target_missed:%'))
-    .groupBy(sql`1`));
+    // Written out, not bound, so SQLite can use the partial index timeline_target_missed.
+    .where(sql`${timelineEvents.kind} like 'target_missed:%'`)
+    .groupBy(sql`1`)
+    .all();
 }
 
-/** Cumulative bucket counts, sum and count of one duration per severity, as a histogram exposes them. */
-export type DurationBuckets = { severity: string; buckets: number[]; sum: number; count: number }[];
+/** Incidents, as blocks of ids for SettledBlocks; an unresolved incident's block is summed afresh. */
+function incidentBlocks(sum: BlockSource['sum']): BlockSource {
+  return {
+    lastId: lastIncidentId,
+    openIds: openIncidentIds,
+    sum,
+  };
+}
 
 /**
- * A histogram of `end - declared_at` (seconds) over every incident where `end` is set, by severity,
- * counted by SQLite in one pass: the history is never loaded into memory.
+ * Per severity: count, sum (ms) and cumulative bucket counts of `acknowledged_at - declared_at`,
+ * then the same for `resolved_at - declared_at`, counted by SQLite: the history never reaches memory.
  */
-export async function durationBuckets(db: Db, end: 'acknowledged_at' | 'resolved_at', upperBounds: number[]): Promise<DurationBuckets> {
-  const d = sql.raw(`(${end} - declared_at)`);
-  const cols = upperBounds.map((b, i) => sql`, coalesce(sum(${d} <= ${b * 1000}), 0) as ${sql.raw(`b${i}`)}`);
-  const rows = db.all<Record<string, number | string>>(sql`
-    select severity, count(${sql.raw(end)}) as n, coalesce(sum(${d}), 0) / 1000.0 as total ${sql.join(cols, sql``)}
-    from incidents where ${sql.raw(end)} is not null group by severity`);
-  return rows.map((r) => ({ severity: String(r.severity), buckets: upperBounds.map((_, i) => Number(r[`b${i}`])), sum: Number(r.total), count: Number(r.n) }));
+export function durationBlocks(ackBounds: number[], resolveBounds: number[]): BlockSource {
+  const of = (end: string, bounds: number[]) => {
+    const d = sql.raw(`(${end} - declared_at)`);
+    return sql.join([sql`count(${sql.raw(end)})`, sql`sum(${d})`, ...bounds.map((b) => sql`sum(${d} <= ${b * 1000})`)], sql`, `);
+  };
+  return incidentBlocks((db, first, last) =>
+    db
+      .values(sql`select severity, ${of('acknowledged_at', ackBounds)}, ${of('resolved_at', resolveBounds)} from incidents where id between ${first} and ${last} group by severity`)
+      .map(rowOf),
+  );
+}
+
+/** Incidents opened by each integration (alerts, missed heartbeats, floods). */
+export const alertIncidentBlocks: BlockSource = incidentBlocks((db, first, last) =>
+  db
+    .values(sql`select integration, count(*) from incidents where id between ${first} and ${last} and integration is not null group by integration`)
+    .map(rowOf),
+);
+
+/**
+ * Per severity the page had when it started: pages, pages acknowledged, pages exhausted, and
+ * escalation steps (every (tier, cycle) that notified someone, less each page's first step;
+ * notification rows are written once per step and person, so this counts steps, not people).
+ * Pages of an unresolved incident may still change; resolving cancels every open page.
+ */
+export const pageBlocks: BlockSource = {
+  lastId: (db) => db.get<{ n: number }>(sql`select coalesce(max(id), 0) as n from pages`)!.n,
+  openIds: (db) =>
+    db
+      .select({ id: pages.id })
+      .from(incidents)
+      .innerJoin(pages, eq(pages.incidentId, incidents.id))
+      .where(inArray(incidents.status, OPEN_STATUSES))
+      .all()
+      .map((r) => r.id),
+  sum: (db, first, last) =>
+    db
+      .values(sql`
+        select p.severity, count(*), sum(p.status = 'acknowledged'), sum(p.status = 'exhausted'), sum(coalesce(s.steps, 0))
+        from pages p
+        left join (
+          select page_id, count(*) - 1 as steps
+          from (select distinct page_id, tier, cycle from page_notifications where page_id between ${first} and ${last})
+          group by page_id
+        ) s on s.page_id = p.id
+        where p.id between ${first} and ${last}
+        group by p.severity`)
+      .map(rowOf),
+};
+
+/** A row of `label, figure, figure, …` as SettledBlocks takes it (a NULL sum over no rows is 0). */
+function rowOf([key, ...values]: unknown[]): { key: string; values: number[] } {
+  return { key: String(key), values: values.map((v) => Number(v ?? 0)) };
 }

@@ -8,14 +8,26 @@ import { dbHealthy } from '../../store/db.js';
 import { outboxCounts } from '../outbox-health.js';
 import { registerAlertMetrics } from './alerts.js';
 import { registerReadinessMetrics } from './readiness.js';
-import { type BySeverity, durationBuckets, escalationsBySeverity, openBySeverity, pagesBySeverity, targetsMissedBySeverity } from './queries.js';
-import { sqlHistogram } from './sql-histogram.js';
+import { alertIncidentBlocks, type BySeverity, durationBlocks, openBySeverity, pageBlocks, targetsMissedBySeverity } from './queries.js';
+import { SettledBlocks, type Sums } from '../../store/settled-blocks.js';
+import { type DurationBuckets, sqlHistogram } from './sql-histogram.js';
 
 /** Seconds: 1m … 1w, the range acknowledgement and resolution times actually span. */
 const ACK_BUCKETS = [60, 300, 600, 900, 1800, 3600, 7200, 14400, 43200, 86400];
 const RESOLVE_BUCKETS = [300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 259200, 604800];
 
-export function createMetrics(deps: HttpDeps): Registry {
+/** The registry, and what a scrape awaits first: the history totals, summed without stalling. */
+export type Metrics = {
+  register: Registry;
+  refresh(): Promise<void>;
+  /** Settled blocks of incidents kept from earlier scrapes (a test's view of the cache). */
+  readonly keptBlocks: number;
+};
+
+/** Totals over the whole history, refreshed before each scrape; null when the database did not answer. */
+type HistoryTotals = { durations: Sums; pages: Sums; alertIncidents: Sums };
+
+export function createMetrics(deps: HttpDeps, blockSize?: number): Metrics {
   const db = deps.db;
   const severities = deps.service.policy.severities.map((s) => s.id);
   const register = new Registry();
@@ -29,14 +41,38 @@ export function createMetrics(deps: HttpDeps): Registry {
    * Each read runs once per scrape however many series share it (a scrape collects every metric
    * in one turn of the event loop; the memo is dropped on the next).
    */
-  const memo = new Map<(db: Db) => unknown, Promise<unknown>>();
-  const read = <T>(fn: (db: Db) => Promise<T>): Promise<T | null> => {
-    if (memo.has(fn)) return memo.get(fn) as Promise<T | null>;
+  const memo = new Map<(db: Db) => unknown, unknown>();
+  const read = <T>(fn: (db: Db) => T): T | null => {
+    if (memo.has(fn)) return memo.get(fn) as T | null;
     if (memo.size === 0) setImmediate(() => memo.clear());
-    const out = (async () => (dbHealthy(db) ? await fn(db) : null))().catch(() => null);
+    let out: T | null;
+    try {
+      out = dbHealthy(db) ? fn(db) : null;
+    } catch {
+      out = null;
+    }
     memo.set(fn, out);
     return out;
   };
+
+  // Incidents and pages are summed a block of ids at a time, settled blocks once (settled-blocks.ts).
+  const blocks = {
+    durations: new SettledBlocks(durationBlocks(ACK_BUCKETS, RESOLVE_BUCKETS), blockSize),
+    pages: new SettledBlocks(pageBlocks, blockSize),
+    alertIncidents: new SettledBlocks(alertIncidentBlocks, blockSize),
+  };
+  let history: HistoryTotals | null = null;
+  const refresh = async () => {
+    try {
+      history = dbHealthy(db)
+        ? { durations: await blocks.durations.total(db), pages: await blocks.pages.total(db), alertIncidents: await blocks.alertIncidents.total(db) }
+        : null;
+    } catch {
+      history = null;
+    }
+  };
+  /** Column `i` of the page totals (pages, acknowledged, exhausted, escalation steps) by severity. */
+  const pageColumn = (i: number): BySeverity | null => (history ? [...history.pages].map(([severity, v]) => ({ severity, n: v[i] })) : null);
 
   new Gauge({
     name: 'klaxon_db_up',
@@ -59,47 +95,49 @@ export function createMetrics(deps: HttpDeps): Registry {
     help: 'Incidents not yet resolved, by severity',
     labelNames: ['severity'],
     registers: [register],
-    async collect() {
-      const rows = await read(openBySeverity);
+    collect() {
+      const rows = read(openBySeverity);
       if (rows) fill(this, rows);
     },
   });
 
-  const dbCounter = (name: string, help: string, query: (db: Db) => Promise<BySeverity>) =>
+  const dbCounter = (name: string, help: string, query: () => BySeverity | null) =>
     new Counter({
       name,
       help,
       labelNames: ['severity'],
       registers: [register],
-      async collect() {
-        const rows = await read(query);
+      collect() {
+        const rows = query();
         if (rows) fill(this, rows);
       },
     });
-  dbCounter('klaxon_pages_total', 'Pages started, by the severity of their incident', (d) => pagesBySeverity(d));
-  dbCounter('klaxon_escalations_total', 'Pages moved on to a further tier or round because nobody acknowledged', escalationsBySeverity);
-  dbCounter('klaxon_acknowledgements_total', 'Pages acknowledged', (d) => pagesBySeverity(d, 'acknowledged'));
-  dbCounter('klaxon_pages_exhausted_total', 'Pages that ran out of tiers with nobody acknowledging', (d) => pagesBySeverity(d, 'exhausted'));
-  dbCounter('klaxon_targets_missed_total', 'Acknowledge and resolve targets missed', targetsMissedBySeverity);
+  dbCounter('klaxon_pages_total', 'Pages started, by the severity of their incident', () => pageColumn(0));
+  dbCounter('klaxon_escalations_total', 'Pages moved on to a further tier or round because nobody acknowledged', () => pageColumn(3));
+  dbCounter('klaxon_acknowledgements_total', 'Pages acknowledged', () => pageColumn(1));
+  dbCounter('klaxon_pages_exhausted_total', 'Pages that ran out of tiers with nobody acknowledging', () => pageColumn(2));
+  dbCounter('klaxon_targets_missed_total', 'Acknowledge and resolve targets missed', () => read(targetsMissedBySeverity));
 
   // MTTA/MTTR histograms bucketed by SQLite (queries.ts) rather than observed row by row in memory.
-  const queries = {
-    acknowledged_at: (d: Db) => durationBuckets(d, 'acknowledged_at', ACK_BUCKETS),
-    resolved_at: (d: Db) => durationBuckets(d, 'resolved_at', RESOLVE_BUCKETS),
-  };
-  const durationHistogram = (name: string, help: string, upperBounds: number[], end: keyof typeof queries) =>
+  // The duration totals hold, per severity, the acknowledge figures then the resolve figures.
+  const durationHistogram = (name: string, help: string, upperBounds: number[], offset: number) =>
     register.registerMetric(
-      sqlHistogram(name, help, upperBounds, async () => {
-        const rows = await read(queries[end]);
-        if (!rows) return null;
+      sqlHistogram(name, help, upperBounds, () => {
+        if (!history) return null;
+        const rows: DurationBuckets = [...history.durations].map(([severity, v]) => ({
+          severity,
+          count: v[offset],
+          sum: v[offset + 1] / 1000,
+          buckets: upperBounds.map((_, i) => v[offset + 2 + i]),
+        }));
         // Every policy severity is present (zeros when none), as prom-client's `zero` would give.
         const found = new Map(rows.map((r) => [r.severity, r]));
         for (const sev of severities) if (!found.has(sev)) found.set(sev, { severity: sev, buckets: upperBounds.map(() => 0), sum: 0, count: 0 });
         return [...found.values()];
       }),
     );
-  durationHistogram('klaxon_time_to_acknowledge_seconds', 'Declaration to first acknowledgement; MTTA is _sum / _count', ACK_BUCKETS, 'acknowledged_at');
-  durationHistogram('klaxon_time_to_resolve_seconds', 'Declaration to resolution; MTTR is _sum / _count', RESOLVE_BUCKETS, 'resolved_at');
+  durationHistogram('klaxon_time_to_acknowledge_seconds', 'Declaration to first acknowledgement; MTTA is _sum / _count', ACK_BUCKETS, 0);
+  durationHistogram('klaxon_time_to_resolve_seconds', 'Declaration to resolution; MTTR is _sum / _count', RESOLVE_BUCKETS, ACK_BUCKETS.length + 2);
 
   const outboxGauge = (name: string, help: string, status: 'pending' | 'failed') =>
     new Gauge({
@@ -107,8 +145,8 @@ export function createMetrics(deps: HttpDeps): Registry {
       help,
       labelNames: ['platform'],
       registers: [register],
-      async collect() {
-        const rows = await read(outboxCounts);
+      collect() {
+        const rows = read(outboxCounts);
         if (!rows) return;
         this.reset();
         for (const p of deps.platforms()) this.set({ platform: p }, 0);
@@ -143,6 +181,12 @@ export function createMetrics(deps: HttpDeps): Registry {
   };
 
   registerReadinessMetrics(register, deps);
-  registerAlertMetrics(register, deps);
-  return register;
+  registerAlertMetrics(register, deps, () => history?.alertIncidents ?? null);
+  return {
+    register,
+    refresh,
+    get keptBlocks() {
+      return blocks.durations.keptBlocks;
+    },
+  };
 }

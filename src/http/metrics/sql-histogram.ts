@@ -2,7 +2,9 @@
 // only learns by observe(), one value at a time, which meant loading every incident per scrape.
 // It exposes the same series a prom-client Histogram would: _bucket{le} (cumulative), _sum, _count.
 import type { Metric, MetricObjectWithValues, MetricValueWithName } from 'prom-client';
-import type { DurationBuckets } from './queries.js';
+
+/** Cumulative bucket counts, sum and count of one duration per severity, as a histogram exposes them. */
+export type DurationBuckets = { severity: string; buckets: number[]; sum: number; count: number }[];
 
 export function sqlHistogram(name: string, help: string, upperBounds: number[], read: () => Promise<DurationBuckets | null>): Metric<'severity'> {
   let last: DurationBuckets = [];

@@ -1,6 +1,7 @@
 // The public status surface: /status, /status.json and /status/feed.atom. No login; only what
 // the visibility rule allows ever leaves the model, so nothing internal can reach these routes.
 import type { HttpDeps } from '../deps.js';
+import { readinessWrites } from '../readiness.js';
 import { sendJson, sendText } from '../server.js';
 import { renderAtom } from './feed.js';
 import { statusJson } from './json.js';
@@ -15,29 +16,30 @@ export function mountStatus(deps: HttpDeps): void {
   // One model serves every request for up to the pages' max-age, and is rebuilt sooner when
   // anything was written since (this process is the database's one writer, so its change count
   // moves with every commit): a refresh storm costs one read, and a new update shows at once.
+  // The readiness probe's own write (every /healthz) is not a change to show.
   let kept: { model: StatusModel; at: number; version: number } | undefined;
-  const version = () => deps.db.$client.prepare('select total_changes()').pluck().get() as number;
-  const model = async (): Promise<StatusModel> => {
+  const version = () => (deps.db.$client.prepare('select total_changes()').pluck().get() as number) - readinessWrites(deps.db);
+  const model = (): StatusModel => {
     const now = deps.clock.now();
     const v = version();
     const age = kept ? now.getTime() - kept.at : Infinity;
-    if (!kept || kept.version !== v || age < 0 || age >= MAX_AGE_S * 1000) kept = { model: await loadStatus(deps.db, deps.service.policy, now), at: now.getTime(), version: v };
+    if (!kept || kept.version !== v || age < 0 || age >= MAX_AGE_S * 1000) kept = { model: loadStatus(deps.db, deps.service.policy, now), at: now.getTime(), version: v };
     return kept.model;
   };
   // The page's HTML is rendered once per model too (the 90-day strip is most of the work).
   const pages = new WeakMap<StatusModel, string>();
-  deps.http.route('GET', '/status', async (_req, res) => {
+  deps.http.route('GET', '/status', (_req, res) => {
     res.setHeader('cache-control', CACHE);
-    const m = await model();
+    const m = model();
     let html = pages.get(m);
     if (html === undefined) pages.set(m, (html = renderStatusPage(m)));
     sendText(res, 200, html, 'text/html; charset=utf-8');
   });
-  deps.http.route('GET', '/status.json', async (_req, res) => {
-    sendJson(res, 200, statusJson(await model()), { 'cache-control': CACHE, 'access-control-allow-origin': '*' });
+  deps.http.route('GET', '/status.json', (_req, res) => {
+    sendJson(res, 200, statusJson(model()), { 'cache-control': CACHE, 'access-control-allow-origin': '*' });
   });
-  deps.http.route('GET', '/status/feed.atom', async (_req, res) => {
+  deps.http.route('GET', '/status/feed.atom', (_req, res) => {
     res.setHeader('cache-control', CACHE);
-    sendText(res, 200, renderAtom(await model(), deps.service.policy.status_page?.url), 'application/atom+xml; charset=utf-8');
+    sendText(res, 200, renderAtom(model(), deps.service.policy.status_page?.url), 'application/atom+xml; charset=utf-8');
   });
 }

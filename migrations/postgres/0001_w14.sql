@@ -1,0 +1,2 @@
+CREATE INDEX "incidents_postmortem_due" ON "incidents" USING btree ("declared_at") WHERE "incidents"."postmortem_due_at" is not null;--> statement-breakpoint
+CREATE INDEX "timeline_role_missed" ON "timeline_events" USING btree ("incident_id") WHERE "timeline_events"."kind" like 'role_missed:%';
