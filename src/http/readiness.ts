@@ -1,5 +1,6 @@
 // Is Klaxon able to page right now? /readyz answers 200 or 503 with the reasons; /healthz stays a
 // liveness check but says "degraded" in its body; /metrics exposes the same checks.
+import { runChanges } from '../store/transaction.js';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { HttpDeps } from './deps.js';
 import { PRIORITY } from '../service/outbox-writer.js';
@@ -29,7 +30,7 @@ export type Readiness = {
   adapters: Record<string, { state: string; delivery: string; ok: boolean }>;
 };
 
-export function readiness(deps: HttpDeps): Readiness {
+export async function readiness(deps: HttpDeps): Promise<Readiness> {
   const now = deps.clock.now().getTime();
   const reasons: string[] = [];
 
@@ -43,20 +44,18 @@ export function readiness(deps: HttpDeps): Readiness {
   let oldest: number | null = null;
   let db: Readiness['db'] = { writable: true };
   try {
-    const row = deps.db
+    const row = (await deps.db
       .select({ createdAt: outbox.createdAt })
       .from(outbox)
       .where(and(eq(outbox.priority, PRIORITY.page), inArray(outbox.status, ['pending', 'sending'])))
       .orderBy(asc(outbox.createdAt))
-      .limit(1)
-      .get();
+      .limit(1))[0];
     oldest = row ? Math.max(0, Math.round((now - row.createdAt.getTime()) / 1000)) : null;
     // A real write: a read works on a locked or full database, paging does not.
-    const probe = deps.db
+    const probe = (await runChanges(deps.db
       .insert(settings)
       .values({ key: 'readyz_probe', value: new Date(now).toISOString(), updatedAt: new Date(now) })
-      .onConflictDoUpdate({ target: settings.key, set: { value: new Date(now).toISOString(), updatedAt: new Date(now) } })
-      .run();
+      .onConflictDoUpdate({ target: settings.key, set: { value: new Date(now).toISOString(), updatedAt: new Date(now) } })));
     probeWrites.set(deps.db.$client, readinessWrites(deps.db) + probe.changes);
   } catch (e) {
     db = { writable: false, error: e instanceof Error ? e.message : String(e) };

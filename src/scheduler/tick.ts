@@ -1,5 +1,6 @@
 // One scheduler step: claim due timers in due order and run each one's effect in the same
 // transaction that marks it done, so a crash at any point neither loses nor repeats it.
+import { exclusive, runChanges, savepoint } from '../store/transaction.js';
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import { prepared } from '../store/prepared.js';
 import type { Service } from '../service/service.js';
@@ -24,7 +25,7 @@ import { addTimeline } from '../service/timeline.js';
 import { formatTime } from '../service/incident-view.js';
 
 export type Timer = typeof timers.$inferSelect;
-type Handler = (ctx: Ctx, t: Timer) => void;
+type Handler = (ctx: Ctx, t: Timer) => Promise<unknown> | void;
 
 /** Each timer kind is a small idempotent step: it re-reads state and does nothing if moot. */
 const HANDLERS: Record<string, Handler> = {
@@ -68,18 +69,18 @@ export type TickResult = { fired: number; deferred: number };
  * at nothing) is set aside as failed, so it cannot block the timers behind it, and the incident is
  * told, so a person knows that escalation stopped.
  */
-export function tick(svc: Service, opts: { crashBeforeCommit?: (t: Timer) => boolean } = {}): number {
-  return tickDetailed(svc, opts).fired;
+export async function tick(svc: Service, opts: { crashBeforeCommit?: (t: Timer) => boolean } = {}): Promise<number> {
+  return (await tickDetailed(svc, opts)).fired;
 }
 
-export function tickDetailed(svc: Service, opts: { crashBeforeCommit?: (t: Timer) => boolean } = {}): TickResult {
+export async function tickDetailed(svc: Service, opts: { crashBeforeCommit?: (t: Timer) => boolean } = {}): Promise<TickResult> {
   let fired = 0;
   let deferred = 0;
   const waiting = retries.get(svc) ?? new Map<number, { attempts: number; at: number }>();
   retries.set(svc, waiting);
   for (;;) {
     const now = svc.deps.clock.now();
-    const due = dueTimers(svc.deps.db).all({ nowMs: now.getTime() });
+    const due = (await dueTimers(svc.deps.db).execute({ nowMs: now.getTime() }));
     const ready: Timer[] = [];
     for (const t of due) {
       const backoff = waiting.get(t.id);
@@ -89,12 +90,12 @@ export function tickDetailed(svc: Service, opts: { crashBeforeCommit?: (t: Timer
     const tried = ready.length;
     // The usual case: the whole batch in one transaction (one commit, one WAL write), each timer in
     // its own savepoint so a timer that fails rolls back alone and the rest still fire.
-    const batch = tried ? runBatch(svc, ready, opts) : { fired: 0, failed: [] };
+    const batch = tried ? (await runBatch(svc, ready, opts)) : { fired: 0, failed: [] };
     if (batch) {
       fired += batch.fired;
       for (const { t, e } of batch.failed) {
         waiting.delete(t.id);
-        setAside(svc, t, e);
+        await setAside(svc, t, e);
       }
       for (const t of ready) waiting.delete(t.id);
     } else {
@@ -102,7 +103,7 @@ export function tickDetailed(svc: Service, opts: { crashBeforeCommit?: (t: Timer
       for (const t of ready) {
         const backoff = waiting.get(t.id);
         try {
-          if (runTimer(svc, t, opts)) fired++;
+          if ((await runTimer(svc, t, opts))) fired++;
           waiting.delete(t.id);
         } catch (e) {
           if (e instanceof InjectedCrash) throw e;
@@ -115,7 +116,7 @@ export function tickDetailed(svc: Service, opts: { crashBeforeCommit?: (t: Timer
             return { fired, deferred: deferred + 1 };
           }
           waiting.delete(t.id);
-          setAside(svc, t, e);
+          await setAside(svc, t, e);
         }
       }
     }
@@ -146,17 +147,17 @@ const claim = prepared((tx) =>
 );
 
 /** Claims a timer and runs its step inside the caller's transaction; false when already claimed. */
-function fire(ctx: Ctx, t: Timer, opts: FireOpts): boolean {
-  const claimed = claim(ctx.tx).run({ id: t.id, nowMs: ctx.now.getTime() });
+async function fire(ctx: Ctx, t: Timer, opts: FireOpts): Promise<boolean> {
+  const claimed = (await runChanges(claim(ctx.tx).execute({ id: t.id, nowMs: ctx.now.getTime() })));
   if (claimed.changes !== 1) return false;
   const handler = HANDLERS[t.kind];
-  if (handler) handler(ctx, t);
+  if (handler) await handler(ctx, t);
   else ctx.log.warn({ kind: t.kind, id: t.id }, 'timer of unknown kind dropped');
   if (opts.crashBeforeCommit?.(t)) throw new InjectedCrash(`injected crash before committing timer ${t.id}`);
   return true;
 }
 
-function runTimer(svc: Service, t: Timer, opts: FireOpts): boolean {
+async function runTimer(svc: Service, t: Timer, opts: FireOpts): Promise<boolean> {
   return svc.transact((ctx) => fire(ctx, t, opts));
 }
 
@@ -165,14 +166,14 @@ function runTimer(svc: Service, t: Timer, opts: FireOpts): boolean {
  * rolled back to its savepoint and returned to be set aside; the others commit together. A passing
  * database failure (or an injected crash) abandons the whole batch: null, nothing written.
  */
-function runBatch(svc: Service, ready: Timer[], opts: FireOpts): { fired: number; failed: { t: Timer; e: unknown }[] } | null {
+async function runBatch(svc: Service, ready: Timer[], opts: FireOpts): Promise<{ fired: number; failed: { t: Timer; e: unknown }[] } | null> {
   try {
-    return svc.transact((ctx) => {
+    return await svc.transact(async (ctx) => {
       let fired = 0;
       const failed: { t: Timer; e: unknown }[] = [];
       for (const t of ready) {
         try {
-          if (ctx.tx.transaction((sp) => fire({ ...ctx, tx: sp }, t, opts))) fired++;
+          if ((await savepoint(ctx.tx, async (sp) => fire({ ...ctx, tx: sp }, t, opts)))) fired++;
         } catch (e) {
           if (e instanceof InjectedCrash || isTransientDbError(e)) throw e;
           failed.push({ t, e });
@@ -190,24 +191,24 @@ function runBatch(svc: Service, ready: Timer[], opts: FireOpts): { fired: number
  * Marks a timer that cannot run as failed and says so in its incident's channel, in one transaction.
  * If that fails transiently the timer stays pending and the next tick tries again.
  */
-function setAside(svc: Service, t: Timer, e: unknown): void {
+async function setAside(svc: Service, t: Timer, e: unknown): Promise<void> {
   const error = e instanceof Error ? e.message : String(e);
   svc.deps.log.error({ err: e, timer: t.id, kind: t.kind, incident: t.incidentId }, 'timer failed; set aside');
   try {
-    svc.transact((ctx) => {
-      const marked = ctx.tx.update(timers).set({ status: 'failed', firedAt: ctx.now }).where(and(eq(timers.id, t.id), eq(timers.status, 'pending'))).run();
+    await svc.transact(async (ctx) => {
+      const marked = (await runChanges(ctx.tx.update(timers).set({ status: 'failed', firedAt: ctx.now }).where(and(eq(timers.id, t.id), eq(timers.status, 'pending')))));
       if (marked.changes !== 1) return;
-      const incidentId = t.incidentId ?? (t.pageId ? ctx.tx.select({ id: pages.incidentId }).from(pages).where(eq(pages.id, t.pageId)).get()?.id : undefined);
+      const incidentId = t.incidentId ?? (t.pageId ? (await ctx.tx.select({ id: pages.incidentId }).from(pages).where(eq(pages.id, t.pageId)))[0]?.id : undefined);
       if (incidentId === undefined || incidentId === null) return;
       const what = STOPPED[t.kind] ?? `The scheduled ${t.kind} step`;
       const text = `⚠️ ${what} due ${formatTime(ctx.policy, t.dueAt)} could not run and was set aside (${error}). It will not be retried: act by hand (for example \`/incident page\`).`;
-      postToIncident(ctx, incidentId, () => ({ text, title: 'Klaxon stopped a scheduled step', tone: 'alert' }), { priority: PRIORITY.page });
-      addTimeline(ctx, incidentId, 'scheduler', 'klaxon', `${what} due ${formatTime(ctx.policy, t.dueAt)} set aside: ${error}`);
+      await postToIncident(ctx, incidentId, () => ({ text, title: 'Klaxon stopped a scheduled step', tone: 'alert' }), { priority: PRIORITY.page });
+      await addTimeline(ctx, incidentId, 'scheduler', 'klaxon', `${what} due ${formatTime(ctx.policy, t.dueAt)} set aside: ${error}`);
     });
   } catch (again) {
     if (isTransientDbError(again)) return;
     // Even the notice cannot be written (say, the incident row is gone): set the timer aside quietly.
-    svc.deps.db.update(timers).set({ status: 'failed', firedAt: svc.deps.clock.now() }).where(and(eq(timers.id, t.id), eq(timers.status, 'pending'))).run();
+    await exclusive(svc.deps.db, async () => void (await svc.deps.db.update(timers).set({ status: 'failed', firedAt: svc.deps.clock.now() }).where(and(eq(timers.id, t.id), eq(timers.status, 'pending')))));
   }
 }
 
@@ -228,12 +229,12 @@ export function earliestDue(db: Db): number | null {
 }
 
 /** Start-up: report actions cut off by the last stop; make sure every schedule has its next hand-off and announcement armed. */
-export function bootstrapTimers(svc: Service): void {
-  svc.transact((ctx) => {
-    reportCutOffActions(ctx);
-    ensureRotaTimers(ctx);
-    syncUserGroups(ctx);
-    armHeartbeats(ctx);
-    ensureReminderTimers(ctx);
+export async function bootstrapTimers(svc: Service): Promise<void> {
+  await svc.transact(async (ctx) => {
+    await reportCutOffActions(ctx);
+    await ensureRotaTimers(ctx);
+    await syncUserGroups(ctx);
+    await armHeartbeats(ctx);
+    await ensureReminderTimers(ctx);
   });
 }

@@ -10,8 +10,8 @@ import type { Ctx } from './context.js';
 export type Mark = 'nudge' | 'auto_escalate' | `target_missed:${'acknowledge' | 'mitigate' | 'resolve'}` | 'role_nudge' | 'public_update' | 'public_nudge';
 
 /** When the mark was last set, or null when never. */
-export function markedAt(ctx: Pick<Ctx, 'tx'>, incidentId: number, mark: Mark): Date | null {
-  return selectMark(ctx.tx).get({ incidentId, mark })?.at ?? null;
+export async function markedAt(ctx: Pick<Ctx, 'tx'>, incidentId: number, mark: Mark): Promise<Date | null> {
+  return (await selectMark(ctx.tx).execute({ incidentId, mark }))[0]?.at ?? null;
 }
 
 const selectMark = prepared((tx) =>
@@ -31,6 +31,6 @@ const upsertMark = prepared((tx) =>
 );
 
 /** Sets the mark to now (again, for marks that move, such as the last nudge). */
-export function setMark(ctx: Pick<Ctx, 'tx' | 'now'>, incidentId: number, mark: Mark): void {
-  upsertMark(ctx.tx).run({ incidentId, mark, at: ctx.now });
+export async function setMark(ctx: Pick<Ctx, 'tx' | 'now'>, incidentId: number, mark: Mark): Promise<void> {
+  await upsertMark(ctx.tx).execute({ incidentId, mark, at: ctx.now });
 }

@@ -1,5 +1,6 @@
 // Pages walk an escalation policy: tier 1 is notified, and each unacknowledged ack_timeout moves
 // the page on to the next tier (earlier tiers stay notified), then round again `repeat` times.
+import { runChanges } from '../store/transaction.js';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { prepared } from '../store/prepared.js';
 import { policyCalendar, type Tier } from '../config/policy/index.js';
@@ -41,12 +42,12 @@ function planOf(ctx: Ctx, page: Pick<Page, 'policy' | 'target' | 'plan'>): PageP
 }
 
 /** People a tier reaches at a moment: schedules resolve to whoever is on call then. */
-function tierPeople(ctx: Ctx, tier: Tier, at: Date): string[] {
+async function tierPeople(ctx: Ctx, tier: Tier, at: Date): Promise<string[]> {
   const people = new Set<string>();
   for (const t of tier.targets) {
     const [kind, name] = splitTarget(t);
     if (kind === 'schedule') {
-      const who = whoIsOnCall(ctx.tx, ctx.policy, name, at).person;
+      const who = (await whoIsOnCall(ctx.tx, ctx.policy, name, at)).person;
       if (who) people.add(who);
     } else people.add(name);
   }
@@ -83,8 +84,8 @@ function nextStep(ctx: Ctx, page: Page, tier: number, cycle: number, at: Date): 
 }
 
 /** Starts a page for an incident. Returns the page id, or null when no tier applies right now. */
-export function startPage(ctx: Ctx, inc: Incident, target: { policy?: string; target?: string }, by: string): number | null {
-  const row = ctx.tx
+export async function startPage(ctx: Ctx, inc: Incident, target: { policy?: string; target?: string }, by: string): Promise<number | null> {
+  const row = (await ctx.tx
     .insert(pages)
     .values({
       incidentId: inc.id,
@@ -97,17 +98,16 @@ export function startPage(ctx: Ctx, inc: Incident, target: { policy?: string; ta
       createdAt: ctx.now,
       plan: planFor(ctx, target),
     })
-    .returning()
-    .get();
+    .returning())[0];
   const first = nextStep(ctx, row, -1, 0, ctx.now);
-  addTimeline(ctx, inc.id, 'page', by, `Paged ${describeTarget(row)}`);
+  await addTimeline(ctx, inc.id, 'page', by, `Paged ${describeTarget(row)}`);
   if (!first) {
-    closePage(ctx, row, 'exhausted');
-    addTimeline(ctx, inc.id, 'page', 'klaxon', `No tier of ${describeTarget(row)} applies now; nobody was paged`);
+    await closePage(ctx, row, 'exhausted');
+    await addTimeline(ctx, inc.id, 'page', 'klaxon', `No tier of ${describeTarget(row)} applies now; nobody was paged`);
     return null;
   }
-  const next = fireStep(ctx, inc, row, first, ctx.now);
-  scheduleTimer(ctx, 'escalate', next, { incidentId: inc.id, pageId: row.id });
+  const next = await fireStep(ctx, inc, row, first, ctx.now);
+  await scheduleTimer(ctx, 'escalate', next, { incidentId: inc.id, pageId: row.id });
   return row.id;
 }
 
@@ -117,33 +117,32 @@ function describeTarget(page: Pick<Page, 'policy' | 'target'>): string {
 }
 
 /** Notifies one tier and arms the timer for the next step. `due` is when the step should have happened. */
-function fireStep(ctx: Ctx, inc: Incident, page: Page, step: { tier: number; cycle: number }, due: Date): Date {
+async function fireStep(ctx: Ctx, inc: Incident, page: Page, step: { tier: number; cycle: number }, due: Date): Promise<Date> {
   const { tiers } = planOf(ctx, page);
   const tier = tiers[step.tier];
   const lateMs = ctx.now.getTime() - due.getTime();
   const late = lateMs > LATE_AFTER_MS ? lateMs : 0;
-  const people = tierPeople(ctx, tier, due);
-  ctx.tx.update(pages).set({ tier: step.tier, cycle: step.cycle }).where(eq(pages.id, page.id)).run();
-  const vars = { ...incidentVars(ctx.policy, inc, rolesOf(ctx.tx, inc.id)), tier: step.cycle > 0 ? `${step.tier + 1} (round ${step.cycle + 1})` : step.tier + 1, late_by: late ? formatMs(late) : '' };
+  const people = await tierPeople(ctx, tier, due);
+  await ctx.tx.update(pages).set({ tier: step.tier, cycle: step.cycle }).where(eq(pages.id, page.id));
+  const vars = { ...incidentVars(ctx.policy, inc, await rolesOf(ctx.tx, inc.id)), tier: step.cycle > 0 ? `${step.tier + 1} (round ${step.cycle + 1})` : step.tier + 1, late_by: late ? formatMs(late) : '' };
   const fresh: string[] = [];
   for (const person of people) {
-    const inserted = ctx.tx
+    const inserted = (await runChanges(ctx.tx
       .insert(pageNotifications)
       .values({ pageId: page.id, person, tier: step.tier, cycle: step.cycle, notifiedAt: ctx.now, dueAt: due })
-      .onConflictDoNothing()
-      .run();
+      .onConflictDoNothing()));
     if (inserted.changes === 0) continue;
     fresh.push(person);
-    directMessage(ctx, person, (p, at) => pageBody(ctx.policy, { ...vars, person: at(person) }, page.id, tiers.length, !!late), { priority: PRIORITY.page, incidentId: inc.id, pageId: page.id });
+    await directMessage(ctx, person, (p, at) => pageBody(ctx.policy, { ...vars, person: at(person) }, page.id, tiers.length, !!late), { priority: PRIORITY.page, incidentId: inc.id, pageId: page.id });
   }
   if (fresh.length > 0) {
     // A Slack channel is members-only: paged responders join it before they are mentioned there.
-    if (ctx.platforms.includes('slack')) queueAction(ctx, 'slack', 'invite', 'incident', { people: fresh }, { incidentId: inc.id, priority: PRIORITY.page });
-    postToIncident(ctx, inc.id, (p, at) => pageBody(ctx.policy, { ...vars, person: fresh.map(at).join(' ') }, page.id, tiers.length, !!late), { priority: PRIORITY.page, pageId: page.id });
+    if (ctx.platforms.includes('slack')) await queueAction(ctx, 'slack', 'invite', 'incident', { people: fresh }, { incidentId: inc.id, priority: PRIORITY.page });
+    await postToIncident(ctx, inc.id, (p, at) => pageBody(ctx.policy, { ...vars, person: fresh.map(at).join(' ') }, page.id, tiers.length, !!late), { priority: PRIORITY.page, pageId: page.id });
   }
   const who = fresh.length ? fresh.map((p) => personName(ctx.policy, p)).join(', ') : 'nobody (no one on call)';
   const round = step.cycle > 0 ? ` (repeat ${step.cycle})` : '';
-  addTimeline(ctx, inc.id, 'page', 'klaxon', `Tier ${step.tier + 1}${round} of ${describeTarget(page)} notified: ${who}${late ? ` — late by ${formatMs(late)}` : ''}`);
+  await addTimeline(ctx, inc.id, 'page', 'klaxon', `Tier ${step.tier + 1}${round} of ${describeTarget(page)} notified: ${who}${late ? ` — late by ${formatMs(late)}` : ''}`);
   const next = new Date(due.getTime() + (tier.ack_timeout as { ms: number }).ms);
   return next;
 }
@@ -154,71 +153,73 @@ function fireStep(ctx: Ctx, inc: Incident, page: Page, step: { tier: number; cyc
  */
 const pageById = prepared((tx) => tx.select().from(pages).where(eq(pages.id, sql.placeholder('id'))).prepare());
 
-export function escalate(ctx: Ctx, pageId: number, due: Date): void {
-  let page = pageById(ctx.tx).get({ id: pageId });
+export async function escalate(ctx: Ctx, pageId: number, due: Date): Promise<void> {
+  let page = (await pageById(ctx.tx).execute({ id: pageId }))[0];
   if (!page || page.status !== 'open') return;
-  const inc = getIncident(ctx.tx, page.incidentId)!;
+  const inc = (await getIncident(ctx.tx, page.incidentId))!;
   let at = due;
   for (;;) {
     const step = nextStep(ctx, page, page.tier, page.cycle, at);
     if (!step) {
-      exhaust(ctx, inc, page, at);
+      await exhaust(ctx, inc, page, at);
       return;
     }
-    const nextDue = fireStep(ctx, inc, page, step, at);
+    const nextDue = await fireStep(ctx, inc, page, step, at);
     page = { ...page, tier: step.tier, cycle: step.cycle };
     if (nextDue > ctx.now) {
-      scheduleTimer(ctx, 'escalate', nextDue, { incidentId: inc.id, pageId: page.id });
+      await scheduleTimer(ctx, 'escalate', nextDue, { incidentId: inc.id, pageId: page.id });
       return;
     }
     at = nextDue;
   }
 }
 
-function exhaust(ctx: Ctx, inc: Incident, page: Page, at: Date): void {
-  closePage(ctx, page, 'exhausted');
-  const vars = { ...incidentVars(ctx.policy, inc, rolesOf(ctx.tx, inc.id)), tier: page.tier + 1 };
+async function exhaust(ctx: Ctx, inc: Incident, page: Page, at: Date): Promise<void> {
+  await closePage(ctx, page, 'exhausted');
+  const vars = { ...incidentVars(ctx.policy, inc, await rolesOf(ctx.tx, inc.id)), tier: page.tier + 1 };
   const text = render(ctx.policy, 'exhausted', vars) + (page.cycle > 0 ? ` (${page.cycle} repeat(s) of ${describeTarget(page)})` : ` (${describeTarget(page)})`);
-  addTimeline(ctx, inc.id, 'page', 'klaxon', `Page of ${describeTarget(page)} exhausted at ${formatTime(ctx.policy, at)}`);
+  await addTimeline(ctx, inc.id, 'page', 'klaxon', `Page of ${describeTarget(page)} exhausted at ${formatTime(ctx.policy, at)}`);
   const body = () => ({ text, title: 'Page exhausted', tone: 'alert' as const });
-  postToIncident(ctx, inc.id, body, { priority: PRIORITY.page });
-  postToChannel(ctx, 'announcements', body, { priority: PRIORITY.page, incidentId: inc.id });
-  editPageCopies(ctx, page.id, () => pageClosedBody(`Page for #${inc.id} ${inc.title}: exhausted, nobody acknowledged.`));
+  await postToIncident(ctx, inc.id, body, { priority: PRIORITY.page });
+  await postToChannel(ctx, 'announcements', body, { priority: PRIORITY.page, incidentId: inc.id });
+  await editPageCopies(ctx, page.id, () => pageClosedBody(`Page for #${inc.id} ${inc.title}: exhausted, nobody acknowledged.`));
 }
 
-function closePage(ctx: Ctx, page: Page, status: 'acknowledged' | 'exhausted' | 'cancelled', by?: string): void {
-  ctx.tx
+async function closePage(ctx: Ctx, page: Page, status: 'acknowledged' | 'exhausted' | 'cancelled', by?: string): Promise<void> {
+  await ctx.tx
     .update(pages)
     .set({ status, closedAt: ctx.now, acknowledgedAt: status === 'acknowledged' ? ctx.now : null, acknowledgedBy: by ?? null })
-    .where(eq(pages.id, page.id))
-    .run();
-  cancelPageTimers(ctx, page.id);
+    .where(eq(pages.id, page.id));
+  await cancelPageTimers(ctx, page.id);
 }
 
-export function openPagesOf(ctx: Ctx, incidentId: number): Page[] {
-  return ctx.tx.select().from(pages).where(and(eq(pages.incidentId, incidentId), eq(pages.status, 'open'))).all();
+export async function openPagesOf(ctx: Ctx, incidentId: number): Promise<Page[]> {
+  return (await ctx.tx.select().from(pages).where(and(eq(pages.incidentId, incidentId), eq(pages.status, 'open'))));
 }
 
 /** Pages of an incident that notified a person and are still open. */
-export function openPagesNotifying(ctx: Ctx, incidentId: number, person: string): Page[] {
-  return openPagesOf(ctx, incidentId).filter(
-    (p) => ctx.tx.select().from(pageNotifications).where(and(eq(pageNotifications.pageId, p.id), eq(pageNotifications.person, person))).get() !== undefined,
-  );
+export async function openPagesNotifying(ctx: Ctx, incidentId: number, person: string): Promise<Page[]> {
+  const mine: Page[] = [];
+  for (const p of await openPagesOf(ctx, incidentId)) {
+    const notified = await ctx.tx.select({ id: pageNotifications.id }).from(pageNotifications).where(and(eq(pageNotifications.pageId, p.id), eq(pageNotifications.person, person))).limit(1);
+    if (notified.length) mine.push(p);
+  }
+  return mine;
 }
 
 /** Acknowledges one page. Only an open page can be acknowledged; a resolved incident's page stays closed. */
-export function acknowledgePage(ctx: Ctx, inc: Incident, page: Page, by: string): void {
+export async function acknowledgePage(ctx: Ctx, inc: Incident, page: Page, by: string): Promise<void> {
   if (page.status !== 'open') throw new UserError('conflict', closedReason(ctx, page));
-  closePage(ctx, page, 'acknowledged', by);
+  await closePage(ctx, page, 'acknowledged', by);
   // The incident's acknowledgement is the first one; later pages acknowledged keep it.
-  const first = ctx.tx.update(incidents).set({ acknowledgedAt: ctx.now }).where(and(eq(incidents.id, inc.id), isNull(incidents.acknowledgedAt))).run().changes === 1;
-  cancelIncidentTimers(ctx, inc.id, ['target_acknowledge']);
+  const first = (await runChanges(ctx.tx.update(incidents).set({ acknowledgedAt: ctx.now }).where(and(eq(incidents.id, inc.id), isNull(incidents.acknowledgedAt))))).changes === 1;
+  await cancelIncidentTimers(ctx, inc.id, ['target_acknowledge']);
   const name = personName(ctx.policy, by);
   const after = formatMs(ctx.now.getTime() - page.createdAt.getTime());
-  addTimeline(ctx, inc.id, 'ack', by, `${name} acknowledged the page of ${describeTarget(page)} after ${after}`);
-  editPageCopies(ctx, page.id, () => pageClosedBody(`✅ Acknowledged by ${name} at ${formatTime(ctx.policy, ctx.now)} — page for #${inc.id} ${inc.title}`));
-  postToIncident(ctx, inc.id, (_p, at) => ({ text: `✅ ${at(by)} acknowledged the page (after ${after}).`, tone: 'good' }), { priority: PRIORITY.page });
-  if (first) fillRolesOnAcknowledge(ctx, inc, by);
+  await addTimeline(ctx, inc.id, 'ack', by, `${name} acknowledged the page of ${describeTarget(page)} after ${after}`);
+  await editPageCopies(ctx, page.id, () => pageClosedBody(`✅ Acknowledged by ${name} at ${formatTime(ctx.policy, ctx.now)} — page for #${inc.id} ${inc.title}`));
+  await postToIncident(ctx, inc.id, (_p, at) => ({ text: `✅ ${at(by)} acknowledged the page (after ${after}).`, tone: 'good' }), { priority: PRIORITY.page });
+  if (first) await fillRolesOnAcknowledge(ctx, inc, by);
 }
 
 function closedReason(ctx: Ctx, page: Page): string {
@@ -228,16 +229,16 @@ function closedReason(ctx: Ctx, page: Page): string {
 }
 
 /** Resolving an incident cancels its open pages and rewrites their copies. */
-export function cancelPages(ctx: Ctx, inc: Incident): number {
-  const open = openPagesOf(ctx, inc.id);
+export async function cancelPages(ctx: Ctx, inc: Incident): Promise<number> {
+  const open = await openPagesOf(ctx, inc.id);
   for (const p of open) {
-    closePage(ctx, p, 'cancelled');
-    editPageCopies(ctx, p.id, () => pageClosedBody(`Page for #${inc.id} ${inc.title}: cancelled, the incident is resolved.`));
+    await closePage(ctx, p, 'cancelled');
+    await editPageCopies(ctx, p.id, () => pageClosedBody(`Page for #${inc.id} ${inc.title}: cancelled, the incident is resolved.`));
   }
   return open.length;
 }
 
-export function findPage(ctx: Ctx, pageId: number): Page | undefined {
-  return ctx.tx.select().from(pages).where(eq(pages.id, pageId)).get();
+export async function findPage(ctx: Ctx, pageId: number): Promise<Page | undefined> {
+  return (await ctx.tx.select().from(pages).where(eq(pages.id, pageId)))[0];
 }
 

@@ -71,9 +71,9 @@ export async function oncall(ctx: Ctx, schedule?: string): Promise<Reply> {
 const DEFAULT_WINDOW = parseDuration('30d')!;
 
 /** `stats [30d]`: runbook 003's KPIs by severity for incidents declared in the window. */
-export function stats(ctx: Ctx, window: Duration = DEFAULT_WINDOW): Reply {
+export async function stats(ctx: Ctx, window: Duration = DEFAULT_WINDOW): Promise<Reply> {
   if (window.kind !== 'wall') throw new UserError('invalid', 'Stats take a wall-clock window such as 30d or 12w.', USAGE.stats);
-  const { title, lines, text } = formatStats(ctx.policy, statsReport(ctx.tx, ctx.policy, ctx.now, window));
+  const { title, lines, text } = formatStats(ctx.policy, await statsReport(ctx.tx, ctx.policy, ctx.now, window));
   return { ok: true, text, body: { text, title, lines } };
 }
 

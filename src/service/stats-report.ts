@@ -13,7 +13,7 @@ import { formatMs, type Duration } from '../domain/duration.js';
 import { findSeverity, type Policy } from '../config/policy/index.js';
 import type { SeverityStats } from '../domain/stats.js';
 import type { Db, Tx } from '../store/db.js';
-import { addInto, BLOCK, lastIncidentId, openIncidentIds, runNow, runYielding, type Sums } from '../store/settled-blocks.js';
+import { addInto, atOnce, BLOCK, eachTurn, lastIncidentId, openIncidentIds, type Pace, type Sums } from '../store/settled-blocks.js';
 import { formatTime, severityLabel } from './incident-view.js';
 import { ROLE_MISSED } from './role-grace.js';
 
@@ -26,9 +26,9 @@ const [INCIDENTS, RESOLVED, ACKNOWLEDGED, ACK_MS, MITIGATED, MITIGATE_MS, RESOLV
 type Block = { sums: Sums; firstDeclared: number; lastDeclared: number };
 
 /** Figures of incidents with first ≤ id ≤ last (and declared in [from, to) when a window is given). */
-function blockFigures(tx: Tx | Db, first: number, last: number, window?: { from: number; to: number }): Block {
+async function blockFigures(tx: Tx | Db, first: number, last: number, window?: { from: number; to: number }): Promise<Block> {
   const missed = (name: string) => `target_missed:${name}`;
-  const rows = tx.values<unknown[]>(sql`
+  const rows = await tx.values<unknown[]>(sql`
     select i.severity, count(*), count(i.resolved_at), count(i.acknowledged_at), sum(i.acknowledged_at - i.declared_at),
       count(i.mitigated_at), sum(i.mitigated_at - i.declared_at), sum(i.resolved_at - i.declared_at), sum(i.targets_missed),
       sum(m.a), sum(m.m), sum(m.r), sum(m.roles), min(i.declared_at), max(i.declared_at)
@@ -64,18 +64,18 @@ export class StatsHistory {
   constructor(private readonly size = BLOCK) {}
 
   /** Additive figures per severity of incidents declared in [from, to); yields after each block summed. */
-  *figures(tx: Tx | Db, from: number, to: number): Generator<void, Sums> {
-    const last = lastIncidentId(tx);
-    const open = new Set(openIncidentIds(tx).map((id) => Math.floor((id - 1) / this.size)));
+  async figures(tx: Tx | Db, from: number, to: number, pace: Pace): Promise<Sums> {
+    const last = await lastIncidentId(tx);
+    const open = new Set((await openIncidentIds(tx)).map((id) => Math.floor((id - 1) / this.size)));
     const out: Sums = new Map();
     for (let b = 0; b * this.size < last; b++) {
       const first = b * this.size + 1;
       const end = first + this.size - 1;
       let kept = open.has(b) ? undefined : this.kept.get(b);
       if (!kept && !open.has(b) && end <= last) {
-        kept = blockFigures(tx, first, end);
+        kept = await blockFigures(tx, first, end);
         this.kept.set(b, kept);
-        yield;
+        await pace();
       }
       if (kept && (kept.lastDeclared < from || kept.firstDeclared >= to)) continue;
       if (kept && kept.firstDeclared >= from && kept.lastDeclared < to) {
@@ -83,8 +83,8 @@ export class StatsHistory {
         continue;
       }
       // Open incidents, a block still filling, or one the window's edge cuts through.
-      addInto(out, blockFigures(tx, first, end, { from, to }).sums);
-      yield;
+      addInto(out, (await blockFigures(tx, first, end, { from, to })).sums);
+      await pace();
     }
     return out;
   }
@@ -105,12 +105,12 @@ function historyOf(tx: Tx | Db): StatsHistory {
 
 /** Sums the settled history into the connection's StatsHistory, one block per event-loop turn. */
 export async function warmStats(db: Db): Promise<void> {
-  await runYielding(historyOf(db).figures(db, 0, 0));
+  await historyOf(db).figures(db, 0, 0, eachTurn);
 }
 
 /** Postmortem figures per severity: required, on time, late, overdue, not yet due. */
-function postmortems(tx: Tx | Db, from: number, to: number, now: number): Sums {
-  const rows = tx.values<unknown[]>(sql`
+async function postmortems(tx: Tx | Db, from: number, to: number, now: number): Promise<Sums> {
+  const rows = await tx.values<unknown[]>(sql`
     select severity, count(*), sum(postmortem_done_at <= postmortem_due_at), sum(postmortem_done_at > postmortem_due_at),
       sum(postmortem_done_at is null and ${now} > postmortem_due_at), sum(postmortem_done_at is null and ${now} <= postmortem_due_at)
     from incidents
@@ -145,12 +145,12 @@ function severityStats(severity: string, f: number[] | undefined, pm: number[] |
   };
 }
 
-function* reportSteps(tx: Tx | Db, policy: Policy, now: Date, window: Extract<Duration, { kind: 'wall' }>, history: StatsHistory): Generator<void, StatsReport> {
+async function reportSteps(tx: Tx | Db, policy: Policy, now: Date, window: Extract<Duration, { kind: 'wall' }>, history: StatsHistory, pace: Pace): Promise<StatsReport> {
   const from = new Date(now.getTime() - window.ms);
   // The window includes an incident declared this very millisecond.
   const to = now.getTime() + 1;
-  const found = yield* history.figures(tx, from.getTime(), to);
-  const pm = postmortems(tx, from.getTime(), to, now.getTime());
+  const found = await history.figures(tx, from.getTime(), to, pace);
+  const pm = await postmortems(tx, from.getTime(), to, now.getTime());
   // Policy severities in order (most severe first), then any seen in the data but since removed.
   const ids = policy.severities.map((s) => s.id);
   const seen = [...found.keys()].filter((k) => !ids.includes(k) && (found.get(k)![INCIDENTS] > 0));
@@ -163,13 +163,13 @@ function* reportSteps(tx: Tx | Db, policy: Policy, now: Date, window: Extract<Du
 }
 
 /** Figures for incidents declared in the window up to `now`. */
-export function statsReport(tx: Tx | Db, policy: Policy, now: Date, window: Extract<Duration, { kind: 'wall' }>, history = historyOf(tx)): StatsReport {
-  return runNow(reportSteps(tx, policy, now, window, history));
+export async function statsReport(tx: Tx | Db, policy: Policy, now: Date, window: Extract<Duration, { kind: 'wall' }>, history = historyOf(tx)): Promise<StatsReport> {
+  return reportSteps(tx, policy, now, window, history, atOnce);
 }
 
 /** The same, summing one block per event-loop turn (HTTP), so a year of history never stalls Klaxon. */
-export function statsReportYielding(db: Db, policy: Policy, now: Date, window: Extract<Duration, { kind: 'wall' }>): Promise<StatsReport> {
-  return runYielding(reportSteps(db, policy, now, window, historyOf(db)));
+export async function statsReportYielding(db: Db, policy: Policy, now: Date, window: Extract<Duration, { kind: 'wall' }>): Promise<StatsReport> {
+  return await reportSteps(db, policy, now, window, historyOf(db), eachTurn);
 }
 
 const fmt = (ms: number | null) => (ms === null ? '—' : formatMs(Math.round(ms)));

@@ -18,16 +18,16 @@ export type TimerKind =
   | 'role_grace'
   | 'public_nudge';
 
-export function scheduleTimer(
+export async function scheduleTimer(
   ctx: Ctx,
   kind: TimerKind,
   dueAt: Date,
   o: { incidentId?: number; pageId?: number; key?: string; data?: Record<string, unknown> } = {},
-): void {
+): Promise<void> {
   // The hot timers (nudges, targets, escalation steps) carry no data; a JSON placeholder would
   // store the text 'null' where the builder stores NULL, so timers with data take the builder.
-  if (o.data) ctx.tx.insert(timers).values({ kind, dueAt, incidentId: o.incidentId, pageId: o.pageId, key: o.key, data: o.data, createdAt: ctx.now }).run();
-  else insertTimer(ctx.tx).run({ kind, dueAt, incidentId: o.incidentId ?? null, pageId: o.pageId ?? null, key: o.key ?? null, createdAt: ctx.now });
+  if (o.data) await ctx.tx.insert(timers).values({ kind, dueAt, incidentId: o.incidentId, pageId: o.pageId, key: o.key, data: o.data, createdAt: ctx.now });
+  else await insertTimer(ctx.tx).execute({ kind, dueAt, incidentId: o.incidentId ?? null, pageId: o.pageId ?? null, key: o.key ?? null, createdAt: ctx.now });
 }
 
 const p = (name: string) => sql.placeholder(name);
@@ -35,8 +35,8 @@ const insertTimer = prepared((tx) =>
   tx.insert(timers).values({ kind: p('kind'), dueAt: p('dueAt'), incidentId: p('incidentId'), pageId: p('pageId'), key: p('key'), createdAt: p('createdAt') }).prepare(),
 );
 
-function cancelWhere(ctx: Ctx, where: SQL | undefined): void {
-  ctx.tx.update(timers).set({ status: 'cancelled', firedAt: ctx.now }).where(and(eq(timers.status, 'pending'), where)).run();
+async function cancelWhere(ctx: Ctx, where: SQL | undefined): Promise<void> {
+  await ctx.tx.update(timers).set({ status: 'cancelled', firedAt: ctx.now }).where(and(eq(timers.status, 'pending'), where));
 }
 
 /** One prepared cancel per list of kinds: callers name a handful of fixed lists, so this stays small. */
@@ -52,17 +52,17 @@ function cancelIncidentQuery(kinds?: readonly TimerKind[]) {
   );
 }
 
-export function cancelIncidentTimers(ctx: Ctx, incidentId: number, kinds?: TimerKind[]): void {
+export async function cancelIncidentTimers(ctx: Ctx, incidentId: number, kinds?: TimerKind[]): Promise<void> {
   const listed = kinds?.join(',') ?? '*';
   let q = cancelByKinds.get(listed);
   if (!q) cancelByKinds.set(listed, (q = cancelIncidentQuery(kinds)));
-  q(ctx.tx).run({ incidentId, nowMs: ctx.now.getTime() });
+  await q(ctx.tx).execute({ incidentId, nowMs: ctx.now.getTime() });
 }
 
-export function cancelPageTimers(ctx: Ctx, pageId: number): void {
-  cancelWhere(ctx, eq(timers.pageId, pageId));
+export async function cancelPageTimers(ctx: Ctx, pageId: number): Promise<void> {
+  await cancelWhere(ctx, eq(timers.pageId, pageId));
 }
 
-export function cancelKeyedTimers(ctx: Ctx, key: string): void {
-  cancelWhere(ctx, eq(timers.key, key));
+export async function cancelKeyedTimers(ctx: Ctx, key: string): Promise<void> {
+  await cancelWhere(ctx, eq(timers.key, key));
 }

@@ -13,11 +13,11 @@ export type Sums = Map<string, number[]>;
 
 export type BlockSource = {
   /** The highest id in the table, 0 when it is empty. */
-  lastId(db: Db): number;
+  lastId(db: Db): Promise<number>;
   /** Ids of rows that may still change. */
-  openIds(db: Db): number[];
+  openIds(db: Db): Promise<number[]>;
   /** Figures of the rows with first ≤ id ≤ last, one row per label value. */
-  sum(db: Db, first: number, last: number): { key: string; values: number[] }[];
+  sum(db: Db, first: number, last: number): Promise<{ key: string; values: number[] }[]>;
 };
 
 /** Ids per block: a few ms of SQLite work each, so one block never stalls the event loop. */
@@ -28,27 +28,17 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Every incident status but `resolved`, the one no incident leaves (an IN list can use the index). */
 export const OPEN_STATUSES = incidents.status.enumValues.filter((s) => s !== 'resolved');
 
-export const lastIncidentId = (db: Tx | Db): number => db.get<{ n: number }>(sql`select coalesce(max(id), 0) as n from incidents`)!.n;
+export const lastIncidentId = async (db: Tx | Db): Promise<number> =>
+  (await db.select({ n: sql<number>`coalesce(max(${incidents.id}), 0)` }).from(incidents))[0].n;
 
-export const openIncidentIds = (db: Tx | Db): number[] =>
-  db.select({ id: incidents.id }).from(incidents).where(inArray(incidents.status, OPEN_STATUSES)).all().map((r) => r.id);
+export const openIncidentIds = async (db: Tx | Db): Promise<number[]> =>
+  (await db.select({ id: incidents.id }).from(incidents).where(inArray(incidents.status, OPEN_STATUSES))).map((r) => r.id);
 
-/** Runs a computation that yields after each block: all at once, or one block per event-loop turn. */
-export function runNow<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
-}
-
-export async function runYielding<T>(steps: Generator<void, T>): Promise<T> {
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-    // Let /healthz and chat answer between blocks.
-    await turn();
-  }
-}
+/** What a computation does between blocks: nothing (inside a command), or let the event loop turn. */
+export type Pace = () => Promise<void>;
+export const atOnce: Pace = async () => {};
+/** Let /healthz and chat answer between blocks. */
+export const eachTurn: Pace = turn;
 
 export class SettledBlocks {
   private readonly kept = new Map<number, Sums>();
@@ -59,22 +49,18 @@ export class SettledBlocks {
   ) {}
 
   /** Figures over the whole table as of now, summed without holding the event loop. */
-  total(db: Db): Promise<Sums> {
-    return runYielding(this.steps(db));
-  }
-
-  private *steps(db: Db): Generator<void, Sums> {
-    const last = this.source.lastId(db);
-    const open = new Set(this.source.openIds(db).map((id) => this.blockOf(id)));
+  async total(db: Db, pace: Pace = eachTurn): Promise<Sums> {
+    const last = await this.source.lastId(db);
+    const open = new Set((await this.source.openIds(db)).map((id) => this.blockOf(id)));
     const out: Sums = new Map();
     for (let b = 0; b * this.size < last; b++) {
       let sums = open.has(b) ? undefined : this.kept.get(b);
       if (!sums) {
         const first = b * this.size + 1;
-        sums = new Map(this.source.sum(db, first, first + this.size - 1).map((r) => [r.key, r.values.map(Number)]));
+        sums = new Map((await this.source.sum(db, first, first + this.size - 1)).map((r) => [r.key, r.values.map(Number)]));
         if (first + this.size - 1 <= last && !open.has(b)) this.kept.set(b, sums);
         else this.kept.delete(b);
-        yield;
+        await pace();
       }
       addInto(out, sums);
     }

@@ -27,13 +27,13 @@ describe('/metrics history totals kept per block', () => {
     // #1 stays open while #2–#5 are acknowledged and resolved: block 1 (#1, #2) holds an open
     // incident, block 3 (#5 and a #6 not yet declared) is not full.
     for (let i = 1; i <= 5; i++) {
-      t.run('bob', `declare sev1 Outage ${i}`);
+      await t.run('bob', `declare sev1 Outage ${i}`);
       t.clock.advance(MINUTE);
     }
     for (let i = 2; i <= 5; i++) {
-      t.run('alice', `ack #${i}`);
+      await t.run('alice', `ack #${i}`);
       t.clock.advance(10 * MINUTE);
-      t.run('bob', `resolve #${i} Fixed`);
+      await t.run('bob', `resolve #${i} Fixed`);
     }
     const first = await historySeries(kept);
     expect(first).toEqual(await historySeries(createMetrics(t.app.httpDeps())));
@@ -41,13 +41,13 @@ describe('/metrics history totals kept per block', () => {
     // Only block 2 (#3, #4) is settled: full, nothing open.
     expect(kept.keptBlocks).toBe(1);
 
-    t.run('alice', 'ack #1');
+    await t.run('alice', 'ack #1');
     t.clock.advance(MINUTE);
-    t.run('bob', 'resolve #1 Fixed');
-    t.run('bob', 'declare sev1 Outage 6');
+    await t.run('bob', 'resolve #1 Fixed');
+    await t.run('bob', 'declare sev1 Outage 6');
     t.clock.advance(MINUTE);
-    t.run('alice', 'ack #6');
-    t.run('bob', 'resolve #6 Fixed');
+    await t.run('alice', 'ack #6');
+    await t.run('bob', 'resolve #6 Fixed');
 
     const second = await historySeries(kept);
     expect(second).toEqual(await historySeries(createMetrics(t.app.httpDeps())));

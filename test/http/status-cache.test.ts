@@ -8,9 +8,9 @@ vi.mock('../../src/http/status/model.js', async (original) => {
   const m = await original<typeof import('../../src/http/status/model.js')>();
   return {
     ...m,
-    loadStatus: (...args: Parameters<typeof m.loadStatus>) => {
+    loadStatus: async (...args: Parameters<typeof m.loadStatus>) => {
       built.n++;
-      return m.loadStatus(...args);
+      return await m.loadStatus(...args);
     },
   };
 });
@@ -23,14 +23,14 @@ afterEach(async () => {
 describe('/status model cache', () => {
   it('is not rebuilt by /healthz probes, and is rebuilt by a new update', async () => {
     t = await startApp();
-    t.run('bob', 'declare sev1 Checkout down');
+    await t.run('bob', 'declare sev1 Checkout down');
     t.clock.advance(31 * MINUTE);
     expect((await t.get('/status')).status).toBe(200);
     const after = built.n;
     for (let i = 0; i < 3; i++) expect((await t.get('/healthz')).status).toBe(200);
     expect((await t.get('/status')).status).toBe(200);
     expect(built.n).toBe(after);
-    t.run('bob', 'update #1 Rolled back the deploy');
+    await t.run('bob', 'update #1 Rolled back the deploy');
     const page = await (await t.get('/status')).text();
     expect(built.n).toBe(after + 1);
     expect(page).toContain('Checkout down');

@@ -64,12 +64,12 @@ function randomFacts(n: number, spanDays: number, seed: number): (IncidentFacts 
 }
 
 describe('stats aggregated in SQL', () => {
-  it('agrees with the pure definition on a random history, per severity and in total', () => {
+  it('agrees with the pure definition on a random history, per severity and in total', async () => {
     const h = harness({ start: new Date(NOW).toISOString() });
     const facts = randomFacts(600, 60, 7);
     write(h.db, facts);
     const window = parseDuration('30d') as Extract<ReturnType<typeof parseDuration>, { kind: 'wall' }>;
-    const r = statsReport(h.db, h.policy, new Date(NOW), window);
+    const r = await statsReport(h.db, h.policy, new Date(NOW), window);
     const from = new Date(NOW - window.ms);
     const to = new Date(NOW + 1);
     const order = h.policy.severities.map((s) => s.id);
@@ -83,7 +83,7 @@ describe('stats aggregated in SQL', () => {
 });
 
 describe('stats kept per block of settled incidents', () => {
-  it('agree with the pure definition as open incidents resolve, postmortems are done and new incidents arrive', () => {
+  it('agree with the pure definition as open incidents resolve, postmortems are done and new incidents arrive', async () => {
     const h = harness({ start: new Date(NOW).toISOString() });
     // Declared in id order, as the service declares them, so blocks of ids are spans of time.
     const facts = randomFacts(300, 60, 5)
@@ -94,16 +94,16 @@ describe('stats kept per block of settled incidents', () => {
     const history = new StatsHistory(16);
     const order = h.policy.severities.map((s) => s.id);
     const round = (s: object) => JSON.parse(JSON.stringify(s, (_k, v) => (typeof v === 'number' ? Math.round(v) : v)));
-    const check = (days: number, known: typeof facts) => {
+    const check = async (days: number, known: typeof facts) => {
       const window = parseDuration(`${days}d`) as Extract<ReturnType<typeof parseDuration>, { kind: 'wall' }>;
-      const r = statsReport(h.db, h.policy, new Date(NOW), window, history);
+      const r = await statsReport(h.db, h.policy, new Date(NOW), window, history);
       const from = new Date(NOW - window.ms);
       const to = new Date(NOW + 1);
       expect(round(r.rows)).toEqual(round(computeStats(known, order, from, to, new Date(NOW))));
       expect(round(r.total)).toEqual(round(computeTotal(known, from, to, new Date(NOW))));
     };
-    check(365, facts.slice(0, 250));
-    check(30, facts.slice(0, 250));
+    await check(365, facts.slice(0, 250));
+    await check(30, facts.slice(0, 250));
     expect(history.keptBlocks).toBeGreaterThan(3);
 
     // Every open incident is resolved and acknowledged (the block it is in changes), a postmortem
@@ -120,9 +120,9 @@ describe('stats kept per block of settled incidents', () => {
     pm.postmortemDoneAt = new Date(pm.postmortemDueAt!.getTime() + 3600_000);
     c.prepare('update incidents set postmortem_done_at = ? where id = ?').run(pm.postmortemDoneAt.getTime(), pm.id);
     write(h.db, later.slice(250));
-    check(365, later);
-    check(30, later);
-    check(7, later);
+    await check(365, later);
+    await check(30, later);
+    await check(7, later);
   });
 });
 

@@ -84,7 +84,7 @@ describe('stats over a seeded history', () => {
     expect(r.text).toContain('SEV1: no incidents');
     expect(r.text).toContain('SEV2: 1 incident (1 open) · MTTA 3m · MTTM — · MTTR — · targets missed 1 (acknowledge 0, resolve 1) · postmortems on time none required');
     const window = parseDuration('60d') as Extract<ReturnType<typeof parseDuration>, { kind: 'wall' }>;
-    const report = statsReport(h.db, h.policy, h.clock.now(), window);
+    const report = await statsReport(h.db, h.policy, h.clock.now(), window);
     // 60 days includes #1: three sev1 incidents, MTTA (5 + 6 + 24) / 3 = 11m 40s.
     const sev1 = report.rows.find((s) => s.severity === 'sev1')!;
     expect(sev1.incidents).toBe(3);

@@ -1,10 +1,10 @@
 // Async transactions on one SQLite connection (store/transaction.ts): commands that await inside
 // their transactions take turns, a rollback takes only its own writes, and a write from outside
 // an open transaction waits (exclusive) or is refused (the guard) instead of joining it.
+import { exclusive, savepoint, transaction } from '../../src/store/transaction.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeDb, type Db, openDb } from '../../src/store/db.js';
 import { settings } from '../../src/store/schema.js';
-import { exclusive, savepoint, transaction } from '../../src/store/transaction.js';
 
 let db: Db;
 afterEach(() => closeDb(db));
@@ -17,16 +17,16 @@ const yieldTurn = () => new Promise<void>((r) => setImmediate(r));
 describe('transaction()', () => {
   it('two commands awaiting inside their transactions take turns: a rollback takes only its own writes', async () => {
     db = openDb(':memory:');
-    const failing = transaction(db, async (tx) => {
-      await put(tx as Db, 'a1');
+    const failing = await transaction(db, async (tx) => {
+      await put(tx as unknown as Db, 'a1');
       await yieldTurn();
-      await put(tx as Db, 'a2');
+      await put(tx as unknown as Db, 'a2');
       throw new Error('refused');
     });
     const passing = transaction(db, async (tx) => {
-      await put(tx as Db, 'b1');
+      await put(tx as unknown as Db, 'b1');
       await yieldTurn();
-      await put(tx as Db, 'b2');
+      await put(tx as unknown as Db, 'b2');
     });
     await expect(failing).rejects.toThrow('refused');
     await passing;
@@ -36,10 +36,10 @@ describe('transaction()', () => {
   it('a savepoint rolls back only what it did', async () => {
     db = openDb(':memory:');
     await transaction(db, async (tx) => {
-      await put(tx as Db, 'outer');
+      await put(tx as unknown as Db, 'outer');
       await expect(
         savepoint(tx, async (sp) => {
-          await put(sp as Db, 'inner');
+          await put(sp as unknown as Db, 'inner');
           throw new Error('inner failed');
         }),
       ).rejects.toThrow('inner failed');
@@ -53,8 +53,8 @@ describe('writes outside an open transaction', () => {
     db = openDb(':memory:');
     let inside!: () => void;
     const entered = new Promise<void>((r) => (inside = r));
-    const failing = transaction(db, async (tx) => {
-      await put(tx as Db, 'rolled-back');
+    const failing = await transaction(db, async (tx) => {
+      await put(tx as unknown as Db, 'rolled-back');
       inside();
       await yieldTurn();
       throw new Error('refused');
@@ -72,7 +72,7 @@ describe('writes outside an open transaction', () => {
     const entered = new Promise<void>((r) => (inside = r));
     const held = new Promise<void>((r) => (release = r));
     const open = transaction(db, async (tx) => {
-      await put(tx as Db, 'mine');
+      await put(tx as unknown as Db, 'mine');
       inside();
       await held;
     });

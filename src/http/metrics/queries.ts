@@ -8,25 +8,23 @@ import { lastIncidentId, OPEN_STATUSES, openIncidentIds, type BlockSource } from
 
 export type BySeverity = { severity: string; n: number }[];
 
-export function openBySeverity(db: Db): BySeverity {
-  return db
+export async function openBySeverity(db: Db): Promise<BySeverity> {
+  return await db
     .select({ severity: incidents.severity, n: sql<number>`count(*)` })
     .from(incidents)
     .where(inArray(incidents.status, OPEN_STATUSES))
-    .groupBy(incidents.severity)
-    .all();
+    .groupBy(incidents.severity);
 }
 
 /** Missed targets by the severity the incident had when each was missed, so the counter never goes down. */
-export function targetsMissedBySeverity(db: Db): BySeverity {
-  return db
+export async function targetsMissedBySeverity(db: Db): Promise<BySeverity> {
+  return await db
     .select({ severity: sql<string>`coalesce(${timelineEvents.severity}, ${incidents.severity})`, n: sql<number>`count(*)` })
     .from(timelineEvents)
     .innerJoin(incidents, eq(timelineEvents.incidentId, incidents.id))
     // Written out, not bound, so SQLite can use the partial index timeline_target_missed.
     .where(sql`${timelineEvents.kind} like 'target_missed:%'`)
-    .groupBy(sql`1`)
-    .all();
+    .groupBy(sql`1`);
 }
 
 /** Incidents, as blocks of ids for SettledBlocks; an unresolved incident's block is summed afresh. */
@@ -47,17 +45,17 @@ export function durationBlocks(ackBounds: number[], resolveBounds: number[]): Bl
     const d = sql.raw(`(${end} - declared_at)`);
     return sql.join([sql`count(${sql.raw(end)})`, sql`sum(${d})`, ...bounds.map((b) => sql`sum(${d} <= ${b * 1000})`)], sql`, `);
   };
-  return incidentBlocks((db, first, last) =>
-    db
-      .values(sql`select severity, ${of('acknowledged_at', ackBounds)}, ${of('resolved_at', resolveBounds)} from incidents where id between ${first} and ${last} group by severity`)
+  return incidentBlocks(async (db, first, last) =>
+    (await db
+      .values(sql`select severity, ${of('acknowledged_at', ackBounds)}, ${of('resolved_at', resolveBounds)} from incidents where id between ${first} and ${last} group by severity`))
       .map(rowOf),
   );
 }
 
 /** Incidents opened by each integration (alerts, missed heartbeats, floods). */
-export const alertIncidentBlocks: BlockSource = incidentBlocks((db, first, last) =>
-  db
-    .values(sql`select integration, count(*) from incidents where id between ${first} and ${last} and integration is not null group by integration`)
+export const alertIncidentBlocks: BlockSource = incidentBlocks(async (db, first, last) =>
+  (await db
+    .values(sql`select integration, count(*) from incidents where id between ${first} and ${last} and integration is not null group by integration`))
     .map(rowOf),
 );
 
@@ -68,17 +66,17 @@ export const alertIncidentBlocks: BlockSource = incidentBlocks((db, first, last)
  * Pages of an unresolved incident may still change; resolving cancels every open page.
  */
 export const pageBlocks: BlockSource = {
-  lastId: (db) => db.get<{ n: number }>(sql`select coalesce(max(id), 0) as n from pages`)!.n,
-  openIds: (db) =>
-    db
-      .select({ id: pages.id })
-      .from(incidents)
-      .innerJoin(pages, eq(pages.incidentId, incidents.id))
-      .where(inArray(incidents.status, OPEN_STATUSES))
-      .all()
-      .map((r) => r.id),
-  sum: (db, first, last) =>
-    db
+  lastId: async (db) => (await db.select({ n: sql<number>`coalesce(max(${pages.id}), 0)` }).from(pages))[0].n,
+  openIds: async (db) =>
+    (
+      await db
+        .select({ id: pages.id })
+        .from(incidents)
+        .innerJoin(pages, eq(pages.incidentId, incidents.id))
+        .where(inArray(incidents.status, OPEN_STATUSES))
+    ).map((r) => r.id),
+  sum: async (db, first, last) =>
+    (await db
       .values(sql`
         select p.severity, count(*), sum(p.status = 'acknowledged'), sum(p.status = 'exhausted'), sum(coalesce(s.steps, 0))
         from pages p
@@ -88,7 +86,7 @@ export const pageBlocks: BlockSource = {
           group by page_id
         ) s on s.page_id = p.id
         where p.id between ${first} and ${last}
-        group by p.severity`)
+        group by p.severity`))
       .map(rowOf),
 };
 

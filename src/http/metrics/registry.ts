@@ -41,16 +41,11 @@ export function createMetrics(deps: HttpDeps, blockSize?: number): Metrics {
    * Each read runs once per scrape however many series share it (a scrape collects every metric
    * in one turn of the event loop; the memo is dropped on the next).
    */
-  const memo = new Map<(db: Db) => unknown, unknown>();
-  const read = <T>(fn: (db: Db) => T): T | null => {
-    if (memo.has(fn)) return memo.get(fn) as T | null;
+  const memo = new Map<(db: Db) => unknown, Promise<unknown>>();
+  const read = <T>(fn: (db: Db) => Promise<T>): Promise<T | null> => {
+    if (memo.has(fn)) return memo.get(fn) as Promise<T | null>;
     if (memo.size === 0) setImmediate(() => memo.clear());
-    let out: T | null;
-    try {
-      out = dbHealthy(db) ? fn(db) : null;
-    } catch {
-      out = null;
-    }
+    const out = (async () => (dbHealthy(db) ? await fn(db) : null))().catch(() => null);
     memo.set(fn, out);
     return out;
   };
@@ -95,20 +90,20 @@ export function createMetrics(deps: HttpDeps, blockSize?: number): Metrics {
     help: 'Incidents not yet resolved, by severity',
     labelNames: ['severity'],
     registers: [register],
-    collect() {
-      const rows = read(openBySeverity);
+    async collect() {
+      const rows = await read(openBySeverity);
       if (rows) fill(this, rows);
     },
   });
 
-  const dbCounter = (name: string, help: string, query: () => BySeverity | null) =>
+  const dbCounter = (name: string, help: string, query: () => Promise<BySeverity | null> | BySeverity | null) =>
     new Counter({
       name,
       help,
       labelNames: ['severity'],
       registers: [register],
-      collect() {
-        const rows = query();
+      async collect() {
+        const rows = await query();
         if (rows) fill(this, rows);
       },
     });
@@ -122,7 +117,7 @@ export function createMetrics(deps: HttpDeps, blockSize?: number): Metrics {
   // The duration totals hold, per severity, the acknowledge figures then the resolve figures.
   const durationHistogram = (name: string, help: string, upperBounds: number[], offset: number) =>
     register.registerMetric(
-      sqlHistogram(name, help, upperBounds, () => {
+      sqlHistogram(name, help, upperBounds, async () => {
         if (!history) return null;
         const rows: DurationBuckets = [...history.durations].map(([severity, v]) => ({
           severity,
@@ -145,8 +140,8 @@ export function createMetrics(deps: HttpDeps, blockSize?: number): Metrics {
       help,
       labelNames: ['platform'],
       registers: [register],
-      collect() {
-        const rows = read(outboxCounts);
+      async collect() {
+        const rows = await read(outboxCounts);
         if (!rows) return;
         this.reset();
         for (const p of deps.platforms()) this.set({ platform: p }, 0);

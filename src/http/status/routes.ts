@@ -19,27 +19,27 @@ export function mountStatus(deps: HttpDeps): void {
   // The readiness probe's own write (every /healthz) is not a change to show.
   let kept: { model: StatusModel; at: number; version: number } | undefined;
   const version = () => (deps.db.$client.prepare('select total_changes()').pluck().get() as number) - readinessWrites(deps.db);
-  const model = (): StatusModel => {
+  const model = async (): Promise<StatusModel> => {
     const now = deps.clock.now();
     const v = version();
     const age = kept ? now.getTime() - kept.at : Infinity;
-    if (!kept || kept.version !== v || age < 0 || age >= MAX_AGE_S * 1000) kept = { model: loadStatus(deps.db, deps.service.policy, now), at: now.getTime(), version: v };
+    if (!kept || kept.version !== v || age < 0 || age >= MAX_AGE_S * 1000) kept = { model: await loadStatus(deps.db, deps.service.policy, now), at: now.getTime(), version: v };
     return kept.model;
   };
   // The page's HTML is rendered once per model too (the 90-day strip is most of the work).
   const pages = new WeakMap<StatusModel, string>();
-  deps.http.route('GET', '/status', (_req, res) => {
+  deps.http.route('GET', '/status', async (_req, res) => {
     res.setHeader('cache-control', CACHE);
-    const m = model();
+    const m = await model();
     let html = pages.get(m);
     if (html === undefined) pages.set(m, (html = renderStatusPage(m)));
     sendText(res, 200, html, 'text/html; charset=utf-8');
   });
-  deps.http.route('GET', '/status.json', (_req, res) => {
-    sendJson(res, 200, statusJson(model()), { 'cache-control': CACHE, 'access-control-allow-origin': '*' });
+  deps.http.route('GET', '/status.json', async (_req, res) => {
+    sendJson(res, 200, statusJson(await model()), { 'cache-control': CACHE, 'access-control-allow-origin': '*' });
   });
-  deps.http.route('GET', '/status/feed.atom', (_req, res) => {
+  deps.http.route('GET', '/status/feed.atom', async (_req, res) => {
     res.setHeader('cache-control', CACHE);
-    sendText(res, 200, renderAtom(model(), deps.service.policy.status_page?.url), 'application/atom+xml; charset=utf-8');
+    sendText(res, 200, renderAtom(await model(), deps.service.policy.status_page?.url), 'application/atom+xml; charset=utf-8');
   });
 }
