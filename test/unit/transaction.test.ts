@@ -1,10 +1,10 @@
 // Async transactions on one SQLite connection (store/transaction.ts): commands that await inside
 // their transactions take turns, a rollback takes only its own writes, and a write from outside
 // an open transaction waits (exclusive) or is refused (the guard) instead of joining it.
-import { exclusive, savepoint, transaction } from '../../src/store/transaction.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeDb, type Db, openDb } from '../../src/store/db.js';
 import { settings } from '../../src/store/schema.js';
+import { exclusive, savepoint, transaction } from '../../src/store/transaction.js';
 
 let db: Db;
 afterEach(() => closeDb(db));
@@ -17,7 +17,7 @@ const yieldTurn = () => new Promise<void>((r) => setImmediate(r));
 describe('transaction()', () => {
   it('two commands awaiting inside their transactions take turns: a rollback takes only its own writes', async () => {
     db = openDb(':memory:');
-    const failing = await transaction(db, async (tx) => {
+    const failing = transaction(db, async (tx) => {
       await put(tx as unknown as Db, 'a1');
       await yieldTurn();
       await put(tx as unknown as Db, 'a2');
@@ -53,7 +53,7 @@ describe('writes outside an open transaction', () => {
     db = openDb(':memory:');
     let inside!: () => void;
     const entered = new Promise<void>((r) => (inside = r));
-    const failing = await transaction(db, async (tx) => {
+    const failing = transaction(db, async (tx) => {
       await put(tx as unknown as Db, 'rolled-back');
       inside();
       await yieldTurn();
