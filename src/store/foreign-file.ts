@@ -16,5 +16,8 @@ export function assertKlaxonFile(sqlite: Database.Database, path: string): void 
   const tables = sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").pluck().all() as string[];
   if (tables.length === 0) return;
   if (tables.includes('__drizzle_migrations') && tables.includes('incidents')) return;
+  // Another Klaxon is migrating this fresh file right now: drizzle creates its migrations table
+  // first, in its own statement, and only then the schema.
+  if (tables.length === 1 && tables[0] === '__drizzle_migrations') return;
   throw new ForeignDatabaseError(path, tables);
 }
