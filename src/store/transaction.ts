@@ -23,11 +23,20 @@ class Mutex {
 
 const mutexes = new WeakMap<object, Mutex>();
 
-
 function clientOf(db: Db | Tx): Db['$client'] {
   return (db as Db).$client ?? (db as unknown as { session: { client: Db['$client'] } }).session.client;
 }
 
+/** Waits for this connection's turn, then runs `fn` as the owner of the connection. */
+function takeTurn<T>(client: Db['$client'], fn: () => Promise<T>): Promise<T> {
+  let m = mutexes.get(client);
+  if (!m) mutexes.set(client, (m = new Mutex()));
+  return m.run(() => {
+    const owners = new Map(inside.getStore() ?? []);
+    owners.set(client, { depth: 0 });
+    return inside.run(owners, fn);
+  });
+}
 
 /**
  * Runs `fn` in one transaction (BEGIN IMMEDIATE: the write lock is taken up front, so a busy
@@ -37,25 +46,19 @@ function clientOf(db: Db | Tx): Db['$client'] {
 export async function transaction<T>(db: Db | Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const client = clientOf(db);
   if (ownsTransaction(client)) return savepoint(db, fn);
-  let m = mutexes.get(client);
-  if (!m) mutexes.set(client, (m = new Mutex()));
-  return m.run(async () => {
-    const owners = new Map(inside.getStore() ?? []);
-    owners.set(client, { depth: 0 });
-    return inside.run(owners, async () => {
-      client.prepare('begin immediate').run();
-      open.add(client);
-      try {
-        const out = await fn(db as Tx);
-        client.prepare('commit').run();
-        return out;
-      } catch (e) {
-        if (client.inTransaction) client.prepare('rollback').run();
-        throw e;
-      } finally {
-        open.delete(client);
-      }
-    });
+  return takeTurn(client, async () => {
+    client.prepare('begin immediate').run();
+    open.add(client);
+    try {
+      const out = await fn(db as Tx);
+      client.prepare('commit').run();
+      return out;
+    } catch (e) {
+      if (client.inTransaction) client.prepare('rollback').run();
+      throw e;
+    } finally {
+      open.delete(client);
+    }
   });
 }
 
@@ -93,11 +96,5 @@ export async function runChanges(q: PromiseLike<unknown>): Promise<{ changes: nu
 export async function exclusive<T>(db: Db | Tx, fn: () => Promise<T>): Promise<T> {
   const client = clientOf(db);
   if (ownsTransaction(client)) return fn();
-  let m = mutexes.get(client);
-  if (!m) mutexes.set(client, (m = new Mutex()));
-  return m.run(() => {
-    const owners = new Map(inside.getStore() ?? []);
-    owners.set(client, { depth: 0 });
-    return inside.run(owners, fn);
-  });
+  return takeTurn(client, fn);
 }
