@@ -45,6 +45,27 @@ function contender(who: string, events: Event[]): Leadership {
   return l;
 }
 
+/** A replica in its own process (so it can be frozen or killed), once it leads and "sends". */
+async function leadingChild() {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/postgres/fixtures/leader-child.ts', db.url, String(LEASE), String(RENEW)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const lines = (from = 0) =>
+    out
+      .slice(from)
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { ev: string; at: number; token?: number });
+  await waitFor(() => lines().some((l) => l.ev === 'send'), `the child to lead and send (stderr: ${err})`, 30_000);
+  const token = lines().find((l) => l.ev === 'gain')!.token!;
+  return { process: child, token, out: () => out, lines };
+}
+
 async function fenceHolds(token: number): Promise<boolean> {
   const q = new PgDialect().sqlToQuery(sql`select ${leaderFence(token)} as ok`);
   const { rows } = await pool.query(q.sql, q.params);
@@ -66,15 +87,31 @@ describe('leadership among replicas (PostgreSQL advisory lock)', () => {
     const token = leader.fencingToken()!;
     expect(await fenceHolds(token)).toBe(true);
 
-    // The leader's database session ends (replica killed, connection reset).
+    // The leader's database session ends (connection reset, server restart). The replica itself lives
+    // on and contends again, so either may lead next; what must hold is that the old term ends here
+    // before any new term starts, and that its token stops passing the fence.
     await pool.query('select pg_terminate_backend($1)', [token]);
-    await waitFor(() => standby.isLeader(), 'the standby to take over', 10_000);
-    expect(leader.isLeader()).toBe(false);
-    expect(events.map((e) => `${e.who}:${e.ev}`)).toEqual([`${leader.replicaId}:gain`, `${leader.replicaId}:lose`, `${standby.replicaId}:gain`]);
+    await waitFor(() => events.some((e) => e.ev === 'lose'), 'the leader to see it lost the lead', 10_000);
+    const next = await waitFor(() => (a.isLeader() ? a : b.isLeader() ? b : null), 'a new leader', 10_000);
+    const order = events.map((e) => `${e.who}:${e.ev}`);
+    expect(order.slice(0, 3)).toEqual([`${leader.replicaId}:gain`, `${leader.replicaId}:lose`, `${next.replicaId}:gain`]);
+    expect([a, b].filter((l) => l.isLeader())).toEqual([next]);
     // The old term's token no longer passes the fence; the new one does.
+    expect(next.fencingToken()).not.toBe(token);
     expect(await fenceHolds(token)).toBe(false);
-    expect(await fenceHolds(standby.fencingToken()!)).toBe(true);
+    expect(await fenceHolds(next.fencingToken()!)).toBe(true);
   });
+
+  it('a leader killed with SIGKILL is replaced by the standby, whose token alone passes the fence', async () => {
+    const child = await leadingChild();
+    const events: Event[] = [];
+    const standby = contender('standby', events);
+    child.process.kill('SIGKILL');
+    await waitFor(() => standby.isLeader(), 'the standby to take over from the killed leader', 30_000);
+    expect(events.map((e) => `${e.who}:${e.ev}`)).toEqual(['standby:gain']);
+    expect(await fenceHolds(child.token)).toBe(false);
+    expect(await fenceHolds(standby.fencingToken()!)).toBe(true);
+  }, 60_000);
 
   it('a leader that stops hands over at once', async () => {
     const events: Event[] = [];
@@ -87,22 +124,7 @@ describe('leadership among replicas (PostgreSQL advisory lock)', () => {
   });
 
   it('a frozen leader (SIGSTOP past the lease) is replaced, and once it wakes it sends nothing before knowing it lost', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/postgres/fixtures/leader-child.ts', db.url, String(LEASE), String(RENEW)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    const lines = (from = 0) =>
-      out
-        .slice(from)
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as { ev: string; at: number });
-    await waitFor(() => lines().some((l) => l.ev === 'send'), `the child to lead and send (stderr: ${err})`, 30_000);
-
+    const { process: child, out, lines } = await leadingChild();
     const events: Event[] = [];
     const standby = contender('standby', events);
     child.kill('SIGSTOP');
@@ -110,7 +132,7 @@ describe('leadership among replicas (PostgreSQL advisory lock)', () => {
     // The server ends the frozen leader's silent session after the lease; the standby takes over.
     await waitFor(() => standby.isLeader(), 'the standby to take over from the frozen leader', 30_000);
     const takeoverMs = Date.now() - frozenAt;
-    const resumedFrom = out.length;
+    const resumedFrom = out().length;
     child.kill('SIGCONT');
     const after = await waitFor(() => {
       const l = lines(resumedFrom);
