@@ -113,7 +113,7 @@ export class KlaxonApp {
    * is logged and the next one runs on time; what it queued goes out on the dispatcher's own loop.
    */
   async step(): Promise<void> {
-    this.prune();
+    await this.prune();
     try {
       const r = await tickDetailed(this.service);
       this.lastTickAt = this.clock.now();
@@ -129,12 +129,12 @@ export class KlaxonApp {
    * Deletes delivered messages and finished timers older than KLAXON_RETENTION: every few minutes,
    * and at every step while a backlog remains (each pass is a bounded slice). Never fatal.
    */
-  private prune(): void {
+  private async prune(): Promise<void> {
     let now = this.nextPruneAt;
     try {
       now = this.clock.now().getTime();
       if (now < this.nextPruneAt) return;
-      const n = pruneOnce(this.opts.db, now - (this.opts.env.KLAXON_RETENTION ?? DEFAULT_RETENTION_MS));
+      const n = await pruneOnce(this.opts.db, now - (this.opts.env.KLAXON_RETENTION ?? DEFAULT_RETENTION_MS));
       const more = n.outbox === PRUNE_BATCH || n.timers === PRUNE_BATCH || n.events === PRUNE_BATCH;
       this.nextPruneAt = more ? now : now + PRUNE_EVERY_MS;
       if (n.outbox + n.timers + n.events > 0) this.log.debug(n, 'pruned rows past retention');
@@ -178,22 +178,24 @@ export class KlaxonApp {
    * table, so the database stays the only record of what is due.
    */
   private scheduleStep(): void {
-    const wait = this.nextWait();
-    this.wakeAt = performance.now() + wait;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      // step() never rejects: the chain cannot break.
-      void this.step().then(() => {
-        if (!this.stopping) this.scheduleStep();
-      });
-    }, wait);
+    void this.nextWait().then((wait) => {
+      if (this.stopping || this.timer) return;
+      this.wakeAt = performance.now() + wait;
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        // step() never rejects: the chain cannot break.
+        void this.step().then(() => {
+          if (!this.stopping) this.scheduleStep();
+        });
+      }, wait);
+    });
   }
 
-  /** Milliseconds until the next step: the earliest due timer, capped by the polling interval. */
-  private nextWait(): number {
+  /** Milliseconds until the next step: the earliest due timer, capped by the polling interval. Never rejects. */
+  private async nextWait(): Promise<number> {
     const every = this.opts.env.KLAXON_TICK_SECONDS * 1000;
     try {
-      const next = earliestDue(this.opts.db);
+      const next = await earliestDue(this.opts.db);
       if (next === null) return every;
       const wait = next - this.clock.now().getTime();
       if (wait > 0) return Math.min(every, wait);
@@ -207,10 +209,16 @@ export class KlaxonApp {
 
   /** A commit may have armed a timer due before the current wait ends: wake for it instead. */
   private rearm(): void {
-    if (!this.timer || this.stopping) return;
-    if (performance.now() + this.nextWait() >= this.wakeAt - 1) return;
-    clearTimeout(this.timer);
-    this.scheduleStep();
+    const armed = this.timer;
+    if (!armed || this.stopping) return;
+    void this.nextWait().then((wait) => {
+      // Only the wait that was armed when this looked is replaced (another rearm may have been first).
+      if (this.timer !== armed || this.stopping) return;
+      if (performance.now() + wait >= this.wakeAt - 1) return;
+      clearTimeout(armed);
+      this.timer = null;
+      this.scheduleStep();
+    });
   }
 
   async stop(): Promise<void> {
