@@ -3,7 +3,8 @@
 // Klaxon sees one Db either way.
 import { closeDb, type Db, dbHealthy } from './db.js';
 import { PgRouter } from './pg-session.js';
-import { openDbAt } from './startup-errors.js';
+import { openDbAt, StartupError } from './startup-errors.js';
+import { isPostgresUrl, redactUrl } from './url.js';
 
 export type Store = {
   db: Db;
@@ -16,10 +17,16 @@ export type Store = {
 
 /** Opens (and migrates, unless `migrate: false`) the store `url` names, else the SQLite file at `path`. */
 export async function openStore(o: { url?: string; path: string; migrate?: boolean }): Promise<Store> {
-  if (o.url && /^postgres(ql)?:\/\//i.test(o.url.trim())) {
+  if (isPostgresUrl(o.url)) {
     // Loaded only here: a SQLite Klaxon never pays for the PostgreSQL driver.
     const { openPgServiceDb } = await import('./pg.js');
-    const db = await openPgServiceDb(o.url, { migrate: o.migrate });
+    let db: Db;
+    try {
+      db = await openPgServiceDb(o.url, { migrate: o.migrate });
+    } catch (e) {
+      const why = (e as { code?: string }).code ?? (e instanceof Error ? e.message : String(e));
+      throw new StartupError(`KLAXON_DATABASE_URL: cannot use PostgreSQL at ${redactUrl(o.url)} (${why})`, { cause: e });
+    }
     const router = db.$client as unknown as PgRouter;
     return { db, dialect: 'postgres', pool: router.pool, healthy: () => dbHealthy(db), close: () => router.end() };
   }

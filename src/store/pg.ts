@@ -129,12 +129,4 @@ export async function pgHealthy(db: PgDb): Promise<boolean> {
   }
 }
 
-/** True for postgres:// and postgresql:// URLs: what selects the PostgreSQL store. */
-export function isPostgresUrl(s: string | undefined): s is string {
-  return s !== undefined && /^postgres(ql)?:\/\//i.test(s.trim());
-}
-
-/** A postgres URL with its password hidden, for messages and logs. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-}
+export { isPostgresUrl, redactUrl } from './url.js';

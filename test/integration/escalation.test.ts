@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { tick } from '../../src/scheduler/tick.js';
 import { reactToDelivered } from '../../src/service/inbound.js';
 import { Service } from '../../src/service/service.js';
-import { incidents, outbox, pageNotifications, pages, timers } from '../../src/store/schema.js';
+import { incidents, outbox, pageNotifications, pages, timers } from '../../src/store/tables.js';
 import { harness, MINUTE } from '../helpers/harness.js';
 
 // 2026-03-04 is a Wednesday: carol is primary, alice secondary, erin the manager (default policy).
