@@ -14,7 +14,7 @@ import { HttpServer } from './http/server.js';
 import { pruneOnce, PRUNE_BATCH } from './store/retention.js';
 import { warmStats } from './service/stats-report.js';
 import type { Leadership } from './store/leader.js';
-import { defaultReplicaId } from './replica.js';
+import { defaultReplicaId } from './config/replica.js';
 
 const DEFAULT_RETENTION_MS = 30 * 86_400_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
