@@ -5,6 +5,7 @@ import type { Env } from './config/env.js';
 import type { Policy } from './config/policy/index.js';
 import { createLogger } from './log.js';
 import { bootstrapTimers, earliestDue, tickDetailed } from './scheduler/tick.js';
+import { dialect } from './store/tables.js';
 import { Dispatcher, type DispatchEvents } from './scheduler/dispatcher.js';
 import { type Clock, systemClock } from './service/clock.js';
 import { Service } from './service/service.js';
@@ -13,6 +14,8 @@ import type { HttpDeps } from './http/deps.js';
 import { HttpServer } from './http/server.js';
 import { pruneOnce, PRUNE_BATCH } from './store/retention.js';
 import { warmStats } from './service/stats-report.js';
+import type { Leadership } from './store/leader.js';
+import { defaultReplicaId } from './config/replica.js';
 
 const DEFAULT_RETENTION_MS = 30 * 86_400_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -30,6 +33,15 @@ export type AppOptions = {
   events?: DispatchEvents;
   /** Where the variables the policy names (integration tokens) are read; process.env when left out. */
   secrets?: NodeJS.ProcessEnv;
+  /**
+   * Several replicas on one PostgreSQL: only the leader runs the scheduler, the outbox dispatcher,
+   * retention and the platform connections one client at a time may hold (Discord's gateway, Slack's
+   * Socket Mode); every replica serves HTTP. Call leadershipChanged() from its onGain and onLose.
+   * Left out (SQLite, one process): this process does everything, as always.
+   */
+  leadership?: Leadership;
+  /** Names this process in /healthz and /metrics; the leadership's, else KLAXON_REPLICA_ID or host-pid. */
+  replicaId?: string;
 };
 
 export class KlaxonApp {
@@ -49,6 +61,15 @@ export class KlaxonApp {
   private nextPruneAt = 0;
   private pending: NodeJS.Immediate | null = null;
   private stopping = false;
+  /** Whether the leader's work (scheduler loop, dispatcher, leader-only connections) is running here. */
+  private leading = false;
+  /** Bumped at each gain and loss of the lead: a scheduler chain from an earlier term ends itself. */
+  private term = 0;
+  private loop = true;
+  private started = false;
+  /** Leadership changes, applied one at a time in order (each may await the database). */
+  private changes: Promise<void> = Promise.resolve();
+  readonly replicaId: string;
   /** When the scheduler last completed a step, and why the last one did not (for /readyz). */
   lastTickAt: Date | null = null;
   lastTickError: string | null = null;
@@ -57,6 +78,10 @@ export class KlaxonApp {
   constructor(readonly opts: AppOptions) {
     this.log = opts.log ?? createLogger('silent');
     this.clock = opts.clock ?? systemClock;
+    const lead = opts.leadership;
+    // On PostgreSQL every claim of a timer or an outbox row also checks, in the database, that this
+    // replica's term still holds (store/fence.ts): a leader that lost the lock claims nothing.
+    const fence = lead && dialect() === 'postgres' ? () => lead.fencingToken() : undefined;
     this.service = new Service({
       db: opts.db,
       policy: opts.policy,
@@ -64,9 +89,13 @@ export class KlaxonApp {
       platforms: this.platforms,
       log: this.log,
       onCommit: () => this.kick(),
+      fence,
     });
     this.events = { ...opts.events };
-    this.dispatcher = new Dispatcher(opts.db, opts.policy, this.adapters, this.clock, this.log, this.events);
+    this.replicaId = lead?.replicaId ?? defaultReplicaId(opts.replicaId ?? opts.env.KLAXON_REPLICA_ID);
+    // Checked right before every platform call: a replica that lost the lead (or has just woken from
+    // a freeze past its lease, which isLeader() notices by itself) hands nothing more to a platform.
+    this.dispatcher = new Dispatcher(opts.db, opts.policy, this.adapters, this.clock, this.log, this.events, lead ? { mayDeliver: () => lead.isLeader(), fence } : {});
     this.http = new HttpServer(this.log);
   }
 
@@ -84,7 +113,12 @@ export class KlaxonApp {
       secrets: this.opts.secrets ?? process.env,
       events: this.events,
       platforms: () => [...this.adapters.keys()],
-      connectionState: (p) => this.connections.get(p)?.state() ?? 'ok',
+      connectionState: (p) => {
+        const c = this.connections.get(p);
+        if (c && this.leaderOnly(c) && !this.leading) return 'standby (the leader holds the connection)';
+        return c?.state() ?? 'ok';
+      },
+      replica: () => ({ id: this.replicaId, leader: this.isLeader() }),
       lastTick: () => ({ at: this.lastTickAt, error: this.lastTickError }),
       deliveryLanes: () => this.dispatcher.laneStates(),
       port: () => this.port,
@@ -98,8 +132,20 @@ export class KlaxonApp {
     if (connection) this.connections.set(adapter.platform, connection);
   }
 
+  /** True when this process does the leader's work: always without leadership (one process). */
+  isLeader(): boolean {
+    return !this.opts.leadership || (this.leading && this.opts.leadership.isLeader());
+  }
+
+  /** A connection only the leader holds: a platform session one client at a time may have. */
+  private leaderOnly(c: Connection): boolean {
+    return Boolean(this.opts.leadership && c.leaderOnly);
+  }
+
   /** Delivers soon after a commit, coalescing bursts of commits into one pass. */
   private kick(): void {
+    // A standby leaves delivery to the leader, which finds the rows at its next step.
+    if (!this.isLeader()) return;
     this.rearm();
     if (this.pending) return;
     this.pending = setImmediate(() => {
@@ -113,6 +159,7 @@ export class KlaxonApp {
    * is logged and the next one runs on time; what it queued goes out on the dispatcher's own loop.
    */
   async step(): Promise<void> {
+    if (!this.isLeader()) return;
     await this.prune();
     try {
       const r = await tickDetailed(this.service);
@@ -151,24 +198,80 @@ export class KlaxonApp {
   }
 
   async start(opts: { http?: boolean; loop?: boolean } = {}): Promise<void> {
-    await bootstrapTimers(this.service);
+    this.loop = opts.loop !== false;
     if (opts.http !== false) this.port = await this.http.listen(this.opts.env.PORT, this.opts.env.HOST);
+    // One process does everything; a replica does the leader's work only when (and each time) it
+    // leads, and holds only the connections every replica may hold.
+    if (!this.opts.leadership) await this.startLeading({ strict: true });
+    try {
+      await Promise.all([...this.connections.values()].filter((c) => !this.leaderOnly(c)).map((c) => c.start()));
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
+    this.started = true;
+    await this.leadershipChanged();
+  }
+
+  /**
+   * The leadership gained or lost the lead: starts or stops the leader's work to match. Pass it as
+   * the leadership's onGain and onLose. Stopping happens at once (nothing more is handed to a
+   * platform after this returns); starting awaits the first step. Safe to call at any time.
+   */
+  leadershipChanged(): Promise<void> {
+    const lead = this.opts.leadership;
+    if (!lead || !this.started || this.stopping) return this.changes;
+    if (this.leading && !lead.isLeader()) this.stopLeading();
+    this.changes = this.changes.then(async () => {
+      if (!this.leading && lead.isLeader() && !this.stopping) {
+        this.log.info({ replica: this.replicaId }, 'leading: running the scheduler and delivering the outbox');
+        await this.startLeading({ strict: false });
+        // A platform refusing its credentials now cannot stop a running replica: said loudly instead.
+        for (const c of this.connections.values())
+          if (this.leaderOnly(c)) c.start().catch((e: unknown) => this.log.error({ err: e }, 'a platform connection failed to start on gaining the lead'));
+      }
+    });
+    return this.changes;
+  }
+
+  /**
+   * The leader's work: timers armed, a first step and delivery pass, the loop, stats warmed.
+   * `strict`: a failure to arm the timers stops start-up; a replica gaining the lead logs it and
+   * runs the loop anyway (its steps retry what the database refused).
+   */
+  private async startLeading(o: { strict: boolean }): Promise<void> {
+    this.leading = true;
+    const term = ++this.term;
+    try {
+      await bootstrapTimers(this.service);
+    } catch (e) {
+      if (o.strict) throw e;
+      this.log.error({ err: e }, 'arming the rota, reminder and heartbeat timers failed on gaining the lead');
+    }
     // The scheduler never waits for a platform: it runs first, and the platforms connect alongside
     // (each one down and retrying in the background if it cannot). Only credentials a platform
     // refuses at start-up stop start-up.
     await this.tick();
-    if (opts.loop !== false) {
+    if (this.loop && term === this.term && this.leading) {
       this.scheduleStep();
       // `stats` keeps the sums of settled history; summing a long one first, a block per turn,
       // spares the first `stats` in chat from doing it all at once (service/stats-report.ts).
       warmStats(this.opts.db).catch((e: unknown) => this.log.warn({ err: e }, 'summing the incident history for stats failed'));
     }
-    try {
-      await Promise.all([...this.connections.values()].map((c) => c.start()));
-    } catch (e) {
-      await this.stop();
-      throw e;
-    }
+  }
+
+  /** Lost the lead: the loop ends, pending deliveries are dropped, leader-only connections close. */
+  private stopLeading(): void {
+    if (!this.leading) return;
+    this.leading = false;
+    this.term++;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pending) clearImmediate(this.pending);
+    this.pending = null;
+    this.dispatcher.pause();
+    this.log.warn({ replica: this.replicaId }, 'no longer leading: the scheduler and delivery stopped here');
+    for (const c of this.connections.values()) if (this.leaderOnly(c)) void c.stop().catch(() => undefined);
   }
 
   /**
@@ -178,14 +281,16 @@ export class KlaxonApp {
    * table, so the database stays the only record of what is due.
    */
   private scheduleStep(): void {
+    const term = this.term;
     void this.nextWait().then((wait) => {
-      if (this.stopping || this.timer) return;
+      if (this.stopping || this.timer || term !== this.term) return;
       this.wakeAt = performance.now() + wait;
       this.timer = setTimeout(() => {
         this.timer = null;
-        // step() never rejects: the chain cannot break.
+        // step() never rejects: the chain cannot break. It ends when the lead is lost (a later term
+        // starts a chain of its own).
         void this.step().then(() => {
-          if (!this.stopping) this.scheduleStep();
+          if (!this.stopping && term === this.term) this.scheduleStep();
         });
       }, wait);
     });
@@ -223,6 +328,7 @@ export class KlaxonApp {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.term++;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.pending) clearImmediate(this.pending);

@@ -4,7 +4,6 @@ import { integrationsCommand } from './cli/integrations.js';
 import { oncallCommand } from './cli/oncall.js';
 import { postmortemCommand } from './cli/postmortem.js';
 import { simulateCommand } from './cli/simulate.js';
-import { exportCommand, importCommand } from './cli/transfer.js';
 import { EnvError, loadEnv } from './config/env.js';
 import { PolicyError } from './config/policy/index.js';
 import { start } from './main.js';
@@ -103,10 +102,11 @@ async function run(cmd: string, args: string[]): Promise<number> {
       return simulateCommand(args);
     case 'integrations':
       return integrationsCommand(args);
+    // Loaded on demand: the PostgreSQL driver they bring would stay resident in every `start` on SQLite (about 10 MB).
     case 'export':
-      return exportCommand(args);
+      return (await import('./cli/transfer.js')).exportCommand(args);
     case 'import':
-      return importCommand(args);
+      return (await import('./cli/transfer.js')).importCommand(args);
     default:
       // Loaded on demand: discord.js takes half a second to import, which every other command would pay.
       return (await import('./cli/register-discord.js')).registerDiscordCommandsCommand(args);

@@ -32,6 +32,8 @@ export const EnvSchema = z
         }
         return d.ms;
       }),
+    /** Names this replica in logs, /healthz and /metrics; default: host name and process id. */
+    KLAXON_REPLICA_ID: optionalText.refine((v) => v === undefined || /^[\w.:@-]{1,100}$/.test(v), 'must be up to 100 letters, digits or . _ : @ -'),
     HOST: z.string().default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     KLAXON_API_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),

@@ -33,6 +33,8 @@ export type HttpDeps = {
   lastTick(): { at: Date | null; error: string | null };
   /** Each platform's delivery lane: failing after repeated errors, with the last one. */
   deliveryLanes(): Record<string, { state: 'ok' | 'failing'; failures: number; retryAt: Date | null; lastError: string | null }>;
+  /** This process's name, and whether it leads (always, without replicas): for /healthz and /metrics. */
+  replica(): { id: string; leader: boolean };
   /** The port the listener got (0 before it listens). */
   port(): number;
 };

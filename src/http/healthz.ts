@@ -11,16 +11,18 @@ export function mountHealthz(deps: HttpDeps): void {
   deps.http.route('GET', '/healthz', async (_req, res) => {
     const adapters = Object.fromEntries(deps.platforms().map((p) => [p, deps.connectionState(p)]));
     const headers = { 'cache-control': 'no-store' };
+    // Which replica answered, and whether it runs the scheduler and delivers (always true without replicas).
+    const { id: replica, leader } = deps.replica();
     let outbox: OutboxHealth;
     try {
       if (!(await dbHealthy(deps.db))) throw new Error('database does not answer');
       outbox = await outboxHealth(deps.db);
     } catch {
-      sendJson(res, 503, { status: 'error', db: 'unusable', adapters }, headers);
+      sendJson(res, 503, { status: 'error', db: 'unusable', replica, leader, adapters }, headers);
       return;
     }
     const ready = await readiness(deps);
-    sendJson(res, 200, { status: ready.degraded ? 'degraded' : 'ok', db: 'ok', adapters, outbox, ...(ready.degraded ? { reasons: ready.reasons } : {}) }, headers);
+    sendJson(res, 200, { status: ready.degraded ? 'degraded' : 'ok', db: 'ok', replica, leader, adapters, outbox, ...(ready.degraded ? { reasons: ready.reasons } : {}) }, headers);
   });
 
   // Readiness: 200 only when Klaxon can page now; 503 with the reasons otherwise.

@@ -24,7 +24,8 @@ export type Readiness = {
   /** Not ready, or a platform's deliveries are failing: /healthz says "degraded". */
   degraded: boolean;
   reasons: string[];
-  scheduler: { lastTickAt: string | null; ageSeconds: number | null; ok: boolean; error?: string };
+  /** `standby`: another replica leads and runs the scheduler; this one serves HTTP only. */
+  scheduler: { lastTickAt: string | null; ageSeconds: number | null; ok: boolean; standby?: true; error?: string };
   pages: { oldestPendingSeconds: number | null; thresholdSeconds: number; ok: boolean };
   db: { writable: boolean; error?: string };
   adapters: Record<string, { state: string; delivery: string; ok: boolean }>;
@@ -37,7 +38,9 @@ export async function readiness(deps: HttpDeps): Promise<Readiness> {
   const staleMs = Math.max(MIN_STALE_MS, STALE_TICKS * deps.env.KLAXON_TICK_SECONDS * 1000);
   const tick = deps.lastTick();
   const age = tick.at ? now - tick.at.getTime() : null;
-  const schedulerOk = age !== null && age <= staleMs;
+  // A standby's scheduler is meant to be idle: it is ready to serve HTTP all the same.
+  const standby = !deps.replica().leader;
+  const schedulerOk = standby || (age !== null && age <= staleMs);
   if (!schedulerOk) reasons.push(age === null ? 'the scheduler has not completed a step yet' : `the scheduler last completed a step ${Math.round(age / 1000)}s ago`);
 
   const thresholdSeconds = deps.env.KLAXON_PAGE_STUCK_SECONDS ?? DEFAULT_PAGE_STUCK_SECONDS;
@@ -61,7 +64,8 @@ export async function readiness(deps: HttpDeps): Promise<Readiness> {
     db = { writable: false, error: e instanceof Error ? e.message : String(e) };
     reasons.push(`the database is not writable: ${db.error}`);
   }
-  const pagesOk = oldest === null || oldest <= thresholdSeconds;
+  // Delivering pages is the leader's job: a page stuck there says nothing of this standby's HTTP.
+  const pagesOk = standby || oldest === null || oldest <= thresholdSeconds;
   if (!pagesOk) reasons.push(`a page has waited ${oldest}s for delivery (threshold ${thresholdSeconds}s)`);
 
   const lanes = deps.deliveryLanes();
@@ -71,7 +75,8 @@ export async function readiness(deps: HttpDeps): Promise<Readiness> {
     const lane = lanes[p];
     const delivery = lane?.state === 'failing' ? `failing (${lane.failures} in a row: ${lane.lastError})` : 'ok';
     // A failing delivery lane shows here and makes /healthz "degraded"; a stuck page makes it 503.
-    const ok = /^(ok|connected)\b/.test(state);
+    // `standby`: a connection the leader holds (Discord's gateway, Slack's Socket Mode).
+    const ok = /^(ok|connected|standby)\b/.test(state);
     adapters[p] = { state, delivery, ok };
     if (!ok) reasons.push(`${p}: ${state}`);
   }
@@ -80,7 +85,7 @@ export async function readiness(deps: HttpDeps): Promise<Readiness> {
     ready: reasons.length === 0,
     degraded: reasons.length > 0 || Object.values(lanes).some((l) => l.state === 'failing'),
     reasons,
-    scheduler: { lastTickAt: tick.at?.toISOString() ?? null, ageSeconds: age === null ? null : Math.round(age / 1000), ok: schedulerOk, ...(tick.error ? { error: tick.error } : {}) },
+    scheduler: { lastTickAt: tick.at?.toISOString() ?? null, ageSeconds: age === null ? null : Math.round(age / 1000), ok: schedulerOk, ...(standby ? { standby: true as const } : {}), ...(tick.error ? { error: tick.error } : {}) },
     pages: { oldestPendingSeconds: oldest, thresholdSeconds, ok: pagesOk },
     db,
     adapters,

@@ -38,7 +38,16 @@ export type DispatcherOptions = {
   callTimeoutMs?: number;
   /** With replicas: the leader's fencing token, null once this replica does not lead (see ServiceDeps.fence). */
   fence?: () => number | null;
+  /**
+   * Asked right before every platform call (and before each row is taken): false once this replica
+   * is not the leader. A replica that lost the lead, or woke from a freeze past its lease, hands
+   * nothing more to a platform; a row it had marked in flight is looked up by the next leader.
+   */
+  mayDeliver?: () => boolean;
 };
+
+/** Thrown from a platform call refused because this replica no longer leads. */
+class NotLeading extends Error {}
 
 type Outcome = { status: 'sent' | 'skipped' | 'failed'; ref?: MessageRef; error?: string; row: OutboxRow };
 
@@ -65,6 +74,7 @@ class Lane {
 export class Dispatcher {
   private readonly lanes = new Map<Platform, Lane>();
   private readonly callTimeoutMs: number;
+  private readonly mayDeliver: () => boolean;
   private stopped = false;
   private readonly fence?: () => number | null;
 
@@ -79,6 +89,7 @@ export class Dispatcher {
   ) {
     this.callTimeoutMs = opts.callTimeoutMs ?? CALL_TIMEOUT_MS;
     this.fence = opts.fence;
+    this.mayDeliver = opts.mayDeliver ?? (() => true);
   }
 
   /**
@@ -102,7 +113,15 @@ export class Dispatcher {
   /** Stops wake-up timers (the app is shutting down). */
   stop(): void {
     this.stopped = true;
-    for (const l of this.lanes.values()) if (l.wake) clearTimeout(l.wake);
+    this.pause();
+  }
+
+  /** Drops the wake-ups of circuits and DB waits (this replica lost the lead); dispatch() resumes. */
+  pause(): void {
+    for (const l of this.lanes.values()) {
+      if (l.wake) clearTimeout(l.wake);
+      l.wake = null;
+    }
   }
 
   private lane(p: Platform): Lane {
@@ -137,7 +156,7 @@ export class Dispatcher {
 
   /** Runs the lane again once its circuit or DB wait is over (real time, as adapters are real). */
   private wakeAt(p: Platform, lane: Lane, at: number): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.mayDeliver()) return;
     if (lane.wake) clearTimeout(lane.wake);
     const ms = Math.max(10, at - this.clock.now().getTime());
     lane.wake = setTimeout(() => {
@@ -158,6 +177,7 @@ export class Dispatcher {
     let seen = 0;
     let delivered = 0;
     for (;;) {
+      if (!this.mayDeliver()) return delivered;
       const now = this.clock.now().getTime();
       const blocked = Math.max(lane.openUntil, lane.dbWaitUntil);
       if (blocked > now) {
@@ -178,6 +198,7 @@ export class Dispatcher {
       const next = heads.mostUrgent(now);
       if (!next) return delivered;
       const outcome = await this.deliver(adapter, lane, next);
+      if (outcome === 'not leading') return delivered;
       if (outcome === 'db') heads.putBack(next);
       else if (outcome === 'retry') heads.hold(queueOf(next));
       else heads.done(queueOf(next), now);
@@ -194,11 +215,12 @@ export class Dispatcher {
       .orderBy(asc(outbox.id)));
   }
 
-  private async deliver(adapter: ChatAdapter, lane: Lane, row: OutboxRow): Promise<'sent' | 'retry' | 'failed' | 'db'> {
+  private async deliver(adapter: ChatAdapter, lane: Lane, row: OutboxRow): Promise<'sent' | 'retry' | 'failed' | 'db' | 'not leading'> {
     const p = adapter.platform;
+    if (!this.mayDeliver()) return 'not leading';
     try {
       const token = this.fence?.();
-      if (token === null) return 'failed';
+      if (token === null) return 'not leading';
       // Its own committed write: after a crash, a row found in flight is checked before a resend.
       // With replicas it holds only during this replica's leader term (a deposed leader marks nothing).
       const marked = await exclusive(this.db, () =>
@@ -210,19 +232,18 @@ export class Dispatcher {
         ),
       );
       if (marked.changes !== 1) return 'failed';
-      // The lead may have ended while that write was on its way (a frozen process that woke up):
-      // the row stays in flight, and the next leader checks the platform before sending it again.
-      if (this.fence && this.fence() === null) return 'failed';
     } catch (e) {
       this.dbRefused(p, lane, e);
       return 'db';
     }
     let outcome: Outcome;
     try {
-      const ref = await this.withTimeout(p, this.perform(adapter, row));
+      const ref = await this.withTimeout(p, this.perform(this.whileLeading(adapter), row));
       outcome = ref === 'skip' ? { status: 'skipped', row } : { status: 'sent', ref: ref ?? undefined, row };
       this.platformOk(lane, row);
     } catch (e) {
+      // Left in flight, untouched: the leader now in charge looks it up before sending it.
+      if (e instanceof NotLeading) return 'not leading';
       const err = e instanceof DeliveryError ? e : new DeliveryError(e instanceof Error ? e.message : String(e), { maybeDelivered: true });
       if (err.opts.permanent) {
         outcome = { status: 'failed', error: err.message, row };
@@ -239,6 +260,20 @@ export class Dispatcher {
     }
     this.events.sent?.(row);
     return 'sent';
+  }
+
+  /** The adapter, refusing each call made once this replica no longer leads (checked at the call, not before). */
+  private whileLeading(a: ChatAdapter): ChatAdapter {
+    return new Proxy(a, {
+      get: (target, key, receiver) => {
+        const v: unknown = Reflect.get(target, key, receiver);
+        if (typeof v !== 'function') return v;
+        return (...args: unknown[]) => {
+          if (!this.mayDeliver()) throw new NotLeading('this replica no longer leads');
+          return (v as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
   }
 
   /** Calls the platform, giving up after the timeout; a timed-out post may still have arrived. */

@@ -100,6 +100,11 @@ export interface Connection {
   health?(): ConnectionHealth;
   /** The process safety net caught an error from this platform's SDK: record it (and reconnect if it can). */
   fault?(reason: string): void;
+  /**
+   * A session the platform gives one client at a time (Discord's gateway, Slack's Socket Mode):
+   * with several replicas only the leader holds it, opened on gaining the lead, closed on losing it.
+   */
+  readonly leaderOnly?: boolean;
 }
 
 /** "down (why); warning: …" from a health record. */

@@ -43,6 +43,9 @@ export function openDb(path: string, opts: { migrate?: boolean; busyTimeoutMs?: 
   whileBusy(() => sqlite.pragma('journal_mode = WAL'));
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
+  // The scheduler fires each timer in its own savepoint; with temporary files on disk every savepoint
+  // wrote its pages' old contents to a fresh sub-journal file, half again the cost of the writes.
+  sqlite.pragma('temp_store = MEMORY');
   cacheStatements(sqlite);
   guardTransactions(sqlite);
   const db = drizzle(sqlite, { schema }) as Db;

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeliveryError, type ChatAdapter, type Connection } from '../../src/service/port.js';
 import { startApp, type TestApp } from './helpers.js';
@@ -34,6 +35,9 @@ describe('/healthz', () => {
     expect(await r.json()).toEqual({
       status: 'degraded',
       db: 'ok',
+      // One process (no replicas): named by host and pid, and always the leader.
+      replica: `${hostname()}-${process.pid}`,
+      leader: true,
       adapters: { slack: 'connected', discord: 'connecting' },
       outbox: { pending: 0, failed: 0, lastFailures: [] },
       reasons: ['discord: connecting'],

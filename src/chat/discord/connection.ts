@@ -27,6 +27,8 @@ export type DiscordConnectionOptions = {
 };
 
 export class DiscordConnection implements Connection {
+  /** The gateway session: with replicas, only the leader holds it (Discord would send each event to every session). */
+  readonly leaderOnly = true;
   private status: LinkState = 'disconnected';
   private reason: string | undefined;
   private lastFault: string | undefined;

@@ -32,6 +32,11 @@ export class SlackConnection implements Connection {
   private identityRetry: NodeJS.Timeout | undefined;
   private identityAttempts = 0;
 
+  /** Socket Mode's WebSocket is held by the leader alone; over HTTP every replica serves Slack's requests. */
+  get leaderOnly(): boolean {
+    return this.p.mode === 'socket';
+  }
+
   constructor(private readonly p: ConnectionParts) {
     p.adapter.onTokenRefused = (code) => this.refused(`SLACK_BOT_TOKEN refused by Slack (${code})`);
   }

@@ -6,8 +6,12 @@ import type { HttpDeps } from '../deps.js';
 import { alertCounters } from '../../integrations/counters.js';
 import type { Sums } from '../../store/settled-blocks.js';
 
-/** `openedBy`: incidents opened per integration, from the scrape's history totals (null: DB down). */
-export function registerAlertMetrics(register: Registry, deps: HttpDeps, openedBy: () => Sums | null): void {
+/**
+ * `openedBy`: incidents opened per integration, from the scrape's history totals (null: DB down).
+ * Calls counted in memory go in `own` (each replica counts what it received); incidents opened,
+ * read from the database, in `shared` (the leader exports them).
+ */
+export function registerAlertMetrics({ own, shared }: { own: Registry; shared: Registry }, deps: HttpDeps, openedBy: () => Sums | null): void {
   const ids = Object.keys(deps.service.policy.integrations);
   const counters = alertCounters(deps);
   const fromMap = (name: string, help: string, labelNames: string[], pick: () => Map<string, number>) =>
@@ -15,7 +19,7 @@ export function registerAlertMetrics(register: Registry, deps: HttpDeps, openedB
       name,
       help,
       labelNames,
-      registers: [register],
+      registers: [own],
       collect() {
         this.reset();
         if (labelNames.length === 1) for (const id of ids) this.inc({ integration: id }, 0);
@@ -34,7 +38,7 @@ export function registerAlertMetrics(register: Registry, deps: HttpDeps, openedB
     name: 'klaxon_alert_incidents_opened_total',
     help: 'Incidents opened by an integration (alerts, missed heartbeats, floods)',
     labelNames: ['integration'],
-    registers: [register],
+    registers: [shared],
     collect() {
       const rows = openedBy();
       if (!rows) return;

@@ -18,7 +18,12 @@ const RESOLVE_BUCKETS = [300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 259200
 
 /** The registry, and what a scrape awaits first: the history totals, summed without stalling. */
 export type Metrics = {
+  /** Every series: what the leader (or a lone Klaxon) exports. */
   register: Registry;
+  /** This replica's own series (process, HTTP, deliveries it made, leadership): what a standby exports. */
+  own: Registry;
+  /** The exposition for this scrape: database-derived series only while this replica leads. */
+  text(): Promise<string>;
   refresh(): Promise<void>;
   /** Settled blocks of incidents kept from earlier scrapes (a test's view of the cache). */
   readonly keptBlocks: number;
@@ -30,11 +35,27 @@ type HistoryTotals = { durations: Sums; pages: Sums; alertIncidents: Sums };
 export function createMetrics(deps: HttpDeps, blockSize?: number): Metrics {
   const db = deps.db;
   const severities = deps.service.policy.severities.map((s) => s.id);
-  const register = new Registry();
-  collectDefaultMetrics({ register });
+  // Two registries. `own`: what this process alone knows (its memory, its deliveries, its database
+  // connection, whether it leads). `shared`: figures read from the database, the same whichever
+  // replica reads them: exported by the leader only, so a dashboard summing over replicas counts once.
+  const own = new Registry();
+  const shared = new Registry();
+  collectDefaultMetrics({ register: own });
   // prom-client names three gauges `_total` (nodejs_active_handles_total, …), which promtool and
   // Prometheus's naming rules reserve for counters; the same numbers stay as nodejs_active_handles etc.
-  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) register.removeSingleMetric(name);
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) own.removeSingleMetric(name);
+
+  new Gauge({
+    name: 'klaxon_leader',
+    help: '1 while this replica leads (runs the scheduler and delivers the outbox); always 1 without replicas',
+    labelNames: ['replica'],
+    registers: [own],
+    collect() {
+      const r = deps.replica();
+      this.reset();
+      this.set({ replica: r.id }, r.leader ? 1 : 0);
+    },
+  });
 
   /**
    * Runs a DB read unless the database is gone; a scrape then keeps the last values and says db_up 0.
@@ -72,7 +93,7 @@ export function createMetrics(deps: HttpDeps, blockSize?: number): Metrics {
   new Gauge({
     name: 'klaxon_db_up',
     help: '1 when the database answers queries',
-    registers: [register],
+    registers: [own],
     async collect() {
       this.set((await dbHealthy(db)) ? 1 : 0);
     },
@@ -89,7 +110,7 @@ export function createMetrics(deps: HttpDeps, blockSize?: number): Metrics {
     name: 'klaxon_open_incidents',
     help: 'Incidents not yet resolved, by severity',
     labelNames: ['severity'],
-    registers: [register],
+    registers: [shared],
     async collect() {
       const rows = await read(openBySeverity);
       if (rows) fill(this, rows);
@@ -101,7 +122,7 @@ export function createMetrics(deps: HttpDeps, blockSize?: number): Metrics {
       name,
       help,
       labelNames: ['severity'],
-      registers: [register],
+      registers: [shared],
       async collect() {
         const rows = await query();
         if (rows) fill(this, rows);
@@ -116,7 +137,7 @@ export function createMetrics(deps: HttpDeps, blockSize?: number): Metrics {
   // MTTA/MTTR histograms bucketed by SQLite (queries.ts) rather than observed row by row in memory.
   // The duration totals hold, per severity, the acknowledge figures then the resolve figures.
   const durationHistogram = (name: string, help: string, upperBounds: number[], offset: number) =>
-    register.registerMetric(
+    shared.registerMetric(
       sqlHistogram(name, help, upperBounds, async () => {
         if (!history) return null;
         const rows: DurationBuckets = [...history.durations].map(([severity, v]) => ({
@@ -139,7 +160,7 @@ export function createMetrics(deps: HttpDeps, blockSize?: number): Metrics {
       name,
       help,
       labelNames: ['platform'],
-      registers: [register],
+      registers: [shared],
       async collect() {
         const rows = await read(outboxCounts);
         if (!rows) return;
@@ -152,12 +173,12 @@ export function createMetrics(deps: HttpDeps, blockSize?: number): Metrics {
   outboxGauge('klaxon_outbox_pending', 'Messages waiting to be delivered (the backlog)', 'pending');
   outboxGauge('klaxon_outbox_failed', 'Messages given up after a permanent delivery error', 'failed');
 
-  const delivered = new Counter({ name: 'klaxon_outbox_delivered_total', help: 'Outbox messages delivered (or skipped as moot)', labelNames: ['platform'], registers: [register] });
+  const delivered = new Counter({ name: 'klaxon_outbox_delivered_total', help: 'Outbox messages delivered (or skipped as moot)', labelNames: ['platform'], registers: [own] });
   const failures = new Counter({
     name: 'klaxon_outbox_delivery_failures_total',
     help: 'Failed delivery attempts; permanent="false" ones are retried',
     labelNames: ['platform', 'permanent'],
-    registers: [register],
+    registers: [own],
     // Every platform starts at 0 so rate() and increase() work from the first scrape, not the
     // first failure. Adapters attach after /metrics is mounted, so this runs at each scrape.
     collect() {
@@ -175,11 +196,17 @@ export function createMetrics(deps: HttpDeps, blockSize?: number): Metrics {
     failed?.(row, error, permanent);
   };
 
-  registerReadinessMetrics(register, deps);
-  registerAlertMetrics(register, deps, () => history?.alertIncidents ?? null);
+  registerReadinessMetrics({ own, shared }, deps);
+  registerAlertMetrics({ own, shared }, deps, () => history?.alertIncidents ?? null);
+  const all = Registry.merge([own, shared]);
   return {
-    register,
-    refresh,
+    register: all,
+    own,
+    text: async () => (deps.replica().leader ? await all.metrics() : await own.metrics()),
+    // A standby exports no history: it need not sum it.
+    refresh: async () => {
+      if (deps.replica().leader) await refresh();
+    },
     get keptBlocks() {
       return blocks.durations.keptBlocks;
     },

@@ -4,9 +4,9 @@ import { sendText } from '../server.js';
 import { createMetrics } from './registry.js';
 
 export function mountMetrics(deps: HttpDeps): void {
-  const { register, refresh } = createMetrics(deps);
+  const { register, refresh, text } = createMetrics(deps);
   deps.http.route('GET', '/metrics', async (_req, res) => {
     await refresh();
-    sendText(res, 200, await register.metrics(), register.contentType);
+    sendText(res, 200, await text(), register.contentType);
   });
 }
