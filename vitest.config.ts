@@ -24,6 +24,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'postgres',
+          // Each test opens and empties a database over the network: slower than SQLite in memory.
+          testTimeout: 90_000,
           include: ['test/integration/**/*.test.ts'],
           exclude: SQLITE_ONLY,
           env: { KLAXON_TEST_STORE: 'postgres' },
