@@ -79,8 +79,8 @@ export async function nextUpdateText(ctx: Ctx, inc: Incident): Promise<string> {
 }
 
 /** Replaces the incident's pending nudge timer with one computed from the current state. */
-async function armNudge(ctx: Ctx, inc: Incident, lastNudge?: { at: Date | undefined }): Promise<void> {
-  await cancelIncidentTimers(ctx, inc.id, ['nudge']);
+async function armNudge(ctx: Ctx, inc: Incident, lastNudge?: { at: Date | undefined }, fresh = false): Promise<void> {
+  if (!fresh) await cancelIncidentTimers(ctx, inc.id, ['nudge']);
   const at = await nextNudgeAt(ctx, inc, lastNudge);
   if (at) await scheduleTimer(ctx, 'nudge', at, { incidentId: inc.id });
 }
@@ -92,12 +92,15 @@ export async function afterChange(ctx: Ctx, inc: Incident, reason: ChangeReason)
     await cancelIncidentTimers(ctx, inc.id, ['nudge', 'public_nudge', ...Object.values(TARGET_TIMERS)]);
     return;
   }
-  await armNudge(ctx, inc);
+  // A declaration is this transaction's own insert (incidents are never deleted, so its id is
+  // new): it has no timers to cancel and no marks to read, a third of a declaration's statements.
+  const fresh = reason === 'declared';
+  await armNudge(ctx, inc, fresh ? { at: undefined } : undefined, fresh);
   // A severity change can make the incident public (or not), or change when it goes public.
-  await armPublicNudge(ctx, inc);
+  await armPublicNudge(ctx, inc, fresh);
   // Targets run from the declaration, so only a new severity can move them; a status change
   // may meet the mitigate target, which disarms its timer.
-  if (reason === 'declared' || reason === 'severity' || reason === 'status') await armTargets(ctx, inc);
+  if (reason === 'declared' || reason === 'severity' || reason === 'status') await armTargets(ctx, inc, fresh);
 }
 
 /**
