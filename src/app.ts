@@ -84,13 +84,14 @@ export class KlaxonApp {
       platforms: this.platforms,
       log: this.log,
       onCommit: () => this.kick(),
+      ...(opts.leadership ? { fence: () => opts.leadership!.fencingToken() } : {}),
     });
     this.events = { ...opts.events };
     const lead = opts.leadership;
     this.replicaId = lead?.replicaId ?? defaultReplicaId(opts.replicaId ?? opts.env.KLAXON_REPLICA_ID);
     // Checked right before every platform call: a replica that lost the lead (or has just woken from
     // a freeze past its lease, which isLeader() notices by itself) hands nothing more to a platform.
-    this.dispatcher = new Dispatcher(opts.db, opts.policy, this.adapters, this.clock, this.log, this.events, lead ? { mayDeliver: () => lead.isLeader() } : {});
+    this.dispatcher = new Dispatcher(opts.db, opts.policy, this.adapters, this.clock, this.log, this.events, lead ? { mayDeliver: () => lead.isLeader(), fence: () => lead.fencingToken() } : {});
     this.http = new HttpServer(this.log);
   }
 

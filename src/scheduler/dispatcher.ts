@@ -41,6 +41,8 @@ export type DispatcherOptions = {
    * nothing more to a platform; a row it had marked in flight is looked up by the next leader.
    */
   mayDeliver?: () => boolean;
+  /** With replicas: the leader's fencing token, null when not leading; outbox claims check it. */
+  fence?: () => number | null;
 };
 
 /** Thrown from a platform call refused because this replica no longer leads. */

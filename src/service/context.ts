@@ -14,6 +14,8 @@ export type ServiceDeps = {
   log: Logger;
   /** Called after a commit that queued messages or timers, so the dispatcher can run at once. */
   onCommit?: () => void;
+  /** With replicas: the leader's fencing token (src/store/leader.ts), null when not leading; claims check it. */
+  fence?: () => number | null;
 };
 
 /** What a use-case gets inside its transaction. */
