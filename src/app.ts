@@ -39,6 +39,11 @@ export type AppOptions = {
    * Left out (SQLite, one process): this process does everything, as always.
    */
   leadership?: Leadership;
+  /**
+   * With PostgreSQL replicas: the leader's fencing token (leadership.fencingToken), null when not
+   * leading. Timer and outbox claims carry it, so a deposed leader claims nothing even before it knows.
+   */
+  fence?: () => number | null;
   /** Names this process in /healthz and /metrics; the leadership's, else KLAXON_REPLICA_ID or host-pid. */
   replicaId?: string;
 };
@@ -84,14 +89,14 @@ export class KlaxonApp {
       platforms: this.platforms,
       log: this.log,
       onCommit: () => this.kick(),
-      ...(opts.leadership ? { fence: () => opts.leadership!.fencingToken() } : {}),
+      fence: opts.fence,
     });
     this.events = { ...opts.events };
     const lead = opts.leadership;
     this.replicaId = lead?.replicaId ?? defaultReplicaId(opts.replicaId ?? opts.env.KLAXON_REPLICA_ID);
     // Checked right before every platform call: a replica that lost the lead (or has just woken from
     // a freeze past its lease, which isLeader() notices by itself) hands nothing more to a platform.
-    this.dispatcher = new Dispatcher(opts.db, opts.policy, this.adapters, this.clock, this.log, this.events, lead ? { mayDeliver: () => lead.isLeader(), fence: () => lead.fencingToken() } : {});
+    this.dispatcher = new Dispatcher(opts.db, opts.policy, this.adapters, this.clock, this.log, this.events, lead ? { mayDeliver: () => lead.isLeader(), fence: opts.fence } : { fence: opts.fence });
     this.http = new HttpServer(this.log);
   }
 

@@ -11,8 +11,8 @@ import { start } from './main.js';
 import { ArgError, parseArgs } from './cli/args.js';
 import { UserError } from './service/errors.js';
 import { PolicyDriftError } from './service/policy-drift.js';
-import { closeDb } from './store/db.js';
-import { namesVariable, openDbAt } from './store/startup-errors.js';
+import { openStore } from './store/open.js';
+import { namesVariable } from './store/startup-errors.js';
 import { existsSync } from 'node:fs';
 import { LeaseHeldError } from './store/lease.js';
 
@@ -24,7 +24,7 @@ const COMMANDS: Record<string, string> = {
   simulate:
     'klaxon simulate --severity SEV [--policy FILE] [--ack-after 40m] [--resolve-after 3h] [--until 3d] [--at ISO] [--json]\n  The timeline a policy would produce, until resolved or --until (default 3 days).',
   oncall: 'klaxon oncall [SCHEDULE] [--at ISO-TIME] [--policy FILE]\n  Who is on call, overrides included.',
-  migrate: 'klaxon migrate\n  Apply database migrations to KLAXON_DB and exit.',
+  migrate: 'klaxon migrate\n  Apply database migrations to KLAXON_DATABASE_URL (PostgreSQL), else KLAXON_DB, and exit.',
   postmortem: "klaxon postmortem N\n  Print incident N's postmortem draft.",
   export:
     'klaxon export FILE [--database PATH|URL]\n  Write every incident, timeline, page, timer and outbox row to FILE (JSON lines), to move to\n  another store. The store: --database, else KLAXON_DATABASE_URL (PostgreSQL), else KLAXON_DB.',
@@ -89,8 +89,11 @@ async function run(cmd: string, args: string[]): Promise<number> {
     case 'migrate': {
       parseArgs(args, { values: [] }, 0);
       const env = loadEnv();
-      closeDb(openDbAt(env.KLAXON_DB));
-      console.log(`Migrated ${env.KLAXON_DB}`);
+      // The store `start` would use: PostgreSQL when KLAXON_DATABASE_URL is set (under the migration lock).
+      await (await openStore({ url: env.KLAXON_DATABASE_URL, path: env.KLAXON_DB })).close();
+      // The PostgreSQL driver is loaded only for a PostgreSQL store.
+      const where = env.KLAXON_DATABASE_URL ? (await import('./store/pg.js')).redactUrl(env.KLAXON_DATABASE_URL) : env.KLAXON_DB;
+      console.log(`Migrated ${where}`);
       return 0;
     }
     case 'oncall':

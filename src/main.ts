@@ -15,8 +15,7 @@ import { mountHttp } from './http/routes.js';
 import { attachPlatforms } from './chat/platforms.js';
 import { installSafetyNet } from './chat/safety-net.js';
 import { openStore } from './store/open.js';
-import { redactUrl } from './store/pg.js';
-import { startLeadership, type Leadership } from './store/leader.js';
+import type { Leadership } from './store/leader.js';
 import { defaultReplicaId } from './config/replica.js';
 
 /** The database `start` runs on, held for as long as it runs. */
@@ -41,7 +40,8 @@ export async function start(opts: { console?: boolean } = {}): Promise<number> {
   let app: KlaxonApp;
   try {
     await assertNoDrift(held.db, policy, env.policyPath);
-    app = new KlaxonApp({ env, policy, db: held.db, log, leadership: held.leadership });
+    const lead = held.leadership;
+    app = new KlaxonApp({ env, policy, db: held.db, log, leadership: lead, fence: lead && (() => lead.fencingToken()) });
   } catch (e) {
     await held.close();
     throw e;
@@ -142,6 +142,8 @@ function holdSqlite(path: string, log: Logger): Held {
  * once), then joins the election; the leader alone runs the scheduler and delivers.
  */
 async function holdPostgres(env: Env, url: string, log: Logger, changed: () => void): Promise<Held> {
+  // Loaded here only: a SQLite Klaxon never pays for the PostgreSQL driver.
+  const [{ startLeadership }, { redactUrl }] = await Promise.all([import('./store/leader.js'), import('./store/pg.js')]);
   const store = await openStore({ url, path: env.KLAXON_DB });
   const replica = defaultReplicaId(env.KLAXON_REPLICA_ID);
   const where = redactUrl(url);

@@ -252,6 +252,8 @@ async function declare(via: Replica, title: string): Promise<number> {
 function pageDms(): string[] {
   return fake
     .ok('chat.postMessage')
+    // A DM is posted to the person's user ID (the incident channel gets a copy of each page too).
+    .filter((c) => String(c.args.channel).startsWith('U'))
     .map((c) => /you are paged for incident #(\d+) .*tier (\d+)/.exec(String(c.args.text ?? '')))
     .filter((m) => m !== null)
     .map((m) => `${m[1]}:${m[2]}`);
@@ -273,19 +275,25 @@ describe('two replicas on one PostgreSQL', () => {
     const started = Date.now();
     const incidents: number[] = [];
     const takeovers: number[] = [];
+    // The killed replica restarts while the next round runs; it must be up before the next kill.
+    let restarting: Promise<Replica> | undefined;
     for (let i = 0; i < ROUNDS; i++) {
       const lead = await leader();
-      // Declared through either replica; its first page goes out at once, the others every 2 s.
-      incidents.push(await declare(i % 2 ? lead : other(lead), `Drill ${i + 1}`));
-      // The kill point: anywhere in this incident's escalation (and the previous ones still running).
-      await new Promise((r) => setTimeout(r, Math.floor(rand() * TIERS * TIER_MS)));
+      // Declared through the leader, or through the standby (which commits; the leader delivers).
+      // Its first page goes out at once, the next ones 2 s apart.
+      const via = i % 2 ? lead : await (restarting ?? other(lead).ready());
+      incidents.push(await declare(via, `Drill ${i + 1}`));
+      // The kill point: anywhere in this drill's escalation, while earlier drills still escalate.
+      await new Promise((r) => setTimeout(r, Math.floor(rand() * (TIERS - 1) * TIER_MS)));
+      await restarting;
       const killedAt = Date.now();
       await lead.kill('SIGKILL');
       const next = await leader(`the standby to take over in round ${i + 1}`);
       expect(next).toBe(other(lead));
       takeovers.push(Date.now() - killedAt);
-      await launch(lead.name);
+      restarting = launch(lead.name);
     }
+    await restarting;
     const killedFor = Date.now() - started;
 
     const expected = incidents.flatMap((n) => Array.from({ length: TIERS }, (_, t) => `${n}:${t + 1}`));
