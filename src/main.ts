@@ -25,6 +25,8 @@ type Held = {
   describe: string;
   /** With PostgreSQL: this replica's part in the election (the app does the leader's work only while it leads). */
   leadership?: Leadership;
+  /** With PostgreSQL: wakes the leader after this standby queued something. */
+  wakeLeader?: () => void;
   /** Calls `lost` if another process takes this database over (SQLite's writer lease). */
   watch(lost: () => void): void;
   close(): Promise<void>;
@@ -34,19 +36,20 @@ export async function start(opts: { console?: boolean } = {}): Promise<number> {
   const env = loadEnv();
   const policy = loadPolicy(env.policyPath);
   const log = createLogger(env.LOG_LEVEL);
-  // Relays the election's news to the app, which exists only once the store is open.
-  let leadershipChanged = () => {};
-  const held = env.KLAXON_DATABASE_URL ? await holdPostgres(env, env.KLAXON_DATABASE_URL, log, () => leadershipChanged()) : holdSqlite(env.KLAXON_DB, log);
+  // Relays the election's news (and other replicas' wake-ups) to the app, which exists only once the store is open.
+  const relay = { leadershipChanged: () => {}, wake: () => {} };
+  const held = env.KLAXON_DATABASE_URL ? await holdPostgres(env, env.KLAXON_DATABASE_URL, log, relay) : holdSqlite(env.KLAXON_DB, log);
   let app: KlaxonApp;
   try {
     await assertNoDrift(held.db, policy, env.policyPath);
     const lead = held.leadership;
-    app = new KlaxonApp({ env, policy, db: held.db, log, leadership: lead, fence: lead && (() => lead.fencingToken()) });
+    app = new KlaxonApp({ env, policy, db: held.db, log, leadership: lead, fence: lead && (() => lead.fencingToken()), wakeLeader: held.wakeLeader });
   } catch (e) {
     await held.close();
     throw e;
   }
-  leadershipChanged = () => void app.leadershipChanged();
+  relay.leadershipChanged = () => void app.leadershipChanged();
+  relay.wake = () => app.wake();
   mountHttp(app.httpDeps());
   await attachPlatforms(app, env);
   installSafetyNet({ connections: app.connections, log });
@@ -141,24 +144,27 @@ function holdSqlite(path: string, log: Logger): Held {
  * PostgreSQL: any number of replicas. Migrates under a lock (replicas starting together migrate
  * once), then joins the election; the leader alone runs the scheduler and delivers.
  */
-async function holdPostgres(env: Env, url: string, log: Logger, changed: () => void): Promise<Held> {
+async function holdPostgres(env: Env, url: string, log: Logger, relay: { leadershipChanged(): void; wake(): void }): Promise<Held> {
   // Loaded here only: a SQLite Klaxon never pays for the PostgreSQL driver.
-  const [{ startLeadership }, { redactUrl }] = await Promise.all([import('./store/leader.js'), import('./store/pg.js')]);
+  const [{ startLeadership }, { redactUrl }, { listenForWake }] = await Promise.all([import('./store/leader.js'), import('./store/pg.js'), import('./store/wake.js')]);
   const store = await openStore({ url, path: env.KLAXON_DB });
   const replica = defaultReplicaId(env.KLAXON_REPLICA_ID);
   const where = redactUrl(url);
   log.info({ store: where, replica, leaseMs: env.KLAXON_LEADER_LEASE }, 'PostgreSQL store; joining the leader election');
-  const leadership = startLeadership({ pool: store.pool!, replicaId: replica, leaseMs: env.KLAXON_LEADER_LEASE, onGain: changed, onLose: changed, log });
+  const leadership = startLeadership({ pool: store.pool!, replicaId: replica, leaseMs: env.KLAXON_LEADER_LEASE, onGain: () => relay.leadershipChanged(), onLose: () => relay.leadershipChanged(), log });
+  const wake = listenForWake(store.pool!, () => relay.wake(), log);
   return {
     db: store.db,
     describe: `PostgreSQL ${where} — replica ${replica}, leader lease ${env.KLAXON_LEADER_LEASE / 1000}s`,
     leadership,
+    wakeLeader: () => wake.notify(),
     watch() {
       // Losing the lead is not fatal here: this replica serves HTTP and waits to lead again.
     },
     async close() {
       // Handing the lead over first lets another replica take it at its next attempt.
       await leadership.stop();
+      await wake.stop();
       await store.close();
     },
   };
