@@ -3,40 +3,91 @@
 // through tsx from TypeScript (how `npm start` ran before) and a bare `node` process idling.
 // RSS is summed over the whole process tree, read from /proc once each has been idle a while.
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FakeDiscord } from '../test/fakes/discord/index.js';
 import { FakeSlack } from '../test/fakes/slack/web-api.js';
 import { benchDbPath } from './util.js';
 
-const IDLE_MS = 3000;
+/** Seconds after "listening" at which each tree is read: just started, and once V8's memory reducer has run. */
+const SAMPLES_S = [3, 35];
 const SLACK_BOT = 'xoxb-bench-0000-token';
+const PAGE = 4096;
 
-/** RSS in MB of `pid` and every process descended from it (Linux /proc). */
-function treeRssMb(pid: number): number {
+type Proc = { pid: number; name: string; rssMb: number };
+type Sample = { procs: Proc[]; rssSumMb: number; distinctMb: number | null };
+
+/** Every process descended from `pid` (Linux /proc), `pid` first. */
+function treeOf(pid: number): number[] {
   const parents = new Map<number, number>();
-  const rss = new Map<number, number>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
       const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parents.set(Number(d), Number(fields[1]));
-      const status = readFileSync(`/proc/${d}/status`, 'utf8');
-      rss.set(Number(d), Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      parents.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
     } catch {
       // The process ended while being read.
     }
   }
-  const tree = new Set([pid]);
+  const tree = [pid];
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [p, pp] of parents) if (tree.has(pp) && !tree.has(p)) grew = tree.add(p) !== undefined;
+    for (const [p, pp] of parents) if (tree.includes(pp) && !tree.includes(p)) grew = tree.push(p) > 0;
   }
-  return [...tree].reduce((t, p) => t + (rss.get(p) ?? 0), 0) / 1024;
+  return tree;
 }
 
-async function idleRss(cmd: string, args: string[], env: Record<string, string>, ready: RegExp | null): Promise<number> {
+/**
+ * Physical pages resident in `pid`, from /proc/PID/pagemap (frame numbers need root; null without).
+ * Only mappings with resident pages are read: V8 reserves gigabytes it never touches.
+ */
+function residentFrames(pid: number, into: Set<bigint>): boolean {
+  const smaps = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+  const fd = openSync(`/proc/${pid}/pagemap`, 'r');
+  try {
+    let range: [bigint, bigint] | null = null;
+    for (const line of smaps.split('\n')) {
+      const m = /^([0-9a-f]+)-([0-9a-f]+) /.exec(line);
+      if (m) range = [BigInt(`0x${m[1]}`), BigInt(`0x${m[2]}`)];
+      else if (range && line.startsWith('Rss:') && !/^Rss:\s+0 /.test(line)) {
+        const first = range[0] / BigInt(PAGE);
+        const pages = Number((range[1] - range[0]) / BigInt(PAGE));
+        const buf = Buffer.alloc(pages * 8);
+        readSync(fd, buf, 0, buf.length, Number(first * 8n));
+        for (let i = 0; i < pages; i++) {
+          const e = buf.readBigUInt64LE(i * 8);
+          if (!(e >> 63n)) continue;
+          const frame = e & ((1n << 55n) - 1n);
+          if (frame === 0n) return false;
+          into.add(frame);
+        }
+      }
+    }
+    return true;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Each process's RSS, their sum, and the tree's resident memory with shared pages counted once. */
+function sampleTree(pid: number): Sample {
+  const procs: Proc[] = [];
+  const frames = new Set<bigint>();
+  let distinct = true;
+  for (const p of treeOf(pid)) {
+    try {
+      const status = readFileSync(`/proc/${p}/status`, 'utf8');
+      const name = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').filter(Boolean).slice(0, 4).join(' ');
+      procs.push({ pid: p, name, rssMb: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024 });
+      if (distinct) distinct = residentFrames(p, frames);
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return { procs, rssSumMb: procs.reduce((t, p) => t + p.rssMb, 0), distinctMb: distinct ? (frames.size * PAGE) / 1048576 : null };
+}
+
+async function idleRss(cmd: string, args: string[], env: Record<string, string>, ready: RegExp | null): Promise<Sample[]> {
   const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     if (ready) {
@@ -55,8 +106,14 @@ async function idleRss(cmd: string, args: string[], env: Record<string, string>,
         child.once('exit', (code) => reject(new Error(`${cmd} exited ${code}: ${out.slice(-500)}`)));
       });
     }
-    await new Promise((r) => setTimeout(r, IDLE_MS));
-    return treeRssMb(child.pid!);
+    const samples: Sample[] = [];
+    let waited = 0;
+    for (const s of SAMPLES_S) {
+      await new Promise((r) => setTimeout(r, (s - waited) * 1000));
+      waited = s;
+      samples.push(sampleTree(child.pid!));
+    }
+    return samples;
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
@@ -92,15 +149,19 @@ export async function bench(): Promise<string> {
     const server = await idleRss(process.execPath, ['--max-semi-space-size=4', 'bin/klaxon.js', 'start'], env, ready);
     const compiled = await idleRss(process.execPath, ['dist/cli.js', 'start'], env, ready);
     const viaTsx = await idleRss(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start'], env, ready);
-    const row = (label: string, mb: number, goal = '') => `| ${label} | ${mb.toFixed(0)} MB | ${(mb / bare).toFixed(2)}× | ${goal} |`;
+    const mb = (x: number | null) => (x === null ? 'n/a (needs root)' : `${x.toFixed(0)} MB`);
+    const row = (label: string, t: Sample[], goal = '') =>
+      `| ${label} | ${t.map((s) => mb(s.rssSumMb)).join(' | ')} | ${t.map((s) => mb(s.distinctMb)).join(' | ')} | ${(t[t.length - 1].rssSumMb / bare[bare.length - 1].rssSumMb).toFixed(2)}× | ${goal} |`;
+    const perProcess = npmStart[npmStart.length - 1].procs.map((p) => `\`${p.name}\` ${p.rssMb.toFixed(0)} MB`).join(', ');
     return [
       '## Idle memory (bench/memory.bench.ts)',
       '',
-      `Resident memory of each whole process tree ${IDLE_MS / 1000} s after Klaxon said it was listening, connected to Slack (HTTP) and Discord (gateway) fakes on loopback, empty WAL database. ` +
-        `Anchor: a bare \`node\` idling, same run. \`npm start\` builds first (\`prestart\`, ${buildS.toFixed(0)} s here); the figure is the running tree (npm and the compiled Klaxon).`,
+      `Resident memory of each whole process tree ${SAMPLES_S.join(' s and ')} s after Klaxon said it was listening (the later figure is after V8's memory reducer has shrunk the idle heap), connected to Slack (HTTP) and Discord (gateway) fakes on loopback, empty WAL database. ` +
+        'Two measures: the sum of every process\'s RSS (counts pages the processes share, such as the `node` binary npm and Klaxon both map, once per process), and the tree\'s distinct resident pages (physical frames from /proc/PID/pagemap, each counted once: what the tree holds in RAM). ' +
+        `Anchor: a bare \`node\` idling, same run. \`npm start\` builds first (\`prestart\`, ${buildS.toFixed(0)} s here); the figure is the running tree (npm and the compiled Klaxon): ${perProcess} at ${SAMPLES_S[SAMPLES_S.length - 1]} s.`,
       '',
-      '| what runs | RSS | ratio to bare node | goal |',
-      '|---|---:|---:|---|',
+      `| what runs | ${SAMPLES_S.map((s) => `RSS sum, ${s} s`).join(' | ')} | ${SAMPLES_S.map((s) => `distinct pages, ${s} s`).join(' | ')} | RSS ratio to bare node | goal |`,
+      `|---|${SAMPLES_S.map(() => '---:|').join('')}${SAMPLES_S.map(() => '---:|').join('')}---:|---|`,
       row('bare `node -e setInterval`', bare),
       row('`npm start` (npm + `node --max-semi-space-size=4 bin/klaxon.js start`)', npmStart, '≤ 150 MB'),
       row('`node --max-semi-space-size=4 bin/klaxon.js start` (README, on a server)', server, '≤ 150 MB'),

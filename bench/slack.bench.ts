@@ -73,7 +73,7 @@ parentPort.on('message', async ({ url, text, seconds, connections, responseUrl }
 });
 `;
 
-class LoadGen {
+export class LoadGen {
   private readonly worker = new Worker(LOADGEN, { eval: true, workerData: { secret: SECRET } });
   readonly sink: Promise<string> = new Promise((resolve) => this.worker.once('message', (m: { ready: string }) => resolve(m.ready)));
 
@@ -95,7 +95,7 @@ class LoadGen {
   }
 }
 
-async function startKlaxon(fake: FakeSlack) {
+export async function startKlaxon(fake: FakeSlack) {
   const policy = loadPolicy('examples/policies/default.yaml');
   // A real file: a declaration is committed to the WAL before its 200, as in production.
   const path = benchDbPath('slack');
@@ -120,7 +120,7 @@ async function startKlaxon(fake: FakeSlack) {
   };
 }
 
-async function startBareBolt(fake: FakeSlack, respond: boolean) {
+export async function startBareBolt(fake: FakeSlack, respond: boolean) {
   const bolt = new App({ signingSecret: SECRET, token: TOKEN, botId: 'B0BENCH', botUserId: 'U0BENCH', logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: fake.apiUrl } });
   bolt.command('/incident', async ({ ack, respond: reply }) => {
     await ack();

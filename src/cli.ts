@@ -4,15 +4,15 @@ import { integrationsCommand } from './cli/integrations.js';
 import { oncallCommand } from './cli/oncall.js';
 import { postmortemCommand } from './cli/postmortem.js';
 import { simulateCommand } from './cli/simulate.js';
-import { exportCommand, importCommand } from './cli/transfer.js';
 import { EnvError, loadEnv } from './config/env.js';
 import { PolicyError } from './config/policy/index.js';
 import { start } from './main.js';
 import { ArgError, parseArgs } from './cli/args.js';
 import { UserError } from './service/errors.js';
 import { PolicyDriftError } from './service/policy-drift.js';
-import { openStore } from './store/open.js';
 import { namesVariable } from './store/startup-errors.js';
+import { openStore } from './store/open.js';
+import { redactUrl } from './store/url.js';
 import { existsSync } from 'node:fs';
 import { LeaseHeldError } from './store/lease.js';
 
@@ -89,11 +89,9 @@ async function run(cmd: string, args: string[]): Promise<number> {
     case 'migrate': {
       parseArgs(args, { values: [] }, 0);
       const env = loadEnv();
-      // The store `start` would use: PostgreSQL when KLAXON_DATABASE_URL is set (under the migration lock).
-      await (await openStore({ url: env.KLAXON_DATABASE_URL, path: env.KLAXON_DB })).close();
-      // The PostgreSQL driver is loaded only for a PostgreSQL store.
-      const where = env.KLAXON_DATABASE_URL ? (await import('./store/pg.js')).redactUrl(env.KLAXON_DATABASE_URL) : env.KLAXON_DB;
-      console.log(`Migrated ${where}`);
+      const store = await openStore({ url: env.KLAXON_DATABASE_URL, path: env.KLAXON_DB });
+      await store.close();
+      console.log(`Migrated ${store.dialect === 'postgres' ? redactUrl(env.KLAXON_DATABASE_URL!) : env.KLAXON_DB}`);
       return 0;
     }
     case 'oncall':
@@ -104,10 +102,11 @@ async function run(cmd: string, args: string[]): Promise<number> {
       return simulateCommand(args);
     case 'integrations':
       return integrationsCommand(args);
+    // Loaded on demand: the PostgreSQL driver they bring would stay resident in every `start` on SQLite (about 10 MB).
     case 'export':
-      return exportCommand(args);
+      return (await import('./cli/transfer.js')).exportCommand(args);
     case 'import':
-      return importCommand(args);
+      return (await import('./cli/transfer.js')).importCommand(args);
     default:
       // Loaded on demand: discord.js takes half a second to import, which every other command would pay.
       return (await import('./cli/register-discord.js')).registerDiscordCommandsCommand(args);

@@ -16,6 +16,7 @@ import { attachPlatforms } from './chat/platforms.js';
 import { installSafetyNet } from './chat/safety-net.js';
 import { openStore } from './store/open.js';
 import type { Leadership } from './store/leader.js';
+import { redactUrl } from './store/url.js';
 import { defaultReplicaId } from './config/replica.js';
 
 /** The database `start` runs on, held for as long as it runs. */
@@ -43,7 +44,7 @@ export async function start(opts: { console?: boolean } = {}): Promise<number> {
   try {
     await assertNoDrift(held.db, policy, env.policyPath);
     const lead = held.leadership;
-    app = new KlaxonApp({ env, policy, db: held.db, log, leadership: lead, fence: lead && (() => lead.fencingToken()), wakeLeader: held.wakeLeader });
+    app = new KlaxonApp({ env, policy, db: held.db, log, leadership: lead, wakeLeader: held.wakeLeader });
   } catch (e) {
     await held.close();
     throw e;
@@ -146,7 +147,7 @@ function holdSqlite(path: string, log: Logger): Held {
  */
 async function holdPostgres(env: Env, url: string, log: Logger, relay: { leadershipChanged(): void; wake(): void }): Promise<Held> {
   // Loaded here only: a SQLite Klaxon never pays for the PostgreSQL driver.
-  const [{ startLeadership }, { redactUrl }, { listenForWake }] = await Promise.all([import('./store/leader.js'), import('./store/pg.js'), import('./store/wake.js')]);
+  const [{ startLeadership }, { listenForWake }] = await Promise.all([import('./store/leader.js'), import('./store/wake.js')]);
   const store = await openStore({ url, path: env.KLAXON_DB });
   const replica = defaultReplicaId(env.KLAXON_REPLICA_ID);
   const where = redactUrl(url);

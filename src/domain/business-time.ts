@@ -33,7 +33,7 @@ type Resolved = { zone: string; days: Set<number>; startMin: number; endMin: num
 
 /** One business day: its interval (null when closed) and the next local midnight. */
 type DayEntry = { iv: { start: number; end: number } | null; next: number };
-type Cached = Resolved & { dayCache: Map<number, DayEntry> };
+type Cached = Resolved & { dayCache: Map<number, DayEntry>; lastDay?: { midnight: number; next: number } };
 
 // Deadlines are computed on every declaration, update and fired timer: a calendar is resolved
 // once, and each local day's business interval computed once (zoned luxon dates are the cost).
@@ -61,8 +61,13 @@ function dayAt(r: Cached, midnight: number): DayEntry {
   return e;
 }
 
-function midnightOf(t: number, r: Resolved): number {
-  return DateTime.fromMillis(t, { zone: r.zone }).startOf('day').toMillis();
+/** Local midnight starting the day of `t`; the last day asked about is remembered (a declaration asks about the same day several times). */
+function midnightOf(t: number, r: Cached): number {
+  const last = r.lastDay;
+  if (last && t >= last.midnight && t < last.next) return last.midnight;
+  const midnight = DateTime.fromMillis(t, { zone: r.zone }).startOf('day').toMillis();
+  r.lastDay = { midnight, next: dayAt(r, midnight).next };
+  return midnight;
 }
 
 function resolveUncached(cal: Calendar): Resolved {

@@ -530,6 +530,10 @@ export type Action = { [K in Kind]: (typeof COMMANDS)[K] extends { permission: t
 export const ACTIONS = KINDS.filter((k) => (COMMANDS[k] as CommandSpec<Kind>).permission) as Action[];
 export const isGuarded = (kind: Kind): kind is Action => (ACTIONS as Kind[]).includes(kind);
 
+/** Commands that only read: answering one again changes nothing, so a replayed delivery of it is simply answered again. */
+const READS: readonly Kind[] = ['status', 'list', 'timeline', 'roles', 'oncall', 'stats', 'help'];
+export const onlyReads = (kind: Kind): boolean => READS.includes(kind);
+
 export const USAGE = Object.fromEntries(KINDS.map((k) => [k, COMMANDS[k].usage])) as Record<Kind, string>;
 
 const ALL_USAGE = KINDS.map((k) => USAGE[k]).join('\n');

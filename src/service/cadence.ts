@@ -32,8 +32,7 @@ function updateInterval(sev: Severity, status: string): Duration | undefined {
  * last nudge spaces repeats one interval apart even when a severity change shortens the cadence
  * right after a nudge, and a nudge that fires late (Klaxon was down) does not cause a burst.
  */
-async function clockStart(ctx: Ctx, inc: Incident): Promise<Date> {
-  const lastNudge = await lastNudgeAt(ctx, inc);
+function clockStart(inc: Incident, lastNudge: Date | undefined): Date {
   return lastNudge && lastNudge > inc.lastUpdateAt ? lastNudge : inc.lastUpdateAt;
 }
 
@@ -41,13 +40,19 @@ async function lastNudgeAt(ctx: Ctx, inc: Incident): Promise<Date | undefined> {
   return (await markedAt(ctx, inc.id, 'nudge')) ?? undefined;
 }
 
-/** When the incident channel is next nudged, or null when the severity has no cadence. */
-async function nextNudgeAt(ctx: Ctx, inc: Incident): Promise<Date | null> {
+/**
+ * When the incident channel is next nudged, or null when the severity has no cadence. `lastNudge`
+ * is the incident's nudge mark when the caller already knows it (the fired nudge just set it), so
+ * it is not read twice.
+ */
+async function nextNudgeAt(ctx: Ctx, inc: Incident, lastNudge?: { at: Date | undefined }): Promise<Date | null> {
   if (inc.status === 'resolved') return null;
   const sev = severityOf(ctx.policy, inc);
   const every = updateInterval(sev, inc.status);
-  if (every) return after(ctx, await clockStart(ctx, inc), every);
-  return sev.updates?.at ? (await nextFixedNudge(ctx, inc, sev.updates.at, sev.updates.days === 'business')) : null;
+  if (!every && !sev.updates?.at) return null;
+  const nudged = lastNudge ? lastNudge.at : await lastNudgeAt(ctx, inc);
+  if (every) return after(ctx, clockStart(inc, nudged), every);
+  return nextFixedNudge(ctx, inc, sev.updates!.at!, sev.updates!.days === 'business', nudged);
 }
 
 /**
@@ -56,14 +61,13 @@ async function nextNudgeAt(ctx: Ctx, inc: Incident): Promise<Date | null> {
  * none, so an incident declared at 04:30 is first nudged at 10:00 (never at 04:30). A nudge
  * covers its own fixed time, so one that fired late does not fire again.
  */
-async function nextFixedNudge(ctx: Ctx, inc: Incident, times: readonly string[], businessDaysOnly: boolean): Promise<Date> {
+function nextFixedNudge(ctx: Ctx, inc: Incident, times: readonly string[], businessDaysOnly: boolean, nudged: Date | undefined): Date {
   const cal = policyCalendar(ctx.policy);
   let from = inc.declaredAt;
   if (inc.lastUpdateAt > inc.declaredAt) {
     const covered = fixedTimeCovering(inc.lastUpdateAt, times, businessDaysOnly, cal);
     if (covered > from) from = covered;
   }
-  const nudged = await lastNudgeAt(ctx, inc);
   if (nudged && nudged > from) from = nudged;
   return nextFixedTime(from, times, businessDaysOnly, cal);
 }
@@ -75,9 +79,9 @@ export async function nextUpdateText(ctx: Ctx, inc: Incident): Promise<string> {
 }
 
 /** Replaces the incident's pending nudge timer with one computed from the current state. */
-async function armNudge(ctx: Ctx, inc: Incident): Promise<void> {
-  await cancelIncidentTimers(ctx, inc.id, ['nudge']);
-  const at = await nextNudgeAt(ctx, inc);
+async function armNudge(ctx: Ctx, inc: Incident, lastNudge?: { at: Date | undefined }, fresh = false): Promise<void> {
+  if (!fresh) await cancelIncidentTimers(ctx, inc.id, ['nudge']);
+  const at = await nextNudgeAt(ctx, inc, lastNudge);
   if (at) await scheduleTimer(ctx, 'nudge', at, { incidentId: inc.id });
 }
 
@@ -88,12 +92,15 @@ export async function afterChange(ctx: Ctx, inc: Incident, reason: ChangeReason)
     await cancelIncidentTimers(ctx, inc.id, ['nudge', 'public_nudge', ...Object.values(TARGET_TIMERS)]);
     return;
   }
-  await armNudge(ctx, inc);
+  // A declaration is this transaction's own insert (incidents are never deleted, so its id is
+  // new): it has no timers to cancel and no marks to read, a third of a declaration's statements.
+  const fresh = reason === 'declared';
+  await armNudge(ctx, inc, fresh ? { at: undefined } : undefined, fresh);
   // A severity change can make the incident public (or not), or change when it goes public.
-  await armPublicNudge(ctx, inc);
+  await armPublicNudge(ctx, inc, fresh);
   // Targets run from the declaration, so only a new severity can move them; a status change
   // may meet the mitigate target, which disarms its timer.
-  if (reason === 'declared' || reason === 'severity' || reason === 'status') await armTargets(ctx, inc);
+  if (reason === 'declared' || reason === 'severity' || reason === 'status') await armTargets(ctx, inc, fresh);
 }
 
 /**
@@ -104,9 +111,13 @@ export async function afterChange(ctx: Ctx, inc: Incident, reason: ChangeReason)
 export async function nudge(ctx: Ctx, incidentId: number, _due?: Date): Promise<void> {
   const inc = await getIncident(ctx.tx, incidentId);
   if (!inc || inc.status === 'resolved') return;
-  const due = await nextNudgeAt(ctx, inc);
-  if (due && due <= ctx.now) await postNudge(ctx, inc);
-  await armNudge(ctx, inc);
+  const nudged = { at: await lastNudgeAt(ctx, inc) };
+  const due = await nextNudgeAt(ctx, inc, nudged);
+  if (due && due <= ctx.now) {
+    await postNudge(ctx, inc);
+    nudged.at = ctx.now;
+  }
+  await armNudge(ctx, inc, nudged);
 }
 
 async function postNudge(ctx: Ctx, inc: Incident): Promise<void> {

@@ -4,7 +4,7 @@ import { incidentChannelName } from '../domain/slug.js';
 import { inChunks } from '../store/chunks.js';
 import { prepared } from '../store/prepared.js';
 import type { Db, Tx } from '../store/db.js';
-import { incidents, roleAssignments } from '../store/schema.js';
+import { incidents, roleAssignments } from '../store/tables.js';
 import { personName } from './actor.js';
 import { UserError } from './errors.js';
 
@@ -104,11 +104,27 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
+// formatToParts is the costly part of a message (a fired nudge formats three or four times, most
+// of them the same minute), so each zone keeps its recent minutes' texts. Keyed by the UTC minute:
+// every zone's offset has been whole minutes since 1972, so a UTC minute is one local minute.
+const formattedMinutes = new Map<string, Map<number, string>>();
+const MAX_FORMATTED_MINUTES = 2048;
+
 /** "2026-03-04 10:15 GMT" in the policy's zone. */
 export function formatTime(policy: Policy, at: Date | null | undefined): string {
   if (!at) return '—';
-  const p = Object.fromEntries(formatterFor(policy.timezone).formatToParts(at).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${p.timeZoneName}`;
+  const zone = policy.timezone;
+  let minutes = formattedMinutes.get(zone);
+  if (!minutes) formattedMinutes.set(zone, (minutes = new Map()));
+  const minute = Math.floor(at.getTime() / 60_000);
+  let text = minutes.get(minute);
+  if (text === undefined) {
+    const p = Object.fromEntries(formatterFor(zone).formatToParts(at).map((x) => [x.type, x.value]));
+    text = `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${p.timeZoneName}`;
+    if (minutes.size >= MAX_FORMATTED_MINUTES) minutes.clear();
+    minutes.set(minute, text);
+  }
+  return text;
 }
 
 export function channelName(inc: Pick<Incident, 'id' | 'title'>): string {

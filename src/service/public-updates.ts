@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { policyCalendar } from '../config/policy/index.js';
 import { addDuration } from '../domain/business-time.js';
 import { USAGE } from '../domain/commands.js';
-import { incidents } from '../store/schema.js';
+import { incidents } from '../store/tables.js';
 import type { Actor } from './actor.js';
 import type { Ctx } from './context.js';
 import { UserError } from './errors.js';
@@ -43,11 +43,12 @@ export async function postPublicUpdate(ctx: Ctx, actor: Actor, inc: Incident, te
  * one yet, then `every` after the last public update or the last nudge for one (so a nudge that
  * fired late, after downtime, is not followed by a burst).
  */
-async function publicNudgeAt(ctx: Ctx, inc: Incident): Promise<Date | null> {
+async function publicNudgeAt(ctx: Ctx, inc: Incident, fresh = false): Promise<Date | null> {
   if (inc.status === 'resolved') return null;
   const sev = severityOf(ctx.policy, inc);
   if (!sev.public || !sev.public_updates) return null;
   const goesPublic = publishableAt(ctx.policy, inc);
+  if (fresh) return goesPublic;
   const last = [await markedAt(ctx, inc.id, 'public_update'), await markedAt(ctx, inc.id, 'public_nudge')].filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0];
   if (!last) return goesPublic;
   const due = addDuration(last, sev.public_updates.every, policyCalendar(ctx.policy));
@@ -55,9 +56,10 @@ async function publicNudgeAt(ctx: Ctx, inc: Incident): Promise<Date | null> {
 }
 
 /** Replaces the pending public-update nudge with one computed from the current state. */
-export async function armPublicNudge(ctx: Ctx, inc: Incident): Promise<void> {
-  await cancelIncidentTimers(ctx, inc.id, ['public_nudge']);
-  const at = await publicNudgeAt(ctx, inc);
+export async function armPublicNudge(ctx: Ctx, inc: Incident, fresh = false): Promise<void> {
+  // `fresh`: the incident was declared in this transaction, so it has no timer and no marks yet.
+  if (!fresh) await cancelIncidentTimers(ctx, inc.id, ['public_nudge']);
+  const at = await publicNudgeAt(ctx, inc, fresh);
   if (at) await scheduleTimer(ctx, 'public_nudge', at, { incidentId: inc.id });
 }
 

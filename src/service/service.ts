@@ -1,11 +1,14 @@
 // The one place that changes state. Every adapter (console, Slack, Discord, HTTP API) and the
 // scheduler come through here; each call is one SQLite transaction.
-import { exclusive, runChanges, transaction } from '../store/transaction.js';
-import { and, eq, ne } from 'drizzle-orm';
+import { exclusive, runChanges, totalChanges, transaction } from '../store/transaction.js';
+import { and, eq, ne, sql } from 'drizzle-orm';
+import { prepared } from '../store/prepared.js';
+import type { Db, Tx } from '../store/db.js';
 import type { Platform } from './port.js';
 import { severityNames } from '../config/policy/index.js';
-import { type Command, isGuarded, USAGE, parseCommand, type UserRef } from '../domain/commands.js';
-import { incidents, incidentSpaces, pages, processedEvents } from '../store/schema.js';
+import { type Command, isGuarded, onlyReads, USAGE, parseCommand, type UserRef } from '../domain/commands.js';
+import { incidents, incidentSpaces, pages, processedEvents } from '../store/tables.js';
+import { isUniqueViolation } from '../store/db-errors.js';
 import { type Actor, personName } from './actor.js';
 import { type Ctx, type ServiceDeps, writeSwitch } from './context.js';
 import { UserError } from './errors.js';
@@ -50,22 +53,27 @@ export class Service {
   }
 
   private totalChanges(): number {
-    // Prepared once and cached by the store (statement-cache.ts); pluck is set per use.
-    return this.deps.db.$client.prepare('select total_changes()').pluck().get() as number;
+    return totalChanges(this.deps.db);
   }
 
-  /** Parses and runs chat text such as "/incident declare sev1 API down". */
-  async run(actor: Actor, text: string, origin: Origin = {}): Promise<Reply> {
+  /**
+   * Parses and runs chat text such as "/incident declare sev1 API down". `delivery` is the
+   * platform's ID for this invocation (a Slack trigger_id): a command that changes anything claims
+   * it in its own transaction, so a replay is answered but never run twice, and one that rolled back
+   * leaves it unclaimed. A read is answered again: its answer is only a fresh reading.
+   */
+  async run(actor: Actor, text: string, origin: Origin = {}, delivery?: Delivery): Promise<Reply> {
     const parsed = parseCommand(cleanText(String(text ?? '')), { severities: severityNames(this.policy) });
     if (!parsed.ok) return { ok: false, text: `${parsed.error}\nUsage: ${parsed.usage}` };
-    return await this.execute(actor, parsed.command, origin);
+    return await this.execute(actor, parsed.command, origin, delivery);
   }
 
-  async execute(actor: Actor, command: Command, origin: Origin = {}): Promise<Reply> {
+  async execute(actor: Actor, command: Command, origin: Origin = {}, delivery?: Delivery): Promise<Reply> {
     const calls: ActionCall[] = [];
     try {
       const cmd = cleanCommand(command);
       const reply = await this.transact(async (ctx) => {
+        if (delivery && !onlyReads(cmd.kind) && !(await claimDelivery(ctx.tx, delivery, ctx.now))) return { ok: false, text: ALREADY_RUN };
         if (isGuarded(cmd.kind)) requirePermission(ctx.policy, actor, cmd.kind);
         return await this.apply(ctx, actor, cmd, origin, calls);
       });
@@ -299,7 +307,7 @@ export class Service {
       if (e instanceof UserError) return refusal(e, { usage: false });
       // A message (or an API link) has one open incident, even across restarts and on every
       // platform's retries: the partial unique index incidents_open_source_link says so.
-      if (raw.sourceLink && isUniqueViolation(e, 'incidents.source_link')) {
+      if (raw.sourceLink && isUniqueViolation(e, { column: 'incidents.source_link', index: 'incidents_open_source_link' })) {
         const open = (await this.deps.db.select().from(incidents).where(and(eq(incidents.sourceLink, raw.sourceLink), ne(incidents.status, 'resolved'))))[0];
         if (open) return refusal(new UserError('conflict', `That was already declared as #${open.id} (${open.title}), which is still open.`), { usage: false });
       }
@@ -313,8 +321,7 @@ export class Service {
    */
   async firstDelivery(platform: Platform, eventId: string): Promise<boolean> {
     const db = this.deps.db;
-    const r = await exclusive(db, () => runChanges(db.insert(processedEvents).values({ platform, eventId, processedAt: this.deps.clock.now() }).onConflictDoNothing()));
-    return r.changes === 1;
+    return exclusive(db, () => claimDelivery(db, { platform, id: eventId }, this.deps.clock.now()));
   }
 
   /** True when that delivery was already processed (a read: firstDelivery is the claim). */
@@ -325,10 +332,7 @@ export class Service {
   /** The incident whose channel (Slack) or thread (Discord) this is, as a command origin. */
   async originFor(platform: Platform, channelId: string | undefined): Promise<Origin> {
     if (!channelId) return {};
-    const row = (await this.deps.db
-      .select({ incidentId: incidentSpaces.incidentId })
-      .from(incidentSpaces)
-      .where(and(eq(incidentSpaces.platform, platform), eq(incidentSpaces.channelId, channelId))))[0];
+    const row = (await spaceByChannel(this.deps.db).execute({ platform, channelId }))[0];
     return row ? { incident: row.incidentId } : {};
   }
 
@@ -337,7 +341,29 @@ export class Service {
   }
 }
 
-/** A SQLite UNIQUE failure on the named column (`table.column`), as better-sqlite3 reports it. */
-function isUniqueViolation(e: unknown, column: string): boolean {
-  return (e as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE' && String((e as Error).message).includes(column);
+/** A platform's ID for one delivery of a command or event (Slack's trigger_id, Discord's interaction ID). */
+export type Delivery = { platform: Platform; id: string };
+
+/** Answer to a replayed command: it was run when it first arrived. */
+export const ALREADY_RUN = 'That command was already received and run once; it is not run again.';
+
+/** Records a delivery as processed; false when it already was. Runs in the caller's transaction or turn. */
+async function claimDelivery(db: Db | Tx, d: Delivery, now: Date): Promise<boolean> {
+  return (await runChanges(claimQuery(db).execute({ platform: d.platform, eventId: d.id, now }))).changes === 1;
 }
+
+const claimQuery = prepared((db) =>
+  db
+    .insert(processedEvents)
+    .values({ platform: sql.placeholder('platform'), eventId: sql.placeholder('eventId'), processedAt: sql.placeholder('now') })
+    .onConflictDoNothing()
+    .prepare(),
+);
+
+const spaceByChannel = prepared((db) =>
+  db
+    .select({ incidentId: incidentSpaces.incidentId })
+    .from(incidentSpaces)
+    .where(and(eq(incidentSpaces.platform, sql.placeholder('platform')), eq(incidentSpaces.channelId, sql.placeholder('channelId'))))
+    .prepare(),
+);

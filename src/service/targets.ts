@@ -6,7 +6,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { formatMs } from '../domain/duration.js';
 import { policyCalendar } from '../config/policy/index.js';
 import { addDuration } from '../domain/business-time.js';
-import { incidents } from '../store/schema.js';
+import { incidents } from '../store/tables.js';
 import { personName } from './actor.js';
 import type { Ctx } from './context.js';
 import { markedAt, setMark } from './marks.js';
@@ -45,17 +45,17 @@ async function alreadyMissed(ctx: Ctx, incidentId: number, target: TargetName): 
   return (await markedAt(ctx, incidentId, missedKind(target))) !== null;
 }
 
-async function armTarget(ctx: Ctx, inc: Incident, target: TargetName): Promise<void> {
-  await cancelIncidentTimers(ctx, inc.id, [TIMER[target]]);
-  if (met(inc, target) || (await alreadyMissed(ctx, inc.id, target))) return;
+async function armTarget(ctx: Ctx, inc: Incident, target: TargetName, fresh = false): Promise<void> {
+  if (!fresh) await cancelIncidentTimers(ctx, inc.id, [TIMER[target]]);
+  if (met(inc, target) || (!fresh && (await alreadyMissed(ctx, inc.id, target)))) return;
   const deadline = targetDeadline(ctx, inc, target);
   // A deadline already past (a severity raised late) is scheduled anyway: the next tick posts it.
   if (deadline) await scheduleTimer(ctx, TIMER[target], deadline, { incidentId: inc.id });
 }
 
-/** On declare and on every severity change: one timer per unmet, not-yet-missed target. */
-export async function armTargets(ctx: Ctx, inc: Incident): Promise<void> {
-  for (const t of TARGET_NAMES) await armTarget(ctx, inc, t);
+/** On declare and on every severity change: one timer per unmet, not-yet-missed target. `fresh`: declared in this transaction (no timers, no marks yet). */
+export async function armTargets(ctx: Ctx, inc: Incident, fresh = false): Promise<void> {
+  for (const t of TARGET_NAMES) await armTarget(ctx, inc, t, fresh);
 }
 
 /** A target timer fell due: if the target is still unmet, post the miss once and count it. */

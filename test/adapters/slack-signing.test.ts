@@ -104,4 +104,22 @@ describe('a validly signed slash command replayed inside the window', () => {
     const fresh = await postSigned(k.eventsUrl, form(slashCommand('declare sev2 Replayed outage', { user: 'U01ALICE', responseUrl: k.responseUrl() })), { secret: SECRET });
     expect(text(fresh)).toMatch(/Declared #2/);
   });
+
+  it('a replayed read is answered again: reading twice changes nothing', async () => {
+    const text = (r: { body: string }) => String((JSON.parse(r.body) as { text?: string }).text);
+    const fields = slashCommand('status #1', { user: 'U01ALICE', responseUrl: k.responseUrl() });
+    const first = await postSigned(k.eventsUrl, form(fields), { secret: SECRET });
+    const again = await postSigned(k.eventsUrl, form(fields), { secret: SECRET });
+    expect(text(first)).toMatch(/Replayed outage/);
+    expect(text(again)).toBe(text(first));
+  });
+
+  it('a refused command claims nothing: sent again it is refused again, not called a replay', async () => {
+    const text = (r: { body: string }) => String((JSON.parse(r.body) as { text?: string }).text);
+    const fields = slashCommand('severity #99 sev1', { user: 'U01ALICE', responseUrl: k.responseUrl() });
+    const first = await postSigned(k.eventsUrl, form(fields), { secret: SECRET });
+    const again = await postSigned(k.eventsUrl, form(fields), { secret: SECRET });
+    expect(text(first)).toMatch(/#99/);
+    expect(text(again)).toBe(text(first));
+  });
 });

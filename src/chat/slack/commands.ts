@@ -23,13 +23,11 @@ export function registerCommands(bolt: App, d: SlackDeps): void {
     let answer: ReturnType<typeof ephemeral>;
     try {
       // A validly signed request replayed inside Slack's 5-minute window carries the same
-      // trigger_id (Slack mints one per invocation): it is answered, never run twice.
-      if (command.trigger_id && !(await d.service.firstDelivery('slack', `command:${command.trigger_id}`))) {
-        answer = ephemeral({ text: 'That command was already received and run once; it is not run again.' });
-      } else {
-        const actor = await d.people.actor(command.user_id, command.user_name, 0);
-        answer = ephemeral(await d.service.run(actor, text || 'help', await d.service.originFor('slack', command.channel_id)));
-      }
+      // trigger_id (Slack mints one per invocation): the service claims it in the command's own
+      // transaction, so a replay is answered, never run twice.
+      const delivery = command.trigger_id ? { platform: 'slack' as const, id: `command:${command.trigger_id}` } : undefined;
+      const actor = await d.people.actor(command.user_id, command.user_name, 0);
+      answer = ephemeral(await d.service.run(actor, text || 'help', await d.service.originFor('slack', command.channel_id), delivery));
     } catch (e) {
       d.log.error({ error: errorText(e), command: command.text }, 'slash command failed');
       answer = ephemeral({ text: 'Klaxon could not run that command; the error is in its log.' });

@@ -4,7 +4,7 @@ import { and, desc, eq, gte, inArray } from 'drizzle-orm';
 import { findSeverity, type Policy, severityRank } from '../../config/policy/index.js';
 import { inChunks } from '../../store/chunks.js';
 import type { Db } from '../../store/db.js';
-import { incidents, timelineEvents } from '../../store/schema.js';
+import { incidents, timelineEvents } from '../../store/tables.js';
 
 type TimelineEvent = typeof timelineEvents.$inferSelect;
 import { type Day, dayBars, historyStart } from './days.js';
@@ -80,14 +80,14 @@ export const RESOLVED_SHOWN = 50;
 export async function loadStatus(db: Db, policy: Policy, now: Date): Promise<StatusModel> {
   const from = historyStart(now, policy.timezone);
   const publicIds = policy.severities.filter((s) => s.public).map((s) => s.id);
+  // Only what the visibility rule and the 90-day strip need: at 100k incidents a year the window
+  // holds thousands of public incidents, and titles are read only for the ones shown.
   const span = {
     id: incidents.id,
-    title: incidents.title,
     severity: incidents.severity,
     status: incidents.status,
     declaredAt: incidents.declaredAt,
     resolvedAt: incidents.resolvedAt,
-    components: incidents.components,
   };
   // Open ones by the status index, resolved ones in the window by the resolved_at index: neither
   // reads the whole history. Only public severities, a short constant list.
@@ -103,9 +103,14 @@ export async function loadStatus(db: Db, policy: Policy, now: Date): Promise<Sta
     .filter((i) => i.status === 'resolved')
     .sort((a, b) => b.resolvedAt!.getTime() - a.resolvedAt!.getTime())
     .slice(0, RESOLVED_SHOWN);
+  const shownIds = [...open, ...resolved].map((i) => i.id);
+  const details = new Map<number, { title: string; components: string[] | null }>();
+  for (const d of await inChunks(shownIds, async (slice) =>
+    await db.select({ id: incidents.id, title: incidents.title, components: incidents.components }).from(incidents).where(inArray(incidents.id, slice)),
+  )) details.set(d.id, d);
   // Updates only for the incidents shown, each incident's by the timeline index.
   const events = new Map<number, TimelineEvent[]>();
-  for (const e of (await inChunks([...open, ...resolved].map((i) => i.id), async (slice) =>
+  for (const e of (await inChunks(shownIds, async (slice) =>
     (await db
       .select()
       .from(timelineEvents)
@@ -118,12 +123,12 @@ export async function loadStatus(db: Db, policy: Policy, now: Date): Promise<Sta
   }
   const shown = (i: (typeof candidates)[number]): PublicIncident => ({
     number: i.id,
-    title: i.title,
+    title: details.get(i.id)?.title ?? '',
     severity: publicSeverity(policy, i.severity),
     status: i.status,
     declaredAt: i.declaredAt,
     resolvedAt: i.resolvedAt,
-    components: (policy.status_page?.components ?? []).filter((c) => i.components?.includes(c)),
+    components: (policy.status_page?.components ?? []).filter((c) => details.get(i.id)?.components?.includes(c)),
     updates: publicUpdates(events.get(i.id) ?? []),
   });
 

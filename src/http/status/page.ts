@@ -12,9 +12,28 @@ import type { Day } from './days.js';
 
 const RECENT_RESOLVED_MS = 7 * 24 * 3600_000;
 
-function when(m: StatusModel, at: Date, fmt = 'd LLL yyyy, HH:mm ZZZZ'): string {
-  return `<time datetime="${at.toISOString()}">${esc(DateTime.fromJSDate(at).setZone(m.timezone).toFormat(fmt))}</time>`;
+function when(m: StatusModel, at: Date): string {
+  return `<time datetime="${at.toISOString()}">${esc(shownTime(at, m.timezone))}</time>`;
 }
+
+// luxon's 'd LLL yyyy, HH:mm ZZZZ' built a zoned DateTime and a new Intl formatter per call, most
+// of a long page's render time. One Intl formatter per zone gives the same text (the test compares).
+const shownFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** "4 Mar 2026, 10:15 GMT": an instant as the status page shows it, in the policy's zone. */
+export function shownTime(at: Date, zone: string): string {
+  let f = shownFormatters.get(zone);
+  if (!f) {
+    const options = { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short', timeZone: zone } as const;
+    shownFormatters.set(zone, (f = new Intl.DateTimeFormat(LOCALE, options)));
+  }
+  const p: Record<string, string> = {};
+  for (const x of f.formatToParts(at)) p[x.type] = x.value;
+  return `${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute} ${p.timeZoneName}`;
+}
+
+// The locale luxon formats in (month names), so the text is what it was.
+const LOCALE = DateTime.now().locale ?? 'en-US';
 
 function updatesList(m: StatusModel, inc: PublicIncident): string {
   if (inc.updates.length === 0) return '';
