@@ -52,7 +52,7 @@ export async function bench(): Promise<string> {
   clock.advance(31 * 24 * HOUR);
   let pruned = { outbox: 0, timers: 0, events: 0 };
   for (let more = true; more; ) {
-    const n = pruneOnce(db, clock.now().getTime() - 30 * 24 * HOUR);
+    const n = await pruneOnce(db, clock.now().getTime() - 30 * 24 * HOUR);
     pruned = { outbox: pruned.outbox + n.outbox, timers: pruned.timers + n.timers, events: pruned.events + n.events };
     more = n.outbox + n.timers + n.events > 0;
   }

@@ -5,6 +5,7 @@ import type { Env } from './config/env.js';
 import type { Policy } from './config/policy/index.js';
 import { createLogger } from './log.js';
 import { bootstrapTimers, earliestDue, tickDetailed } from './scheduler/tick.js';
+import { dialect } from './store/tables.js';
 import { Dispatcher, type DispatchEvents } from './scheduler/dispatcher.js';
 import { type Clock, systemClock } from './service/clock.js';
 import { Service } from './service/service.js';
@@ -77,6 +78,10 @@ export class KlaxonApp {
   constructor(readonly opts: AppOptions) {
     this.log = opts.log ?? createLogger('silent');
     this.clock = opts.clock ?? systemClock;
+    const lead = opts.leadership;
+    // On PostgreSQL every claim of a timer or an outbox row also checks, in the database, that this
+    // replica's term still holds (store/fence.ts): a leader that lost the lock claims nothing.
+    const fence = lead && dialect() === 'postgres' ? () => lead.fencingToken() : undefined;
     this.service = new Service({
       db: opts.db,
       policy: opts.policy,
@@ -84,13 +89,13 @@ export class KlaxonApp {
       platforms: this.platforms,
       log: this.log,
       onCommit: () => this.kick(),
+      fence,
     });
     this.events = { ...opts.events };
-    const lead = opts.leadership;
     this.replicaId = lead?.replicaId ?? defaultReplicaId(opts.replicaId ?? opts.env.KLAXON_REPLICA_ID);
     // Checked right before every platform call: a replica that lost the lead (or has just woken from
     // a freeze past its lease, which isLeader() notices by itself) hands nothing more to a platform.
-    this.dispatcher = new Dispatcher(opts.db, opts.policy, this.adapters, this.clock, this.log, this.events, lead ? { mayDeliver: () => lead.isLeader() } : {});
+    this.dispatcher = new Dispatcher(opts.db, opts.policy, this.adapters, this.clock, this.log, this.events, lead ? { mayDeliver: () => lead.isLeader(), fence } : {});
     this.http = new HttpServer(this.log);
   }
 
@@ -155,7 +160,7 @@ export class KlaxonApp {
    */
   async step(): Promise<void> {
     if (!this.isLeader()) return;
-    this.prune();
+    await this.prune();
     try {
       const r = await tickDetailed(this.service);
       this.lastTickAt = this.clock.now();
@@ -171,12 +176,12 @@ export class KlaxonApp {
    * Deletes delivered messages and finished timers older than KLAXON_RETENTION: every few minutes,
    * and at every step while a backlog remains (each pass is a bounded slice). Never fatal.
    */
-  private prune(): void {
+  private async prune(): Promise<void> {
     let now = this.nextPruneAt;
     try {
       now = this.clock.now().getTime();
       if (now < this.nextPruneAt) return;
-      const n = pruneOnce(this.opts.db, now - (this.opts.env.KLAXON_RETENTION ?? DEFAULT_RETENTION_MS));
+      const n = await pruneOnce(this.opts.db, now - (this.opts.env.KLAXON_RETENTION ?? DEFAULT_RETENTION_MS));
       const more = n.outbox === PRUNE_BATCH || n.timers === PRUNE_BATCH || n.events === PRUNE_BATCH;
       this.nextPruneAt = more ? now : now + PRUNE_EVERY_MS;
       if (n.outbox + n.timers + n.events > 0) this.log.debug(n, 'pruned rows past retention');
@@ -276,24 +281,26 @@ export class KlaxonApp {
    * table, so the database stays the only record of what is due.
    */
   private scheduleStep(): void {
-    const wait = this.nextWait();
     const term = this.term;
-    this.wakeAt = performance.now() + wait;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      // step() never rejects: the chain cannot break. It ends when the lead is lost (a later term
-      // starts a chain of its own).
-      void this.step().then(() => {
-        if (!this.stopping && term === this.term) this.scheduleStep();
-      });
-    }, wait);
+    void this.nextWait().then((wait) => {
+      if (this.stopping || this.timer || term !== this.term) return;
+      this.wakeAt = performance.now() + wait;
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        // step() never rejects: the chain cannot break. It ends when the lead is lost (a later term
+        // starts a chain of its own).
+        void this.step().then(() => {
+          if (!this.stopping && term === this.term) this.scheduleStep();
+        });
+      }, wait);
+    });
   }
 
-  /** Milliseconds until the next step: the earliest due timer, capped by the polling interval. */
-  private nextWait(): number {
+  /** Milliseconds until the next step: the earliest due timer, capped by the polling interval. Never rejects. */
+  private async nextWait(): Promise<number> {
     const every = this.opts.env.KLAXON_TICK_SECONDS * 1000;
     try {
-      const next = earliestDue(this.opts.db);
+      const next = await earliestDue(this.opts.db);
       if (next === null) return every;
       const wait = next - this.clock.now().getTime();
       if (wait > 0) return Math.min(every, wait);
@@ -307,10 +314,16 @@ export class KlaxonApp {
 
   /** A commit may have armed a timer due before the current wait ends: wake for it instead. */
   private rearm(): void {
-    if (!this.timer || this.stopping) return;
-    if (performance.now() + this.nextWait() >= this.wakeAt - 1) return;
-    clearTimeout(this.timer);
-    this.scheduleStep();
+    const armed = this.timer;
+    if (!armed || this.stopping) return;
+    void this.nextWait().then((wait) => {
+      // Only the wait that was armed when this looked is replaced (another rearm may have been first).
+      if (this.timer !== armed || this.stopping) return;
+      if (performance.now() + wait >= this.wakeAt - 1) return;
+      clearTimeout(armed);
+      this.timer = null;
+      this.scheduleStep();
+    });
   }
 
   async stop(): Promise<void> {

@@ -10,8 +10,9 @@ import { start } from './main.js';
 import { ArgError, parseArgs } from './cli/args.js';
 import { UserError } from './service/errors.js';
 import { PolicyDriftError } from './service/policy-drift.js';
-import { closeDb } from './store/db.js';
-import { namesVariable, openDbAt } from './store/startup-errors.js';
+import { namesVariable } from './store/startup-errors.js';
+import { openStore } from './store/open.js';
+import { redactUrl } from './store/url.js';
 import { existsSync } from 'node:fs';
 import { LeaseHeldError } from './store/lease.js';
 
@@ -88,8 +89,9 @@ async function run(cmd: string, args: string[]): Promise<number> {
     case 'migrate': {
       parseArgs(args, { values: [] }, 0);
       const env = loadEnv();
-      closeDb(openDbAt(env.KLAXON_DB));
-      console.log(`Migrated ${env.KLAXON_DB}`);
+      const store = await openStore({ url: env.KLAXON_DATABASE_URL, path: env.KLAXON_DB });
+      await store.close();
+      console.log(`Migrated ${store.dialect === 'postgres' ? redactUrl(env.KLAXON_DATABASE_URL!) : env.KLAXON_DB}`);
       return 0;
     }
     case 'oncall':

@@ -3,7 +3,7 @@ import { loadPolicy } from '../config/policy/index.js';
 import { createLogger } from '../log.js';
 import { FakeClock } from '../service/clock.js';
 import { Service } from '../service/service.js';
-import { closeDb, openDb } from '../store/db.js';
+import { openStore } from '../store/open.js';
 import { parseArgs, parseInstant } from './args.js';
 import * as queries from '../service/queries.js';
 
@@ -13,13 +13,13 @@ export async function oncallCommand(args: string[]): Promise<number> {
   const env = loadEnv();
   const policy = loadPolicy(typeof opts.policy === 'string' ? opts.policy : env.policyPath);
   const at = typeof opts.at === 'string' ? parseInstant(opts.at, '--at') : new Date();
-  const db = openDb(env.KLAXON_DB);
+  const store = await openStore({ url: env.KLAXON_DATABASE_URL, path: env.KLAXON_DB });
   try {
-    const svc = new Service({ db, policy, clock: new FakeClock(at), platforms: [], log: createLogger('silent') });
+    const svc = new Service({ db: store.db, policy, clock: new FakeClock(at), platforms: [], log: createLogger('silent') });
     const r = await svc.transact((ctx) => queries.oncall(ctx, positional[0]));
     console.log(r.text);
     return 0;
   } finally {
-    closeDb(db);
+    await store.close();
   }
 }

@@ -2,7 +2,7 @@ import { loadEnv } from '../config/env.js';
 import { loadPolicy } from '../config/policy/index.js';
 import { getIncident } from '../service/incident-view.js';
 import { renderPostmortem } from '../service/postmortem-draft.js';
-import { closeDb, openDb } from '../store/db.js';
+import { openStore } from '../store/open.js';
 
 /** `klaxon postmortem N`: prints the markdown draft for incident N. */
 export async function postmortemCommand(args: string[]): Promise<number> {
@@ -13,16 +13,17 @@ export async function postmortemCommand(args: string[]): Promise<number> {
   }
   const env = loadEnv();
   const policy = loadPolicy(env.policyPath);
-  const db = openDb(env.KLAXON_DB);
+  const store = await openStore({ url: env.KLAXON_DATABASE_URL, path: env.KLAXON_DB });
+  const db = store.db;
   try {
     const inc = await getIncident(db, n);
     if (!inc) {
-      console.error(`There is no incident #${n} in ${env.KLAXON_DB}.`);
+      console.error(`There is no incident #${n} in ${store.dialect === 'postgres' ? 'the PostgreSQL database' : env.KLAXON_DB}.`);
       return 1;
     }
     console.log(await renderPostmortem(db, policy, inc));
     return 0;
   } finally {
-    closeDb(db);
+    await store.close();
   }
 }

@@ -13,7 +13,7 @@ import { rolesReply } from '../service/roles.js';
 import { Service } from '../service/service.js';
 import { timelineOf } from '../service/timeline.js';
 import { openDb, closeDb } from '../store/db.js';
-import { pageNotifications, timers } from '../store/schema.js';
+import { pageNotifications, timers } from '../store/tables.js';
 import { ArgError, parseArgs, parseInstant } from './args.js';
 import { and, asc } from 'drizzle-orm';
 import { own } from '../domain/own.js';

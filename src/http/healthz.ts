@@ -15,7 +15,7 @@ export function mountHealthz(deps: HttpDeps): void {
     const { id: replica, leader } = deps.replica();
     let outbox: OutboxHealth;
     try {
-      if (!dbHealthy(deps.db)) throw new Error('database does not answer');
+      if (!(await dbHealthy(deps.db))) throw new Error('database does not answer');
       outbox = await outboxHealth(deps.db);
     } catch {
       sendJson(res, 503, { status: 'error', db: 'unusable', replica, leader, adapters }, headers);

@@ -2,7 +2,7 @@
 // recent errors (including messages still retrying) so an operator sees why at a glance.
 import { and, desc, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../store/db.js';
-import { outbox } from '../store/schema.js';
+import { outbox } from '../store/tables.js';
 
 export type OutboxFailure = { platform: string; destination: string; error: string };
 export type OutboxHealth = { pending: number; failed: number; lastFailures: OutboxFailure[] };

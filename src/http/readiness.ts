@@ -4,7 +4,7 @@ import { runChanges } from '../store/transaction.js';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { HttpDeps } from './deps.js';
 import { PRIORITY } from '../service/outbox-writer.js';
-import { outbox, settings } from '../store/schema.js';
+import { outbox, settings } from '../store/tables.js';
 
 /** The scheduler is stale when it has not completed a step for this many ticks (at least 30 s). */
 const STALE_TICKS = 3;

@@ -6,6 +6,7 @@
 // in priority order. A row is marked in flight in its own committed write before it is handed to
 // the platform, and what the platform accepted is never sent again because a later DB write failed.
 import { exclusive, runChanges } from '../store/transaction.js';
+import { leaderFence } from '../store/fence.js';
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { deliveryKey, DeliveryError, type ChatAdapter, type Destination, type MessageBody, type MessageRef, type Platform } from '../service/port.js';
@@ -15,7 +16,7 @@ import type { Clock } from '../service/clock.js';
 import { channelName, getIncident, rolesOf, severityLabel, severityOf } from '../service/incident-view.js';
 import { spaceTopic } from '../service/space.js';
 import type { Db } from '../store/db.js';
-import { incidentSpaces, outbox } from '../store/schema.js';
+import { incidentSpaces, outbox } from '../store/tables.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
@@ -35,6 +36,8 @@ export type DispatchEvents = {
 
 export type DispatcherOptions = {
   callTimeoutMs?: number;
+  /** With replicas: the leader's fencing token, null once this replica does not lead (see ServiceDeps.fence). */
+  fence?: () => number | null;
   /**
    * Asked right before every platform call (and before each row is taken): false once this replica
    * is not the leader. A replica that lost the lead, or woke from a freeze past its lease, hands
@@ -73,6 +76,7 @@ export class Dispatcher {
   private readonly callTimeoutMs: number;
   private readonly mayDeliver: () => boolean;
   private stopped = false;
+  private readonly fence?: () => number | null;
 
   constructor(
     private readonly db: Db,
@@ -84,6 +88,7 @@ export class Dispatcher {
     opts: DispatcherOptions = {},
   ) {
     this.callTimeoutMs = opts.callTimeoutMs ?? CALL_TIMEOUT_MS;
+    this.fence = opts.fence;
     this.mayDeliver = opts.mayDeliver ?? (() => true);
   }
 
@@ -214,13 +219,16 @@ export class Dispatcher {
     const p = adapter.platform;
     if (!this.mayDeliver()) return 'not leading';
     try {
+      const token = this.fence?.();
+      if (token === null) return 'not leading';
       // Its own committed write: after a crash, a row found in flight is checked before a resend.
+      // With replicas it holds only during this replica's leader term (a deposed leader marks nothing).
       const marked = await exclusive(this.db, () =>
         runChanges(
           this.db
             .update(outbox)
             .set({ status: 'sending', attempts: row.attempts + 1 })
-            .where(and(eq(outbox.id, row.id), inArray(outbox.status, ['pending', 'sending']))),
+            .where(and(eq(outbox.id, row.id), inArray(outbox.status, ['pending', 'sending']), token === undefined ? undefined : leaderFence(token))),
         ),
       );
       if (marked.changes !== 1) return 'failed';

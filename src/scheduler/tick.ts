@@ -5,7 +5,7 @@ import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import { prepared } from '../store/prepared.js';
 import type { Service } from '../service/service.js';
 import type { Db } from '../store/db.js';
-import { timers } from '../store/schema.js';
+import { timers } from '../store/tables.js';
 import { escalate } from '../service/paging.js';
 import { nudge } from '../service/cadence.js';
 import { checkTarget } from '../service/targets.js';
@@ -19,7 +19,9 @@ import { checkRequiredRoles } from '../service/role-grace.js';
 import { publicNudge } from '../service/public-updates.js';
 import { reportCutOffActions } from '../service/actions.js';
 import { isTransientDbError } from '../store/db-errors.js';
-import { pages } from '../store/schema.js';
+import { leaderFence } from '../store/fence.js';
+import { rawRows } from '../store/raw.js';
+import { pages } from '../store/tables.js';
 import { postToIncident, PRIORITY } from '../service/outbox-writer.js';
 import { addTimeline } from '../service/timeline.js';
 import { formatTime } from '../service/incident-view.js';
@@ -137,18 +139,27 @@ const dueTimers = prepared((db) =>
     .prepare(),
 );
 
-const claim = prepared((tx) =>
-  tx
-    .update(timers)
-    // A placeholder in SET is not mapped from a Date: it takes epoch milliseconds, as the column stores.
-    .set({ status: 'done', firedAt: sql`${sql.placeholder('nowMs')}` })
-    .where(and(eq(timers.id, sql.placeholder('id')), eq(timers.status, 'pending')))
-    .prepare(),
-);
+const claimWhere = (fenced: boolean) =>
+  and(eq(timers.id, sql.placeholder('id')), eq(timers.status, 'pending'), fenced ? leaderFence(sql.placeholder('token')) : undefined);
+const claimQuery = (fenced: boolean) =>
+  prepared((tx) =>
+    tx
+      .update(timers)
+      // A placeholder in SET is not mapped from a Date: it takes epoch milliseconds, as the column stores.
+      .set({ status: 'done', firedAt: sql`${sql.placeholder('nowMs')}` })
+      .where(claimWhere(fenced))
+      .prepare(),
+  );
+const claim = claimQuery(false);
+/** With replicas: only while this replica's leader term lasts (a deposed leader claims nothing). */
+const claimFenced = claimQuery(true);
 
 /** Claims a timer and runs its step inside the caller's transaction; false when already claimed. */
 async function fire(ctx: Ctx, t: Timer, opts: FireOpts): Promise<boolean> {
-  const claimed = (await runChanges(claim(ctx.tx).execute({ id: t.id, nowMs: ctx.now.getTime() })));
+  const token = ctx.fence?.();
+  if (token === null) return false;
+  const values = { id: t.id, nowMs: ctx.now.getTime() };
+  const claimed = await runChanges(token === undefined ? claim(ctx.tx).execute(values) : claimFenced(ctx.tx).execute({ ...values, token }));
   if (claimed.changes !== 1) return false;
   const handler = HANDLERS[t.kind];
   if (handler) await handler(ctx, t);
@@ -224,8 +235,9 @@ const STOPPED: Record<string, string> = {
 };
 
 /** Due time (ms) of the earliest pending timer, or null: the scheduler loop sleeps until then. */
-export function earliestDue(db: Db): number | null {
-  return db.$client.prepare("select min(due_at) from timers where status = 'pending'").pluck().get() as number | null;
+export async function earliestDue(db: Db): Promise<number | null> {
+  const v = (await rawRows(db, sql`select min(due_at) from timers where status = 'pending'`))[0]?.[0];
+  return v === null || v === undefined ? null : Number(v);
 }
 
 /** Start-up: report actions cut off by the last stop; make sure every schedule has its next hand-off and announcement armed. */

@@ -4,7 +4,7 @@
 // or reaction seen by a person outside the policy does not stop the escalation.
 import { and, eq } from 'drizzle-orm';
 import { own } from '../domain/own.js';
-import { pageNotifications } from '../store/schema.js';
+import { pageNotifications } from '../store/tables.js';
 import type { Actor } from './actor.js';
 import type { Ctx } from './context.js';
 import { UserError } from './errors.js';

@@ -13,7 +13,7 @@ import type { Actor } from './actor.js';
 import type { Ctx } from './context.js';
 import { UserError } from './errors.js';
 import { eq } from 'drizzle-orm';
-import { actionRuns } from '../store/schema.js';
+import { actionRuns } from '../store/tables.js';
 import { formatTime, type Incident } from './incident-view.js';
 import { postToIncident } from './outbox-writer.js';
 import { addTimeline } from './timeline.js';

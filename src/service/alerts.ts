@@ -8,7 +8,7 @@ import { formatMs } from '../domain/duration.js';
 import type { Integration } from '../config/policy/integrations.js';
 import { type AlertBatch, alertName, type AlertLink } from '../domain/alert.js';
 import { labelsFromAlert, type Labels } from '../domain/incident-labels.js';
-import { alertDeliveries, incidentAlerts, incidents, timers } from '../store/schema.js';
+import { alertDeliveries, dialect, incidentAlerts, incidents, timers } from '../store/tables.js';
 import type { Actor } from './actor.js';
 import type { Ctx } from './context.js';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -113,31 +113,68 @@ async function declareFor(ctx: Ctx, id: string, group: string, input: { title: s
 
 type Recorded = { fresh: number; resolved: string[]; changed: boolean };
 
+/** The per-alert queries: a storm runs thousands of these a second. */
+type AlertStatements = {
+  known(incidentId: number, fingerprint: string): Promise<'firing' | 'resolved' | undefined>;
+  insert(incidentId: number, fingerprint: string, name: string, now: number): Promise<void>;
+  setStatus(status: 'firing' | 'resolved', now: number, incidentId: number, fingerprint: string): Promise<void>;
+  firingCount(incidentId: number): Promise<number>;
+  firingNames(incidentId: number, limit: number): Promise<string[]>;
+};
+
 type Statement = BetterSqlite3.Statement<unknown[], unknown>;
-const statements = new WeakMap<Db['$client'], Record<'known' | 'insert' | 'setStatus' | 'firingCount' | 'firingNames', Statement>>();
+const statements = new WeakMap<object, AlertStatements>();
 
 /**
- * The per-alert statements, prepared once per database: a storm is thousands of these a second,
- * and building each query anew cost more than running it.
+ * Prepared once per database. On SQLite they are the driver's own statements: building each query
+ * anew through drizzle cost more than running it. On PostgreSQL every query is a round trip
+ * anyway, so drizzle's builder serves.
  */
-function alertStatements(ctx: Ctx) {
-  const client = ctx.db.$client;
+function alertStatements(ctx: Ctx): AlertStatements {
+  const client = ctx.db.$client as object;
   let s = statements.get(client);
   if (!s) {
-    s = {
-      known: client.prepare('select status from incident_alerts where incident_id = ? and fingerprint = ?').pluck(),
-      insert: client.prepare("insert into incident_alerts (incident_id, fingerprint, name, status, first_at, last_at) values (?, ?, ?, 'firing', ?, ?)"),
-      setStatus: client.prepare('update incident_alerts set status = ?, last_at = ? where incident_id = ? and fingerprint = ?'),
-      firingCount: client.prepare("select count(*) from incident_alerts where incident_id = ? and status = 'firing'").pluck(),
-      firingNames: client.prepare("select name from incident_alerts where incident_id = ? and status = 'firing' order by first_at limit ?").pluck(),
-    };
+    s = dialect() === 'sqlite' ? sqliteStatements(ctx.db.$client) : builtStatements(ctx);
     statements.set(client, s);
   }
   return s;
 }
 
+function sqliteStatements(client: Db['$client']): AlertStatements {
+  const st: Record<keyof AlertStatements, Statement> = {
+    known: client.prepare('select status from incident_alerts where incident_id = ? and fingerprint = ?').pluck(),
+    insert: client.prepare("insert into incident_alerts (incident_id, fingerprint, name, status, first_at, last_at) values (?, ?, ?, 'firing', ?, ?)"),
+    setStatus: client.prepare('update incident_alerts set status = ?, last_at = ? where incident_id = ? and fingerprint = ?'),
+    firingCount: client.prepare("select count(*) from incident_alerts where incident_id = ? and status = 'firing'").pluck(),
+    firingNames: client.prepare("select name from incident_alerts where incident_id = ? and status = 'firing' order by first_at limit ?").pluck(),
+  };
+  return {
+    known: async (id, fp) => st.known.get(id, fp) as 'firing' | 'resolved' | undefined,
+    insert: async (id, fp, name, now) => void st.insert.run(id, fp, name, now, now),
+    setStatus: async (status, now, id, fp) => void st.setStatus.run(status, now, id, fp),
+    firingCount: async (id) => st.firingCount.get(id) as number,
+    firingNames: async (id, limit) => st.firingNames.all(id, limit) as string[],
+  };
+}
+
+/** Queries through drizzle, on whichever connection the calling transaction holds. */
+function builtStatements(ctx: Ctx): AlertStatements {
+  const db = ctx.db;
+  const at = (id: number, fp: string) => and(eq(incidentAlerts.incidentId, id), eq(incidentAlerts.fingerprint, fp));
+  const firing = (id: number) => and(eq(incidentAlerts.incidentId, id), eq(incidentAlerts.status, 'firing'));
+  return {
+    known: async (id, fp) => (await db.select({ s: incidentAlerts.status }).from(incidentAlerts).where(at(id, fp)))[0]?.s as 'firing' | 'resolved' | undefined,
+    insert: async (id, fp, name, now) =>
+      void (await db.insert(incidentAlerts).values({ incidentId: id, fingerprint: fp, name, status: 'firing', firstAt: new Date(now), lastAt: new Date(now) })),
+    setStatus: async (status, now, id, fp) => void (await db.update(incidentAlerts).set({ status, lastAt: new Date(now) }).where(at(id, fp))),
+    firingCount: async (id) => (await db.select({ n: count() }).from(incidentAlerts).where(firing(id)))[0].n,
+    firingNames: async (id, limit) =>
+      (await db.select({ name: incidentAlerts.name }).from(incidentAlerts).where(firing(id)).orderBy(incidentAlerts.firstAt).limit(limit)).map((r) => r.name),
+  };
+}
+
 /** Upserts each alert by fingerprint; only a change of state is a change. */
-function recordAlerts(ctx: Ctx, inc: Incident, batch: AlertBatch, prefix: string): Recorded {
+async function recordAlerts(ctx: Ctx, inc: Incident, batch: AlertBatch, prefix: string): Promise<Recorded> {
   const out: Recorded = { fresh: 0, resolved: [], changed: false };
   const st = alertStatements(ctx);
   const now = ctx.now.getTime();
@@ -145,15 +182,15 @@ function recordAlerts(ctx: Ctx, inc: Incident, batch: AlertBatch, prefix: string
     const fingerprint = prefix + a.fingerprint;
     // On the flood incident several groups meet: the name says which group each alert is from.
     const name = prefix ? `${Object.values(batch.groupLabels).join('/') || batch.groupKey.slice(0, 40)} ${alertName(a, batch.groupLabels)}` : alertName(a, batch.groupLabels);
-    const known = st.known.get(inc.id, fingerprint) as 'firing' | 'resolved' | undefined;
+    const known = await st.known(inc.id, fingerprint);
     if (!known) {
       // A resolved alert Klaxon never saw firing says nothing new.
       if (a.status === 'resolved') continue;
-      st.insert.run(inc.id, fingerprint, name, now, now);
+      await st.insert(inc.id, fingerprint, name, now);
       out.fresh++;
       out.changed = true;
     } else if (known !== a.status) {
-      st.setStatus.run(a.status, now, inc.id, fingerprint);
+      await st.setStatus(a.status, now, inc.id, fingerprint);
       if (a.status === 'resolved') out.resolved.push(name);
       else out.fresh++;
       out.changed = true;
@@ -162,9 +199,9 @@ function recordAlerts(ctx: Ctx, inc: Incident, batch: AlertBatch, prefix: string
   return out;
 }
 
-function firingOf(ctx: Ctx, incidentId: number): { n: number; names: string[] } {
+async function firingOf(ctx: Ctx, incidentId: number): Promise<{ n: number; names: string[] }> {
   const st = alertStatements(ctx);
-  return { n: st.firingCount.get(incidentId) as number, names: st.firingNames.all(incidentId, LISTED) as string[] };
+  return { n: await st.firingCount(incidentId), names: await st.firingNames(incidentId, LISTED) };
 }
 
 /** "3 alerts firing: web-1, web-2, web-3; resolved: web-4": one line per delivery that changed something. */
@@ -224,10 +261,10 @@ export async function handleAlerts(ctx: Ctx, id: string, cfg: Integration, batch
     }
   }
 
-  const r = recordAlerts(ctx, inc, batch, prefix);
+  const r = await recordAlerts(ctx, inc, batch, prefix);
   const deduplicated = wasOpen ? batch.alerts.length : 0;
   if (!r.changed && wasOpen) return { outcome: 'repeat', incident: inc.id, deduplicated };
-  const firing = firingOf(ctx, inc.id);
+  const firing = await firingOf(ctx, inc.id);
   await addTimeline(ctx, inc.id, 'alerts', actor.id, alertsLine(firing, r, batch.truncatedAlerts));
 
   if (firing.n === 0 && r.resolved.length > 0) {

@@ -4,7 +4,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Policy, Severity } from '../config/policy/index.js';
 import { USAGE } from '../domain/commands.js';
-import { checklistItems } from '../store/schema.js';
+import { checklistItems } from '../store/tables.js';
 import type { Db, Tx } from '../store/db.js';
 import { type Actor, personName } from './actor.js';
 import type { Ctx } from './context.js';

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Platform } from './port.js';
 import type { Policy } from '../config/policy/index.js';
 import type { Db, Tx } from '../store/db.js';
-import { settings } from '../store/schema.js';
+import { settings } from '../store/tables.js';
 import type { Clock } from './clock.js';
 
 export type ServiceDeps = {
@@ -14,6 +14,12 @@ export type ServiceDeps = {
   log: Logger;
   /** Called after a commit that queued messages or timers, so the dispatcher can run at once. */
   onCommit?: () => void;
+  /**
+   * With replicas (PostgreSQL): this replica's leader fencing token, null when it does not lead.
+   * Claims of timers and outbox rows carry it (store/leader.ts leaderFence), so a replica that lost
+   * the lead claims nothing even before it notices. Absent on SQLite (one writer per file).
+   */
+  fence?: () => number | null;
 };
 
 /** What a use-case gets inside its transaction. */

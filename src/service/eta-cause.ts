@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { parseClock } from '../domain/business-time.js';
 import { parseDuration } from '../domain/duration.js';
-import { incidents } from '../store/schema.js';
+import { incidents } from '../store/tables.js';
 import type { Actor } from './actor.js';
 import { after } from './cadence.js';
 import type { Ctx } from './context.js';

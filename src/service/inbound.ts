@@ -7,7 +7,7 @@
 // authenticates and parses; onAlerts and onHeartbeat decide and store (service/alerts.ts).
 import { runChanges } from '../store/transaction.js';
 import { and, desc, eq } from 'drizzle-orm';
-import { outbox, processedEvents } from '../store/schema.js';
+import { outbox, processedEvents } from '../store/tables.js';
 import type { Actor } from './actor.js';
 import { getIncident } from './incident-view.js';
 import type { Platform } from './port.js';

@@ -4,7 +4,7 @@ import { incidentChannelName } from '../domain/slug.js';
 import { inChunks } from '../store/chunks.js';
 import { prepared } from '../store/prepared.js';
 import type { Db, Tx } from '../store/db.js';
-import { incidents, roleAssignments } from '../store/schema.js';
+import { incidents, roleAssignments } from '../store/tables.js';
 import { personName } from './actor.js';
 import { UserError } from './errors.js';
 

@@ -5,7 +5,7 @@ import type { Platform } from './port.js';
 import { defaultSeverity, findSeverity, severityRank, type Severity } from '../config/policy/index.js';
 import { USAGE } from '../domain/commands.js';
 import { formatMs } from '../domain/duration.js';
-import { incidents } from '../store/schema.js';
+import { incidents } from '../store/tables.js';
 import type { Actor } from './actor.js';
 import type { Ctx } from './context.js';
 import { UserError } from './errors.js';

@@ -3,7 +3,7 @@
 // timeline tells people the same story but is never read to decide anything.
 import { and, eq, sql } from 'drizzle-orm';
 import { prepared } from '../store/prepared.js';
-import { incidentMarks } from '../store/schema.js';
+import { incidentMarks } from '../store/tables.js';
 import type { Ctx } from './context.js';
 
 /** Named like the timeline kinds of the same events (`role_nudge`: the required-roles nudge, once). */

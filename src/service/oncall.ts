@@ -1,7 +1,7 @@
 import { and, gt, lte } from 'drizzle-orm';
 import { onCallAt, type OnCall, type Override } from '../domain/rotation.js';
 import type { Db, Tx } from '../store/db.js';
-import { overrides } from '../store/schema.js';
+import { overrides } from '../store/tables.js';
 import type { Policy } from '../config/policy/index.js';
 import { UserError } from './errors.js';
 import { own } from '../domain/own.js';

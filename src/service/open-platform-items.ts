@@ -4,7 +4,7 @@
 import { exclusive } from '../store/transaction.js';
 import { and, eq, inArray, isNotNull, ne } from 'drizzle-orm';
 import type { Db } from '../store/db.js';
-import { incidentSpaces, incidents, outbox, pages } from '../store/schema.js';
+import { incidentSpaces, incidents, outbox, pages } from '../store/tables.js';
 import type { MessageRef, Platform } from './port.js';
 
 /** Every delivered copy of a page nobody has acknowledged yet (exhausted ones still take an ack). */

@@ -4,7 +4,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { mentionOn } from './mention.js';
 import type { MessageBody, Platform } from './port.js';
 import { prepared } from '../store/prepared.js';
-import { outbox } from '../store/schema.js';
+import { outbox } from '../store/tables.js';
 import { platformUserId } from './actor.js';
 import { readSwitches, type Ctx } from './context.js';
 import { own } from '../domain/own.js';

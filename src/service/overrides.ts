@@ -1,6 +1,6 @@
 import { USAGE } from '../domain/commands.js';
 import type { Duration } from '../domain/duration.js';
-import { overrides } from '../store/schema.js';
+import { overrides } from '../store/tables.js';
 import { type Actor, personName } from './actor.js';
 import type { Ctx } from './context.js';
 import { UserError } from './errors.js';

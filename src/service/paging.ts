@@ -6,7 +6,7 @@ import { prepared } from '../store/prepared.js';
 import { policyCalendar, type Tier } from '../config/policy/index.js';
 import { formatMs, parseDuration } from '../domain/duration.js';
 import { isBusinessTime } from '../domain/business-time.js';
-import { incidents, pageNotifications, type PagePlan, pages } from '../store/schema.js';
+import { incidents, pageNotifications, type PagePlan, pages } from '../store/tables.js';
 import { personName } from './actor.js';
 import type { Ctx } from './context.js';
 import { UserError } from './errors.js';

@@ -4,7 +4,7 @@
 import { and, eq, isNotNull, isNull, ne } from 'drizzle-orm';
 import { findSeverity, type Policy } from '../config/policy/index.js';
 import type { Db } from '../store/db.js';
-import { incidents, pages } from '../store/schema.js';
+import { incidents, pages } from '../store/tables.js';
 import { hasOwnKey } from '../domain/own.js';
 
 export async function policyDrift(db: Db, policy: Policy): Promise<string[]> {

@@ -6,7 +6,7 @@ import { formatMs } from '../domain/duration.js';
 import { policyCalendar, type Policy } from '../config/policy/index.js';
 import { addDuration } from '../domain/business-time.js';
 import type { Db, Tx } from '../store/db.js';
-import { pageNotifications, pages, roleAssignments, timelineEvents } from '../store/schema.js';
+import { pageNotifications, pages, roleAssignments, timelineEvents } from '../store/tables.js';
 import { personName } from './actor.js';
 import { formatTime, type Incident, severityLabel, severityOf } from './incident-view.js';
 import { metAt, TARGET_NAMES } from './targets.js';

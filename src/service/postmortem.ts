@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import { unwrapLink } from '../domain/commands.js';
 import { formatMs, parseDuration } from '../domain/duration.js';
-import { incidents } from '../store/schema.js';
+import { incidents } from '../store/tables.js';
 import type { Actor } from './actor.js';
 import { after } from './cadence.js';
 import { readSwitches, type Ctx } from './context.js';

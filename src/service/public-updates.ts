@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { policyCalendar } from '../config/policy/index.js';
 import { addDuration } from '../domain/business-time.js';
 import { USAGE } from '../domain/commands.js';
-import { incidents } from '../store/schema.js';
+import { incidents } from '../store/tables.js';
 import type { Actor } from './actor.js';
 import type { Ctx } from './context.js';
 import { UserError } from './errors.js';

@@ -4,7 +4,7 @@
 // when it fires; after downtime it posts once, not once per missed slot.
 import { and, eq } from 'drizzle-orm';
 import { nextCron, parseCron } from '../domain/cron.js';
-import { timers } from '../store/schema.js';
+import { timers } from '../store/tables.js';
 import type { Ctx } from './context.js';
 import { postToChannel, PRIORITY } from './outbox-writer.js';
 import { scheduleTimer } from './timers.js';

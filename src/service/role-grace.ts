@@ -6,7 +6,7 @@ import { asc, eq } from 'drizzle-orm';
 import { formatMs } from '../domain/duration.js';
 import { policyCalendar } from '../config/policy/index.js';
 import { addDuration } from '../domain/business-time.js';
-import { pageNotifications, pages } from '../store/schema.js';
+import { pageNotifications, pages } from '../store/tables.js';
 import type { Ctx } from './context.js';
 import { markedAt, setMark } from './marks.js';
 import { getIncident, type Incident, rolesOf, severityOf } from './incident-view.js';

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { USAGE } from '../domain/commands.js';
 import { formatRoleSource, type RoleRule, type RoleRules, type RoleSource } from '../config/policy/roles.js';
 import type { Policy, Severity } from '../config/policy/index.js';
-import { roleAssignments } from '../store/schema.js';
+import { roleAssignments } from '../store/tables.js';
 import { type Actor, personName, SYSTEM } from './actor.js';
 import type { Ctx } from './context.js';
 import { UserError } from './errors.js';

@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import { mentionOn } from './mention.js';
 import { parseCron, nextCron } from '../domain/cron.js';
 import { handoffsBetween } from '../domain/rotation.js';
-import { timers } from '../store/schema.js';
+import { timers } from '../store/tables.js';
 import { personName, platformUserId } from './actor.js';
 import { readSwitches, type Ctx } from './context.js';
 import { formatTime } from './incident-view.js';

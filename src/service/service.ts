@@ -1,13 +1,14 @@
 // The one place that changes state. Every adapter (console, Slack, Discord, HTTP API) and the
 // scheduler come through here; each call is one SQLite transaction.
-import { exclusive, runChanges, transaction } from '../store/transaction.js';
+import { exclusive, runChanges, totalChanges, transaction } from '../store/transaction.js';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { prepared } from '../store/prepared.js';
 import type { Db, Tx } from '../store/db.js';
 import type { Platform } from './port.js';
 import { severityNames } from '../config/policy/index.js';
 import { type Command, isGuarded, onlyReads, USAGE, parseCommand, type UserRef } from '../domain/commands.js';
-import { incidents, incidentSpaces, pages, processedEvents } from '../store/schema.js';
+import { incidents, incidentSpaces, pages, processedEvents } from '../store/tables.js';
+import { isUniqueViolation } from '../store/db-errors.js';
 import { type Actor, personName } from './actor.js';
 import { type Ctx, type ServiceDeps, writeSwitch } from './context.js';
 import { UserError } from './errors.js';
@@ -52,8 +53,7 @@ export class Service {
   }
 
   private totalChanges(): number {
-    // Prepared once and cached by the store (statement-cache.ts); pluck is set per use.
-    return this.deps.db.$client.prepare('select total_changes()').pluck().get() as number;
+    return totalChanges(this.deps.db);
   }
 
   /**
@@ -307,7 +307,7 @@ export class Service {
       if (e instanceof UserError) return refusal(e, { usage: false });
       // A message (or an API link) has one open incident, even across restarts and on every
       // platform's retries: the partial unique index incidents_open_source_link says so.
-      if (raw.sourceLink && isUniqueViolation(e, 'incidents.source_link')) {
+      if (raw.sourceLink && isUniqueViolation(e, { column: 'incidents.source_link', index: 'incidents_open_source_link' })) {
         const open = (await this.deps.db.select().from(incidents).where(and(eq(incidents.sourceLink, raw.sourceLink), ne(incidents.status, 'resolved'))))[0];
         if (open) return refusal(new UserError('conflict', `That was already declared as #${open.id} (${open.title}), which is still open.`), { usage: false });
       }
@@ -367,8 +367,3 @@ const spaceByChannel = prepared((db) =>
     .where(and(eq(incidentSpaces.platform, sql.placeholder('platform')), eq(incidentSpaces.channelId, sql.placeholder('channelId'))))
     .prepare(),
 );
-
-/** A SQLite UNIQUE failure on the named column (`table.column`), as better-sqlite3 reports it. */
-function isUniqueViolation(e: unknown, column: string): boolean {
-  return (e as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE' && String((e as Error).message).includes(column);
-}

@@ -8,11 +8,12 @@
 // is kept: what decides its figures never changes once an incident is resolved. Postmortem figures
 // are the exception (a postmortem is opened and done after resolution, and "overdue" moves with the
 // clock), so they are counted afresh on each call, from the few incidents that require one.
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { formatMs, type Duration } from '../domain/duration.js';
 import { findSeverity, type Policy } from '../config/policy/index.js';
 import type { SeverityStats } from '../domain/stats.js';
 import type { Db, Tx } from '../store/db.js';
+import { rawRows } from '../store/raw.js';
 import { addInto, atOnce, BLOCK, eachTurn, lastIncidentId, openIncidentIds, type Pace, type Sums } from '../store/settled-blocks.js';
 import { formatTime, severityLabel } from './incident-view.js';
 import { ROLE_MISSED } from './role-grace.js';
@@ -25,10 +26,13 @@ const [INCIDENTS, RESOLVED, ACKNOWLEDGED, ACK_MS, MITIGATED, MITIGATE_MS, RESOLV
 
 type Block = { sums: Sums; firstDeclared: number; lastDeclared: number };
 
+/** 1 when `cond` holds, else 0 (PostgreSQL has no max() of booleans). */
+const flag = (cond: SQL) => sql`case when ${cond} then 1 else 0 end`;
+
 /** Figures of incidents with first ≤ id ≤ last (and declared in [from, to) when a window is given). */
 async function blockFigures(tx: Tx | Db, first: number, last: number, window?: { from: number; to: number }): Promise<Block> {
   const missed = (name: string) => `target_missed:${name}`;
-  const rows = await tx.values<unknown[]>(sql`
+  const rows = await rawRows(tx, sql`
     select i.severity, count(*), count(i.resolved_at), count(i.acknowledged_at), sum(i.acknowledged_at - i.declared_at),
       count(i.mitigated_at), sum(i.mitigated_at - i.declared_at), sum(i.resolved_at - i.declared_at), sum(i.targets_missed),
       sum(m.a), sum(m.m), sum(m.r), sum(m.roles), min(i.declared_at), max(i.declared_at)
@@ -36,12 +40,12 @@ async function blockFigures(tx: Tx | Db, first: number, last: number, window?: {
     left join (
       select incident_id, max(a) as a, max(m) as m, max(r) as r, sum(roles) as roles
       from (
-        select incident_id, kind = ${missed('acknowledge')} as a, kind = ${missed('mitigate')} as m, kind = ${missed('resolve')} as r, 0 as roles
+        select incident_id, ${flag(sql`kind = ${missed('acknowledge')}`)} as a, ${flag(sql`kind = ${missed('mitigate')}`)} as m, ${flag(sql`kind = ${missed('resolve')}`)} as r, 0 as roles
         from timeline_events where kind like 'target_missed:%' and incident_id between ${first} and ${last}
         union all
         select incident_id, 0, 0, 0, 1
         from timeline_events where kind like ${sql.raw(`'${ROLE_MISSED}%'`)} and incident_id between ${first} and ${last}
-      )
+      ) as missed
       group by incident_id
     ) m on m.incident_id = i.id
     where i.id between ${first} and ${last} ${window ? sql`and i.declared_at >= ${window.from} and i.declared_at < ${window.to}` : sql``}
@@ -110,9 +114,9 @@ export async function warmStats(db: Db): Promise<void> {
 
 /** Postmortem figures per severity: required, on time, late, overdue, not yet due. */
 async function postmortems(tx: Tx | Db, from: number, to: number, now: number): Promise<Sums> {
-  const rows = await tx.values<unknown[]>(sql`
-    select severity, count(*), sum(postmortem_done_at <= postmortem_due_at), sum(postmortem_done_at > postmortem_due_at),
-      sum(postmortem_done_at is null and ${now} > postmortem_due_at), sum(postmortem_done_at is null and ${now} <= postmortem_due_at)
+  const rows = await rawRows(tx, sql`
+    select severity, count(*), count(*) filter (where postmortem_done_at <= postmortem_due_at), count(*) filter (where postmortem_done_at > postmortem_due_at),
+      count(*) filter (where postmortem_done_at is null and ${now} > postmortem_due_at), count(*) filter (where postmortem_done_at is null and ${now} <= postmortem_due_at)
     from incidents
     where postmortem_due_at is not null and declared_at >= ${from} and declared_at < ${to}
     group by severity`);

@@ -8,7 +8,7 @@ import type { MessageBody, Platform } from './port.js';
 import { policyCalendar, type Policy, type SupportConfig } from '../config/policy/index.js';
 import { addDuration, isBusinessTime } from '../domain/business-time.js';
 import { renderTemplate } from '../domain/templates.js';
-import { processedEvents, supportReplies } from '../store/schema.js';
+import { processedEvents, supportReplies } from '../store/tables.js';
 import { SYSTEM } from './actor.js';
 import { readSwitches, type Ctx } from './context.js';
 import { declare } from './incidents.js';

@@ -6,7 +6,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { formatMs } from '../domain/duration.js';
 import { policyCalendar } from '../config/policy/index.js';
 import { addDuration } from '../domain/business-time.js';
-import { incidents } from '../store/schema.js';
+import { incidents } from '../store/tables.js';
 import { personName } from './actor.js';
 import type { Ctx } from './context.js';
 import { markedAt, setMark } from './marks.js';

@@ -1,7 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../store/db.js';
 import { prepared } from '../store/prepared.js';
-import { timelineEvents } from '../store/schema.js';
+import { timelineEvents } from '../store/tables.js';
 import type { Ctx } from './context.js';
 
 export type TimelineEvent = typeof timelineEvents.$inferSelect;

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { prepared } from '../store/prepared.js';
-import { timers } from '../store/schema.js';
+import { timers } from '../store/tables.js';
 import type { Ctx } from './context.js';
 
 export type TimerKind =

@@ -9,6 +9,7 @@ import * as schema from './schema.js';
 import { isTransientDbError } from './db-errors.js';
 import { cacheStatements } from './statement-cache.js';
 import { guardTransactions } from './transaction-guard.js';
+import { PgRouter } from './pg-session.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 /** The handle a transaction callback receives; same query API as Db. */
@@ -74,10 +75,12 @@ export function closeDb(db: Db): void {
   if (db.$client.open) db.$client.close();
 }
 
-/** True when the database answers a query; /healthz reports 503 otherwise. */
-export function dbHealthy(db: Db): boolean {
+/** True when the database answers a query (either store); /healthz reports 503 otherwise. */
+export async function dbHealthy(db: Db): Promise<boolean> {
   try {
-    db.$client.prepare('select 1').get();
+    const client: unknown = db.$client;
+    if (client instanceof PgRouter) await client.pool.query('select 1');
+    else db.$client.prepare('select 1').get();
     return true;
   } catch {
     return false;

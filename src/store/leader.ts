@@ -20,12 +20,12 @@
 // `isLeader()` checks the deadline itself: a process that wakes from a freeze answers false (and
 // runs onLose) before any of its callbacks can send.
 import pg from 'pg';
-import { sql, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 
 export const DEFAULT_LEADER_LEASE_MS = 15_000;
-/** The advisory lock key pair ('KLX!', 1): advisory locks are per database, so one key serves every deployment. */
-export const LEADER_LOCK = [0x4b4c5821, 1] as const;
+import { LEADER_LOCK } from './fence.js';
+
+export { LEADER_LOCK, leaderFence } from './fence.js';
 
 export type LeadershipOptions = {
   /** Connection settings come from this pool; the lock is held on a connection of its own, outside it. */
@@ -52,17 +52,6 @@ export type Leadership = {
   /** Gives the lead up (onLose runs) and stops contending. */
   stop(): Promise<void>;
 };
-
-/**
- * True only while the session `token` names still holds the leader lock in this database. Add it to
- * the WHERE of a claim (`update … where id in (… for update skip locked) and ${leaderFence(t)}`):
- * a replica that lost the lead claims nothing, whether or not it knows yet.
- */
-export function leaderFence(token: number): SQL {
-  return sql`exists (select 1 from pg_locks where locktype = 'advisory' and granted
-    and database = (select oid from pg_database where datname = current_database())
-    and classid = ${LEADER_LOCK[0]} and objid = ${LEADER_LOCK[1]} and objsubid = 2 and pid = ${token})`;
-}
 
 const HELD = `select exists (select 1 from pg_locks where locktype = 'advisory' and granted and pid = pg_backend_pid()
   and database = (select oid from pg_database where datname = current_database())

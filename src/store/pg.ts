@@ -7,6 +7,10 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import * as schema from './schema-pg.js';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { Db } from './db.js';
+import { PgRouter } from './pg-session.js';
+import { useDialect } from './tables.js';
 
 export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 
@@ -20,6 +24,10 @@ export const MIGRATION_LOCK = [0x4b4c5821, 2] as const;
 // so they are parsed as numbers: query results have the same shape as on SQLite.
 const INT8 = 20;
 const NUMERIC = 1700;
+// drizzle passes its own type parsers with every query and falls back to pg's global ones for
+// these types, so the global parsers are set too (this process talks to one PostgreSQL: Klaxon's).
+pg.types.setTypeParser(INT8, (v) => Number(v));
+pg.types.setTypeParser(NUMERIC, (v) => Number(v));
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
     if (oid === INT8 || oid === NUMERIC) return (v: string) => (v === null ? null : Number(v));
@@ -27,9 +35,24 @@ const types = {
   }) as typeof pg.types.getTypeParser,
 };
 
+/**
+ * A session left idle inside a transaction (a replica frozen or cut off mid-command) is ended by the
+ * server after this long, so its locks (the write lock among them) do not stop every other replica.
+ */
+export const IDLE_IN_TRANSACTION_MS = 10_000;
+/** How long a command waits for the write lock (transaction.ts) before it fails as "busy", like SQLite's busy timeout. */
+export const LOCK_TIMEOUT_MS = 5_000;
+
 /** A pool on `url`; `max` connections (default 10). Nothing is sent until the first query. */
-export function openPgPool(url: string, o: { max?: number } = {}): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: o.max ?? 10, types, connectionTimeoutMillis: 10_000 });
+export function openPgPool(url: string, o: { max?: number; idleInTransactionMs?: number } = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: o.max ?? 10,
+    types,
+    connectionTimeoutMillis: 10_000,
+    idle_in_transaction_session_timeout: o.idleInTransactionMs ?? IDLE_IN_TRANSACTION_MS,
+    lock_timeout: LOCK_TIMEOUT_MS,
+  });
   // An idle connection the server drops (restart, failover) is replaced on the next checkout;
   // without a listener the error would end the process.
   pool.on('error', () => {});
@@ -72,6 +95,26 @@ export async function openPgDb(url: string, o: { migrate?: boolean; migrationsFo
   return drizzle(pool, { schema }) as PgDb;
 }
 
+/**
+ * The service's handle on PostgreSQL: the same drizzle API as the SQLite Db (and typed as one, since
+ * the service is written once), over a PgRouter so transaction() works as on SQLite. Switches the
+ * process's table bindings to PostgreSQL's (tables.ts).
+ */
+export async function openPgServiceDb(url: string, o: { migrate?: boolean; max?: number; idleInTransactionMs?: number } = {}): Promise<Db> {
+  const pool = openPgPool(url, o);
+  try {
+    if (o.migrate !== false) await migratePg(pool);
+  } catch (e) {
+    await pool.end();
+    throw e;
+  }
+  useDialect('postgres');
+  const router = new PgRouter(pool, (q) => dialect.sqlToQuery(q));
+  return drizzle(router as unknown as pg.Pool, { schema }) as unknown as Db;
+}
+
+const dialect = new PgDialect();
+
 export async function closePgDb(db: PgDb): Promise<void> {
   if (!db.$client.ended) await db.$client.end();
 }
@@ -86,12 +129,4 @@ export async function pgHealthy(db: PgDb): Promise<boolean> {
   }
 }
 
-/** True for postgres:// and postgresql:// URLs: what selects the PostgreSQL store. */
-export function isPostgresUrl(s: string | undefined): s is string {
-  return s !== undefined && /^postgres(ql)?:\/\//i.test(s.trim());
-}
-
-/** A postgres URL with its password hidden, for messages and logs. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-}
+export { isPostgresUrl, redactUrl } from './url.js';

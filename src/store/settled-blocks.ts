@@ -6,7 +6,7 @@
 // block and the few holding open rows; a cold start sums the rest one block per event-loop turn.
 import { inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from './db.js';
-import { incidents } from './schema.js';
+import { incidents } from './tables.js';
 
 /** Additive figures per label value (severity, integration): counts and sums. */
 export type Sums = Map<string, number[]>;

@@ -8,7 +8,8 @@ import { actorFor } from '../../src/service/actor.js';
 import { FakeClock } from '../../src/service/clock.js';
 import { Service } from '../../src/service/service.js';
 import { openDb } from '../../src/store/db.js';
-import { outbox, timers } from '../../src/store/schema.js';
+import { outbox, timers } from '../../src/store/tables.js';
+import { openTestDb } from './store.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -30,7 +31,7 @@ export function testPolicy(o: { policy?: Policy | string; yaml?: string }): Poli
 
 export function harness(o: HarnessOptions = {}) {
   const policy = testPolicy(o);
-  const db = openDb(o.dbPath ?? ':memory:');
+  const db = o.dbPath ? openDb(o.dbPath) : openTestDb();
   const clock = new FakeClock(o.start ?? '2026-03-04T10:00:00Z');
   const svc = new Service({ db, policy, clock, platforms: o.platforms ?? ['console'], log: createLogger('silent') });
   const as = (person: string) => actorFor(policy, 'console', person);

@@ -2,7 +2,7 @@
 // person the page notified may, and so may the policy's `acknowledge` groups (default: responders).
 import { describe, expect, it } from 'vitest';
 import { actorFor } from '../../src/service/actor.js';
-import { pages } from '../../src/store/schema.js';
+import { pages } from '../../src/store/tables.js';
 import { harness } from '../helpers/harness.js';
 
 const policy = (permissions = '') => `

@@ -9,7 +9,7 @@ import { prepareAction } from '../../src/service/actions.js';
 import { getIncident } from '../../src/service/incident-view.js';
 import { Service } from '../../src/service/service.js';
 import { bootstrapTimers } from '../../src/scheduler/tick.js';
-import { actionRuns } from '../../src/store/schema.js';
+import { actionRuns } from '../../src/store/tables.js';
 
 type Seen = { method?: string; url?: string; auth?: string; body: string };
 let server: Server;

@@ -2,7 +2,7 @@
 // It runs whatever Klaxon's automation switch says: a missed mitigation must never vanish.
 import { asc } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { pageNotifications } from '../../src/store/schema.js';
+import { pageNotifications } from '../../src/store/tables.js';
 import { harness, HOUR, MINUTE } from '../helpers/harness.js';
 
 const YAML = `

@@ -3,7 +3,7 @@
 // schedules, people or commands, and answer like any other unknown name.
 import { describe, expect, it } from 'vitest';
 import { PolicyError, parsePolicy } from '../../src/config/policy/index.js';
-import { incidents, overrides } from '../../src/store/schema.js';
+import { incidents, overrides } from '../../src/store/tables.js';
 import { harness } from '../helpers/harness.js';
 
 const BUILT_INS = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'];

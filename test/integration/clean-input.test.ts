@@ -1,7 +1,7 @@
 // One text rule at the edge, the same whichever way text arrives: control characters, terminal
 // escapes and bidi overrides never reach the database, and invisible-only text is missing text.
 import { describe, expect, it } from 'vitest';
-import { incidents, timelineEvents as timeline } from '../../src/store/schema.js';
+import { incidents, timelineEvents as timeline } from '../../src/store/tables.js';
 import { harness } from '../helpers/harness.js';
 
 const NASTY = '\u001b[31mCheckout\u001b[0m\u0000 down\u0007 \u202eevil\u202c';

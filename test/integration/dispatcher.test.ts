@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DeliveryError, type Platform } from '../../src/service/port.js';
 import { createLogger } from '../../src/log.js';
 import { Dispatcher } from '../../src/scheduler/dispatcher.js';
-import { outbox } from '../../src/store/schema.js';
+import { outbox } from '../../src/store/tables.js';
 import { harness } from '../helpers/harness.js';
 import { RecordingAdapter } from '../helpers/recording-adapter.js';
 
@@ -78,12 +78,12 @@ describe('outbox dispatcher', () => {
 
   it('a message backing off goes in the same drain once it is due, in its turn among the rest', async () => {
     const { h, slack, d } = setup();
-    const c = h.db.$client;
-    const now = h.clock.now().getTime();
-    const insert = c.prepare("insert into outbox (platform, kind, destination, body, priority, status, attempts, next_attempt_at, created_at) values ('slack', 'post', ?, ?, 1, 'pending', ?, ?, ?)");
+    const now = h.clock.now();
+    const insert = (destination: string, text: string, attempts: number, nextAttemptAt: Date) =>
+      h.db.insert(outbox).values({ platform: 'slack', kind: 'post', destination, body: { text }, priority: 1, status: 'pending', attempts, nextAttemptAt, createdAt: now });
     // #1 failed once and waits 1 s; #2–#4 are due now. Each post takes the platform a second.
-    insert.run('channel:C-retry', '{"text":"retried"}', 1, now + 1000, now);
-    for (const n of [2, 3, 4]) insert.run(`channel:C-${n}`, `{"text":"fresh ${n}"}`, 0, now, now);
+    await insert('channel:C-retry', 'retried', 1, new Date(now.getTime() + 1000));
+    for (const n of [2, 3, 4]) await insert(`channel:C-${n}`, `fresh ${n}`, 0, now);
     slack.latency = async () => {
       h.clock.advance(1000);
     };

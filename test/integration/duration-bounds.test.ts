@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDuration } from '../../src/domain/duration.js';
 import { parsePolicy } from '../../src/config/policy/index.js';
-import { overrides } from '../../src/store/schema.js';
+import { overrides } from '../../src/store/tables.js';
 import { harness } from '../helpers/harness.js';
 
 describe('duration bounds', () => {

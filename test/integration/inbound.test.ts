@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { onPin, onReaction, supportMessage, type InboundMessage, type ReactionEvent, type SupportEvent } from '../../src/service/inbound.js';
-import { incidents, incidentSpaces, timelineEvents } from '../../src/store/schema.js';
+import { incidents, incidentSpaces, timelineEvents } from '../../src/store/tables.js';
 import { harness } from '../helpers/harness.js';
 
 const SUPPORT_YAML = `

@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { incidents, outbox, roleAssignments, timelineEvents } from '../../src/store/schema.js';
+import { incidents, outbox, roleAssignments, timelineEvents } from '../../src/store/tables.js';
 import { harness, MINUTE } from '../helpers/harness.js';
 
 const count = async (h: ReturnType<typeof harness>) => ({

@@ -3,7 +3,7 @@
 // severity or status change, stopped by resolve, and never silenced by the kill switches.
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { timers } from '../../src/store/schema.js';
+import { timers } from '../../src/store/tables.js';
 import { harness, HOUR, MINUTE } from '../helpers/harness.js';
 
 type H = ReturnType<typeof harness>;

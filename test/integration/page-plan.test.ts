@@ -14,7 +14,7 @@ import { FakeClock } from '../../src/service/clock.js';
 import { policyDrift } from '../../src/service/policy-drift.js';
 import { Service } from '../../src/service/service.js';
 import { closeDb, openDb } from '../../src/store/db.js';
-import { incidentMarks, pageNotifications, pages, timelineEvents } from '../../src/store/schema.js';
+import { incidentMarks, pageNotifications, pages, timelineEvents } from '../../src/store/tables.js';
 import { harness, MINUTE } from '../helpers/harness.js';
 
 // 2026-03-04 is a Wednesday: carol is primary, alice secondary, erin the manager (default policy).

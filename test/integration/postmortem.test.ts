@@ -11,8 +11,10 @@ import { createLogger } from '../../src/log.js';
 import { actorFor } from '../../src/service/actor.js';
 import { FakeClock } from '../../src/service/clock.js';
 import { Service } from '../../src/service/service.js';
-import { closeDb, openDb } from '../../src/store/db.js';
-import { incidents, timers } from '../../src/store/schema.js';
+import { openDb } from '../../src/store/db.js';
+import { closeStore } from '../../src/store/open.js';
+import { openTestDb, pgTest, testStore } from '../helpers/store.js';
+import { incidents, timers } from '../../src/store/tables.js';
 import { harness, HOUR, MINUTE } from '../helpers/harness.js';
 
 type H = ReturnType<typeof harness>;
@@ -213,20 +215,21 @@ describe('the postmortem draft (runbook 004, Europe/London in summer)', () => {
     expect((await h.run('ben', 'postmortem #1')).text).toMatch(/^Posted the postmortem draft for #1 in its channel\. It is due 2026-07-08 11:10 GMT\+1/);
     expect(await drafts(h)).toHaveLength(2);
 
-    // The CLI reads the same kind of database file the bot writes.
+    // The CLI reads the same store the bot writes: a database file, or PostgreSQL.
     const dir = mkdtempSync(join(tmpdir(), 'klaxon-pm-'));
     try {
       const file = join(dir, 'k.db');
       const policyPath = 'examples/policies/004-support-processes.yaml';
       const policy = loadPolicy(policyPath);
-      const db = openDb(file);
+      const db = testStore() === 'sqlite' ? openDb(file) : openTestDb();
       const svc = new Service({ db, policy, clock: new FakeClock('2026-07-01T09:00:00Z'), platforms: ['console'], log: createLogger('silent') });
       await svc.run(actorFor(policy, 'console', 'ben'), 'declare critical Alarm: API 5xx');
       await svc.run(actorFor(policy, 'console', 'ben'), 'resolve Restarted the pods');
-      closeDb(db);
+      await closeStore(db);
       const out: string[] = [];
       vi.spyOn(console, 'log').mockImplementation((s: unknown) => void out.push(String(s)));
       vi.stubEnv('KLAXON_DB', file);
+      if (testStore() === 'postgres') vi.stubEnv('KLAXON_DATABASE_URL', pgTest.url!);
       vi.stubEnv('KLAXON_POLICY', policyPath);
       expect(await cliPostmortem(['1'])).toBe(0);
       expect(out.join('\n')).toMatch(/^# Postmortem: #1 Alarm: API 5xx[\s\S]*## Timeline\n- 2026-07-01 10:00 GMT\+1 — Declared Critical[\s\S]*## What didn't go well\?/);

@@ -7,7 +7,7 @@ import { loadEnv } from '../../src/config/env.js';
 import { actorFor } from '../../src/service/actor.js';
 import { FakeClock } from '../../src/service/clock.js';
 import { closeDb, openDb } from '../../src/store/db.js';
-import { incidents, outbox, processedEvents, timelineEvents, timers } from '../../src/store/schema.js';
+import { incidents, outbox, processedEvents, timelineEvents, timers } from '../../src/store/tables.js';
 import { testPolicy } from '../helpers/harness.js';
 import { RecordingAdapter } from '../helpers/recording-adapter.js';
 

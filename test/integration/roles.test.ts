@@ -2,62 +2,20 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Platform, SpaceInfo } from '../../src/service/port.js';
-import { simulate } from '../../src/cli/simulate.js';
-import { parsePolicy } from '../../src/config/policy/index.js';
 import { API_ACTOR } from '../../src/http/api/incidents.js';
 import { createLogger } from '../../src/log.js';
 import { Dispatcher } from '../../src/scheduler/dispatcher.js';
 import { rolesOf } from '../../src/service/incident-view.js';
 import { whoIsOnCall } from '../../src/service/oncall.js';
 import { timelineOf } from '../../src/service/timeline.js';
-import { incidents, timers } from '../../src/store/schema.js';
+import { incidents, timers } from '../../src/store/tables.js';
 import { handleSupportMessage } from '../../src/service/support.js';
 import { harness, HOUR, MINUTE } from '../helpers/harness.js';
 import { RecordingAdapter } from '../helpers/recording-adapter.js';
+import { ROLES_YAML as YAML } from './roles-policy.js';
 
 // On 2026-03-04 (a Wednesday) alice is primary and uma is comms lead; bob and carol take over on
-// Monday 2026-03-09 at 09:00.
-const YAML = `
-timezone: UTC
-people:
-  alice: { name: Alice, slack: U1ALICE }
-  bob: { name: Bob, slack: U1BOB }
-  carol: { name: Carol, slack: U1CAROL }
-  uma: { name: Uma, slack: U1UMA }
-  erin: { name: Erin, slack: U1ERIN }
-schedules:
-  primary: { rotation: weekly, handoff: "mon 09:00", start: "2026-01-05", members: [alice, bob] }
-  comms-lead: { rotation: weekly, handoff: "mon 09:00", start: "2026-01-05", members: [uma, carol] }
-escalation_policies:
-  default: { tiers: [{ targets: [schedule:primary], ack_timeout: 15m }] }
-roles:
-  commander: schedule:primary
-  comms: schedule:comms-lead
-  scribe: declarer
-  investigator: acknowledger
-  liaison: person:erin
-role_grace: 10m
-severities:
-  - id: sev1
-    description: Outage
-    page: default
-    roles: { commander: [declarer, schedule:primary] }
-    required_roles: [commander]
-  - id: sev2
-    description: Degraded
-    page: default
-    required_roles: [commander]
-  - id: sev3
-    description: Waits for whoever takes it
-    page: default
-    roles: { commander: acknowledger }
-    required_roles: [commander]
-  - id: sev4
-    description: Minor, pages nobody
-    roles: { commander: acknowledger }
-    required_roles: [commander]
-    role_grace: 30m
-`;
+// Monday 2026-03-09 at 09:00 (roles-policy.ts).
 
 function setup(start = '2026-03-04T03:00:00Z') {
   return harness({ yaml: YAML, start });
@@ -336,20 +294,3 @@ async function fromApiOn(h: { svc: H['svc'] }, severity: string): Promise<number
   return r.incident!;
 }
 
-describe('klaxon simulate', () => {
-  it('shows who would hold each role at the simulated time, and the acknowledger taking theirs', async () => {
-    const policy = parsePolicy(YAML);
-    const r = await simulate({ policy, severity: 'sev3', start: new Date('2026-03-04T03:00:00Z'), ackAfterMs: 5 * MINUTE });
-    expect(r.roles).toEqual([
-      'commander: open (required) — goes to whoever acknowledges first',
-      'comms: Uma since 2026-03-04 03:00 UTC (on call for comms-lead)',
-      'scribe: open',
-      'investigator: open — goes to whoever acknowledges first',
-      'liaison: Erin since 2026-03-04 03:00 UTC (named by the policy)',
-    ]);
-    expect(r.events.map((e) => `${e.offset} ${e.text}`)).toContain('+5m Alice is commander (acknowledged first)');
-    // A week later Bob is on call: the same simulation names him.
-    const later = await simulate({ policy: policy, severity: 'sev2', start: new Date('2026-03-11T03:00:00Z') });
-    expect(later.roles[0]).toBe('commander: Bob since 2026-03-11 03:00 UTC (on call for primary)');
-  });
-});

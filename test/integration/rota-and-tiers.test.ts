@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { bootstrapTimers, tick } from '../../src/scheduler/tick.js';
-import { pageNotifications, pages, timers } from '../../src/store/schema.js';
+import { pageNotifications, pages, timers } from '../../src/store/tables.js';
 import { harness, HOUR, MINUTE } from '../helpers/harness.js';
 
 const notified = async (h: ReturnType<typeof harness>) =>

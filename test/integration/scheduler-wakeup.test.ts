@@ -7,7 +7,7 @@ import { KlaxonApp } from '../../src/app.js';
 import { actorFor } from '../../src/service/actor.js';
 import type { Clock } from '../../src/service/clock.js';
 import { closeDb, openDb } from '../../src/store/db.js';
-import { pageNotifications, timers } from '../../src/store/schema.js';
+import { pageNotifications, timers } from '../../src/store/tables.js';
 import { testPolicy } from '../helpers/harness.js';
 import { waitFor } from '../helpers/wait.js';
 

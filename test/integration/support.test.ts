@@ -12,7 +12,7 @@ import { FakeClock } from '../../src/service/clock.js';
 import { Service } from '../../src/service/service.js';
 import { handleSupportMessage, hoursText, securityKeyword, type SupportMessage } from '../../src/service/support.js';
 import { closeDb, type Db, openDb } from '../../src/store/db.js';
-import { incidents, outbox } from '../../src/store/schema.js';
+import { incidents, outbox } from '../../src/store/tables.js';
 
 const POLICY = join(import.meta.dirname, '../../examples/policies/000-support-runbook.yaml');
 const SUPPORT = '500000000000000004';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { getIncident } from '../../src/service/incident-view.js';
 import { renderPostmortem } from '../../src/service/postmortem-draft.js';
 import { checkTarget } from '../../src/service/targets.js';
-import { incidents, timers } from '../../src/store/schema.js';
+import { incidents, timers } from '../../src/store/tables.js';
 import { harness, HOUR, MINUTE } from '../helpers/harness.js';
 
 type H = ReturnType<typeof harness>;

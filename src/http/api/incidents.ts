@@ -5,7 +5,7 @@ import type { HttpDeps } from '../deps.js';
 import type { Actor } from '../../service/actor.js';
 import { getIncident, rolesFor, rolesOf } from '../../service/incident-view.js';
 import type { ErrorKind } from '../../service/errors.js';
-import { incidents } from '../../store/schema.js';
+import { incidents } from '../../store/tables.js';
 import { HttpError, readJson } from '../body.js';
 import { sendJson } from '../server.js';
 import { incidentJson, pagesJson, timelineJson } from './present.js';

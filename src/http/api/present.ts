@@ -8,7 +8,7 @@ import type { Incident } from '../../service/incident-view.js';
 import { timelineOf } from '../../service/timeline.js';
 import { inChunks } from '../../store/chunks.js';
 import type { Db } from '../../store/db.js';
-import { pageNotifications, pages } from '../../store/schema.js';
+import { pageNotifications, pages } from '../../store/tables.js';
 import { iso } from '../json.js';
 
 export function incidentJson(policy: Policy, inc: Incident, roles: Record<string, string>) {

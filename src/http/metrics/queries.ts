@@ -1,9 +1,10 @@
-// Totals read from SQLite on each scrape. Pages, notifications and incidents are never deleted,
+// Totals read from the store on each scrape. Pages, notifications and incidents are never deleted,
 // so these totals only grow: they are honest Prometheus counters that also survive a restart,
 // which counters kept in memory from service events would not.
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../store/db.js';
-import { incidents, pages, timelineEvents } from '../../store/schema.js';
+import { rawRows } from '../../store/raw.js';
+import { incidents, pages, timelineEvents } from '../../store/tables.js';
 import { lastIncidentId, OPEN_STATUSES, openIncidentIds, type BlockSource } from '../../store/settled-blocks.js';
 
 export type BySeverity = { severity: string; n: number }[];
@@ -43,19 +44,17 @@ function incidentBlocks(sum: BlockSource['sum']): BlockSource {
 export function durationBlocks(ackBounds: number[], resolveBounds: number[]): BlockSource {
   const of = (end: string, bounds: number[]) => {
     const d = sql.raw(`(${end} - declared_at)`);
-    return sql.join([sql`count(${sql.raw(end)})`, sql`sum(${d})`, ...bounds.map((b) => sql`sum(${d} <= ${b * 1000})`)], sql`, `);
+    return sql.join([sql`count(${sql.raw(end)})`, sql`sum(${d})`, ...bounds.map((b) => sql`count(*) filter (where ${d} <= ${b * 1000})`)], sql`, `);
   };
   return incidentBlocks(async (db, first, last) =>
-    (await db
-      .values(sql`select severity, ${of('acknowledged_at', ackBounds)}, ${of('resolved_at', resolveBounds)} from incidents where id between ${first} and ${last} group by severity`))
+    (await rawRows(db, sql`select severity, ${of('acknowledged_at', ackBounds)}, ${of('resolved_at', resolveBounds)} from incidents where id between ${first} and ${last} group by severity`))
       .map(rowOf),
   );
 }
 
 /** Incidents opened by each integration (alerts, missed heartbeats, floods). */
 export const alertIncidentBlocks: BlockSource = incidentBlocks(async (db, first, last) =>
-  (await db
-    .values(sql`select integration, count(*) from incidents where id between ${first} and ${last} and integration is not null group by integration`))
+  (await rawRows(db, sql`select integration, count(*) from incidents where id between ${first} and ${last} and integration is not null group by integration`))
     .map(rowOf),
 );
 
@@ -76,13 +75,12 @@ export const pageBlocks: BlockSource = {
         .where(inArray(incidents.status, OPEN_STATUSES))
     ).map((r) => r.id),
   sum: async (db, first, last) =>
-    (await db
-      .values(sql`
-        select p.severity, count(*), sum(p.status = 'acknowledged'), sum(p.status = 'exhausted'), sum(coalesce(s.steps, 0))
+    (await rawRows(db, sql`
+        select p.severity, count(*), count(*) filter (where p.status = 'acknowledged'), count(*) filter (where p.status = 'exhausted'), sum(coalesce(s.steps, 0))
         from pages p
         left join (
           select page_id, count(*) - 1 as steps
-          from (select distinct page_id, tier, cycle from page_notifications where page_id between ${first} and ${last})
+          from (select distinct page_id, tier, cycle from page_notifications where page_id between ${first} and ${last}) as steps
           group by page_id
         ) s on s.page_id = p.id
         where p.id between ${first} and ${last}

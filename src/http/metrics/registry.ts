@@ -66,7 +66,7 @@ export function createMetrics(deps: HttpDeps, blockSize?: number): Metrics {
   const read = <T>(fn: (db: Db) => Promise<T>): Promise<T | null> => {
     if (memo.has(fn)) return memo.get(fn) as Promise<T | null>;
     if (memo.size === 0) setImmediate(() => memo.clear());
-    const out = (async () => (dbHealthy(db) ? await fn(db) : null))().catch(() => null);
+    const out = (async () => ((await dbHealthy(db)) ? await fn(db) : null))().catch(() => null);
     memo.set(fn, out);
     return out;
   };
@@ -80,7 +80,7 @@ export function createMetrics(deps: HttpDeps, blockSize?: number): Metrics {
   let history: HistoryTotals | null = null;
   const refresh = async () => {
     try {
-      history = dbHealthy(db)
+      history = (await dbHealthy(db))
         ? { durations: await blocks.durations.total(db), pages: await blocks.pages.total(db), alertIncidents: await blocks.alertIncidents.total(db) }
         : null;
     } catch {
@@ -92,10 +92,10 @@ export function createMetrics(deps: HttpDeps, blockSize?: number): Metrics {
 
   new Gauge({
     name: 'klaxon_db_up',
-    help: '1 when the SQLite database answers queries',
+    help: '1 when the database answers queries',
     registers: [own],
-    collect() {
-      this.set(dbHealthy(db) ? 1 : 0);
+    async collect() {
+      this.set((await dbHealthy(db)) ? 1 : 0);
     },
   });
 

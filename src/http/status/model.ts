@@ -4,7 +4,7 @@ import { and, desc, eq, gte, inArray } from 'drizzle-orm';
 import { findSeverity, type Policy, severityRank } from '../../config/policy/index.js';
 import { inChunks } from '../../store/chunks.js';
 import type { Db } from '../../store/db.js';
-import { incidents, timelineEvents } from '../../store/schema.js';
+import { incidents, timelineEvents } from '../../store/tables.js';
 
 type TimelineEvent = typeof timelineEvents.$inferSelect;
 import { type Day, dayBars, historyStart } from './days.js';

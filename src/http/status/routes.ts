@@ -2,6 +2,7 @@
 // the visibility rule allows ever leaves the model, so nothing internal can reach these routes.
 import type { HttpDeps } from '../deps.js';
 import { readinessWrites } from '../readiness.js';
+import { totalChanges } from '../../store/transaction.js';
 import { sendJson, sendText } from '../server.js';
 import { renderAtom } from './feed.js';
 import { statusJson } from './json.js';
@@ -14,11 +15,12 @@ const CACHE = `public, max-age=${MAX_AGE_S}`;
 
 export function mountStatus(deps: HttpDeps): void {
   // One model serves every request for up to the pages' max-age, and is rebuilt sooner when
-  // anything was written since (this process is the database's one writer, so its change count
-  // moves with every commit): a refresh storm costs one read, and a new update shows at once.
+  // anything was written since through this process (on SQLite the database's one writer, so its
+  // change count moves with every commit): a refresh storm costs one read, and a new update shows
+  // at once. On PostgreSQL a change another replica made shows within the max-age.
   // The readiness probe's own write (every /healthz) is not a change to show.
   let kept: { model: StatusModel; at: number; version: number } | undefined;
-  const version = () => (deps.db.$client.prepare('select total_changes()').pluck().get() as number) - readinessWrites(deps.db);
+  const version = () => totalChanges(deps.db) - readinessWrites(deps.db);
   const model = async (): Promise<StatusModel> => {
     const now = deps.clock.now();
     const v = version();
