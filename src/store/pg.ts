@@ -108,7 +108,7 @@ export async function openPgServiceDb(url: string, o: { migrate?: boolean; max?:
     await pool.end();
     throw e;
   }
-  useDialect('postgres');
+  useDialect('postgres', schema);
   const router = new PgRouter(pool, (q) => dialect.sqlToQuery(q));
   return drizzle(router as unknown as pg.Pool, { schema }) as unknown as Db;
 }

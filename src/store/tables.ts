@@ -6,7 +6,7 @@
 // One store per process: `klaxon start` runs on one, and moving between them (`klaxon export` /
 // `import`, store/dump.ts) works on raw rows, not on these bindings.
 import * as lite from './schema.js';
-import * as pgs from './schema-pg.js';
+import type * as PgSchema from './schema-pg.js';
 
 export type { PagePlan } from './schema.js';
 export type Dialect = 'sqlite' | 'postgres';
@@ -35,10 +35,14 @@ export let overrides = lite.overrides;
 export let supportReplies = lite.supportReplies;
 export let leases = lite.leases;
 
-/** Points every table binding at `d`'s schema. Switching back and forth is refused: one store per process. */
-export function useDialect(d: Dialect): void {
+/**
+ * Points every table binding at `d`'s schema (PostgreSQL's is passed in by store/pg.ts, so a
+ * SQLite Klaxon never loads it). Switching back and forth is refused: one store per process.
+ */
+export function useDialect(d: Dialect, pgs?: typeof PgSchema): void {
   if (d === current) return;
   if (current !== 'sqlite' || d !== 'postgres') throw new Error(`this process already runs on ${current}; one store per process`);
+  if (!pgs) throw new Error('useDialect(postgres) needs the PostgreSQL schema');
   current = d;
   // Same tables, same columns, same row shapes (test/postgres/schema-agreement.test.ts).
   incidents = pgs.incidents as unknown as typeof lite.incidents;

@@ -23,7 +23,7 @@ const dialect = new PgDialect();
 export function openTestDb(): Db {
   if (testStore() === 'sqlite') return openDb(':memory:');
   if (!pgTest.url) throw new Error('openTestDb(): the PostgreSQL test database exists only inside tests and hooks');
-  useDialect('postgres');
+  useDialect('postgres', pgSchema);
   // The database a test opened before is emptied below, so its connections go (a property test
   // opens one per run: kept, they would exhaust the server's connections).
   for (const old of pgTest.pools.splice(0)) if (!old.ended) void old.end().catch(() => {});
