@@ -40,6 +40,11 @@ export type AppOptions = {
    * Left out (SQLite, one process): this process does everything, as always.
    */
   leadership?: Leadership;
+  /**
+   * With replicas: tells the leader that this standby queued messages or timers (a NOTIFY), so it
+   * delivers now rather than at its next step. Called after such a commit on a standby.
+   */
+  wakeLeader?: () => void;
   /** Names this process in /healthz and /metrics; the leadership's, else KLAXON_REPLICA_ID or host-pid. */
   replicaId?: string;
 };
@@ -142,10 +147,18 @@ export class KlaxonApp {
     return Boolean(this.opts.leadership && c.leaderOnly);
   }
 
+  /** Another replica queued something (a wake-up from it): deliver and look at the timers now. */
+  wake(): void {
+    this.kick();
+  }
+
   /** Delivers soon after a commit, coalescing bursts of commits into one pass. */
   private kick(): void {
-    // A standby leaves delivery to the leader, which finds the rows at its next step.
-    if (!this.isLeader()) return;
+    // A standby leaves delivery to the leader: it tells it, or the leader finds the rows at its next step.
+    if (!this.isLeader()) {
+      this.opts.wakeLeader?.();
+      return;
+    }
     this.rearm();
     if (this.pending) return;
     this.pending = setImmediate(() => {

@@ -24,7 +24,7 @@ const COMMANDS: Record<string, string> = {
   simulate:
     'klaxon simulate --severity SEV [--policy FILE] [--ack-after 40m] [--resolve-after 3h] [--until 3d] [--at ISO] [--json]\n  The timeline a policy would produce, until resolved or --until (default 3 days).',
   oncall: 'klaxon oncall [SCHEDULE] [--at ISO-TIME] [--policy FILE]\n  Who is on call, overrides included.',
-  migrate: 'klaxon migrate\n  Apply database migrations to KLAXON_DB and exit.',
+  migrate: 'klaxon migrate\n  Apply database migrations to KLAXON_DATABASE_URL (PostgreSQL), else KLAXON_DB, and exit.',
   postmortem: "klaxon postmortem N\n  Print incident N's postmortem draft.",
   export:
     'klaxon export FILE [--database PATH|URL]\n  Write every incident, timeline, page, timer and outbox row to FILE (JSON lines), to move to\n  another store. The store: --database, else KLAXON_DATABASE_URL (PostgreSQL), else KLAXON_DB.',

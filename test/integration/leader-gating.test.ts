@@ -57,7 +57,8 @@ async function replica() {
   const lead = fakeLeadership('replica-a');
   const platform = new RecordingAdapter('slack');
   const gw = gateway();
-  app = new KlaxonApp({ env: { HOST: '127.0.0.1', PORT: 0, KLAXON_TICK_SECONDS: 5 }, policy, db, clock, leadership: lead, secrets: {} });
+  const wakeUps: string[] = [];
+  app = new KlaxonApp({ env: { HOST: '127.0.0.1', PORT: 0, KLAXON_TICK_SECONDS: 5 }, policy, db, clock, leadership: lead, secrets: {}, wakeLeader: () => void wakeUps.push('wake') });
   app.addAdapter(platform, gw.c);
   mountHttp(app.httpDeps());
   await app.start({ loop: false });
@@ -70,6 +71,7 @@ async function replica() {
     lead,
     platform,
     gw,
+    wakeUps,
     run: async (text: string) => expect((await a.service.run(actorFor(policy, 'console', 'bob'), text)).ok).toBe(true),
     waiting: async () => (await db.select().from(outbox).where(inArray(outbox.status, ['pending', 'sending']))).length,
     escalations: async (status: 'pending' | 'done') => (await db.select().from(timers).where(and(eq(timers.kind, 'escalate'), eq(timers.status, status)))).length,
@@ -83,6 +85,8 @@ describe('leader gating (one leader among replicas)', () => {
   it('a standby serves commands but fires no timer and delivers nothing; on gaining the lead it does both', async () => {
     const r = await replica();
     await r.run('declare sev1 Checkout down');
+    // The standby told the leader it queued a page, rather than leaving it to the leader's next step.
+    expect(r.wakeUps.length).toBeGreaterThan(0);
     r.clock.advance(16 * MINUTE);
     // A step and a delivery pass, awaited: on a standby both are no-ops.
     await r.app.tick();

@@ -14,7 +14,8 @@ export type Fault = { route: { test(route: string): boolean }; count?: number } 
   | { delayMs: number }
 );
 
-export type Seen = { route: string; fault: '500' | '429' | 'slow' | null; status: number };
+/** `at`: when the request reached the proxy (Date.now()). */
+export type Seen = { route: string; fault: '500' | '429' | 'slow' | null; status: number; at: number };
 
 type Rule = Fault & { left: number };
 
@@ -72,6 +73,7 @@ export class FaultProxy {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const route = `${req.method} ${req.url}`;
+    const at = Date.now();
     const rule = this.rules.find((r) => r.left > 0 && r.route.test(route));
     if (rule) rule.left--;
     if (rule && 'status' in rule) {
@@ -86,7 +88,7 @@ export class FaultProxy {
         if (rule.global) headers['x-ratelimit-global'] = 'true';
         body = { ok: false, error: 'ratelimited', message: 'You are being rate limited.', retry_after: rule.retryAfter, global: Boolean(rule.global) };
       }
-      this.seen.push({ route, fault: rule.status === 429 ? '429' : '500', status: rule.status });
+      this.seen.push({ route, fault: rule.status === 429 ? '429' : '500', status: rule.status, at });
       res.writeHead(rule.status, headers).end(JSON.stringify(body));
       return;
     }
@@ -99,10 +101,10 @@ export class FaultProxy {
         this.holding++;
         await new Promise((r) => setTimeout(r, delayMs)).finally(() => this.holding--);
       }
-      this.seen.push({ route, fault: delayMs ? 'slow' : null, status: answer.status });
+      this.seen.push({ route, fault: delayMs ? 'slow' : null, status: answer.status, at });
       res.writeHead(answer.status, answer.headers).end(answer.body);
     } catch (e) {
-      this.seen.push({ route, fault: null, status: 502 });
+      this.seen.push({ route, fault: null, status: 502, at });
       res.writeHead(502).end(String(e));
     } finally {
       this.inFlight--;
