@@ -5,7 +5,9 @@
 // answering inside the ack). Apps alternate round by round so machine noise falls on all alike.
 // The load generator and the response_url sink run in a worker thread: Slack is another machine,
 // so its side must not share the event loop being measured.
+import { rmSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { App, LogLevel } from '@slack/bolt';
@@ -116,6 +118,7 @@ export async function startKlaxon(fake: FakeSlack) {
     stop: async () => {
       await app.stop();
       closeDb(db);
+      rmSync(dirname(path), { recursive: true, force: true });
     },
   };
 }
