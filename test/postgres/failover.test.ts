@@ -321,25 +321,26 @@ describe('two replicas on one PostgreSQL', () => {
     // Tiers 2 and 3 of each drill, and the step that found the page exhausted after tier 3.
     expect(late.length).toBeGreaterThanOrEqual(ROUNDS * (TIERS - 1));
     expect(maxLate).toBeLessThanOrEqual(LEASE_MS + TICK_MS);
-  }, 150_000);
+    // 80–115 s on a quiet or busy machine; the limit only ends a run that hangs (CI is a busy box).
+  }, 300_000);
 
   it('a leader frozen past its lease (SIGSTOP) is replaced, and sends nothing once it wakes', async () => {
     const frozen = await leader();
     const standby = other(frozen);
     const n = await declare(standby, 'Frozen leader');
     // The first page is out: the frozen leader was delivering.
-    await waitFor(() => pageDms().includes(`${n}:1`), 'the first page', 10_000);
+    await waitFor(() => pageDms().includes(`${n}:1`), 'the first page', 30_000);
     await frozen.kill('SIGSTOP');
     await waitFor(async () => (await standby.leads()) === true, 'the standby to take over from the frozen leader', 30_000);
     const wokeAt = Date.now();
     await frozen.kill('SIGCONT');
     // The woken replica says it no longer leads; the new leader finishes the escalation.
-    await waitFor(async () => (await frozen.leads()) === false, 'the woken replica to answer as a standby', 10_000);
-    await waitFor(() => pageDms().includes(`${n}:${TIERS}`), 'the last page from the new leader', 20_000);
+    await waitFor(async () => (await frozen.leads()) === false, 'the woken replica to answer as a standby', 30_000);
+    await waitFor(() => pageDms().includes(`${n}:${TIERS}`), 'the last page from the new leader', 30_000);
     expect(frozen.callsSince(wokeAt)).toEqual([]);
     expect(pageDms().filter((k) => k.startsWith(`${n}:`)).sort()).toEqual([`${n}:1`, `${n}:2`, `${n}:3`]);
     expect(frozen.log.some((l) => l.msg === 'leadership lost')).toBe(true);
-  }, 60_000);
+  }, 150_000);
 
   it('Slack events and commands alternate between the replicas, each retry sent to the other: each processed once', async () => {
     const a = replicas.get('a')!;
