@@ -1,8 +1,9 @@
-import { asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { findSeverity, type Policy, type Severity } from '../config/policy/index.js';
 import { incidentChannelName } from '../domain/slug.js';
 import { inChunks } from '../store/chunks.js';
 import { prepared } from '../store/prepared.js';
+import { OPEN_STATUSES } from '../store/settled-blocks.js';
 import type { Db, Tx } from '../store/db.js';
 import { incidents, roleAssignments } from '../store/tables.js';
 import { personName } from './actor.js';
@@ -11,7 +12,8 @@ import { UserError } from './errors.js';
 export type Incident = typeof incidents.$inferSelect;
 
 const byId = prepared((tx) => tx.select().from(incidents).where(eq(incidents.id, sql.placeholder('id'))).prepare());
-const open = prepared((tx) => tx.select().from(incidents).where(ne(incidents.status, 'resolved')).orderBy(asc(incidents.id)).prepare());
+// An IN list of the open statuses uses the status index; `status != 'resolved'` read the whole table.
+const open = prepared((tx) => tx.select().from(incidents).where(inArray(incidents.status, OPEN_STATUSES)).orderBy(asc(incidents.id)).prepare());
 const recent = prepared((tx) => tx.select().from(incidents).orderBy(desc(incidents.id)).limit(sql.placeholder('limit')).prepare());
 const rolesById = prepared((tx) => tx.select().from(roleAssignments).where(eq(roleAssignments.incidentId, sql.placeholder('id'))).prepare());
 

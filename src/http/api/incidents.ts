@@ -1,11 +1,12 @@
 // /api/v1/incidents: list, read one (with timeline and pages), and declare from an integration.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { desc, eq, ne } from 'drizzle-orm';
+import { desc, eq, inArray } from 'drizzle-orm';
 import type { HttpDeps } from '../deps.js';
 import type { Actor } from '../../service/actor.js';
 import { getIncident, rolesFor, rolesOf } from '../../service/incident-view.js';
 import type { ErrorKind } from '../../service/errors.js';
 import { incidents } from '../../store/tables.js';
+import { OPEN_STATUSES } from '../../store/settled-blocks.js';
 import { HttpError, readJson } from '../body.js';
 import { sendJson } from '../server.js';
 import { incidentJson, pagesJson, timelineJson } from './present.js';
@@ -23,7 +24,7 @@ export const ONE_INCIDENT = /^\/api\/v1\/incidents\/[^/]+$/;
 export async function listIncidents(deps: HttpDeps, _req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const q = parseOr400(listQuery, queryOf(url), 'query');
   const db = deps.db;
-  const where = q.status === 'open' ? ne(incidents.status, 'resolved') : q.status === 'resolved' ? eq(incidents.status, 'resolved') : undefined;
+  const where = q.status === 'open' ? inArray(incidents.status, OPEN_STATUSES) : q.status === 'resolved' ? eq(incidents.status, 'resolved') : undefined;
   const rows = (await db.select().from(incidents).where(where).orderBy(desc(incidents.id)).limit(q.limit));
   const roles = await rolesFor(db, rows.map((r) => r.id));
   sendJson(res, 200, { incidents: rows.map((r) => incidentJson(deps.service.policy, r, roles.get(r.id) ?? {})) });
