@@ -5,16 +5,15 @@
 // page delivered, and none twice. The kill points come from a seeded generator; the seed is
 // printed, and KILL_SEED=<seed> repeats a run.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { and, inArray, isNotNull } from 'drizzle-orm';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryKey } from '../../src/service/port.js';
 import { closeDb, openDb } from '../../src/store/db.js';
 import { outbox, pageNotifications } from '../../src/store/schema.js';
+import { bundleForRestarts } from '../helpers/bundle.js';
 import { waitFor } from '../helpers/wait.js';
 import { jsonLines } from '../helpers/json-lines.js';
 
@@ -51,20 +50,7 @@ const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'klaxon-kill-'));
-  // One bundle instead of tsx compiling per process: ~30 restarts must not spend minutes starting.
-  symlinkSync(resolve('node_modules'), join(dir, 'node_modules'));
-  bot = join(dir, 'bot.mjs');
-  await build({
-    entryPoints: ['test/e2e/fixtures/accelerated-bot.ts'],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    outfile: bot,
-    logLevel: 'warning',
-    // src/ finds migrations and the bundled policy relative to its own files (two levels down).
-    define: { 'import.meta.url': JSON.stringify(pathToFileURL(resolve('src/store/db.ts')).href) },
-  });
+  bot = await bundleForRestarts('test/e2e/fixtures/accelerated-bot.ts', dir, 'bot.mjs');
 });
 afterAll(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');

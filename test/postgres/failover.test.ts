@@ -9,11 +9,9 @@
 //     each processed once.
 // The kill points come from a seeded generator; the seed is printed and FAILOVER_SEED=<seed> repeats a run.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultProxy } from '../faults/helpers/fault-proxy.js';
@@ -21,6 +19,7 @@ import { eventCallback, form, reactionAdded, slashCommand } from '../fakes/slack
 import { JSON_TYPE, postSigned } from '../fakes/slack/signing.js';
 import { FakeSlack } from '../fakes/slack/web-api.js';
 import { usePostgres } from '../helpers/postgres.js';
+import { bundleForRestarts } from '../helpers/bundle.js';
 import { waitFor } from '../helpers/wait.js';
 
 const SECRET = 'test-signing-secret-0123456789abcdef';
@@ -76,20 +75,7 @@ const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'klaxon-failover-'));
-  // One bundle instead of tsx compiling per process: 20 restarts must not spend minutes starting.
-  symlinkSync(resolve('node_modules'), join(dir, 'node_modules'));
-  bundle = join(dir, 'klaxon.mjs');
-  await build({
-    entryPoints: ['src/cli.ts'],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    outfile: bundle,
-    logLevel: 'warning',
-    // src/ finds migrations and the bundled policy relative to its own files (two levels down).
-    define: { 'import.meta.url': JSON.stringify(pathToFileURL(resolve('src/store/db.ts')).href) },
-  });
+  bundle = await bundleForRestarts('src/cli.ts', dir, 'klaxon.mjs');
   writeFileSync(join(dir, 'policy.yaml'), POLICY);
   fake = await new FakeSlack({ bot: BOT }).start();
   for (const [id, name] of [
