@@ -61,7 +61,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     name,
     url: withDatabase(testDatabaseUrl(), name),
-    drop: () => admin((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+    drop: () => dropDatabase(name),
   };
 }
 
@@ -87,4 +87,21 @@ export function usePostgres(): { readonly url: string; readonly name: string } {
       return db.name;
     },
   };
+}
+
+/**
+ * Drops a test database, ending the connections left on it. PostgreSQL 15 refuses `with (force)`
+ * while an autovacuum worker happens to be in that database ("must be a member of the role whose
+ * process is being terminated"): the worker is done within moments, so the drop is tried again.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin((c) => c.query(`drop database if exists ${name} with (force)`));
+      return;
+    } catch (e) {
+      if (attempt >= 50 || !/member of the role whose process is being terminated|is being accessed by other users/.test((e as Error).message)) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }
