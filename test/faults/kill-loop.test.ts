@@ -14,6 +14,7 @@ import { deliveryKey } from '../../src/service/port.js';
 import { closeDb, openDb } from '../../src/store/db.js';
 import { outbox, pageNotifications } from '../../src/store/schema.js';
 import { bundleForRestarts } from '../helpers/bundle.js';
+import { seeded } from '../helpers/seeded.js';
 import { waitFor } from '../helpers/wait.js';
 import { jsonLines } from '../helpers/json-lines.js';
 
@@ -29,18 +30,6 @@ const STOP_AT = new Date(Date.parse(T0) + 100 * 60_000).toISOString();
 const INCIDENTS = 5;
 /** Tiers at +0, +15m, +30m, and again at +60m, +75m, +90m (the default policy repeats once). */
 const PAGES_PER_INCIDENT = 6;
-
-/** mulberry32: small, seedable, good enough to spread kill points. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Line = { op: string; channel?: string; key?: string };
 

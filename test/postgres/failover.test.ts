@@ -20,6 +20,7 @@ import { JSON_TYPE, postSigned } from '../fakes/slack/signing.js';
 import { FakeSlack } from '../fakes/slack/web-api.js';
 import { usePostgres } from '../helpers/postgres.js';
 import { bundleForRestarts } from '../helpers/bundle.js';
+import { seeded } from '../helpers/seeded.js';
 import { waitFor } from '../helpers/wait.js';
 
 const SECRET = 'test-signing-secret-0123456789abcdef';
@@ -52,18 +53,6 @@ default_severity: sev1
 channels:
   slack: { announcements: C01ANNOUNCE }
 `;
-
-/** mulberry32: small, seedable, good enough to spread kill points. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const database = usePostgres();
 let dir: string;

@@ -1,0 +1,13 @@
+// Repeatable randomness for fault tests: the seed is printed, and setting it again repeats a run.
+
+/** mulberry32: small, seedable, good enough to spread kill points. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
