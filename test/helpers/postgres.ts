@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { redactUrl } from '../../src/store/pg.js';
+import { waitFor } from './wait.js';
 
 const HOW = 'run `.ci/postgres.sh` (installs and starts Debian\'s PostgreSQL, creates the klaxon role and database, prints the URL) and export KLAXON_TEST_DATABASE_URL=<that URL>';
 /** Where `.ci/postgres.sh` records the URL, read when the variable is unset so any shell on a prepared machine works. */
@@ -100,8 +101,13 @@ async function dropDatabase(name: string): Promise<void> {
       await admin((c) => c.query(`drop database if exists ${name} with (force)`));
       return;
     } catch (e) {
-      if (attempt >= 50 || !/member of the role whose process is being terminated|is being accessed by other users/.test((e as Error).message)) throw e;
-      await new Promise((r) => setTimeout(r, 200));
+      if (attempt >= 5 || !/member of the role whose process is being terminated|is being accessed by other users/.test((e as Error).message)) throw e;
+      // Tried again once the server shows no autovacuum worker in that database.
+      await waitFor(
+        () => admin(async (c) => (await c.query(`select 1 from pg_stat_activity where datname = $1 and backend_type = 'autovacuum worker'`, [name])).rowCount === 0),
+        `autovacuum to leave ${name}`,
+        30_000,
+      );
     }
   }
 }

@@ -24,10 +24,11 @@ describe('wake-ups between replicas', () => {
     const standby = listenForWake(pools[1], () => undefined);
     wakes.push(leader, standby);
     // The listener connects in the background: the standby notifies until the leader hears one.
-    await waitFor(async () => {
+    // Each poll sends one more; the first one the leader hears ends the wait.
+    await waitFor(() => {
+      if (leaderWoken > 0) return true;
       standby.notify();
-      await new Promise((r) => setTimeout(r, 50));
-      return leaderWoken > 0;
+      return false;
     }, 'the leader to hear a wake-up', 10_000);
     expect(leaderWoken).toBeGreaterThan(0);
   });
