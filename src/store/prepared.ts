@@ -1,7 +1,9 @@
 // Hot queries built once: drizzle otherwise rebuilds a query's SQL from its builder on every call,
 // which cost more than SQLite running it. `prepared(build)` keeps one drizzle prepared query (with
-// sql.placeholder values) per database connection; a transaction shares its connection's.
+// sql.placeholder values) per database connection; a transaction shares its connection's. On
+// SQLite each runs through fast-query.ts, which decides once what drizzle re-decides per call.
 import type { Db, Tx } from './db.js';
+import { fastQuery } from './fast-query.js';
 
 export function prepared<Q>(build: (db: Tx | Db) => Q): (db: Tx | Db) => Q {
   const perSession = new WeakMap<object, Q>();
@@ -10,7 +12,7 @@ export function prepared<Q>(build: (db: Tx | Db) => Q): (db: Tx | Db) => Q {
     const session = (db as unknown as { session: object }).session;
     let q = perSession.get(session);
     if (!q) {
-      q = build(db);
+      q = fastQuery(build(db));
       perSession.set(session, q);
     }
     return q;
