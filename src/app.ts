@@ -74,6 +74,10 @@ export class KlaxonApp {
   private started = false;
   /** Leadership changes, applied one at a time in order (each may await the database). */
   private changes: Promise<void> = Promise.resolve();
+  /** Caches filled in the background at start (deps.warmUp), in the order they were registered. */
+  private readonly warmUps: { name: string; run: () => Promise<void>; leader: boolean }[] = [];
+  /** The warm-ups queued so far, one after another. */
+  private warming: Promise<void> = Promise.resolve();
   readonly replicaId: string;
   /** When the scheduler last completed a step, and why the last one did not (for /readyz). */
   lastTickAt: Date | null = null;
@@ -102,6 +106,9 @@ export class KlaxonApp {
     // a freeze past its lease, which isLeader() notices by itself) hands nothing more to a platform.
     this.dispatcher = new Dispatcher(opts.db, opts.policy, this.adapters, this.clock, this.log, this.events, lead ? { mayDeliver: () => lead.isLeader(), fence } : {});
     this.http = new HttpServer(this.log);
+    // `stats` keeps the sums of settled history; summing a long one first, a block per turn,
+    // spares the first `stats` in chat from doing it all at once (service/stats-report.ts).
+    this.warmUps.push({ name: 'stats', run: () => warmStats(opts.db), leader: true });
   }
 
   private deps?: HttpDeps;
@@ -127,7 +134,31 @@ export class KlaxonApp {
       lastTick: () => ({ at: this.lastTickAt, error: this.lastTickError }),
       deliveryLanes: () => this.dispatcher.laneStates(),
       port: () => this.port,
+      warmUp: (name, run, o) => void this.warmUps.push({ name, run, leader: Boolean(o?.leader) }),
     });
+  }
+
+  /**
+   * Runs the warm-ups now, one after another: every replica's (the status page), then, when this
+   * process leads, the leader's (stats, /metrics). Each reads a block or a day per event-loop turn.
+   * Never rejects: one that fails leaves its work to the first request. `start()` runs them in the
+   * background; this is for benches and tests, which start without the loop.
+   */
+  async warmUp(scope: 'all' | 'replica' | 'leader' = 'all'): Promise<void> {
+    for (const w of [...this.warmUps.filter((w) => !w.leader), ...this.warmUps.filter((w) => w.leader)]) {
+      if (this.stopping) return;
+      if (w.leader ? scope === 'replica' || !this.isLeader() : scope === 'leader') continue;
+      try {
+        await w.run();
+      } catch (e) {
+        this.log.warn({ err: e, warmUp: w.name }, 'warming up failed; the first request will do that work');
+      }
+    }
+  }
+
+  /** Queues warm-ups behind those already running, in the background. */
+  private queueWarmUp(scope: 'replica' | 'leader'): void {
+    this.warming = this.warming.then(() => this.warmUp(scope));
   }
 
   /** Adds a platform: from now on every message gets an outbox row for it. */
@@ -224,6 +255,8 @@ export class KlaxonApp {
     }
     this.started = true;
     await this.leadershipChanged();
+    // What every replica serves (the status page) is read in the background, before a visitor asks.
+    if (this.loop) this.queueWarmUp('replica');
   }
 
   /**
@@ -267,9 +300,8 @@ export class KlaxonApp {
     await this.tick();
     if (this.loop && term === this.term && this.leading) {
       this.scheduleStep();
-      // `stats` keeps the sums of settled history; summing a long one first, a block per turn,
-      // spares the first `stats` in chat from doing it all at once (service/stats-report.ts).
-      warmStats(this.opts.db).catch((e: unknown) => this.log.warn({ err: e }, 'summing the incident history for stats failed'));
+      // The leader's history sums (stats, /metrics), a block per turn, before anyone asks.
+      this.queueWarmUp('leader');
     }
   }
 

@@ -37,4 +37,10 @@ export type HttpDeps = {
   replica(): { id: string; leader: boolean };
   /** The port the listener got (0 before it listens). */
   port(): number;
+  /**
+   * Work the app runs once in the background when it starts (`leader`: each time it gains the
+   * lead), so the first request finds a long history already read. It must let the event loop
+   * turn as it goes (a read per turn), and must be what a first request would do anyway.
+   */
+  warmUp(name: string, run: () => Promise<void>, o?: { leader?: boolean }): void;
 };

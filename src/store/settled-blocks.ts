@@ -48,8 +48,17 @@ export class SettledBlocks {
     private readonly size = BLOCK,
   ) {}
 
+  /** One sum at a time: a scrape arriving during the warm-up waits for it, then sums only what is left. */
+  private queue: Promise<unknown> = Promise.resolve();
+
   /** Figures over the whole table as of now, summed without holding the event loop. */
-  async total(db: Db, pace: Pace = eachTurn): Promise<Sums> {
+  total(db: Db, pace: Pace = eachTurn): Promise<Sums> {
+    const run = this.queue.then(() => this.sum(db, pace));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async sum(db: Db, pace: Pace): Promise<Sums> {
     const last = await this.source.lastId(db);
     const open = new Set((await this.source.openIds(db)).map((id) => this.blockOf(id)));
     const out: Sums = new Map();

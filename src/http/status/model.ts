@@ -1,15 +1,16 @@
 // What the public may see right now, shared by /status, /status.json and the Atom feed so the
 // three can never disagree (routes.ts keeps one for the pages' max-age).
-import { and, desc, eq, gte, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import { findSeverity, type Policy, severityRank } from '../../config/policy/index.js';
 import { inChunks } from '../../store/chunks.js';
 import type { Db } from '../../store/db.js';
 import { incidents, timelineEvents } from '../../store/tables.js';
 
 type TimelineEvent = typeof timelineEvents.$inferSelect;
-import { type Day, dayBars, historyStart } from './days.js';
+import { type Day, dayBars } from './days.js';
+import { PublicHistory, type PublicSpan } from './public-history.js';
+import { atOnce, type Pace } from '../../store/settled-blocks.js';
 import { publicText, type Status } from './public-text.js';
-import { isPubliclyVisible } from '../../service/visibility.js';
 
 export type PublicSeverity = { id: string; name: string; rank: number };
 /** `status` is the incident's status as of this update (carried forward from earlier ones). */
@@ -77,33 +78,19 @@ function publicUpdates(events: { id: number; at: Date; kind: string; text: strin
  */
 export const RESOLVED_SHOWN = 50;
 
-export async function loadStatus(db: Db, policy: Policy, now: Date): Promise<StatusModel> {
-  const from = historyStart(now, policy.timezone);
-  const publicIds = policy.severities.filter((s) => s.public).map((s) => s.id);
-  // Only what the visibility rule and the 90-day strip need: at 100k incidents a year the window
-  // holds thousands of public incidents, and titles are read only for the ones shown.
-  const span = {
-    id: incidents.id,
-    severity: incidents.severity,
-    status: incidents.status,
-    declaredAt: incidents.declaredAt,
-    resolvedAt: incidents.resolvedAt,
-  };
-  // Open ones by the status index, resolved ones in the window by the resolved_at index: neither
-  // reads the whole history. Only public severities, a short constant list.
-  const candidates = publicIds.length
-    ? [
-        ...(await db.select(span).from(incidents).where(and(inArray(incidents.status, ['investigating', 'identified', 'monitoring']), inArray(incidents.severity, publicIds)))),
-        ...(await db.select(span).from(incidents).where(and(gte(incidents.resolvedAt, from), inArray(incidents.severity, publicIds)))),
-      ].filter((i) => isPubliclyVisible(policy, i, now))
-    : [];
+export async function loadStatus(db: Db, policy: Policy, now: Date, history = new PublicHistory(), pace: Pace = atOnce): Promise<StatusModel> {
+  // Only what the visibility rule and the 90-day strip need; titles are read only for the ones
+  // shown. The resolved ones of ended days are kept between rebuilds (public-history.ts).
+  const candidates = await history.visible(db, policy, now, pace);
+  // Each step below is a few ms at 100k incidents a year; together they would be one long turn.
+  await pace();
 
   const open = candidates.filter((i) => i.status !== 'resolved');
   const resolved = candidates
     .filter((i) => i.status === 'resolved')
-    .sort((a, b) => b.resolvedAt!.getTime() - a.resolvedAt!.getTime())
+    .sort((a, b) => b.resolvedAt!.getTime() - a.resolvedAt!.getTime() || a.number - b.number)
     .slice(0, RESOLVED_SHOWN);
-  const shownIds = [...open, ...resolved].map((i) => i.id);
+  const shownIds = [...open, ...resolved].map((i) => i.number);
   const details = new Map<number, { title: string; components: string[] | null }>();
   for (const d of await inChunks(shownIds, async (slice) =>
     await db.select({ id: incidents.id, title: incidents.title, components: incidents.components }).from(incidents).where(inArray(incidents.id, slice)),
@@ -121,22 +108,19 @@ export async function loadStatus(db: Db, policy: Policy, now: Date): Promise<Sta
     list.push(e);
     events.set(e.incidentId, list);
   }
-  const shown = (i: (typeof candidates)[number]): PublicIncident => ({
-    number: i.id,
-    title: details.get(i.id)?.title ?? '',
+  const shown = (i: PublicSpan): PublicIncident => ({
+    number: i.number,
+    title: details.get(i.number)?.title ?? '',
     severity: publicSeverity(policy, i.severity),
     status: i.status,
     declaredAt: i.declaredAt,
     resolvedAt: i.resolvedAt,
-    components: (policy.status_page?.components ?? []).filter((c) => details.get(i.id)?.components?.includes(c)),
-    updates: publicUpdates(events.get(i.id) ?? []),
+    components: (policy.status_page?.components ?? []).filter((c) => details.get(i.number)?.components?.includes(c)),
+    updates: publicUpdates(events.get(i.number) ?? []),
   });
 
-  const days = dayBars(
-    candidates.map((i) => ({ number: i.id, severityRank: severityRank(policy, i.severity), declaredAt: i.declaredAt, resolvedAt: i.resolvedAt })),
-    now,
-    policy.timezone,
-  );
+  await pace();
+  const days = dayBars(candidates, now, policy.timezone);
   const severities = policy.severities.filter((s) => s.public).map((s) => publicSeverity(policy, s.id));
   const openShown = open.map(shown).sort((a, b) => a.severity.rank - b.severity.rank || a.declaredAt.getTime() - b.declaredAt.getTime());
   const components = (policy.status_page?.components ?? []).map((name) => ({ name, affectedBy: openShown.filter((i) => i.components.includes(name)) }));

@@ -20,16 +20,30 @@ function when(m: StatusModel, at: Date): string {
 // of a long page's render time. One Intl formatter per zone gives the same text (the test compares).
 const shownFormatters = new Map<string, Intl.DateTimeFormat>();
 
+// Even so, a page shows a few hundred times and each rebuild shows mostly the same ones: texts are
+// kept by zone and minute (all they show), a bounded number of them.
+const shownTexts = new Map<string, Map<number, string>>();
+const KEPT_TEXTS = 20_000;
+
 /** "4 Mar 2026, 10:15 GMT": an instant as the status page shows it, in the policy's zone. */
 export function shownTime(at: Date, zone: string): string {
   let f = shownFormatters.get(zone);
-  if (!f) {
+  let texts = shownTexts.get(zone);
+  if (!f || !texts) {
     const options = { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short', timeZone: zone } as const;
     shownFormatters.set(zone, (f = new Intl.DateTimeFormat(LOCALE, options)));
+    shownTexts.set(zone, (texts = new Map()));
   }
-  const p: Record<string, string> = {};
-  for (const x of f.formatToParts(at)) p[x.type] = x.value;
-  return `${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute} ${p.timeZoneName}`;
+  const minute = Math.floor(at.getTime() / 60_000);
+  let text = texts.get(minute);
+  if (text === undefined) {
+    const p: Record<string, string> = {};
+    for (const x of f.formatToParts(at)) p[x.type] = x.value;
+    text = `${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute} ${p.timeZoneName}`;
+    if (texts.size >= KEPT_TEXTS) texts.clear();
+    texts.set(minute, text);
+  }
+  return text;
 }
 
 // The locale luxon formats in (month names), so the text is what it was.
@@ -62,8 +76,27 @@ ${updatesList(m, inc)}
 </details>`;
 }
 
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+const dayTexts = new Map<string, string>();
+
+/** "Wed 4 Mar 2026": a day of the strip as luxon's 'ccc d LLL yyyy' wrote it, from one Intl formatter per zone. */
+export function shownDay(start: Date, zone: string): string {
+  let f = dayFormatters.get(zone);
+  if (!f) dayFormatters.set(zone, (f = new Intl.DateTimeFormat(LOCALE, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: zone })));
+  const key = `${zone} ${start.getTime()}`;
+  let text = dayTexts.get(key);
+  if (text === undefined) {
+    const p: Record<string, string> = {};
+    for (const x of f.formatToParts(start)) p[x.type] = x.value;
+    text = `${p.weekday} ${p.day} ${p.month} ${p.year}`;
+    if (dayTexts.size >= KEPT_TEXTS) dayTexts.clear();
+    dayTexts.set(key, text);
+  }
+  return text;
+}
+
 function dayText(m: StatusModel, d: Day): string {
-  const date = DateTime.fromJSDate(d.start).setZone(m.timezone).toFormat('ccc d LLL yyyy');
+  const date = shownDay(d.start, m.timezone);
   if (d.worstRank === null) return `${date}: no incidents`;
   const sev = m.severities.find((s) => s.rank === d.worstRank)?.name ?? '';
   return `${date}: ${sev}, incident${d.incidents.length > 1 ? 's' : ''} ${d.incidents.map((n) => `#${n}`).join(', ')}`;

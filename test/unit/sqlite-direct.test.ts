@@ -19,7 +19,7 @@ function seeded(): Db {
   return db;
 }
 
-describe('prepared queries on SQLite (fast-query.ts)', () => {
+describe('prepared queries on SQLite (sqlite-direct.ts)', () => {
   it('read rows exactly as drizzle maps them: dates, JSON, booleans and NULLs', async () => {
     const db = seeded();
     // The same query twice: once through prepared() (precompiled), once as drizzle runs it.
