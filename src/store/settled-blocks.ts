@@ -95,7 +95,7 @@ export class SettledBlocks {
         continue;
       }
       if (!sums) {
-        sums = await this.read(db, first, end);
+        sums = settled ? await this.readSettled(db, first, end, pace) : await this.read(db, first, end);
         if (settled) this.kept.set(b, sums);
         else this.kept.delete(b);
         await pace();
@@ -104,6 +104,25 @@ export class SettledBlocks {
     }
     // Sub-blocks of blocks since settled (kept whole now) are not needed again.
     for (const p of this.keptParts.keys()) if (!parts.has(p)) this.keptParts.delete(p);
+    return out;
+  }
+
+  /**
+   * A settled block read once (a cold start reads every one): a sub-block per event-loop turn, so
+   * one turn is a fraction of a millisecond of SQLite work even on a busy machine.
+   */
+  private async readSettled(db: Db, first: number, end: number, pace: Pace): Promise<Sums> {
+    if (this.size <= SUB_BLOCK || this.size % SUB_BLOCK !== 0) return await this.read(db, first, end);
+    const out: Sums = new Map();
+    for (let p = first; p <= end; p += SUB_BLOCK) {
+      // A sub-block kept while the block held an open incident is still right.
+      let part = this.keptParts.get(p);
+      if (!part) {
+        if (p > first) await pace();
+        part = await this.read(db, p, p + SUB_BLOCK - 1);
+      }
+      addInto(out, part);
+    }
     return out;
   }
 

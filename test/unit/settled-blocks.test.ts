@@ -43,15 +43,17 @@ describe('settled sub-blocks', () => {
     const blocks = new SettledBlocks(source, 256);
     const db = {} as Db;
     expect((await blocks.total(db)).get('all')).toEqual([600]);
-    // Block 1–256 whole; blocks 257–512 (open #300) and 513–768 (not full) as sub-blocks of 128.
-    expect(read.splice(0)).toEqual(['1-256', '257-384', '385-512', '513-640']);
+    // Block 1–256 read once (a sub-block per turn, then kept whole); blocks 257–512 (open #300)
+    // and 513–768 (not full) as sub-blocks of 128.
+    expect(read.splice(0)).toEqual(['1-128', '129-256', '257-384', '385-512', '513-640']);
     expect((await blocks.total(db)).get('all')).toEqual([600]);
     expect(read.splice(0)).toEqual(['257-384', '513-640']);
-    // #300 resolves and ids up to 700 arrive: block 257–512 is settled and read whole once.
+    // #300 resolves and ids up to 700 arrive: block 257–512 is settled and kept (its sub-block
+    // 385–512 was kept already).
     open = [590];
     last = 700;
     expect((await blocks.total(db)).get('all')).toEqual([700]);
-    expect(read.splice(0)).toEqual(['257-512', '513-640', '641-768']);
+    expect(read.splice(0)).toEqual(['257-384', '513-640', '641-768']);
     expect((await blocks.total(db)).get('all')).toEqual([700]);
     expect(read.splice(0)).toEqual(['513-640', '641-768']);
   });
