@@ -82,20 +82,43 @@ const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 type Vars = Record<string, string | number | undefined>;
 
 function valueOf(name: string, vars: Vars): string | undefined {
-  const synonyms = Object.hasOwn(SYNONYMS, name) ? SYNONYMS[name] : [];
-  for (const key of [name, ...synonyms]) {
+  const own = Object.hasOwn(vars, name) ? vars[name] : undefined;
+  if (own !== undefined && own !== '') return String(own);
+  if (!Object.hasOwn(SYNONYMS, name)) return undefined;
+  for (const key of SYNONYMS[name]) {
     const value = Object.hasOwn(vars, key) ? vars[key] : undefined;
     if (value !== undefined && value !== '') return String(value);
   }
   return undefined;
 }
 
+/** One template line split at its placeholders: `parts` alternates literal text and a placeholder's name. */
+type Line = { parts: string[]; names: string[] };
+
+/**
+ * Templates split once, not on every message (a scheduler tick renders one per nudge). They come
+ * from the policy, so there are few; the bound only guards against a caller rendering free text.
+ */
+const compiled = new Map<string, Line[]>();
+const MAX_COMPILED = 256;
+
+function compile(tpl: string): Line[] {
+  let lines = compiled.get(tpl);
+  if (!lines) {
+    lines = tpl.split('\n').map((line) => ({ parts: line.split(PLACEHOLDER), names: placeholdersIn(line) }));
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    compiled.set(tpl, lines);
+  }
+  return lines;
+}
+
 export function renderTemplate(tpl: string, vars: Vars): string {
   const lines: string[] = [];
-  for (const line of tpl.split('\n')) {
-    const names = placeholdersIn(line);
+  for (const { parts, names } of compile(tpl)) {
     if (names.length > 0 && names.every((n) => valueOf(n, vars) === undefined)) continue;
-    lines.push(line.replace(PLACEHOLDER, (_whole, name: string) => valueOf(name, vars) ?? MISSING));
+    let line = parts[0];
+    for (let i = 1; i < parts.length; i += 2) line += (valueOf(parts[i], vars) ?? MISSING) + parts[i + 1];
+    lines.push(line);
   }
   return lines.join('\n');
 }

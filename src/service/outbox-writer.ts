@@ -41,12 +41,11 @@ const insertRow = prepared((tx) =>
       nextAttemptAt: p('now'),
       createdAt: p('now'),
     })
-    .returning({ id: outbox.id })
     .prepare(),
 );
 
-async function insert(ctx: Ctx, platform: Platform, kind: typeof outbox.$inferInsert.kind, destination: string, body: object, o: Opts & { editOf?: number }) {
-  return (await insertRow(ctx.tx).execute({
+async function insert(ctx: Ctx, platform: Platform, kind: typeof outbox.$inferInsert.kind, destination: string, body: object, o: Opts & { editOf?: number }): Promise<void> {
+  await insertRow(ctx.tx).execute({
     platform,
     kind,
     destination,
@@ -56,7 +55,7 @@ async function insert(ctx: Ctx, platform: Platform, kind: typeof outbox.$inferIn
     pageId: o.pageId ?? null,
     editOf: o.editOf ?? null,
     now: ctx.now,
-  }))[0]!.id;
+  });
 }
 
 /** Posts in the incident's own channel or thread on every platform. */
