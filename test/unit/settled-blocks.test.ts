@@ -25,3 +25,36 @@ describe('settled blocks', () => {
     expect(blocks.keptBlocks).toBe(5);
   });
 });
+
+describe('settled sub-blocks', () => {
+  it('re-read only the sub-blocks holding open incidents or the newest ids, and agree with a full sum', async () => {
+    const read: string[] = [];
+    let last = 600;
+    let open = [300, 590];
+    // Each id counts once, so every total is the number of ids.
+    const source: BlockSource = {
+      lastId: async () => last,
+      openIds: async () => open,
+      sum: async (_db, first, end) => {
+        read.push(`${first}-${end}`);
+        return [{ key: 'all', values: [Math.max(0, Math.min(end, last) - first + 1)] }];
+      },
+    };
+    const blocks = new SettledBlocks(source, 256);
+    const db = {} as Db;
+    expect((await blocks.total(db)).get('all')).toEqual([600]);
+    // Block 1–256 read once (a sub-block per turn, then kept whole); blocks 257–512 (open #300)
+    // and 513–768 (not full) as sub-blocks of 128.
+    expect(read.splice(0)).toEqual(['1-128', '129-256', '257-384', '385-512', '513-640']);
+    expect((await blocks.total(db)).get('all')).toEqual([600]);
+    expect(read.splice(0)).toEqual(['257-384', '513-640']);
+    // #300 resolves and ids up to 700 arrive: block 257–512 is settled and kept (its sub-block
+    // 385–512 was kept already).
+    open = [590];
+    last = 700;
+    expect((await blocks.total(db)).get('all')).toEqual([700]);
+    expect(read.splice(0)).toEqual(['257-384', '513-640', '641-768']);
+    expect((await blocks.total(db)).get('all')).toEqual([700]);
+    expect(read.splice(0)).toEqual(['513-640', '641-768']);
+  });
+});

@@ -78,18 +78,27 @@ function publicUpdates(events: { id: number; at: Date; kind: string; text: strin
  */
 export const RESOLVED_SHOWN = 50;
 
+/**
+ * The RESOLVED_SHOWN most recently resolved, newest first (equal times: lower number first), from
+ * a list in the order they were resolved: only its end is sorted, not the whole window.
+ */
+function newestResolved(all: PublicSpan[]): PublicSpan[] {
+  let from = Math.max(0, all.length - RESOLVED_SHOWN);
+  while (from > 0 && all[from - 1].resolvedAt!.getTime() === all[from].resolvedAt!.getTime()) from--;
+  return all
+    .slice(from)
+    .sort((a, b) => b.resolvedAt!.getTime() - a.resolvedAt!.getTime() || a.number - b.number)
+    .slice(0, RESOLVED_SHOWN);
+}
+
 export async function loadStatus(db: Db, policy: Policy, now: Date, history = new PublicHistory(), pace: Pace = atOnce): Promise<StatusModel> {
   // Only what the visibility rule and the 90-day strip need; titles are read only for the ones
   // shown. The resolved ones of ended days are kept between rebuilds (public-history.ts).
-  const candidates = await history.visible(db, policy, now, pace);
+  const { open, resolved: all } = await history.visible(db, policy, now, pace);
   // Each step below is a few ms at 100k incidents a year; together they would be one long turn.
   await pace();
 
-  const open = candidates.filter((i) => i.status !== 'resolved');
-  const resolved = candidates
-    .filter((i) => i.status === 'resolved')
-    .sort((a, b) => b.resolvedAt!.getTime() - a.resolvedAt!.getTime() || a.number - b.number)
-    .slice(0, RESOLVED_SHOWN);
+  const resolved = newestResolved(all);
   const shownIds = [...open, ...resolved].map((i) => i.number);
   const details = new Map<number, { title: string; components: string[] | null }>();
   for (const d of await inChunks(shownIds, async (slice) =>
@@ -120,7 +129,7 @@ export async function loadStatus(db: Db, policy: Policy, now: Date, history = ne
   });
 
   await pace();
-  const days = dayBars(candidates, now, policy.timezone);
+  const days = dayBars(open.concat(all), now, policy.timezone);
   const severities = policy.severities.filter((s) => s.public).map((s) => publicSeverity(policy, s.id));
   const openShown = open.map(shown).sort((a, b) => a.severity.rank - b.severity.rank || a.declaredAt.getTime() - b.declaredAt.getTime());
   const components = (policy.status_page?.components ?? []).map((name) => ({ name, affectedBy: openShown.filter((i) => i.components.includes(name)) }));

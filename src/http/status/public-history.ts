@@ -27,12 +27,17 @@ const list = (xs: readonly string[]) => sql.join(xs.map((x) => sql`${x}`), sql`,
 export class PublicHistory {
   /** Ended days, by the epoch ms their local midnight starts. */
   private readonly kept = new Map<number, KeptDay>();
+  /** The kept days' visible incidents in one list, oldest day first; null when a day was kept or dropped since. */
+  private keptList: PublicSpan[] | null = null;
   private policy?: Policy;
   /** One read at a time: a request arriving during the warm-up waits for it, then reads only what is left. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  /** Open incidents, then those resolved since the strip's first day, that the public may see at `now`. */
-  visible(db: Db, policy: Policy, now: Date, pace: Pace = atOnce): Promise<PublicSpan[]> {
+  /**
+   * The incidents open, and those resolved since the strip's first day, that the public may see at
+   * `now`; the resolved ones in the order they were resolved (then by number).
+   */
+  visible(db: Db, policy: Policy, now: Date, pace: Pace = atOnce): Promise<{ open: PublicSpan[]; resolved: PublicSpan[] }> {
     const run = this.queue.then(() => this.read(db, policy, now, pace));
     this.queue = run.catch(() => undefined);
     return run;
@@ -43,40 +48,48 @@ export class PublicHistory {
     return this.kept.size;
   }
 
-  private async read(db: Db, policy: Policy, now: Date, pace: Pace): Promise<PublicSpan[]> {
+  private async read(db: Db, policy: Policy, now: Date, pace: Pace): Promise<{ open: PublicSpan[]; resolved: PublicSpan[] }> {
     if (policy !== this.policy) {
-      this.kept.clear();
+      this.forget();
       this.policy = policy;
     }
     const publicIds = policy.severities.filter((s) => s.public).map((s) => s.id);
-    if (!publicIds.length) return [];
+    if (!publicIds.length) return { open: [], resolved: [] };
     const span = (r: unknown[]): PublicSpan => {
       const resolved = r[4] === null ? null : new Date(Number(r[4]));
       return { number: Number(r[0]), severity: String(r[1]), severityRank: severityRank(policy, String(r[1])), status: String(r[2]), declaredAt: new Date(Number(r[3])), resolvedAt: resolved };
     };
     const shown = (x: PublicSpan) => isPubliclyVisible(policy, x, now);
     const { starts, ends } = dayBounds(now, policy.timezone);
-    for (const start of this.kept.keys()) if (start < starts[0]) this.kept.delete(start);
+    for (const start of this.kept.keys()) if (start < starts[0] && this.kept.delete(start)) this.keptList = null;
     await this.checkKept(db);
 
     // Open ones by the status index; only public severities, a short constant list.
     const open = (await rawRows(db, sql`select id, severity, status, declared_at, resolved_at from incidents where status in (${list(OPEN_STATUSES)}) and severity in (${list(publicIds)})`))
       .map(span)
       .filter(shown);
-    const out: PublicSpan[] = [];
+    // Every day but today has ended, so it is kept once read: the resolved list is the kept days'
+    // (one list, rebuilt only when a day is kept or dropped), then today's.
+    let today: PublicSpan[] = [];
     for (let k = 0; k < starts.length; k++) {
-      let day = this.kept.get(starts[k]);
-      if (!day) {
-        // Today's reads to the end of time: whatever was resolved since its midnight.
-        const today = k === starts.length - 1;
-        const rows = (await rawRows(db, sql`select id, severity, status, declared_at, resolved_at from incidents where resolved_at >= ${starts[k]} ${today ? sql`` : sql`and resolved_at < ${ends[k]}`} order by resolved_at, id`)).map(span);
-        day = { end: ends[k], resolved: rows.length, visible: rows.filter(shown) };
-        if (!today && ends[k] <= now.getTime()) this.kept.set(starts[k], day);
-        await pace();
-      }
-      for (const x of day.visible) out.push(x);
+      if (this.kept.has(starts[k])) continue;
+      const last = k === starts.length - 1;
+      // Today's reads to the end of time: whatever was resolved since its midnight.
+      const rows = (await rawRows(db, sql`select id, severity, status, declared_at, resolved_at from incidents where resolved_at >= ${starts[k]} ${last ? sql`` : sql`and resolved_at < ${ends[k]}`} order by resolved_at, id`)).map(span);
+      const visible = rows.filter(shown);
+      if (!last && ends[k] <= now.getTime()) {
+        this.kept.set(starts[k], { end: ends[k], resolved: rows.length, visible });
+        this.keptList = null;
+      } else today = today.concat(visible);
+      await pace();
     }
-    return [...open, ...out];
+    this.keptList ??= [...this.kept.entries()].sort(([a], [b]) => a - b).flatMap(([, day]) => day.visible);
+    return { open, resolved: this.keptList.concat(today) };
+  }
+
+  private forget(): void {
+    this.kept.clear();
+    this.keptList = null;
   }
 
   /** Forgets the kept days when the number of incidents resolved in them is not what they hold. */
@@ -91,6 +104,6 @@ export class PublicHistory {
       held += day.resolved;
     }
     const [[n]] = await rawRows(db, sql`select count(*) from incidents where resolved_at >= ${from} and resolved_at < ${to}`);
-    if (Number(n) !== held) this.kept.clear();
+    if (Number(n) !== held) this.forget();
   }
 }
