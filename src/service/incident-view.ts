@@ -1,4 +1,4 @@
-import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import { findSeverity, type Policy, type Severity } from '../config/policy/index.js';
 import { incidentChannelName } from '../domain/slug.js';
 import { inChunks } from '../store/chunks.js';
@@ -15,9 +15,6 @@ export type Incident = typeof incidents.$inferSelect;
 const byId = prepared((tx) => tx.select().from(incidents).where(eq(incidents.id, sql.placeholder('id'))).prepare());
 // An IN list of the open statuses uses the status index; `status != 'resolved'` read the whole table.
 const open = prepared((tx) => tx.select().from(incidents).where(inArray(incidents.status, OPEN_STATUSES)).orderBy(asc(incidents.id)).prepare());
-/** One prepared query per limit asked for (a handful of fixed values): see literalLimit. */
-const recentByLimit = new Map<number, ReturnType<typeof recentQuery>>();
-const recentQuery = (limit: number) => prepared((tx) => tx.select().from(incidents).orderBy(desc(incidents.id)).limit(literalLimit(limit)).prepare());
 /** Up to this many incidents' roles in one prepared query (`list`'s open and recent ones); the unused slots hold 0, which is no incident's id. */
 const FEW = 24;
 const rolesOfFew = prepared((tx) =>
@@ -37,11 +34,31 @@ export async function openIncidents(tx: Tx | Db): Promise<Incident[]> {
   return (await open(tx).execute());
 }
 
-export async function recentIncidents(tx: Tx | Db, limit = 20): Promise<Incident[]> {
-  let q = recentByLimit.get(limit);
-  if (!q) recentByLimit.set(limit, (q = recentQuery(limit)));
+/** A row of `list`: what its line shows, the commander included. */
+export type ListRow = Pick<Incident, 'id' | 'title' | 'severity' | 'status' | 'declaredAt'> & { commander: string | null };
+
+/**
+ * `list` in one statement: the open incidents and the `recent` latest ones (of which the caller
+ * shows the resolved), each with its commander. Every `list` runs it, so it is prepared once per
+ * number of recent ones (a literal LIMIT, see literalLimit).
+ */
+export async function listRows(tx: Tx | Db, recent: number): Promise<ListRow[]> {
+  let q = listByRecent.get(recent);
+  if (!q) listByRecent.set(recent, (q = listQuery(recent)));
   return await q(tx).execute();
 }
+
+const listByRecent = new Map<number, ReturnType<typeof listQuery>>();
+const listQuery = (recent: number) =>
+  prepared((tx) =>
+    tx
+      .select({ id: incidents.id, title: incidents.title, severity: incidents.severity, status: incidents.status, declaredAt: incidents.declaredAt, commander: roleAssignments.person })
+      .from(incidents)
+      .leftJoin(roleAssignments, and(eq(roleAssignments.incidentId, incidents.id), eq(roleAssignments.role, 'commander')))
+      .where(or(inArray(incidents.status, OPEN_STATUSES), inArray(incidents.id, tx.select({ id: incidents.id }).from(incidents).orderBy(desc(incidents.id)).limit(literalLimit(recent)))))
+      .orderBy(asc(incidents.id))
+      .prepare(),
+  );
 
 /**
  * The incident a command is about: the one named, else the one whose channel it came from, else

@@ -4,7 +4,7 @@ import { helpText, USAGE } from '../domain/commands.js';
 import { personName } from './actor.js';
 import type { Ctx } from './context.js';
 import { UserError } from './errors.js';
-import { formatTime, type Incident, openIncidents, recentIncidents, rolesFor, rolesOf, severityLabel, severityOf } from './incident-view.js';
+import { formatTime, type Incident, listRows, type ListRow, rolesOf, severityLabel, severityOf } from './incident-view.js';
 import { whoIsOnCall } from './oncall.js';
 import type { Reply } from './reply.js';
 import { formatStats, statsReport } from './stats-report.js';
@@ -36,13 +36,13 @@ export async function status(ctx: Ctx, inc: Incident): Promise<Reply> {
 }
 
 export async function list(ctx: Ctx): Promise<Reply> {
-  const open = await openIncidents(ctx.tx);
-  const recent = (await recentIncidents(ctx.tx, 10)).filter((i) => i.status === 'resolved');
-  const rows = [...open, ...recent];
+  const rows = await listRows(ctx.tx, 10);
   if (rows.length === 0) return { ok: true, text: 'No incidents yet.' };
-  const roles = await rolesFor(ctx.tx, rows.map((r) => r.id));
-  const line = (i: Incident) =>
-    `#${i.id} [${severityLabel(severityOf(ctx.policy, i))}] ${i.status.padEnd(13)} ${i.title} — commander ${personName(ctx.policy, roles.get(i.id)?.commander)}, declared ${formatTime(ctx.policy, i.declaredAt)}`;
+  const open = rows.filter((r) => r.status !== 'resolved');
+  // Of the ten latest incidents, the resolved ones, newest first.
+  const recent = rows.filter((r) => r.status === 'resolved').reverse();
+  const line = (i: ListRow) =>
+    `#${i.id} [${severityLabel(severityOf(ctx.policy, i))}] ${i.status.padEnd(13)} ${i.title} — commander ${personName(ctx.policy, i.commander ?? undefined)}, declared ${formatTime(ctx.policy, i.declaredAt)}`;
   const lines = [`Open (${open.length}):`, ...open.map(line), ...(recent.length ? ['Recently resolved:', ...recent.map(line)] : [])];
   const text = lines.join('\n');
   return { ok: true, text, body: { text, title: 'Incidents', lines } };

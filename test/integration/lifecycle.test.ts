@@ -157,6 +157,22 @@ templates:
     expect(tl.some((l) => l.includes('Declared SEV2 by Alice Archer'))).toBe(true);
     expect(tl.some((l) => l.includes('(investigating → identified): Index rebuild stuck'))).toBe(true);
   });
+
+  it('lists every open incident and the resolved ones among the ten latest, newest first, each with its commander', async () => {
+    const h = harness();
+    for (let n = 1; n <= 13; n++) await h.run('alice', `declare sev3 Incident ${n}`);
+    // #1 is open but old; #2 is resolved and older than the ten latest; #6 and #12 were resolved recently.
+    for (const n of [2, 6, 12]) expect((await h.run('alice', `resolve #${n} Fixed`)).ok).toBe(true);
+    expect((await h.run('alice', 'role #5 commander bob')).ok).toBe(true);
+    const lines = (await h.run('bob', 'list')).text.split('\n');
+    const ids = (from: number, to: number) => lines.slice(from, to).map((l) => Number(/^#(\d+)/.exec(l)?.[1]));
+    expect(lines[0]).toBe('Open (10):');
+    expect(ids(1, 11)).toEqual([1, 3, 4, 5, 7, 8, 9, 10, 11, 13]);
+    expect(lines[11]).toBe('Recently resolved:');
+    expect(ids(12, lines.length)).toEqual([12, 6]);
+    expect(lines.find((l) => l.startsWith('#5 '))).toMatch(/— commander Bob \w+, declared /);
+    expect(lines.find((l) => l.startsWith('#12 '))).toMatch(/^#12 \[SEV3\] resolved\s+Incident 12 — commander /);
+  });
 });
 
 describe('declaring from a message', () => {
