@@ -14,7 +14,7 @@ import { findSeverity, type Policy } from '../config/policy/index.js';
 import type { SeverityStats } from '../domain/stats.js';
 import type { Db, Tx } from '../store/db.js';
 import { rawRows } from '../store/raw.js';
-import { addInto, atOnce, BLOCK, eachTurn, lastIncidentId, openIncidentIds, type Pace, type Sums } from '../store/settled-blocks.js';
+import { addInto, atOnce, BLOCK, eachTurn, lastIncidentId, openIncidentIds, type Pace, SUB_BLOCK, type Sums } from '../store/settled-blocks.js';
 import { formatTime, severityLabel } from './incident-view.js';
 import { ROLE_MISSED } from './role-grace.js';
 
@@ -77,7 +77,7 @@ export class StatsHistory {
       const end = first + this.size - 1;
       let kept = open.has(b) ? undefined : this.kept.get(b);
       if (!kept && !open.has(b) && end <= last) {
-        kept = await blockFigures(tx, first, end);
+        kept = await this.settledFigures(tx, first, end, pace);
         this.kept.set(b, kept);
         await pace();
       }
@@ -95,6 +95,23 @@ export class StatsHistory {
 
   get keptBlocks(): number {
     return this.kept.size;
+  }
+
+  /**
+   * A settled block's figures, read once (the warm-up reads every one): a sub-block per turn when
+   * `pace` yields, so one turn is a fraction of a millisecond of SQLite work even on a busy machine.
+   */
+  private async settledFigures(tx: Tx | Db, first: number, end: number, pace: Pace): Promise<Block> {
+    if (this.size <= SUB_BLOCK || this.size % SUB_BLOCK !== 0) return await blockFigures(tx, first, end);
+    const out: Block = { sums: new Map(), firstDeclared: Infinity, lastDeclared: -Infinity };
+    for (let p = first; p <= end; p += SUB_BLOCK) {
+      if (p > first) await pace();
+      const part = await blockFigures(tx, p, p + SUB_BLOCK - 1);
+      addInto(out.sums, part.sums);
+      out.firstDeclared = Math.min(out.firstDeclared, part.firstDeclared);
+      out.lastDeclared = Math.max(out.lastDeclared, part.lastDeclared);
+    }
+    return out;
   }
 }
 
