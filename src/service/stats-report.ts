@@ -98,18 +98,20 @@ export class StatsHistory {
   }
 
   /**
-   * A settled block's figures, read once (the warm-up reads every one): a sub-block per turn when
-   * `pace` yields, so one turn is a fraction of a millisecond of SQLite work even on a busy machine.
+   * A settled block's figures, read once (the warm-up reads every one): a quarter of a block per
+   * turn when `pace` yields, so one turn stays a millisecond or two of SQLite work (smaller parts
+   * cost more in all: this query's fixed cost is high).
    */
   private async settledFigures(tx: Tx | Db, first: number, end: number, pace: Pace): Promise<Block> {
-    if (this.size <= SUB_BLOCK || this.size % SUB_BLOCK !== 0) return await blockFigures(tx, first, end);
+    const part = this.size / 4;
+    if (part < SUB_BLOCK || !Number.isInteger(part)) return await blockFigures(tx, first, end);
     const out: Block = { sums: new Map(), firstDeclared: Infinity, lastDeclared: -Infinity };
-    for (let p = first; p <= end; p += SUB_BLOCK) {
+    for (let p = first; p <= end; p += part) {
       if (p > first) await pace();
-      const part = await blockFigures(tx, p, p + SUB_BLOCK - 1);
-      addInto(out.sums, part.sums);
-      out.firstDeclared = Math.min(out.firstDeclared, part.firstDeclared);
-      out.lastDeclared = Math.max(out.lastDeclared, part.lastDeclared);
+      const figures = await blockFigures(tx, p, p + part - 1);
+      addInto(out.sums, figures.sums);
+      out.firstDeclared = Math.min(out.firstDeclared, figures.firstDeclared);
+      out.lastDeclared = Math.max(out.lastDeclared, figures.lastDeclared);
     }
     return out;
   }
