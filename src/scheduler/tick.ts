@@ -3,6 +3,7 @@
 import { exclusive, runChanges, savepoint } from '../store/transaction.js';
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import { prepared } from '../store/prepared.js';
+import { literalLimit } from '../store/limit.js';
 import type { Service } from '../service/service.js';
 import type { Db } from '../store/db.js';
 import { timers } from '../store/tables.js';
@@ -135,7 +136,7 @@ const dueTimers = prepared((db) =>
     // A placeholder in WHERE is not mapped from a Date either: epoch milliseconds.
     .where(and(eq(timers.status, 'pending'), lte(timers.dueAt, sql.placeholder('nowMs'))))
     .orderBy(asc(timers.dueAt), asc(timers.id))
-    .limit(BATCH)
+    .limit(literalLimit(BATCH))
     .prepare(),
 );
 

@@ -9,11 +9,11 @@ import type { Ctx } from './context.js';
 import { markedAt, type Mark, setMark } from './marks.js';
 import { formatTime, type Incident, incidentVars, nudgee, severityOf } from './incident-view.js';
 import { prepared } from '../store/prepared.js';
-import { incidentMarks, incidents, roleAssignments } from '../store/tables.js';
+import { incidentMarks, incidents, roleAssignments, timers } from '../store/tables.js';
 import { render } from './messages.js';
 import { postToIncident, PRIORITY } from './outbox-writer.js';
 import { armTargets, TARGET_TIMERS } from './targets.js';
-import { cancelIncidentTimers, scheduleTimer } from './timers.js';
+import { cancelIncidentTimers, cancelTimer, scheduleTimer } from './timers.js';
 import { addTimeline } from './timeline.js';
 import { armPublicNudge } from './public-updates.js';
 
@@ -49,11 +49,22 @@ async function lastNudgeAt(ctx: Ctx, inc: Incident): Promise<Date | undefined> {
  * it is not read twice.
  */
 async function nextNudgeAt(ctx: Ctx, inc: Incident, lastNudge?: { at: Date | undefined }): Promise<Date | null> {
-  if (inc.status === 'resolved') return null;
+  if (lastNudge) return nextNudgeAfter(ctx, inc, lastNudge.at);
+  if (!hasCadence(ctx, inc)) return null;
+  return nextNudgeAfter(ctx, inc, await lastNudgeAt(ctx, inc));
+}
+
+function hasCadence(ctx: Ctx, inc: Incident): boolean {
+  if (inc.status === 'resolved') return false;
+  const sev = severityOf(ctx.policy, inc);
+  return !!(updateInterval(sev, inc.status) || sev.updates?.at);
+}
+
+/** nextNudgeAt once the last nudge is known (undefined: never nudged); no read, so no await. */
+function nextNudgeAfter(ctx: Ctx, inc: Incident, nudged: Date | undefined): Date | null {
+  if (!hasCadence(ctx, inc)) return null;
   const sev = severityOf(ctx.policy, inc);
   const every = updateInterval(sev, inc.status);
-  if (!every && !sev.updates?.at) return null;
-  const nudged = lastNudge ? lastNudge.at : await lastNudgeAt(ctx, inc);
   if (every) return after(ctx, clockStart(inc, nudged), every);
   return nextFixedNudge(ctx, inc, sev.updates!.at!, sev.updates!.days === 'business', nudged);
 }
@@ -81,10 +92,22 @@ export async function nextUpdateText(ctx: Ctx, inc: Incident): Promise<string> {
   return at ? formatTime(ctx.policy, at) : 'as needed';
 }
 
-/** Replaces the incident's pending nudge timer with one computed from the current state. */
-async function armNudge(ctx: Ctx, inc: Incident, lastNudge?: { at: Date | undefined }, fresh = false): Promise<void> {
-  if (!fresh) await cancelIncidentTimers(ctx, inc.id, ['nudge']);
-  const at = await nextNudgeAt(ctx, inc, lastNudge);
+/**
+ * The incident's pending nudge timers as the caller found them, when it read them anyway: the
+ * lowest and highest id, null when there is none.
+ */
+type PendingNudges = { first: number | null; last: number | null };
+
+/**
+ * Replaces the incident's pending nudge timer with one computed from the current state. `pending`
+ * (when the caller knows it) spares the search: none to cancel, or the one by its id.
+ */
+async function armNudge(ctx: Ctx, inc: Incident, lastNudge?: { at: Date | undefined }, fresh = false, pending?: PendingNudges): Promise<void> {
+  if (pending) {
+    if (pending.first !== null && pending.first === pending.last) await cancelTimer(ctx, pending.first);
+    else if (pending.first !== null) await cancelIncidentTimers(ctx, inc.id, ['nudge']);
+  } else if (!fresh) await cancelIncidentTimers(ctx, inc.id, ['nudge']);
+  const at = lastNudge ? nextNudgeAfter(ctx, inc, lastNudge.at) : await nextNudgeAt(ctx, inc);
   if (at) await scheduleTimer(ctx, 'nudge', at, { incidentId: inc.id });
 }
 
@@ -107,13 +130,26 @@ export async function afterChange(ctx: Ctx, inc: Incident, reason: ChangeReason)
 }
 
 /**
- * What a fired nudge reads, in one statement instead of three: the incident, when it was last
- * nudged and who holds its roles (one row per role holder; the role columns are null without any).
- * A tick fires up to a hundred nudges, and each statement costs more than the work around it.
+ * What a fired nudge reads, in one statement instead of four: the incident, when it was last
+ * nudged, who holds its roles (one row per role holder; the role columns are null without any) and
+ * which nudge timers are still pending (the fired one is already claimed, so usually none; a
+ * search-and-update to cancel them was the costliest statement of a tick). A tick fires up to a
+ * hundred nudges, and each statement costs more than the work around it.
  */
+const pendingNudge = (edge: 'min' | 'max') =>
+  sql<number | null>`(select ${sql.raw(edge)}(${timers.id}) from ${timers} where ${timers.incidentId} = ${incidents.id} and ${timers.status} = 'pending' and ${timers.kind} = 'nudge')`.mapWith(
+    (v: unknown) => (v === null ? null : Number(v)),
+  );
 const nudgeState = prepared((tx) =>
   tx
-    .select({ ...getTableColumns(incidents), nudgedAt: incidentMarks.at, role: roleAssignments.role, person: roleAssignments.person })
+    .select({
+      ...getTableColumns(incidents),
+      nudgedAt: incidentMarks.at,
+      role: roleAssignments.role,
+      person: roleAssignments.person,
+      firstPending: pendingNudge('min'),
+      lastPending: pendingNudge('max'),
+    })
     .from(incidents)
     .leftJoin(incidentMarks, and(eq(incidentMarks.incidentId, incidents.id), eq(incidentMarks.mark, 'nudge' satisfies Mark)))
     .leftJoin(roleAssignments, eq(roleAssignments.incidentId, incidents.id))
@@ -129,17 +165,19 @@ const nudgeState = prepared((tx) =>
 export async function nudge(ctx: Ctx, incidentId: number, _due?: Date): Promise<void> {
   const rows = await nudgeState(ctx.tx).execute({ id: incidentId });
   if (rows.length === 0) return;
-  const { nudgedAt, role: _role, person: _person, ...inc } = rows[0];
+  // Each row is the incident's columns and more; the first stands for the incident.
+  const inc: Incident = rows[0];
   if (inc.status === 'resolved') return;
+  const { nudgedAt, firstPending, lastPending } = rows[0];
   const nudged = { at: nudgedAt ?? undefined };
-  const due = await nextNudgeAt(ctx, inc, nudged);
+  const due = nextNudgeAfter(ctx, inc, nudged.at);
   if (due && due <= ctx.now) {
     const roles: Record<string, string> = {};
     for (const r of rows) if (r.role !== null && r.person !== null) roles[r.role] = r.person;
     await postNudge(ctx, inc, roles);
     nudged.at = ctx.now;
   }
-  await armNudge(ctx, inc, nudged);
+  await armNudge(ctx, inc, nudged, false, { first: firstPending, last: lastPending });
 }
 
 async function postNudge(ctx: Ctx, inc: Incident, roles: Record<string, string>): Promise<void> {

@@ -5,6 +5,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Policy, Severity } from '../config/policy/index.js';
 import { USAGE } from '../domain/commands.js';
 import { checklistItems } from '../store/tables.js';
+import { prepared } from '../store/prepared.js';
 import type { Db, Tx } from '../store/db.js';
 import { type Actor, personName } from './actor.js';
 import type { Ctx } from './context.js';
@@ -32,8 +33,11 @@ export function phaseItems(policy: Policy, sev: Severity, phase: Phase): ItemSpe
 type Item = typeof checklistItems.$inferSelect;
 
 export async function itemsOf(tx: Tx | Db, incidentId: number): Promise<Item[]> {
-  return (await tx.select().from(checklistItems).where(eq(checklistItems.incidentId, incidentId)).orderBy(asc(checklistItems.n)));
+  return await itemsById(tx).execute({ id: incidentId });
 }
+
+/** Read by every `status`: prepared once. */
+const itemsById = prepared((tx) => tx.select().from(checklistItems).where(eq(checklistItems.incidentId, sql.placeholder('id'))).orderBy(asc(checklistItems.n)).prepare());
 
 const openLine = (i: Pick<Item, 'n' | 'text' | 'action'>) => `☐ ${i.n}. ${i.text}${i.action ? ` (action ${i.action})` : ''}`;
 const line = (policy: Policy, i: Item) =>

@@ -3,6 +3,7 @@ import type { Platform } from './port.js';
 import type { Policy } from '../config/policy/index.js';
 import type { Db, Tx } from '../store/db.js';
 import { settings } from '../store/tables.js';
+import { prepared } from '../store/prepared.js';
 import type { Clock } from './clock.js';
 
 export type ServiceDeps = {
@@ -28,10 +29,13 @@ export type Ctx = ServiceDeps & { tx: Tx; now: Date };
 export type Switches = { automation: boolean; safeMode: boolean };
 
 export async function readSwitches(tx: Tx | Db): Promise<Switches> {
-  const rows = (await tx.select().from(settings));
+  const rows = await allSettings(tx).execute();
   const get = (k: string) => rows.find((r) => r.key === k)?.value;
   return { automation: get('automation') !== 'off', safeMode: get('safe_mode') === 'on' };
 }
+
+/** Read by every declaration and page: prepared once. */
+const allSettings = prepared((tx) => tx.select().from(settings).prepare());
 
 export async function writeSwitch(ctx: Ctx, key: 'automation' | 'safe_mode', on: boolean): Promise<void> {
   const value = on ? 'on' : 'off';

@@ -3,6 +3,7 @@ import { findSeverity, type Policy, type Severity } from '../config/policy/index
 import { incidentChannelName } from '../domain/slug.js';
 import { inChunks } from '../store/chunks.js';
 import { prepared } from '../store/prepared.js';
+import { literalLimit } from '../store/limit.js';
 import { OPEN_STATUSES } from '../store/settled-blocks.js';
 import type { Db, Tx } from '../store/db.js';
 import { incidents, roleAssignments } from '../store/tables.js';
@@ -14,7 +15,18 @@ export type Incident = typeof incidents.$inferSelect;
 const byId = prepared((tx) => tx.select().from(incidents).where(eq(incidents.id, sql.placeholder('id'))).prepare());
 // An IN list of the open statuses uses the status index; `status != 'resolved'` read the whole table.
 const open = prepared((tx) => tx.select().from(incidents).where(inArray(incidents.status, OPEN_STATUSES)).orderBy(asc(incidents.id)).prepare());
-const recent = prepared((tx) => tx.select().from(incidents).orderBy(desc(incidents.id)).limit(sql.placeholder('limit')).prepare());
+/** One prepared query per limit asked for (a handful of fixed values): see literalLimit. */
+const recentByLimit = new Map<number, ReturnType<typeof recentQuery>>();
+const recentQuery = (limit: number) => prepared((tx) => tx.select().from(incidents).orderBy(desc(incidents.id)).limit(literalLimit(limit)).prepare());
+/** Up to this many incidents' roles in one prepared query (`list`'s open and recent ones); the unused slots hold 0, which is no incident's id. */
+const FEW = 24;
+const rolesOfFew = prepared((tx) =>
+  tx
+    .select()
+    .from(roleAssignments)
+    .where(inArray(roleAssignments.incidentId, Array.from({ length: FEW }, (_, i) => sql.placeholder(`id${i}`))))
+    .prepare(),
+);
 const rolesById = prepared((tx) => tx.select().from(roleAssignments).where(eq(roleAssignments.incidentId, sql.placeholder('id'))).prepare());
 
 export async function getIncident(tx: Tx | Db, number: number): Promise<Incident | undefined> {
@@ -26,7 +38,9 @@ export async function openIncidents(tx: Tx | Db): Promise<Incident[]> {
 }
 
 export async function recentIncidents(tx: Tx | Db, limit = 20): Promise<Incident[]> {
-  return (await recent(tx).execute({ limit }));
+  let q = recentByLimit.get(limit);
+  if (!q) recentByLimit.set(limit, (q = recentQuery(limit)));
+  return await q(tx).execute();
 }
 
 /**
@@ -54,7 +68,11 @@ export async function rolesOf(tx: Tx | Db, incidentId: number): Promise<Record<s
 export async function rolesFor(tx: Tx | Db, ids: number[]): Promise<Map<number, Record<string, string>>> {
   const out = new Map<number, Record<string, string>>();
   if (ids.length === 0) return out;
-  for (const r of (await inChunks(ids, async (slice) => (await tx.select().from(roleAssignments).where(inArray(roleAssignments.incidentId, slice)))))) {
+  const rows =
+    ids.length <= FEW
+      ? await rolesOfFew(tx).execute(Object.fromEntries(Array.from({ length: FEW }, (_, i) => [`id${i}`, ids[i] ?? 0])))
+      : await inChunks(ids, async (slice) => await tx.select().from(roleAssignments).where(inArray(roleAssignments.incidentId, slice)));
+  for (const r of rows) {
     out.set(r.incidentId, { ...(out.get(r.incidentId) ?? {}), [r.role]: r.person });
   }
   return out;

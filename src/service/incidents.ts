@@ -1,6 +1,7 @@
 // The incident lifecycle: each function runs inside the caller's transaction and writes state,
 // the timeline and the outgoing messages together.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { prepared } from '../store/prepared.js';
 import type { Platform } from './port.js';
 import { defaultSeverity, findSeverity, severityRank, type Severity } from '../config/policy/index.js';
 import { USAGE } from '../domain/commands.js';
@@ -29,6 +30,29 @@ export { refreshSpace };
 
 export type Status = 'investigating' | 'identified' | 'monitoring';
 
+const p = (name: string) => sql.placeholder(name);
+/**
+ * Every declaration (chat, API, alerts, support) inserts through this, prepared once. `labels` is
+ * bound as JSON text or NULL (a placeholder through the JSON column would store the text 'null').
+ */
+const insertIncident = prepared((tx) =>
+  tx
+    .insert(incidents)
+    .values({
+      title: p('title'),
+      description: p('description'),
+      severity: p('severity'),
+      status: 'investigating',
+      declaredAt: p('declaredAt'),
+      declaredBy: p('declaredBy'),
+      lastUpdateAt: p('declaredAt'),
+      sourceLink: p('sourceLink'),
+      labels: sql`${p('labels')}`,
+    })
+    .returning()
+    .prepare(),
+);
+
 /** Public severities put their lifecycle events on the status page, in customer wording. */
 function shownIf(sev: Severity, text: string, status?: string): { text: string; status?: string } | undefined {
   return sev.public ? { text, status } : undefined;
@@ -50,20 +74,18 @@ export async function declare(ctx: Ctx, actor: Actor, input: DeclareInput): Prom
   if (!title) throw new UserError('invalid', 'An incident needs a title.', USAGE.declare);
   if (title.length > 200) throw new UserError('invalid', 'The title is longer than 200 characters; keep it short and put detail in an update.');
   const sev = input.severity ? requireSeverity(ctx, input.severity) : defaultSeverity(ctx.policy);
-  const inc = (await ctx.tx
-    .insert(incidents)
-    .values({
+  const labels = input.labels && Object.keys(input.labels).length ? input.labels : null;
+  const inc = (
+    await insertIncident(ctx.tx).execute({
       title,
       description: input.description?.trim() || null,
       severity: sev.id,
-      status: 'investigating',
       declaredAt: ctx.now,
       declaredBy: actor.id,
-      lastUpdateAt: ctx.now,
       sourceLink: input.sourceLink ?? null,
-      labels: input.labels && Object.keys(input.labels).length ? input.labels : null,
+      labels: labels && JSON.stringify(labels),
     })
-    .returning())[0];
+  )[0];
   const labelled = inc.labels ? ` (labels: ${formatLabels(inc.labels)})` : '';
   await addTimeline(ctx, inc.id, 'declared', actor.id, `Declared ${severityLabel(sev)} by ${actor.name}: ${title}${labelled}`, shownIf(sev, `Declared as ${severityLabel(sev)}: ${title}`, 'investigating'));
   // Every source (chat, API, support escalation, alerts) declares here, so all of them get the

@@ -1,7 +1,8 @@
 // Incident roles: filled from the policy's role sources in the declaring transaction (or the
 // first acknowledgement's), handed over by `role`, listed by `roles`. A rota hand-off never moves
 // them: an incident keeps its holders until a person hands over.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { prepared } from '../store/prepared.js';
 import { USAGE } from '../domain/commands.js';
 import { formatRoleSource, type RoleRule, type RoleRules, type RoleSource } from '../config/policy/roles.js';
 import type { Policy, Severity } from '../config/policy/index.js';
@@ -48,11 +49,18 @@ async function holderFrom(ctx: Ctx, rule: RoleRule, declarer: Actor): Promise<{ 
 }
 
 async function take(ctx: Ctx, incidentId: number, role: string, person: string, source: string | null): Promise<void> {
-  await ctx.tx
-    .insert(roleAssignments)
-    .values({ incidentId, role, person, assignedAt: ctx.now, source })
-    .onConflictDoUpdate({ target: [roleAssignments.incidentId, roleAssignments.role], set: { person, assignedAt: ctx.now, source } });
+  await upsertRole(ctx.tx).execute({ incidentId, role, person, assignedAt: ctx.now, source });
 }
+
+const p = (name: string) => sql.placeholder(name);
+/** Every declaration fills its roles through this: prepared once. */
+const upsertRole = prepared((tx) =>
+  tx
+    .insert(roleAssignments)
+    .values({ incidentId: p('incidentId'), role: p('role'), person: p('person'), assignedAt: p('assignedAt'), source: p('source') })
+    .onConflictDoUpdate({ target: [roleAssignments.incidentId, roleAssignments.role], set: { person: sql`excluded.person`, assignedAt: sql`excluded.assigned_at`, source: sql`excluded.source` } })
+    .prepare(),
+);
 
 export async function invite(ctx: Ctx, incidentId: number, people: string[]): Promise<void> {
   const unique = [...new Set(people)];

@@ -59,6 +59,19 @@ export async function cancelIncidentTimers(ctx: Ctx, incidentId: number, kinds?:
   await q(ctx.tx).execute({ incidentId, nowMs: ctx.now.getTime() });
 }
 
+const cancelById = prepared((tx) =>
+  tx
+    .update(timers)
+    .set({ status: 'cancelled', firedAt: sql`${p('nowMs')}` })
+    .where(and(eq(timers.id, p('id')), eq(timers.status, 'pending')))
+    .prepare(),
+);
+
+/** Cancels one pending timer the caller found by its id. */
+export async function cancelTimer(ctx: Ctx, id: number): Promise<void> {
+  await cancelById(ctx.tx).execute({ id, nowMs: ctx.now.getTime() });
+}
+
 export async function cancelPageTimers(ctx: Ctx, pageId: number): Promise<void> {
   await cancelWhere(ctx, eq(timers.pageId, pageId));
 }

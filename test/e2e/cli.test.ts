@@ -16,9 +16,13 @@ function klaxon(args: string[], o: { input?: string; env?: Record<string, string
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+// Each test starts the CLI (a fresh Node process) up to three times: on a loaded CI machine one start
+// can take ten seconds or more, so the tests get room for all of them.
+const SPAWNING = { timeout: 120_000 };
+
 const tmp = () => mkdtempSync(join(tmpdir(), 'klaxon-cli-'));
 
-describe('klaxon start (console, piped)', () => {
+describe('klaxon start (console, piped)', SPAWNING, () => {
   it('runs the whole flow and a second run on the same database still lists incident 1 as resolved', () => {
     const db = join(tmp(), 'nested', 'klaxon.db'); // the folder does not exist yet
     const first = klaxon(['start'], {
@@ -56,7 +60,7 @@ describe('klaxon start (console, piped)', () => {
   });
 });
 
-describe('klaxon check-policy', () => {
+describe('klaxon check-policy', SPAWNING, () => {
   it('accepts every example policy', () => {
     // Each file through the same check the command runs (one process start per file took 30 s on
     // a busy machine); the command itself, exit code and output, once.
@@ -92,7 +96,7 @@ describe('klaxon check-policy', () => {
   });
 });
 
-describe('klaxon simulate / oncall / postmortem', () => {
+describe('klaxon simulate / oncall / postmortem', SPAWNING, () => {
   it('simulate prints the escalation the policy would produce', () => {
     const r = klaxon(['simulate', '--policy', 'examples/policies/default.yaml', '--severity', 'sev1', '--ack-after', '40m', '--resolve-after', '3h', '--at', '2026-03-04T10:00:00Z']);
     expect(r.code, r.err).toBe(0);

@@ -49,6 +49,24 @@ describe('update nudges (runbook 002: by status)', () => {
     expect(text).not.toContain('@ana');
   });
 
+  it('a fired nudge leaves exactly one pending nudge, whatever stale nudge timers it finds', async () => {
+    const h = harness({ policy });
+    const t0 = h.clock.now().getTime();
+    await h.run('ana', 'declare sev1 Webhooks failing');
+    // Stale nudge timers due far ahead, as an older version (or a hand edit) could leave: one,
+    // then (after the first nudge) two more.
+    const stale = (n: number) =>
+      h.db.insert(timers).values(Array.from({ length: n }, () => ({ kind: 'nudge', dueAt: new Date(t0 + 24 * HOUR), incidentId: 1, createdAt: new Date(t0) })));
+    await stale(1);
+    await h.advance(15 * MINUTE);
+    expect(await nudgeMinutes(h, t0)).toEqual([15]);
+    expect((await pendingNudges(h)).map((t) => t.dueAt.getTime() - t0)).toEqual([30 * MINUTE]);
+    await stale(2);
+    await h.advance(15 * MINUTE);
+    expect(await nudgeMinutes(h, t0)).toEqual([15, 30]);
+    expect((await pendingNudges(h)).map((t) => t.dueAt.getTime() - t0)).toEqual([45 * MINUTE]);
+  });
+
   it('an update resets the clock; reaching monitoring relaxes it to 45m; identified keeps 15m', async () => {
     const h = harness({ policy });
     const t0 = h.clock.now().getTime();
