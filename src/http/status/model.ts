@@ -95,8 +95,6 @@ export async function loadStatus(db: Db, policy: Policy, now: Date, history = ne
   // Only what the visibility rule and the 90-day strip need; titles are read only for the ones
   // shown. The resolved ones of ended days are kept between rebuilds (public-history.ts).
   const { open, resolved: all } = await history.visible(db, policy, now, pace);
-  // Each step below is a few ms at 100k incidents a year; together they would be one long turn.
-  await pace();
 
   const resolved = newestResolved(all);
   const shownIds = [...open, ...resolved].map((i) => i.number);
@@ -128,6 +126,8 @@ export async function loadStatus(db: Db, policy: Policy, now: Date, history = ne
     updates: publicUpdates(events.get(i.number) ?? []),
   });
 
+  // The strip and the page (routes.ts) are a few ms each at 100k incidents a year: a turn each,
+  // not one long turn with the reads above.
   await pace();
   const days = dayBars(open.concat(all), now, policy.timezone);
   const severities = policy.severities.filter((s) => s.public).map((s) => publicSeverity(policy, s.id));

@@ -80,8 +80,9 @@ export class PublicHistory {
       if (!last && ends[k] <= now.getTime()) {
         this.kept.set(starts[k], { end: ends[k], resolved: rows.length, visible });
         this.keptList = null;
+        // An ended day read: let the event loop turn (a cold start reads 90 of them).
+        await pace();
       } else today = today.concat(visible);
-      await pace();
     }
     this.keptList ??= [...this.kept.entries()].sort(([a], [b]) => a - b).flatMap(([, day]) => day.visible);
     return { open, resolved: this.keptList.concat(today) };

@@ -8,8 +8,8 @@ import { sendJson, sendText } from '../server.js';
 import { renderAtom } from './feed.js';
 import { statusJson } from './json.js';
 import { loadStatus, type StatusModel } from './model.js';
-import { renderStatusPage, shownDay, shownTime } from './page.js';
-import { dayBounds } from './days.js';
+import { renderStatusPage } from './page.js';
+import { prepareStatusCode } from './cold-start.js';
 import { PublicHistory } from './public-history.js';
 
 // Short enough that an update shows within a minute, long enough to absorb a refresh storm behind a CDN.
@@ -64,12 +64,8 @@ export function mountStatus(deps: HttpDeps): void {
     }
     return html;
   };
-  // A cold process loads the zone's time data on its first zoned date (~100 ms in one turn): done
-  // here, before the listener opens, rather than in a visitor's request or the warm-up below.
-  const now = deps.clock.now();
-  dayBounds(now, deps.service.policy.timezone);
-  shownTime(now, deps.service.policy.timezone);
-  shownDay(now, deps.service.policy.timezone);
+  // A cold process's first zoned date and first strip are slow: paid here, before the listener opens.
+  prepareStatusCode(deps.clock.now(), deps.service.policy);
   // At start the days are read and the page rendered once, so the first visitor finds them ready.
   deps.warmUp('status page', async () => void (await page()));
   deps.http.route('GET', '/status', async (_req, res) => {
