@@ -15,15 +15,6 @@ export type Incident = typeof incidents.$inferSelect;
 const byId = prepared((tx) => tx.select().from(incidents).where(eq(incidents.id, sql.placeholder('id'))).prepare());
 // An IN list of the open statuses uses the status index; `status != 'resolved'` read the whole table.
 const open = prepared((tx) => tx.select().from(incidents).where(inArray(incidents.status, OPEN_STATUSES)).orderBy(asc(incidents.id)).prepare());
-/** Up to this many incidents' roles in one prepared query (`list`'s open and recent ones); the unused slots hold 0, which is no incident's id. */
-const FEW = 24;
-const rolesOfFew = prepared((tx) =>
-  tx
-    .select()
-    .from(roleAssignments)
-    .where(inArray(roleAssignments.incidentId, Array.from({ length: FEW }, (_, i) => sql.placeholder(`id${i}`))))
-    .prepare(),
-);
 const rolesById = prepared((tx) => tx.select().from(roleAssignments).where(eq(roleAssignments.incidentId, sql.placeholder('id'))).prepare());
 
 export async function getIncident(tx: Tx | Db, number: number): Promise<Incident | undefined> {
@@ -85,11 +76,7 @@ export async function rolesOf(tx: Tx | Db, incidentId: number): Promise<Record<s
 export async function rolesFor(tx: Tx | Db, ids: number[]): Promise<Map<number, Record<string, string>>> {
   const out = new Map<number, Record<string, string>>();
   if (ids.length === 0) return out;
-  const rows =
-    ids.length <= FEW
-      ? await rolesOfFew(tx).execute(Object.fromEntries(Array.from({ length: FEW }, (_, i) => [`id${i}`, ids[i] ?? 0])))
-      : await inChunks(ids, async (slice) => await tx.select().from(roleAssignments).where(inArray(roleAssignments.incidentId, slice)));
-  for (const r of rows) {
+  for (const r of await inChunks(ids, async (slice) => await tx.select().from(roleAssignments).where(inArray(roleAssignments.incidentId, slice)))) {
     out.set(r.incidentId, { ...(out.get(r.incidentId) ?? {}), [r.role]: r.person });
   }
   return out;
